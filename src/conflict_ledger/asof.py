@@ -1,0 +1,429 @@
+"""As-of queries: the state of every place at any time, as known at any time.
+
+Two axes. ``at`` is valid time: the moment in the world you ask about. ``known_at`` is
+knowledge time: only claims *reported* by then count, and a retraction or correction
+counts from its own report time. ``position`` cuts by the third clock, the ledger
+position: only the first ``position`` records count.
+
+The rule, stated once (the property tests hold the engine to it):
+
+1. *Visible* claims are those at ledger positions below ``position`` and reported at or
+   before ``known_at``.
+2. A visible claim is *cancelled* when a visible :class:`~conflict_ledger.events.Retraction`
+   targets it or a visible claim ``supersedes`` it. Retractions are not folded.
+3. The rest whose valid window starts at or before ``at`` are folded in valid-time
+   order, ties broken by :func:`order_key`: (valid start, valid end, reported time,
+   claim id). The order never depends on arrival order.
+
+>>> from conflict_ledger.seed import load_seed
+>>> ledger = load_seed()
+>>> snap = snapshot(ledger, at="2024-12-07T00:00Z")
+>>> snap["deir-ez-zor"].status, snap["deir-ez-zor"].holder
+(<Status.HELD: 'held'>, 'sdf')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+
+from conflict_ledger.claims import Claim
+from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.events import Retraction
+from conflict_ledger.fold import Keyed
+from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.territory import TERRITORY, PlaceFold, PlaceState, territory, view
+from conflict_ledger.time import to_instant
+
+__all__ = [
+    "Excluded",
+    "Explanation",
+    "PlaceChange",
+    "Snapshot",
+    "SnapshotDiff",
+    "Timeline",
+    "TimelineEntry",
+    "diff",
+    "effective_claims",
+    "explain",
+    "fold_as_of",
+    "order_key",
+    "snapshot",
+    "timeline",
+]
+
+K = TypeVar("K", bound=Hashable)
+S = TypeVar("S")
+
+Source = Ledger | Iterable[Recorded]
+
+
+def order_key(claim: Claim) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.DateTime, str]:
+    """The documented fold order: valid start, valid end, reported time, then claim id.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> claims = sorted(load_seed().claims(), key=order_key)
+    >>> claims[0].valid.start <= claims[-1].valid.start
+    True
+    """
+    return (claim.valid.start, claim.valid.end, claim.reported_at, claim.id)
+
+
+def _instant(value: Any, field: str) -> pendulum.DateTime | None:
+    return None if value is None else to_instant(value, field=field)
+
+
+def _records(source: Source) -> Iterable[Recorded]:
+    return source.records() if isinstance(source, Ledger) else source
+
+
+def _visible(
+    source: Source, known_at: pendulum.DateTime | None, position: int | None
+) -> list[Claim]:
+    if position is not None and position < 0:
+        raise InvalidClaimError(
+            field="position",
+            value=position,
+            problem="a ledger position is 0 or more",
+            hint="Pass the number of records to consider, e.g. len(ledger).",
+        )
+    visible = []
+    for record in _records(source):
+        if position is not None and record.position >= position:
+            continue
+        claim = record.claim
+        if known_at is None or claim.reported_at <= known_at:
+            visible.append(claim)
+    return visible
+
+
+def _cancellations(visible: Iterable[Claim]) -> dict[str, Claim]:
+    cancelled: dict[str, Claim] = {}
+    for claim in visible:
+        if isinstance(claim.event, Retraction):
+            cancelled.setdefault(claim.event.target, claim)
+        if claim.supersedes is not None:
+            cancelled.setdefault(claim.supersedes, claim)
+    return cancelled
+
+
+def effective_claims(
+    source: Source, *, known_at: Any = None, position: int | None = None
+) -> tuple[Claim, ...]:
+    """The claims that count as known at ``known_at`` (rules 1 and 2), in fold order.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> len(effective_claims(load_seed(), known_at="2024-12-01T00:00Z"))
+    0
+    """
+    visible = _visible(source, _instant(known_at, "known_at"), position)
+    cancelled = _cancellations(visible)
+    return tuple(
+        sorted(
+            (c for c in visible if c.id not in cancelled and not isinstance(c.event, Retraction)),
+            key=order_key,
+        )
+    )
+
+
+def fold_as_of(
+    source: Source,
+    projection: Keyed[Claim, K, S],
+    *,
+    at: Any,
+    known_at: Any = None,
+    position: int | None = None,
+) -> Mapping[K, S]:
+    """Fold any keyed projection of yours as of (``at``, ``known_at``, ``position``).
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> from conflict_ledger.fold import Keyed
+    >>> per_origin = Keyed(name="claims-per-origin", key=lambda c: c.source.origin,
+    ...                    initial=lambda origin: 0, reducer=lambda n, claim: n + 1)
+    >>> fold_as_of(load_seed(), per_origin, at="2024-12-08T00:00Z")["syrian-sources"]
+    1
+    """
+    cut = to_instant(at, field="at")
+    claims = [
+        c
+        for c in effective_claims(source, known_at=known_at, position=position)
+        if c.valid.start <= cut
+    ]
+    return projection(claims)
+
+
+def _read_only(mapping: Mapping[str, PlaceState]) -> Mapping[str, PlaceState]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen(kw_only=True)
+class Snapshot:
+    """Every place's state at ``at``, as known at ``known_at`` (None: everything recorded).
+
+    Index it by place id; iterate over its states, sorted by place id.
+    """
+
+    at: pendulum.DateTime
+    known_at: pendulum.DateTime | None
+    position: int | None
+    places: Mapping[str, PlaceState] = attrs.field(converter=_read_only, eq=False)
+    _states: tuple[PlaceState, ...] = attrs.field(init=False, alias="_states")
+
+    @_states.default
+    def _order(self) -> tuple[PlaceState, ...]:
+        return tuple(self.places[place] for place in sorted(self.places))
+
+    def __getitem__(self, place: str) -> PlaceState:
+        return self.places[place]
+
+    def __contains__(self, place: object) -> bool:
+        return place in self.places
+
+    def __iter__(self) -> Iterator[PlaceState]:
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def held_by(self, actor: str) -> tuple[str, ...]:
+        """Ids of the places ``actor`` holds, settled, in this snapshot."""
+        return tuple(s.place for s in self._states if s.holder == actor and s.settled)
+
+    def __str__(self) -> str:
+        from conflict_ledger.render import snapshot_table
+
+        return snapshot_table(self)
+
+
+def snapshot(
+    source: Source,
+    *,
+    at: Any,
+    known_at: Any = None,
+    position: int | None = None,
+) -> Snapshot:
+    """The territorial state of every place at ``at`` as known at ``known_at``.
+
+    ``at`` and ``known_at`` are aware datetimes or ISO strings with an offset.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> snap = snapshot(load_seed(), at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
+    >>> snap["homs"].status, snap["homs"].holder, snap["homs"].advancing
+    (<Status.UNDER_ADVANCE: 'under_advance'>, 'syrian-government', ('opposition',))
+    """
+    cut = to_instant(at, field="at")
+    known = _instant(known_at, "known_at")
+    folds = fold_as_of(source, TERRITORY, at=cut, known_at=known, position=position)
+    return Snapshot(
+        at=cut,
+        known_at=known,
+        position=position,
+        places={place: view(state, at=cut) for place, state in folds.items()},
+    )
+
+
+@attrs.frozen(kw_only=True)
+class TimelineEntry:
+    """A place's state from ``start`` until ``end`` (None: still so at the last claim)."""
+
+    start: pendulum.DateTime
+    end: pendulum.DateTime | None
+    state: PlaceState
+
+
+@attrs.frozen(kw_only=True)
+class Timeline:
+    """The successive states of one place, as known at ``known_at``."""
+
+    place: str
+    known_at: pendulum.DateTime | None
+    entries: tuple[TimelineEntry, ...]
+
+    def __iter__(self) -> Iterator[TimelineEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __str__(self) -> str:
+        from conflict_ledger.render import timeline_table
+
+        return timeline_table(self)
+
+
+def timeline(
+    source: Source, place: str, *, known_at: Any = None, position: int | None = None
+) -> Timeline:
+    """Every change in one place's state over valid time, as known at ``known_at``.
+
+    The state can change only where a claim's window starts or ends; the timeline
+    evaluates the place at each such instant and keeps the changes.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> [entry.state.status.value for entry in timeline(load_seed(), "deir-ez-zor")]
+    ['changing', 'held']
+    """
+    known = _instant(known_at, "known_at")
+    claims = [
+        c
+        for c in effective_claims(source, known_at=known, position=position)
+        if TERRITORY.key(c) == place
+    ]
+    instants = sorted({c.valid.start for c in claims} | {c.valid.end for c in claims})
+    entries: list[TimelineEntry] = []
+    state = PlaceFold(place=place)
+    folded = 0
+    for instant in instants:
+        while folded < len(claims) and claims[folded].valid.start <= instant:
+            state = territory(state, claims[folded])
+            folded += 1
+        current = view(state, at=instant)
+        if entries and entries[-1].state.situation() == current.situation():
+            continue
+        if entries:
+            entries[-1] = attrs.evolve(entries[-1], end=instant)
+        entries.append(TimelineEntry(start=instant, end=None, state=current))
+    return Timeline(place=place, known_at=known, entries=tuple(entries))
+
+
+@attrs.frozen(kw_only=True)
+class PlaceChange:
+    """One place's state before and after (None where the place had no state)."""
+
+    place: str
+    before: PlaceState | None
+    after: PlaceState | None
+
+
+@attrs.frozen(kw_only=True)
+class SnapshotDiff:
+    """The places whose situation differs between two snapshots."""
+
+    before: Snapshot
+    after: Snapshot
+    changes: tuple[PlaceChange, ...]
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def __iter__(self) -> Iterator[PlaceChange]:
+        return iter(self.changes)
+
+    def __str__(self) -> str:
+        from conflict_ledger.render import diff_table
+
+        return diff_table(self)
+
+
+def diff(before: Snapshot, after: Snapshot) -> SnapshotDiff:
+    """What differs between two snapshots: in the world (``at``) or in our knowledge (``known_at``).
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> ledger = load_seed()
+    >>> change = diff(snapshot(ledger, at="2024-12-05T00:00Z"), snapshot(ledger, at="2024-12-08T00:00Z"))
+    >>> "deir-ez-zor" in [c.place for c in change]
+    True
+    """
+    places = sorted(set(before.places) | set(after.places))
+    changes = []
+    for place in places:
+        old, new = before.places.get(place), after.places.get(place)
+        if old is None or new is None or old.situation() != new.situation():
+            changes.append(PlaceChange(place=place, before=old, after=new))
+    return SnapshotDiff(before=before, after=after, changes=tuple(changes))
+
+
+@attrs.frozen(kw_only=True)
+class Excluded:
+    """A claim about the place that does not count in this answer, and why."""
+
+    claim: Claim
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """Why a place has its state: the claims for it, against it, around it, and left out."""
+
+    place: str
+    state: PlaceState
+    supporting: tuple[Claim, ...]
+    disputing: tuple[Claim, ...]
+    context: tuple[Claim, ...]
+    excluded: tuple[Excluded, ...]
+
+    def __str__(self) -> str:
+        from conflict_ledger.render import explanation_text
+
+        return explanation_text(self)
+
+
+def _about(claim: Claim, place: str) -> bool:
+    return place in claim.event.place_ids()
+
+
+def explain(
+    source: Source,
+    place: str,
+    *,
+    at: Any,
+    known_at: Any = None,
+    position: int | None = None,
+) -> Explanation:
+    """The claims behind a place's state at ``at`` as known at ``known_at``.
+
+    ``supporting`` are the claims the state rests on, ``disputing`` the denials against
+    it, ``context`` the other counted claims naming the place (forecasts, plans, earlier
+    history), and ``excluded`` the claims about it that do not count, with the reason.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> why = explain(load_seed(), "albukamal", at="2024-12-07T00:00Z")
+    >>> [c.modality.value for c in why.context]
+    ['forecast']
+    """
+    cut = to_instant(at, field="at")
+    known = _instant(known_at, "known_at")
+    records = list(_records(source))
+    visible = _visible(records, known, position)
+    cancelled = _cancellations(visible)
+    visible_ids = {c.id for c in visible}
+    excluded: list[Excluded] = []
+    counted: list[Claim] = []
+    for record in records:
+        claim = record.claim
+        if not _about(claim, place):
+            continue
+        if claim.id not in visible_ids:
+            reason = (
+                f"recorded at position {record.position}, after the {position} asked for"
+                if position is not None and record.position >= position
+                else f"reported {claim.reported_at.isoformat()}, after known_at"
+            )
+            excluded.append(Excluded(claim=claim, reason=reason))
+        elif claim.id in cancelled:
+            by = cancelled[claim.id]
+            verb = "retracted" if isinstance(by.event, Retraction) else "superseded"
+            excluded.append(Excluded(claim=claim, reason=f"{verb} by {by.id}"))
+        elif claim.valid.start > cut:
+            excluded.append(Excluded(claim=claim, reason="its valid window starts after at"))
+        else:
+            counted.append(claim)
+    folds = fold_as_of(records, TERRITORY, at=cut, known_at=known, position=position)
+    state = view(folds.get(place, PlaceFold(place=place)), at=cut)
+    support, disputes = set(state.claims), set(state.disputes)
+    return Explanation(
+        place=place,
+        state=state,
+        supporting=_ordered(c for c in counted if c.id in support),
+        disputing=_ordered(c for c in counted if c.id in disputes),
+        context=_ordered(c for c in counted if c.id not in support and c.id not in disputes),
+        excluded=tuple(excluded),
+    )
+
+
+def _ordered(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    return tuple(sorted(claims, key=order_key))

@@ -1,0 +1,180 @@
+"""The exception hierarchy: one root, :class:`LedgerError`, and typed leaves.
+
+Every leaf also subclasses the builtin it refines (``ValueError``, ``LookupError``),
+carries the offending ``field`` and ``value`` as attributes, and its message says what
+to do about it.
+
+>>> try:
+...     raise UnknownPlaceError(name="Dayr az-Zor", suggestions=("deir-ez-zor",))
+... except LookupError as error:
+...     print(error)
+unknown place 'Dayr az-Zor'; did you mean: deir-ez-zor? Register the place in the gazetteer or use one of its ids or aliases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "DuplicateClaimError",
+    "EvidenceError",
+    "FormatError",
+    "InvalidBatchError",
+    "InvalidClaimError",
+    "InvalidWindowError",
+    "LedgerError",
+    "NaiveDatetimeError",
+    "ReportedBeforeEventError",
+    "UnknownActorError",
+    "UnknownClaimError",
+    "UnknownPlaceError",
+    "UnknownReferenceError",
+    "UnknownSourceError",
+]
+
+
+class LedgerError(Exception):
+    """Root of every error conflict_ledger raises on purpose."""
+
+
+class InvalidClaimError(LedgerError, ValueError):
+    """A value is not acceptable where it was given.
+
+    ``field`` names the attribute, ``value`` is what was given, ``hint`` says what to do
+    and ``claim_id`` names the claim when one is known.
+    """
+
+    def __init__(
+        self,
+        *,
+        field: str,
+        value: Any,
+        problem: str,
+        hint: str,
+        claim_id: str | None = None,
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.hint = hint
+        self.claim_id = claim_id
+        where = f" in claim {claim_id!r}" if claim_id is not None else ""
+        super().__init__(f"{field}={value!r}{where}: {problem}. {hint}")
+
+    def for_claim(self, claim_id: str) -> InvalidClaimError:
+        """The same error, naming the claim it was found in."""
+        error = type(self).__new__(type(self))
+        InvalidClaimError.__init__(
+            error,
+            field=self.field,
+            value=self.value,
+            problem=self.problem,
+            hint=self.hint,
+            claim_id=claim_id,
+        )
+        return error
+
+
+class NaiveDatetimeError(InvalidClaimError):
+    """A datetime without a timezone was given where an instant is required."""
+
+    def __init__(self, *, field: str, value: Any) -> None:
+        super().__init__(
+            field=field,
+            value=value,
+            problem="a naive datetime has no timezone, so it names no instant",
+            hint=(
+                "Give an aware datetime or an ISO 8601 string with an offset, "
+                "e.g. '2024-12-06T20:00+03:00' or pendulum.datetime(..., tz='Asia/Damascus')."
+            ),
+        )
+
+
+class InvalidWindowError(InvalidClaimError):
+    """A valid-time window ends before it starts."""
+
+
+class ReportedBeforeEventError(InvalidClaimError):
+    """A non-forecast claim was reported before its event could have begun."""
+
+
+class DuplicateClaimError(LedgerError, ValueError):
+    """A claim id is already in the ledger (claims are never replaced)."""
+
+    def __init__(self, claim_id: str) -> None:
+        self.claim_id = claim_id
+        super().__init__(
+            f"claim id {claim_id!r} is already in the ledger; claims are never replaced. "
+            "To change what it says, append a new claim with supersedes="
+            f"{claim_id!r}, or a Retraction of it."
+        )
+
+
+class UnknownReferenceError(LedgerError, LookupError):
+    """A claim names a place, actor, source or claim the ledger does not know."""
+
+    kind = "reference"
+    remedy = "Register it first."
+
+    def __init__(self, *, name: str, suggestions: Sequence[str] = (), field: str = "") -> None:
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        self.field = field
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        where = f" (field {field})" if field else ""
+        super().__init__(f"unknown {self.kind} {name!r}{where}{hint} {self.remedy}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownPlaceError(UnknownReferenceError):
+    """No place in the gazetteer has this id or alias."""
+
+    kind = "place"
+    remedy = "Register the place in the gazetteer or use one of its ids or aliases."
+
+
+class UnknownActorError(UnknownReferenceError):
+    """No actor in the registry has this id or alias."""
+
+    kind = "actor"
+    remedy = "Register the actor or use one of its ids or aliases."
+
+
+class UnknownSourceError(UnknownReferenceError):
+    """No source in the registry has this id or alias."""
+
+    kind = "source"
+    remedy = "Register the source or use one of its ids or aliases."
+
+
+class UnknownClaimError(UnknownReferenceError):
+    """A retraction or correction points at a claim id the ledger does not hold."""
+
+    kind = "claim"
+    remedy = "Point at a claim already in the ledger (retractions follow what they retract)."
+
+
+class EvidenceError(LedgerError, ValueError):
+    """Evidence does not match the document it cites (wrong hash or span out of range)."""
+
+
+class FormatError(LedgerError, ValueError):
+    """A ledger file line could not be read as a record of the documented format."""
+
+    def __init__(self, *, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(
+            f"{path}:{line}: {problem}. See docs/format.md for the claims file format."
+        )
+
+
+class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
+    """Several problems found in one batch, raised together; nothing was written."""
+
+    def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
+        return InvalidBatchError(self.message, list(excs))

@@ -1,0 +1,365 @@
+"""Registries of places, actors and sources: stable ids, names and aliases.
+
+Reports name the same thing many ways (Deir el-Zor, Deir ez-Zor, Dayr az-Zawr). A
+registry maps every name, case- and punctuation-insensitively, to one stable id, and
+suggests the closest names when it does not know one.
+
+>>> places = Registry.of(
+...     Place(id="deir-ez-zor", name="Deir ez-Zor", kind=PlaceKind.CITY,
+...           aliases=("Deir el-Zor", "Dayr az-Zawr")),
+... )
+>>> places.resolve("DEIR EL ZOR").id
+'deir-ez-zor'
+>>> places.resolve("Dayr az-Zor")
+Traceback (most recent call last):
+...
+conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor'; did you mean: deir-ez-zor? ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Generic, Protocol, TypeVar
+
+import attrs
+
+from conflict_ledger.claims import Document
+from conflict_ledger.errors import (
+    InvalidClaimError,
+    UnknownActorError,
+    UnknownPlaceError,
+    UnknownReferenceError,
+    UnknownSourceError,
+)
+
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "Coordinates",
+    "Place",
+    "PlaceKind",
+    "Registries",
+    "Registry",
+    "Source",
+    "SourceKind",
+    "normalise_name",
+]
+
+
+def normalise_name(name: str) -> str:
+    """The key a name is looked up by: accents, case, punctuation and spacing removed.
+
+    >>> normalise_name("  Deir el-Zor ")
+    'deir el zor'
+    >>> normalise_name("Türkiye") == normalise_name("turkiye")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", ascii_only.casefold()).split())
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _ID.match(value):
+        raise InvalidClaimError(
+            field=attribute.name,
+            value=value,
+            problem="an id is lower-case letters, digits, '.', '_' and '-'",
+            hint="Use a slug such as 'deir-ez-zor'; keep other spellings as aliases.",
+        )
+
+
+class PlaceKind(enum.Enum):
+    """What sort of place it is."""
+
+    COUNTRY = "country"
+    REGION = "region"
+    GOVERNORATE = "governorate"
+    CITY = "city"
+    TOWN = "town"
+    NEIGHBOURHOOD = "neighbourhood"
+    BORDER_CROSSING = "border_crossing"
+    BASE = "base"
+    AIRPORT = "airport"
+    FACILITY = "facility"
+
+
+class ActorKind(enum.Enum):
+    """What sort of actor it is."""
+
+    STATE = "state"
+    GOVERNMENT = "government"
+    ARMED_GROUP = "armed_group"
+    COALITION = "coalition"
+    UNIDENTIFIED = "unidentified"
+
+
+class SourceKind(enum.Enum):
+    """What sort of source said or carried a claim."""
+
+    NEWSPAPER = "newspaper"
+    AGENCY = "agency"
+    OFFICIAL = "official"
+    ANONYMOUS = "anonymous"
+    ARMED_GROUP = "armed_group"
+    ANALYST = "analyst"
+    DATASET = "dataset"
+
+
+@attrs.frozen(kw_only=True)
+class Coordinates:
+    """A WGS 84 point, as micro-degrees-safe decimal degrees.
+
+    >>> Coordinates(lat=34.73, lon=36.71)
+    Coordinates(lat=34.73, lon=36.71)
+    """
+
+    lat: float = attrs.field(validator=[attrs.validators.ge(-90), attrs.validators.le(90)])
+    lon: float = attrs.field(validator=[attrs.validators.ge(-180), attrs.validators.le(180)])
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Place:
+    """A place claims are about: a city, a crossing, a base, a region.
+
+    ``parent`` is the id of the region it lies in; ``coordinates_source`` names where
+    the coordinates come from.
+
+    >>> Place(id="homs", name="Homs", kind=PlaceKind.CITY, parent="syria").parent
+    'syria'
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    name: str
+    kind: PlaceKind = attrs.field(converter=PlaceKind)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    parent: str | None = None
+    coordinates: Coordinates | None = None
+    coordinates_source: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """Someone who can hold, take or lose a place, or act in events.
+
+    >>> Actor(id="sdf", name="Syrian Democratic Forces", kind=ActorKind.ARMED_GROUP,
+    ...       aliases=("Syrian Kurdish fighters",)).aliases
+    ('Syrian Kurdish fighters',)
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    name: str
+    kind: ActorKind = attrs.field(converter=ActorKind)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Someone who says or carries claims: an agency, a newspaper, an anonymous official.
+
+    >>> Source(id="reuters", name="Reuters", kind=SourceKind.AGENCY).kind
+    <SourceKind.AGENCY: 'agency'>
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    name: str
+    kind: SourceKind = attrs.field(converter=SourceKind)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    description: str = ""
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+_ERRORS: Mapping[type, type[UnknownReferenceError]] = {
+    Place: UnknownPlaceError,
+    Actor: UnknownActorError,
+    Source: UnknownSourceError,
+}
+
+
+@attrs.frozen
+class Registry(Generic[T]):
+    """An immutable id -> value map that also resolves names and aliases.
+
+    Build one with :meth:`of`; grow it with :meth:`with_entries`, which returns a new
+    registry. Two entries may not claim the same name.
+
+    >>> actors = Registry.of(Actor(id="sdf", name="SDF", kind="armed_group", aliases=("Syrian Kurds",)))
+    >>> actors.resolve("syrian kurds").id, "sdf" in actors, len(actors)
+    ('sdf', True, 1)
+    """
+
+    _by_id: Mapping[str, T]
+    _by_name: Mapping[str, str]
+    _error: type[UnknownReferenceError] = UnknownReferenceError
+
+    @classmethod
+    def of(cls, *entries: T) -> Registry[T]:
+        """A registry holding ``entries``."""
+        error = (
+            _ERRORS.get(type(entries[0]), UnknownReferenceError)
+            if entries
+            else (UnknownReferenceError)
+        )
+        empty: Registry[T] = cls(MappingProxyType({}), MappingProxyType({}), error)
+        return empty.with_entries(entries)
+
+    @classmethod
+    def empty(cls, kind: type[T]) -> Registry[T]:
+        """An empty registry for values of ``kind`` (Place, Actor or Source).
+
+        >>> len(Registry.empty(Place))
+        0
+        """
+        return cls(
+            MappingProxyType({}), MappingProxyType({}), _ERRORS.get(kind, UnknownReferenceError)
+        )
+
+    def with_entries(self, entries: Iterable[T]) -> Registry[T]:
+        """A new registry with ``entries`` added; an identical re-registration is a no-op."""
+        by_id = dict(self._by_id)
+        by_name = dict(self._by_name)
+        error = self._error
+        for entry in entries:
+            error = _ERRORS.get(type(entry), error)
+            existing = by_id.get(entry.id)
+            if existing is not None:
+                if existing == entry:
+                    continue
+                raise InvalidClaimError(
+                    field="id",
+                    value=entry.id,
+                    problem="another entry with this id is already registered",
+                    hint="Give the new entry its own id, or register the same value.",
+                )
+            by_id[entry.id] = entry
+            for name in (entry.id, entry.name, *entry.aliases):
+                key = normalise_name(name)
+                owner = by_name.setdefault(key, entry.id)
+                if owner != entry.id:
+                    raise InvalidClaimError(
+                        field="aliases",
+                        value=name,
+                        problem=f"this name already belongs to {owner!r}",
+                        hint="Drop the alias from one of the two entries.",
+                    )
+        return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
+
+    def resolve(self, name: str) -> T:
+        """The entry an id, name or alias refers to.
+
+        Raises the registry's :class:`~conflict_ledger.errors.UnknownReferenceError`
+        subclass, with the closest known names as suggestions.
+        """
+        entry = self._by_id.get(name)
+        if entry is not None:
+            return entry
+        owner = self._by_name.get(normalise_name(name))
+        if owner is None:
+            raise self._error(name=name, suggestions=self.suggest(name))
+        return self._by_id[owner]
+
+    def suggest(self, name: str, *, max_count: int = 3) -> tuple[str, ...]:
+        """Ids of the entries whose names are closest to ``name``.
+
+        >>> Registry.of(Place(id="homs", name="Homs", kind="city")).suggest("Hom")
+        ('homs',)
+        """
+        close = difflib.get_close_matches(
+            normalise_name(name), list(self._by_name), n=max_count * 3, cutoff=0.6
+        )
+        ids: list[str] = []
+        for key in close:
+            owner = self._by_name[key]
+            if owner not in ids:
+                ids.append(owner)
+        return tuple(ids[:max_count])
+
+    def __getitem__(self, id: str) -> T:
+        try:
+            return self._by_id[id]
+        except KeyError:
+            raise self._error(name=id, suggestions=self.suggest(id)) from None
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._by_id
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def ids(self) -> frozenset[str]:
+        """Every id in the registry."""
+        return frozenset(self._by_id)
+
+
+def _read_only(mapping: Mapping[str, Document]) -> Mapping[str, Document]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen(kw_only=True)
+class Registries:
+    """The places, actors, sources and documents a ledger's claims may name.
+
+    >>> from conflict_ledger.gazetteer import syria
+    >>> syria().places.resolve("Dayr az-Zawr").id
+    'deir-ez-zor'
+    """
+
+    places: Registry[Place] = attrs.field(factory=lambda: Registry.empty(Place))
+    actors: Registry[Actor] = attrs.field(factory=lambda: Registry.empty(Actor))
+    sources: Registry[Source] = attrs.field(factory=lambda: Registry.empty(Source))
+    documents: Mapping[str, Document] = attrs.field(
+        factory=lambda: MappingProxyType({}), converter=_read_only
+    )
+
+    def with_values(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
+        """New registries with ``values`` added, each to the registry of its type."""
+        places, actors, sources = [], [], []
+        documents = dict(self.documents)
+        for value in values:
+            match value:
+                case Place():
+                    places.append(value)
+                case Actor():
+                    actors.append(value)
+                case Source():
+                    sources.append(value)
+                case Document():
+                    documents[value.sha256] = value
+                case _:
+                    raise InvalidClaimError(
+                        field="value",
+                        value=value,
+                        problem="not a Place, Actor, Source or Document",
+                        hint="Register only those four kinds of value.",
+                    )
+        return Registries(
+            places=self.places.with_entries(places),
+            actors=self.actors.with_entries(actors),
+            sources=self.sources.with_entries(sources),
+            documents=documents,
+        )

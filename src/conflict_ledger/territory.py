@@ -1,0 +1,413 @@
+"""The territorial projection: who holds each place, how sure we are, and which claims say so.
+
+Claims about one place are folded, in valid-time order, by the pure reducer
+:func:`territory` into a :class:`PlaceFold`. The fold does not know the time you ask
+about; :func:`view` reads it at an instant ``at`` into a :class:`PlaceState`, so that a
+change whose valid window straddles ``at`` is shown as CHANGING, never as settled.
+
+The rules, in full (docs/concepts.md explains them with examples):
+
+* Only ASSERTED claims move control. FORECAST and PLANNED claims never do. A DENIED
+  control claim disputes: if it denies the current holder the place becomes CONTESTED.
+* A gain (``Captured``/``Holds`` of the whole place, ``HandedOver``) sets the holder;
+  ``ControlLost`` clears it (the loser is kept as ``previous``). Partial gains
+  (extent MOST or SOME) add a *presence*, not a holder.
+* Two claims whose valid windows overlap and disagree (different gainers, or a gain and
+  a loss or denial by the same actor) cannot be ordered: the place is CONTESTED between
+  them until a later claim whose window starts after both have ended settles it.
+* ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE until the
+  next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
+
+>>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+>>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+...              valid=ValidTime.between("2024-12-07T00:00Z", "2024-12-08T00:00Z", precision="day"),
+...              reported_at="2024-12-08T00:00Z", source=SourceChain.of("reuters"))
+>>> state = territory(PlaceFold(place="homs"), took)
+>>> view(state, at=to_instant("2024-12-07T12:00Z")).status
+<Status.CHANGING: 'changing'>
+>>> view(state, at=to_instant("2024-12-08T00:00Z")).status, state.holder
+(<Status.HELD: 'held'>, 'opposition')
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+import pendulum
+
+from conflict_ledger.claims import Claim, Modality
+from conflict_ledger.events import (
+    Advanced,
+    Attacked,
+    Captured,
+    ControlLost,
+    CrossingClosed,
+    CrossingOpened,
+    Event,
+    Extent,
+    HandedOver,
+    Holds,
+)
+from conflict_ledger.fold import Keyed
+from conflict_ledger.time import ValidTime
+
+__all__ = [
+    "TERRITORIAL_EVENTS",
+    "TERRITORY",
+    "Access",
+    "Change",
+    "PlaceFold",
+    "PlaceState",
+    "Status",
+    "place_of",
+    "territory",
+    "view",
+]
+
+
+class Status(enum.Enum):
+    """How sure the ledger is about a place at the asked time."""
+
+    UNKNOWN = "unknown"
+    """No claim says who holds it (perhaps who lost it: see ``previous``)."""
+    HELD = "held"
+    """Held by ``holder``, settled by every claim known."""
+    CONTESTED = "contested"
+    """Credible claims disagree; ``contenders`` lists the sides."""
+    CHANGING = "changing"
+    """A change of holder whose valid window contains the asked time: not yet certain."""
+    UNDER_ATTACK = "under_attack"
+    """Attacked since its last change of holder; ``holder`` (if any) still holds it."""
+    UNDER_ADVANCE = "under_advance"
+    """Advanced on since its last change of holder; ``holder`` (if any) still holds it."""
+
+
+class Access(enum.Enum):
+    """Whether a border crossing is open."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+TERRITORIAL_EVENTS: tuple[type[Event], ...] = (
+    Captured,
+    ControlLost,
+    HandedOver,
+    Holds,
+    Advanced,
+    Attacked,
+    CrossingClosed,
+    CrossingOpened,
+)
+"""The event types the territorial projection folds; every one has a ``place`` field."""
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A control claim whose window may still overlap later claims (reducer bookkeeping).
+
+    ``gained`` says the claim puts ``actor`` in control (else it says ``actor`` lost or
+    does not hold it); ``changed`` says the holder changed with it, dated by its window.
+    """
+
+    claim: str
+    actor: str
+    end: pendulum.DateTime
+    gained: bool
+    changed: bool
+
+
+def _add(items: tuple[str, ...], item: str) -> tuple[str, ...]:
+    return items if item in items else (*items, item)
+
+
+def _union(items: tuple[str, ...], more: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(items) | more))
+
+
+@attrs.frozen(kw_only=True)
+class PlaceFold:
+    """The territorial reducer's state for one place: everything :func:`view` needs.
+
+    >>> PlaceFold(place="homs").holder is None
+    True
+    """
+
+    place: str
+    holder: str | None = None
+    previous: str | None = None
+    since: ValidTime | None = None
+    open: tuple[Change, ...] = ()
+    contenders: tuple[str, ...] = ()
+    attackers: tuple[str, ...] = ()
+    advancing: tuple[str, ...] = ()
+    presence: tuple[str, ...] = ()
+    access: Access | None = None
+    support: tuple[str, ...] = ()
+    disputes: tuple[str, ...] = ()
+    confirmed_at: pendulum.DateTime | None = None
+
+
+def _seen(state: PlaceFold, valid: ValidTime) -> pendulum.DateTime:
+    if state.confirmed_at is None or state.confirmed_at < valid.end:
+        return valid.end
+    return state.confirmed_at
+
+
+def _overlapping(state: PlaceFold, valid: ValidTime) -> tuple[Change, ...]:
+    # Claims arrive in valid-start order, so an entry that ended before this claim's
+    # start can never overlap this claim or any later one: drop it.
+    return tuple(change for change in state.open if change.end >= valid.start)
+
+
+def _gain(
+    state: PlaceFold, claim: Claim, actor: str, *, dated: bool, previous: str | None
+) -> PlaceFold:
+    valid = claim.valid
+    still_open = _overlapping(state, valid)
+    conflicting = {
+        change.actor
+        for change in still_open
+        if (change.gained and change.actor != actor)
+        or (not change.gained and change.actor == actor)
+    }
+    contenders = _union((actor,), conflicting) if conflicting else ()
+    seen = _seen(state, valid)
+    if actor == state.holder:
+        entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=True, changed=False)
+        return attrs.evolve(
+            state,
+            open=(*still_open, entry),
+            contenders=contenders,
+            support=_add(state.support, claim.id),
+            confirmed_at=seen,
+        )
+    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=True, changed=dated)
+    return attrs.evolve(
+        state,
+        holder=actor,
+        previous=state.holder if state.holder is not None else previous or state.previous,
+        since=valid,
+        open=(*still_open, entry),
+        contenders=contenders,
+        # A dated change ends the pressure that led to it; a Holds claim only tells
+        # us who holds the place, so an advance or attack on it goes on.
+        attackers=() if dated else state.attackers,
+        advancing=() if dated else state.advancing,
+        support=(claim.id,),
+        confirmed_at=seen,
+    )
+
+
+def _lose(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
+    valid = claim.valid
+    still_open = _overlapping(state, valid)
+    conflicting = any(change.gained and change.actor == actor for change in still_open)
+    contenders = (actor,) if conflicting else ()
+    if state.holder not in (actor, None):
+        # Someone else already holds it: the loss is consistent with what we know.
+        entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=False)
+        return attrs.evolve(
+            state,
+            open=(*still_open, entry),
+            contenders=contenders,
+            support=_add(state.support, claim.id),
+        )
+    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=True)
+    return attrs.evolve(
+        state,
+        holder=None,
+        previous=actor,
+        since=valid,
+        open=(*still_open, entry),
+        contenders=contenders,
+        attackers=(),
+        advancing=(),
+        support=(claim.id,),
+        confirmed_at=_seen(state, valid),
+    )
+
+
+def _deny(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
+    valid = claim.valid
+    still_open = _overlapping(state, valid)
+    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=False)
+    disputes_holder = actor == state.holder or any(
+        change.gained and change.actor == actor for change in still_open
+    )
+    return attrs.evolve(
+        state,
+        open=(*still_open, entry),
+        contenders=_union(state.contenders, {actor}) if disputes_holder else state.contenders,
+        disputes=_add(state.disputes, claim.id),
+    )
+
+
+def _gainer(event: Event) -> str | None:
+    match event:
+        case Captured(actor=actor, extent=Extent.ALL) | Holds(actor=actor, extent=Extent.ALL):
+            return actor
+        case HandedOver(to_actor=actor):
+            return actor
+        case _:
+            return None
+
+
+def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
+    """The pure territorial reducer: the place's state after one more claim about it.
+
+    Claims must come in valid-time order (:func:`conflict_ledger.asof.order_key`); the
+    as-of engine guarantees it. Unknown event types leave the state unchanged.
+
+    >>> from conflict_ledger import Claim, CrossingClosed, SourceChain, ValidTime
+    >>> closed = Claim(id="c2", event=CrossingClosed(place="jaber-nassib", by="jordan"),
+    ...                valid=ValidTime.exact("2024-12-06T10:00Z"), reported_at="2024-12-06T12:00Z",
+    ...                source=SourceChain.of("jordan-interior-ministry"))
+    >>> territory(PlaceFold(place="jaber-nassib"), closed).access
+    <Access.CLOSED: 'closed'>
+    """
+    if claim.modality is Modality.DENIED:
+        gainer = _gainer(claim.event)
+        return state if gainer is None else _deny(state, claim, gainer)
+    if claim.modality is not Modality.ASSERTED:
+        return state
+    match claim.event:
+        case Captured(actor=actor, extent=Extent.ALL, from_actor=from_actor):
+            return _gain(state, claim, actor, dated=True, previous=from_actor)
+        case HandedOver(to_actor=actor, from_actor=from_actor):
+            return _gain(state, claim, actor, dated=True, previous=from_actor)
+        case Holds(actor=actor, extent=Extent.ALL):
+            return _gain(state, claim, actor, dated=False, previous=None)
+        case Captured(actor=actor) | Holds(actor=actor):
+            return attrs.evolve(
+                state,
+                presence=_add(state.presence, actor),
+                support=_add(state.support, claim.id),
+                confirmed_at=_seen(state, claim.valid),
+            )
+        case ControlLost(actor=actor):
+            return _lose(state, claim, actor)
+        case Attacked(actor=actor):
+            return attrs.evolve(
+                state, attackers=_add(state.attackers, actor), support=_add(state.support, claim.id)
+            )
+        case Advanced(actor=actor):
+            return attrs.evolve(
+                state, advancing=_add(state.advancing, actor), support=_add(state.support, claim.id)
+            )
+        case CrossingClosed():
+            return attrs.evolve(state, access=Access.CLOSED, support=_add(state.support, claim.id))
+        case CrossingOpened():
+            return attrs.evolve(state, access=Access.OPEN, support=_add(state.support, claim.id))
+        case _:
+            return state
+
+
+@attrs.frozen(kw_only=True)
+class PlaceState:
+    """A place's territorial state at one instant, as a snapshot reports it.
+
+    ``holder`` is the actor the claims put in control; whether that is settled is
+    ``status`` (only HELD, UNDER_ATTACK and UNDER_ADVANCE are settled). ``since`` is the
+    window of the last change of holder, ``claims`` the ids of the claims behind this
+    state and ``disputes`` the denials against it. ``confirmed_at`` is the latest
+    valid time any supporting claim speaks for (for staleness).
+    """
+
+    place: str
+    status: Status
+    holder: str | None = None
+    previous: str | None = None
+    since: ValidTime | None = None
+    contenders: tuple[str, ...] = ()
+    attackers: tuple[str, ...] = ()
+    advancing: tuple[str, ...] = ()
+    presence: tuple[str, ...] = ()
+    access: Access | None = None
+    claims: tuple[str, ...] = ()
+    disputes: tuple[str, ...] = ()
+    confirmed_at: pendulum.DateTime | None = None
+
+    @property
+    def settled(self) -> bool:
+        """True when the holder (or its absence) is not in doubt at this instant."""
+        return self.status not in (Status.CONTESTED, Status.CHANGING)
+
+    def situation(self) -> tuple[object, ...]:
+        """What the place's state *is*, leaving out which claims say so (for diffs and timelines)."""
+        return (
+            self.status,
+            self.holder,
+            self.previous,
+            self.contenders,
+            self.attackers,
+            self.advancing,
+            self.presence,
+            self.access,
+        )
+
+
+def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
+    """Read a fold at instant ``at`` (the fold holds claims whose windows start by ``at``).
+
+    A change whose window has not ended by ``at`` makes the place CHANGING: the claims
+    say it changed hands within the window, so at ``at`` it may not have yet.
+    """
+    pending = [change for change in state.open if change.changed and change.end > at]
+    contenders = state.contenders
+    if contenders:
+        status = Status.CONTESTED
+    elif pending:
+        status = Status.CHANGING
+        sides = {change.actor for change in pending if change.gained}
+        sides.update(actor for actor in (state.previous, state.holder) if actor is not None)
+        contenders = tuple(sorted(sides))
+    elif state.attackers:
+        status = Status.UNDER_ATTACK
+    elif state.advancing:
+        status = Status.UNDER_ADVANCE
+    elif state.holder is not None:
+        status = Status.HELD
+    else:
+        status = Status.UNKNOWN
+    return PlaceState(
+        place=state.place,
+        status=status,
+        holder=state.holder,
+        previous=state.previous,
+        since=state.since,
+        contenders=contenders,
+        attackers=state.attackers,
+        advancing=state.advancing,
+        presence=state.presence,
+        access=state.access,
+        claims=state.support,
+        disputes=state.disputes,
+        confirmed_at=state.confirmed_at,
+    )
+
+
+def place_of(claim: Claim) -> str | None:
+    """The place a claim is about, for the territorial projection (None: not territorial).
+
+    >>> from conflict_ledger import Claim, Meeting, SourceChain, ValidTime
+    >>> place_of(Claim(id="m", event=Meeting(participants=("iran",), place="doha"),
+    ...                valid=ValidTime.exact("2024-12-07T09:00Z"), reported_at="2024-12-07T10:00Z",
+    ...                source=SourceChain.of("reuters"))) is None
+    True
+    """
+    event = claim.event
+    if isinstance(event, TERRITORIAL_EVENTS):
+        place: str = event.place  # type: ignore[attr-defined]
+        return place
+    return None
+
+
+TERRITORY: Keyed[Claim, str, PlaceFold] = Keyed(
+    name="territory",
+    key=place_of,
+    initial=lambda place: PlaceFold(place=place),
+    reducer=territory,
+)
+"""The territorial projection, keyed by place: fold claims in valid-time order."""
