@@ -18,7 +18,7 @@ The rules, in full (docs/concepts.md explains them with examples):
 * ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE until the
   next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
 
->>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+>>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime, to_instant
 >>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
 ...              valid=ValidTime.between("2024-12-07T00:00Z", "2024-12-08T00:00Z", precision="day"),
 ...              reported_at="2024-12-08T00:00Z", source=SourceChain.of("reuters"))
