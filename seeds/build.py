@@ -221,6 +221,7 @@ def claims() -> list[Claim]:
             evidence=evidence(
                 "The same Iraqi official expected the SDF might capture Albukamal within a day.",
                 (1129, 1167),
+                (976, 1124),
             ),
             note="Horizon: 24 hours from a statement made at an unknown hour on Friday.",
         ),

@@ -1,0 +1,78 @@
+"""Registries, aliases and the shipped gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflict_ledger import (
+    Actor,
+    InvalidClaimError,
+    Place,
+    PlaceKind,
+    Registry,
+    UnknownActorError,
+    UnknownPlaceError,
+)
+from conflict_ledger.gazetteer import coordinates_note, syria
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("Deir el-Zor", "deir-ez-zor"),
+        ("Deir ez-Zor", "deir-ez-zor"),
+        ("Dayr az-Zawr", "deir-ez-zor"),
+        ("DEIR EL ZOR", "deir-ez-zor"),
+        ("Nassib", "jaber-nassib"),
+        ("Abu Kamal", "albukamal"),
+    ],
+)
+def test_place_aliases_resolve_to_one_id(name, place):
+    assert syria().places.resolve(name).id == place
+
+
+@pytest.mark.parametrize(
+    ("name", "actor"),
+    [
+        ("Syrian Kurdish fighters", "sdf"),
+        ("Syrian Kurds", "sdf"),
+        ("Assad's forces", "syrian-government"),
+        ("Assad\u2019s forces", "syrian-government"),
+        ("IS", "islamic-state"),
+        ("Türkiye", "turkiye"),
+    ],
+)
+def test_actor_aliases_resolve_to_one_id(name, actor):
+    assert syria().actors.resolve(name).id == actor
+
+
+def test_an_unknown_name_suggests_the_closest_ids():
+    with pytest.raises(UnknownPlaceError) as caught:
+        syria().places.resolve("Deir al-Zor city")
+    assert "deir-ez-zor" in caught.value.suggestions
+    with pytest.raises(UnknownActorError):
+        syria().actors.resolve("Martians")
+
+
+def test_every_place_has_a_known_parent_and_every_point_a_named_source():
+    places = syria().places
+    for place in places:
+        assert place.parent is None or place.parent in places
+        assert (place.coordinates is None) == (place.coordinates_source is None)
+    assert places["sheikh-maqsoud"].parent == "aleppo"
+    assert "GeoNames" in coordinates_note()
+
+
+def test_two_entries_cannot_share_a_name_or_an_id():
+    one = Place(id="homs", name="Homs", kind=PlaceKind.CITY)
+    with pytest.raises(InvalidClaimError, match="already belongs"):
+        Registry.of(one, Place(id="hims", name="Hims", kind="city", aliases=("Homs",)))
+    with pytest.raises(InvalidClaimError, match="id"):
+        Registry.of(one, Place(id="homs", name="Homs city", kind="city"))
+    assert len(Registry.of(one, one)) == 1
+
+
+def test_ids_must_be_slugs():
+    with pytest.raises(InvalidClaimError) as caught:
+        Actor(id="Syrian Army", name="Syrian Army", kind="government")
+    assert caught.value.field == "id"
