@@ -35,3 +35,13 @@ def test_importing_the_library_reads_no_optional_dependency():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_public_class_and_function_shows_a_runnable_example():
+    lacking = [
+        name
+        for name in conflict_ledger.__all__
+        if (inspect.isclass(value := getattr(conflict_ledger, name)) or inspect.isfunction(value))
+        and ">>>" not in (inspect.getdoc(value) or "")
+    ]
+    assert lacking == []

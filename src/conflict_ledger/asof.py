@@ -165,6 +165,11 @@ class Snapshot:
     """Every place's state at ``at``, as known at ``known_at`` (None: everything recorded).
 
     Index it by place id; iterate over its states, sorted by place id.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> snap = snapshot(load_seed(), at="2024-12-07T00:00Z")
+    >>> len(snap), "homs" in snap, snap.held_by("russia")
+    (10, True, ('hmeimim-air-base', 'tartus-naval-base'))
     """
 
     at: pendulum.DateTime
@@ -228,7 +233,13 @@ def snapshot(
 
 @attrs.frozen(kw_only=True)
 class TimelineEntry:
-    """A place's state from ``start`` until ``end`` (None: still so at the last claim)."""
+    """A place's state from ``start`` until ``end`` (None: still so at the last claim).
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> first = timeline(load_seed(), "deir-ez-zor").entries[0]
+    >>> first.state.status.value, (first.end - first.start).in_hours()
+    ('changing', 24)
+    """
 
     start: pendulum.DateTime
     end: pendulum.DateTime | None
@@ -237,7 +248,13 @@ class TimelineEntry:
 
 @attrs.frozen(kw_only=True)
 class Timeline:
-    """The successive states of one place, as known at ``known_at``."""
+    """The successive states of one place, as known at ``known_at``.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> line = timeline(load_seed(), "deir-ez-zor")
+    >>> line.place, len(line), line.entries[-1].state.holder
+    ('deir-ez-zor', 2, 'sdf')
+    """
 
     place: str
     known_at: pendulum.DateTime | None
@@ -292,7 +309,14 @@ def timeline(
 
 @attrs.frozen(kw_only=True)
 class PlaceChange:
-    """One place's state before and after (None where the place had no state)."""
+    """One place's state before and after (None where the place had no state).
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> ledger = load_seed()
+    >>> change = diff(snapshot(ledger, at="2024-12-01T00:00Z"), snapshot(ledger, at="2024-12-08T00:00Z"))
+    >>> [(c.place, c.before, c.after.holder) for c in change if c.place == "deir-ez-zor"]
+    [('deir-ez-zor', None, 'sdf')]
+    """
 
     place: str
     before: PlaceState | None
@@ -301,7 +325,13 @@ class PlaceChange:
 
 @attrs.frozen(kw_only=True)
 class SnapshotDiff:
-    """The places whose situation differs between two snapshots."""
+    """The places whose situation differs between two snapshots.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> ledger = load_seed()
+    >>> len(diff(snapshot(ledger, at="2024-12-08T00:00Z"), snapshot(ledger, at="2024-12-09T00:00Z")))
+    0
+    """
 
     before: Snapshot
     after: Snapshot
@@ -339,7 +369,13 @@ def diff(before: Snapshot, after: Snapshot) -> SnapshotDiff:
 
 @attrs.frozen(kw_only=True)
 class Excluded:
-    """A claim about the place that does not count in this answer, and why."""
+    """A claim about the place that does not count in this answer, and why.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> why = explain(load_seed(), "homs", at="2024-12-07T00:00Z", known_at="2024-12-06T00:00Z")
+    >>> [(e.claim.id, e.reason) for e in why.excluded][:1]
+    [('dawn-2024-12-07/c02', 'reported 2024-12-06T19:00:00+00:00, after known_at')]
+    """
 
     claim: Claim
     reason: str
@@ -347,7 +383,13 @@ class Excluded:
 
 @attrs.frozen(kw_only=True)
 class Explanation:
-    """Why a place has its state: the claims for it, against it, around it, and left out."""
+    """Why a place has its state: the claims for it, against it, around it, and left out.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> why = explain(load_seed(), "homs", at="2024-12-07T00:00Z")
+    >>> [c.id for c in why.supporting], [c.id for c in why.context]
+    (['dawn-2024-12-07/c03'], ['dawn-2024-12-07/c02'])
+    """
 
     place: str
     state: PlaceState

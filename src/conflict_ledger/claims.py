@@ -54,6 +54,9 @@ class Modality(enum.Enum):
 
     Only ASSERTED events change control. DENIED disputes; FORECAST predicts within the
     valid window (the horizon); PLANNED announces an intention or a promise.
+
+    >>> Modality("forecast")
+    <Modality.FORECAST: 'forecast'>
     """
 
     ASSERTED = "asserted"
@@ -63,7 +66,11 @@ class Modality(enum.Enum):
 
 
 class Credibility(enum.IntEnum):
-    """How credible the information is, on the NATO Admiralty scale (1 best, 6 unknown)."""
+    """How credible the information is, on the NATO Admiralty scale (1 best, 6 unknown).
+
+    >>> Credibility(3)
+    <Credibility.POSSIBLY_TRUE: 3>
+    """
 
     CONFIRMED = 1
     PROBABLY_TRUE = 2
@@ -74,7 +81,11 @@ class Credibility(enum.IntEnum):
 
 
 class SourceRole(enum.Enum):
-    """The part a source played in bringing a claim to us."""
+    """The part a source played in bringing a claim to us.
+
+    >>> SourceRole("carrier")
+    <SourceRole.CARRIER: 'carrier'>
+    """
 
     ORIGIN = "origin"
     CARRIER = "carrier"

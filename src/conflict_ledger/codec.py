@@ -237,6 +237,15 @@ def write_claims_file(
 
     ``gazetteer`` names a built-in gazetteer the reader starts from (e.g. ``"syria"``).
     The file is written to a temporary name and renamed, so a reader never sees half.
+
+    >>> import tempfile, pathlib
+    >>> from conflict_ledger.seed import load_seed
+    >>> ledger = load_seed()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "copy.jsonl"
+    >>> write_claims_file(path, ledger.claims(), gazetteer="syria",
+    ...                   values=[*ledger.registries.documents.values(), *ledger.registries.sources])
+    >>> len(path.read_text().splitlines())
+    27
     """
     lines = [
         {
@@ -273,6 +282,10 @@ def read_claims_file(
     names, and grow with the file's own place, actor, source and document records. Any
     unreadable line raises :class:`~conflict_ledger.errors.FormatError` naming it;
     invalid claims are reported together, and nothing is returned half-read.
+
+    >>> from conflict_ledger.seed import SEED_FILE
+    >>> len(read_claims_file(f"seeds/{SEED_FILE}"))
+    16
     """
     from conflict_ledger.gazetteer import builtin
 

@@ -35,11 +35,20 @@ __all__ = [
 
 
 class LedgerError(Exception):
-    """Root of every error conflict_ledger raises on purpose."""
+    """Root of every error conflict_ledger raises on purpose.
+
+    >>> issubclass(UnknownPlaceError, LedgerError), issubclass(InvalidClaimError, LedgerError)
+    (True, True)
+    """
 
 
 class InvalidClaimError(LedgerError, ValueError):
     """A value is not acceptable where it was given.
+
+    >>> error = InvalidClaimError(field="credibility", value=9, problem="credibility is 1 to 6",
+    ...                           hint="Use 1 to 6.")
+    >>> error.field, error.value, isinstance(error, ValueError)
+    ('credibility', 9, True)
 
     ``field`` names the attribute, ``value`` is what was given, ``hint`` says what to do
     and ``claim_id`` names the claim when one is known.
@@ -77,7 +86,11 @@ class InvalidClaimError(LedgerError, ValueError):
 
 
 class NaiveDatetimeError(InvalidClaimError):
-    """A datetime without a timezone was given where an instant is required."""
+    """A datetime without a timezone was given where an instant is required.
+
+    >>> NaiveDatetimeError(field="reported_at", value="2024-12-07T00:00").field
+    'reported_at'
+    """
 
     def __init__(self, *, field: str, value: Any) -> None:
         super().__init__(
@@ -92,15 +105,27 @@ class NaiveDatetimeError(InvalidClaimError):
 
 
 class InvalidWindowError(InvalidClaimError):
-    """A valid-time window ends before it starts."""
+    """A valid-time window ends before it starts.
+
+    >>> issubclass(InvalidWindowError, InvalidClaimError)
+    True
+    """
 
 
 class ReportedBeforeEventError(InvalidClaimError):
-    """A non-forecast claim was reported before its event could have begun."""
+    """A non-forecast claim was reported before its event could have begun.
+
+    >>> issubclass(ReportedBeforeEventError, ValueError)
+    True
+    """
 
 
 class DuplicateClaimError(LedgerError, ValueError):
-    """A claim id is already in the ledger (claims are never replaced)."""
+    """A claim id is already in the ledger (claims are never replaced).
+
+    >>> DuplicateClaimError("dawn/c01").claim_id
+    'dawn/c01'
+    """
 
     def __init__(self, claim_id: str) -> None:
         self.claim_id = claim_id
@@ -112,7 +137,11 @@ class DuplicateClaimError(LedgerError, ValueError):
 
 
 class UnknownReferenceError(LedgerError, LookupError):
-    """A claim names a place, actor, source or claim the ledger does not know."""
+    """A claim names a place, actor, source or claim the ledger does not know.
+
+    >>> print(UnknownActorError(name="Kurds fighters", suggestions=("sdf",), field="event.actor"))
+    unknown actor 'Kurds fighters' (field event.actor); did you mean: sdf? Register the actor or use one of its ids or aliases.
+    """
 
     kind = "reference"
     remedy = "Register it first."
@@ -130,39 +159,63 @@ class UnknownReferenceError(LedgerError, LookupError):
 
 
 class UnknownPlaceError(UnknownReferenceError):
-    """No place in the gazetteer has this id or alias."""
+    """No place in the gazetteer has this id or alias.
+
+    >>> isinstance(UnknownPlaceError(name="Atlantis"), LookupError)
+    True
+    """
 
     kind = "place"
     remedy = "Register the place in the gazetteer or use one of its ids or aliases."
 
 
 class UnknownActorError(UnknownReferenceError):
-    """No actor in the registry has this id or alias."""
+    """No actor in the registry has this id or alias.
+
+    >>> UnknownActorError(name="Martians").name
+    'Martians'
+    """
 
     kind = "actor"
     remedy = "Register the actor or use one of its ids or aliases."
 
 
 class UnknownSourceError(UnknownReferenceError):
-    """No source in the registry has this id or alias."""
+    """No source in the registry has this id or alias.
+
+    >>> UnknownSourceError(name="AFP").kind
+    'source'
+    """
 
     kind = "source"
     remedy = "Register the source or use one of its ids or aliases."
 
 
 class UnknownClaimError(UnknownReferenceError):
-    """A retraction or correction points at a claim id the ledger does not hold."""
+    """A retraction or correction points at a claim id the ledger does not hold.
+
+    >>> UnknownClaimError(name="c9", field="event.target").field
+    'event.target'
+    """
 
     kind = "claim"
     remedy = "Point at a claim already in the ledger (retractions follow what they retract)."
 
 
 class EvidenceError(LedgerError, ValueError):
-    """Evidence does not match the document it cites (wrong hash or span out of range)."""
+    """Evidence does not match the document it cites (wrong hash or span out of range).
+
+    >>> issubclass(EvidenceError, ValueError)
+    True
+    """
 
 
 class FormatError(LedgerError, ValueError):
-    """A ledger file line could not be read as a record of the documented format."""
+    """A ledger file line could not be read as a record of the documented format.
+
+    >>> FormatError(path="claims.jsonl", line=3, problem="not JSON").line
+    3
+    """
 
     def __init__(self, *, path: str, line: int, problem: str) -> None:
         self.path = path
@@ -174,7 +227,12 @@ class FormatError(LedgerError, ValueError):
 
 
 class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
-    """Several problems found in one batch, raised together; nothing was written."""
+    """Several problems found in one batch, raised together; nothing was written.
+
+    >>> group = InvalidBatchError("2 claims rejected", [DuplicateClaimError("a"), DuplicateClaimError("b")])
+    >>> [e.claim_id for e in group.exceptions], isinstance(group, LedgerError)
+    (['a', 'b'], True)
+    """
 
     def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
         return InvalidBatchError(self.message, list(excs))

@@ -52,6 +52,9 @@ class Event:
 
     Subclasses set ``kind`` (the name in ledger files) and ``place_fields`` and
     ``actor_fields`` (which of their fields name places and actors).
+
+    >>> Captured(place="homs", actor="opposition", from_actor="syrian-government").actor_ids()
+    ('opposition', 'syrian-government')
     """
 
     kind: ClassVar[str] = "event"
@@ -81,7 +84,11 @@ def _collect(event: Event, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class ControlVerb(enum.Enum):
-    """How a report words a gain of control; all of them move control the same way."""
+    """How a report words a gain of control; all of them move control the same way.
+
+    >>> ControlVerb("seized")
+    <ControlVerb.SEIZED: 'seized'>
+    """
 
     CAPTURED = "captured"
     SEIZED = "seized"
@@ -91,7 +98,11 @@ class ControlVerb(enum.Enum):
 
 
 class Extent(enum.Enum):
-    """How much of a place a gain or hold covers ("some areas in eastern Syria": SOME)."""
+    """How much of a place a gain or hold covers ("some areas in eastern Syria": SOME).
+
+    >>> Extent("some")
+    <Extent.SOME: 'some'>
+    """
 
     ALL = "all"
     MOST = "most"

@@ -78,7 +78,11 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> 
 
 
 class PlaceKind(enum.Enum):
-    """What sort of place it is."""
+    """What sort of place it is.
+
+    >>> PlaceKind("border_crossing")
+    <PlaceKind.BORDER_CROSSING: 'border_crossing'>
+    """
 
     COUNTRY = "country"
     REGION = "region"
@@ -93,7 +97,11 @@ class PlaceKind(enum.Enum):
 
 
 class ActorKind(enum.Enum):
-    """What sort of actor it is."""
+    """What sort of actor it is.
+
+    >>> ActorKind.ARMED_GROUP.value
+    'armed_group'
+    """
 
     STATE = "state"
     GOVERNMENT = "government"
@@ -103,7 +111,11 @@ class ActorKind(enum.Enum):
 
 
 class SourceKind(enum.Enum):
-    """What sort of source said or carried a claim."""
+    """What sort of source said or carried a claim.
+
+    >>> SourceKind("agency")
+    <SourceKind.AGENCY: 'agency'>
+    """
 
     NEWSPAPER = "newspaper"
     AGENCY = "agency"

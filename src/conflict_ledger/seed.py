@@ -27,6 +27,9 @@ def load_seed(path: str | os.PathLike[str] | None = None, *, clock: Clock | None
 
     Recorded times come from ``clock``; by default every claim is stamped
     :data:`SEED_RECORDED_AT`, so that two loads give equal ledgers.
+
+    >>> load_seed().claims() == load_seed("seeds/dawn-2024-12-07.claims.jsonl").claims()
+    True
     """
     clock = clock or fixed_clock(SEED_RECORDED_AT)
     if path is not None:

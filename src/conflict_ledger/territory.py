@@ -67,7 +67,11 @@ __all__ = [
 
 
 class Status(enum.Enum):
-    """How sure the ledger is about a place at the asked time."""
+    """How sure the ledger is about a place at the asked time.
+
+    >>> Status("under_advance")
+    <Status.UNDER_ADVANCE: 'under_advance'>
+    """
 
     UNKNOWN = "unknown"
     """No claim says who holds it (perhaps who lost it: see ``previous``)."""
@@ -84,7 +88,11 @@ class Status(enum.Enum):
 
 
 class Access(enum.Enum):
-    """Whether a border crossing is open."""
+    """Whether a border crossing is open.
+
+    >>> Access("closed")
+    <Access.CLOSED: 'closed'>
+    """
 
     OPEN = "open"
     CLOSED = "closed"
@@ -313,6 +321,10 @@ class PlaceState:
     window of the last change of holder, ``claims`` the ids of the claims behind this
     state and ``disputes`` the denials against it. ``confirmed_at`` is the latest
     valid time any supporting claim speaks for (for staleness).
+
+    >>> state = PlaceState(place="homs", status=Status.UNDER_ADVANCE, holder="syrian-government")
+    >>> state.settled, state.situation()[:2]
+    (True, (<Status.UNDER_ADVANCE: 'under_advance'>, 'syrian-government'))
     """
 
     place: str

@@ -115,7 +115,11 @@ def parse_when(text: str, *, tz: str = "UTC", field: str = "at") -> pendulum.Dat
 
 
 class Precision(enum.Enum):
-    """How precisely a report dates an event; the window's width follows from it."""
+    """How precisely a report dates an event; the window's width follows from it.
+
+    >>> Precision("overnight")
+    <Precision.OVERNIGHT: 'overnight'>
+    """
 
     EXACT = "exact"
     MINUTE = "minute"
