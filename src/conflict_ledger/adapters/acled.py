@@ -61,16 +61,22 @@ from typing import IO, Any
 import pendulum
 
 from conflict_ledger.adapters.dataset import DatasetEvent
-from conflict_ledger.adapters.rows import Candidate, ImportReport, RowError, append_candidates, slug
+from conflict_ledger.adapters.rows import (
+    Candidate,
+    ImportReport,
+    Registrar,
+    RowError,
+    append_candidates,
+    slug,
+)
 from conflict_ledger.asof import effective_claims
 from conflict_ledger.claims import Claim, Modality, SourceChain, SourceLink, SourceRole
-from conflict_ledger.errors import LedgerError, UnknownReferenceError
+from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Captured, ControlVerb, Event, Extent, HandedOver, Holds
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import (
     Actor,
     ActorKind,
-    Coordinates,
     Place,
     PlaceKind,
     Registries,
@@ -275,79 +281,6 @@ def _actor_kind(name: str, inter: str) -> ActorKind:
     return _INTER_KINDS.get(_key(inter), ActorKind.UNIDENTIFIED)
 
 
-class _Registrar:
-    """Resolves a file's names to ids, inventing places, actors and sources it lacks."""
-
-    def __init__(self, registries: Registries) -> None:
-        self.registries = registries
-        self.made: dict[tuple[str, str], Place | Actor | Source] = {}
-
-    def _known(self, kind: str, name: str) -> str | None:
-        registry: Any = {
-            "place": self.registries.places,
-            "actor": self.registries.actors,
-            "source": self.registries.sources,
-        }[kind]
-        try:
-            return str(registry.resolve(name).id)
-        except UnknownReferenceError:
-            made = self.made.get((kind, _key(name)))
-            return None if made is None else made.id
-
-    def _taken(self, kind: str, id: str) -> bool:
-        registry: Any = {
-            "place": self.registries.places,
-            "actor": self.registries.actors,
-            "source": self.registries.sources,
-        }[kind]
-        return id in registry or any(k == kind and v.id == id for (k, _), v in self.made.items())
-
-    def _fresh(self, kind: str, name: str) -> str:
-        base = slug(name)
-        candidate, number = base, 1
-        while self._taken(kind, candidate):
-            number += 1
-            candidate = f"{base}-{number}"
-        return candidate
-
-    def place(
-        self, name: str, lat: str, lon: str, geo_precision: int, dataset: str
-    ) -> tuple[str, Place | None]:
-        known = self._known("place", name)
-        if known is not None:
-            return known, self._value("place", name)
-        if not lat.strip() or not lon.strip():
-            raise ValueError(f"the place {name!r} is new and the row gives no latitude/longitude")
-        place = Place(
-            id=self._fresh("place", name),
-            name=name,
-            kind=PlaceKind.REGION if geo_precision >= 3 else PlaceKind.TOWN,
-            coordinates=Coordinates(lat=float(lat), lon=float(lon)),
-            coordinates_source=f"{dataset} (geo_precision {geo_precision})",
-        )
-        self.made[("place", _key(name))] = place
-        return place.id, place
-
-    def actor(self, name: str, inter: str) -> tuple[str, Actor | None]:
-        known = self._known("actor", name)
-        if known is not None:
-            return known, self._value("actor", name)
-        actor = Actor(id=self._fresh("actor", name), name=name, kind=_actor_kind(name, inter))
-        self.made[("actor", _key(name))] = actor
-        return actor.id, actor
-
-    def source(self, name: str) -> tuple[str, Source | None]:
-        known = self._known("source", name)
-        if known is not None:
-            return known, self._value("source", name)
-        source = Source(id=self._fresh("source", name), name=name, kind=SourceKind.NEWSPAPER)
-        self.made[("source", _key(name))] = source
-        return source.id, source
-
-    def _value(self, kind: str, name: str) -> Any:
-        return self.made.get((kind, _key(name)))
-
-
 def _columns(header: Iterable[str]) -> dict[str, str]:
     """Map each normalised column name to the file's own spelling."""
     found = {}
@@ -405,7 +338,7 @@ def _note(row: Mapping[str, str], event_date: _dt.date) -> str:
 
 def _row_claim(
     row: Mapping[str, str],
-    registrar: _Registrar,
+    registrar: Registrar,
     *,
     tz: str,
     day_first: bool,
@@ -446,15 +379,19 @@ def _row_claim(
             need("location"),
             row.get("latitude", ""),
             row.get("longitude", ""),
-            int(geo_text),
-            "ACLED",
+            kind=PlaceKind.REGION if geo_text == "3" else PlaceKind.TOWN,
+            coordinates_source=f"ACLED (geo_precision {geo_text})",
         )
     except (ValueError, LedgerError) as error:
         raise _RowProblemError("location", row.get("location"), str(error)) from None
-    actor, actor_value = registrar.actor(need("actor1"), row.get("inter1", ""))
+    actor, actor_value = registrar.actor(
+        need("actor1"), _actor_kind(need("actor1"), row.get("inter1", ""))
+    )
     other_name = row.get("actor2", "").strip()
     other, other_value = (
-        registrar.actor(other_name, row.get("inter2", "")) if other_name else (None, None)
+        registrar.actor(other_name, _actor_kind(other_name, row.get("inter2", "")))
+        if other_name
+        else (None, None)
     )
     deaths_text = row.get("fatalities", "").strip() or "0"
     if not deaths_text.isdigit():
@@ -550,7 +487,7 @@ def read_acled(
     """
     handle, default_name = _open(source)
     path = name or default_name
-    registrar = _Registrar(registries)
+    registrar = Registrar(registries)
     candidates: list[Candidate] = []
     rejected: list[RowError] = []
     for line, row in _rows(handle):

@@ -38,13 +38,24 @@ from typing import Any
 import attrs
 
 from conflict_ledger.claims import Claim
-from conflict_ledger.errors import LedgerError
+from conflict_ledger.errors import LedgerError, UnknownReferenceError
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.registry import Actor, Place, Source
+from conflict_ledger.registry import (
+    Actor,
+    ActorKind,
+    Coordinates,
+    Place,
+    PlaceKind,
+    Registries,
+    Source,
+    SourceKind,
+    normalise_name,
+)
 
 __all__ = [
     "Candidate",
     "ImportReport",
+    "Registrar",
     "RejectedRowsError",
     "RowError",
     "append_candidates",
@@ -149,6 +160,98 @@ class Candidate:
     line: int
     claim: Claim
     values: tuple[Place | Actor | Source, ...] = ()
+
+
+class Registrar:
+    """Resolves a file's names to registry ids, making the places, actors and sources it lacks.
+
+    Names the ``registries`` know resolve to their ids; a new name becomes a new value
+    (id :func:`slug` of the name, numbered if taken), made once per file: later rows
+    naming it get the same id. Each method returns the id and the value to register
+    (None when the registries already hold it).
+
+    >>> from conflict_ledger.gazetteer import syria
+    >>> names = Registrar(syria())
+    >>> names.place("Deir el-Zor", "", "", kind=PlaceKind.CITY, coordinates_source="ACLED")
+    ('deir-ez-zor', None)
+    >>> names.place("Rastan", "34.93", "36.73", kind=PlaceKind.TOWN, coordinates_source="ACLED")[1].coordinates
+    Coordinates(lat=34.93, lon=36.73)
+    >>> names.actor("Syrian Kurds", ActorKind.ARMED_GROUP)
+    ('sdf', None)
+    """
+
+    def __init__(self, registries: Registries) -> None:
+        self.registries = registries
+        self.made: dict[tuple[str, str], Place | Actor | Source] = {}
+
+    def _known(self, kind: str, name: str) -> str | None:
+        registry: Any = {
+            "place": self.registries.places,
+            "actor": self.registries.actors,
+            "source": self.registries.sources,
+        }[kind]
+        try:
+            return str(registry.resolve(name).id)
+        except UnknownReferenceError:
+            made = self.made.get((kind, normalise_name(name)))
+            return None if made is None else made.id
+
+    def _taken(self, kind: str, id: str) -> bool:
+        registry: Any = {
+            "place": self.registries.places,
+            "actor": self.registries.actors,
+            "source": self.registries.sources,
+        }[kind]
+        return id in registry or any(k == kind and v.id == id for (k, _), v in self.made.items())
+
+    def _fresh(self, kind: str, name: str) -> str:
+        base = slug(name)
+        candidate, number = base, 1
+        while self._taken(kind, candidate):
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+    def place(
+        self, name: str, lat: str, lon: str, *, kind: PlaceKind, coordinates_source: str
+    ) -> tuple[str, Place | None]:
+        """The id of the place called ``name``, and a new Place of ``kind`` at ``lat``/``lon``
+        (decimal degrees as text) if the registries do not know it."""
+        known = self._known("place", name)
+        if known is not None:
+            return known, self._value("place", name)
+        if not lat.strip() or not lon.strip():
+            raise ValueError(f"the place {name!r} is new and the row gives no latitude/longitude")
+        place = Place(
+            id=self._fresh("place", name),
+            name=name,
+            kind=kind,
+            coordinates=Coordinates(lat=float(lat), lon=float(lon)),
+            coordinates_source=coordinates_source,
+        )
+        self.made[("place", normalise_name(name))] = place
+        return place.id, place
+
+    def actor(self, name: str, kind: ActorKind) -> tuple[str, Actor | None]:
+        """The id of the actor called ``name``, and the new Actor of ``kind`` if it is new."""
+        known = self._known("actor", name)
+        if known is not None:
+            return known, self._value("actor", name)
+        actor = Actor(id=self._fresh("actor", name), name=name, kind=kind)
+        self.made[("actor", normalise_name(name))] = actor
+        return actor.id, actor
+
+    def source(self, name: str) -> tuple[str, Source | None]:
+        """The id of the source called ``name``; a new one is registered as a newspaper."""
+        known = self._known("source", name)
+        if known is not None:
+            return known, self._value("source", name)
+        source = Source(id=self._fresh("source", name), name=name, kind=SourceKind.NEWSPAPER)
+        self.made[("source", normalise_name(name))] = source
+        return source.id, source
+
+    def _value(self, kind: str, name: str) -> Any:
+        return self.made.get((kind, normalise_name(name)))
 
 
 def _versions(ledger: Ledger) -> dict[str, tuple[Claim, int]]:
