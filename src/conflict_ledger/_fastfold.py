@@ -1,0 +1,367 @@
+"""The territorial reducer at machine speed (private; :mod:`conflict_ledger.index` uses it).
+
+:func:`conflict_ledger.territory.territory` is the reference: pure, one frozen
+:class:`~conflict_ledger.territory.PlaceFold` per claim. Here the same rules run over
+claims *compiled once* into plain tuples (:func:`compile_claim`), with integer
+timestamps (microseconds since the epoch), mutating private working lists inside
+:func:`fold` and freezing into an immutable tuple (:data:`Frozen`) at the boundary. No
+per-claim copy, no ``isinstance`` or ``match`` in the loop. :func:`to_place_fold` and
+:func:`view` turn a frozen tuple into the reference's types; the property tests in
+``tests/test_index.py`` hold the two paths equal.
+
+>>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+>>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+...              valid=ValidTime.exact("2024-12-07T00:00Z"), reported_at="2024-12-07T01:00Z",
+...              source=SourceChain.of("reuters"))
+>>> state = fold(EMPTY, [compile_claim(took)])
+>>> to_place_fold("homs", state).holder
+'opposition'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pendulum
+
+from conflict_ledger.claims import Claim, Modality
+from conflict_ledger.events import (
+    Advanced,
+    Attacked,
+    Captured,
+    ControlLost,
+    CrossingClosed,
+    CrossingOpened,
+    Extent,
+    HandedOver,
+    Holds,
+)
+from conflict_ledger.territory import Access, Change, PlaceFold, PlaceState, Status
+from conflict_ledger.time import ValidTime
+
+__all__ = [
+    "EMPTY",
+    "Frozen",
+    "Op",
+    "compile_claim",
+    "fold",
+    "micros",
+    "pending_until",
+    "to_place_fold",
+    "view",
+]
+
+# Operation codes, one per branch of ``territory``.
+GAIN = 0  # Captured(ALL) / HandedOver: a dated change of holder
+HOLD = 1  # Holds(ALL): names the holder, no dated change
+PRESENCE = 2  # Captured/Holds of MOST or SOME
+LOSE = 3  # ControlLost
+ATTACK = 4
+ADVANCE = 5
+CLOSE = 6
+OPEN = 7
+DENY = 8  # a DENIED gain
+NOOP = 9  # forecasts, plans, denials of non-gains, unknown event types
+
+Op = tuple[Any, ...]
+"""A compiled claim: (code, actor, from_actor, claim id, start, end, reported, valid, end
+instant, claim); start/end/reported in integer microseconds since the epoch."""
+
+# Field positions in a compiled claim.
+CODE, ACTOR, OTHER, CID, START, END, REPORTED, VALID, END_DT, CLAIM = range(10)
+
+Frozen = tuple[Any, ...]
+"""A frozen working state: (holder, previous, since, open, contenders, attackers, advancing,
+presence, access, support, disputes, confirmed_at in micros, confirmed_at instant); ``open``
+holds (end micros, actor, gained, changed, claim id, end instant) tuples."""
+
+EMPTY: Frozen = (None, None, None, (), (), (), (), (), None, (), (), None, None)
+"""The state of a place no claim has touched (the reference's ``PlaceFold(place=...)``)."""
+
+
+def micros(instant: pendulum.DateTime) -> int:
+    """An instant as integer microseconds since the Unix epoch (exact, order-preserving).
+
+    >>> micros(pendulum.datetime(1970, 1, 1, 0, 0, 1, tz="UTC"))
+    1000000
+    """
+    return instant.int_timestamp * 1_000_000 + instant.microsecond
+
+
+def _code(claim: Claim) -> tuple[int, str | None, str | None]:
+    # Mirrors the ``match`` in territory(), in the same order.
+    event = claim.event
+    if claim.modality is Modality.DENIED:
+        if isinstance(event, Captured | Holds) and event.extent is Extent.ALL:
+            return DENY, event.actor, None
+        if isinstance(event, HandedOver):
+            return DENY, event.to_actor, None
+        return NOOP, None, None
+    if claim.modality is not Modality.ASSERTED:
+        return NOOP, None, None
+    if isinstance(event, Captured) and event.extent is Extent.ALL:
+        return GAIN, event.actor, event.from_actor
+    if isinstance(event, HandedOver):
+        return GAIN, event.to_actor, event.from_actor
+    if isinstance(event, Holds) and event.extent is Extent.ALL:
+        return HOLD, event.actor, None
+    if isinstance(event, Captured | Holds):
+        return PRESENCE, event.actor, None
+    if isinstance(event, ControlLost):
+        return LOSE, event.actor, None
+    if isinstance(event, Attacked):
+        return ATTACK, event.actor, None
+    if isinstance(event, Advanced):
+        return ADVANCE, event.actor, None
+    if isinstance(event, CrossingClosed):
+        return CLOSE, None, None
+    if isinstance(event, CrossingOpened):
+        return OPEN, None, None
+    return NOOP, None, None
+
+
+def compile_claim(claim: Claim) -> Op:
+    """Compile a territorial claim once, for :func:`fold` (the only place types are checked).
+
+    >>> from conflict_ledger import Attacked, Claim, SourceChain, ValidTime
+    >>> shelled = Claim(id="c9", event=Attacked(place="homs", actor="opposition"),
+    ...                 valid=ValidTime.exact("2024-12-07T00:00Z"),
+    ...                 reported_at="2024-12-07T00:00Z", source=SourceChain.of("reuters"))
+    >>> compile_claim(shelled)[:4]
+    (4, 'opposition', None, 'c9')
+    """
+    code, actor, other = _code(claim)
+    valid = claim.valid
+    return (
+        code,
+        actor,
+        other,
+        claim.id,
+        micros(valid.start),
+        micros(valid.end),
+        micros(claim.reported_at),
+        valid,
+        valid.end,
+        claim,
+    )
+
+
+def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
+    """Fold compiled claims (in :func:`~conflict_ledger.asof.order_key` order) into ``state``.
+
+    The working state is private lists and locals, mutated in place; the result is a
+    new frozen tuple and ``state`` is untouched.
+
+    >>> fold(EMPTY, []) == EMPTY
+    True
+    """
+    (
+        holder,
+        previous,
+        since,
+        open_,
+        contenders,
+        attackers_t,
+        advancing_t,
+        presence_t,
+        access,
+        support_t,
+        disputes_t,
+        conf,
+        conf_dt,
+    ) = state
+    opened = list(open_)
+    attackers = list(attackers_t)
+    advancing = list(advancing_t)
+    presence = list(presence_t)
+    support = list(support_t)
+    disputes = list(disputes_t)
+    for op in ops:
+        code = op[0]
+        if code == NOOP:
+            continue
+        cid = op[3]
+        if code == ATTACK:
+            actor = op[1]
+            if actor not in attackers:
+                attackers.append(actor)
+            if cid not in support:
+                support.append(cid)
+            continue
+        if code == ADVANCE:
+            actor = op[1]
+            if actor not in advancing:
+                advancing.append(actor)
+            if cid not in support:
+                support.append(cid)
+            continue
+        if code in (CLOSE, OPEN):
+            access = Access.CLOSED if code == CLOSE else Access.OPEN
+            if cid not in support:
+                support.append(cid)
+            continue
+        end = op[5]
+        if code == PRESENCE:
+            actor = op[1]
+            if actor not in presence:
+                presence.append(actor)
+            if cid not in support:
+                support.append(cid)
+            if conf is None or conf < end:
+                conf, conf_dt = end, op[8]
+            continue
+        start = op[4]
+        if opened:
+            opened = [entry for entry in opened if entry[0] >= start]
+        actor = op[1]
+        if code in (GAIN, HOLD):
+            conflicting = {
+                entry[1]
+                for entry in opened
+                if (entry[2] and entry[1] != actor) or (not entry[2] and entry[1] == actor)
+            }
+            if conflicting:
+                conflicting.add(actor)
+                contenders = tuple(sorted(conflicting))
+            else:
+                contenders = ()
+            if conf is None or conf < end:
+                conf, conf_dt = end, op[8]
+            if actor == holder:
+                opened.append((end, actor, True, False, cid, op[8]))
+                if cid not in support:
+                    support.append(cid)
+                continue
+            dated = code == GAIN
+            opened.append((end, actor, True, dated, cid, op[8]))
+            previous = holder if holder is not None else op[2] or previous
+            holder = actor
+            since = op[7]
+            if dated:
+                attackers = []
+                advancing = []
+            support = [cid]
+        elif code == LOSE:
+            conflicted = any(entry[2] and entry[1] == actor for entry in opened)
+            contenders = (actor,) if conflicted else ()
+            if holder is not None and holder != actor:
+                opened.append((end, actor, False, False, cid, op[8]))
+                if cid not in support:
+                    support.append(cid)
+                continue
+            opened.append((end, actor, False, True, cid, op[8]))
+            holder = None
+            previous = actor
+            since = op[7]
+            attackers = []
+            advancing = []
+            support = [cid]
+            if conf is None or conf < end:
+                conf, conf_dt = end, op[8]
+        else:  # DENY
+            disputes_holder = actor == holder or any(
+                entry[2] and entry[1] == actor for entry in opened
+            )
+            opened.append((end, actor, False, False, cid, op[8]))
+            if disputes_holder:
+                contenders = tuple(sorted({*contenders, actor}))
+            if cid not in disputes:
+                disputes.append(cid)
+    return (
+        holder,
+        previous,
+        since,
+        tuple(opened),
+        contenders,
+        tuple(attackers),
+        tuple(advancing),
+        tuple(presence),
+        access,
+        tuple(support),
+        tuple(disputes),
+        conf,
+        conf_dt,
+    )
+
+
+def to_place_fold(place: str, state: Frozen) -> PlaceFold:
+    """The reference reducer's state for ``place``, from a frozen tuple.
+
+    >>> to_place_fold("homs", EMPTY) == PlaceFold(place="homs")
+    True
+    """
+    since: ValidTime | None = state[2]
+    return PlaceFold(
+        place=place,
+        holder=state[0],
+        previous=state[1],
+        since=since,
+        open=tuple(
+            Change(claim=cid, actor=actor, end=end_dt, gained=gained, changed=changed)
+            for _, actor, gained, changed, cid, end_dt in state[3]
+        ),
+        contenders=state[4],
+        attackers=state[5],
+        advancing=state[6],
+        presence=state[7],
+        access=state[8],
+        support=state[9],
+        disputes=state[10],
+        confirmed_at=state[12],
+    )
+
+
+def pending_until(state: Frozen) -> int | None:
+    """The instant (micros) from which :func:`view` no longer depends on ``at``.
+
+    >>> pending_until(EMPTY) is None
+    True
+    """
+    ends = [entry[0] for entry in state[3] if entry[3]]
+    return max(ends) if ends else None
+
+
+def view(place: str, state: Frozen, at: int) -> PlaceState:
+    """The reference :func:`~conflict_ledger.territory.view` of a frozen tuple at ``at`` (micros).
+
+    >>> view("homs", EMPTY, 0).status
+    <Status.UNKNOWN: 'unknown'>
+    """
+    holder, previous = state[0], state[1]
+    contenders = state[4]
+    if contenders:
+        status = Status.CONTESTED
+    else:
+        pending = [entry for entry in state[3] if entry[3] and entry[0] > at]
+        if pending:
+            status = Status.CHANGING
+            sides = {entry[1] for entry in pending if entry[2]}
+            if previous is not None:
+                sides.add(previous)
+            if holder is not None:
+                sides.add(holder)
+            contenders = tuple(sorted(sides))
+        elif state[5]:
+            status = Status.UNDER_ATTACK
+        elif state[6]:
+            status = Status.UNDER_ADVANCE
+        elif holder is not None:
+            status = Status.HELD
+        else:
+            status = Status.UNKNOWN
+    return PlaceState(
+        place=place,
+        status=status,
+        holder=holder,
+        previous=previous,
+        since=state[2],
+        contenders=contenders,
+        attackers=state[5],
+        advancing=state[6],
+        presence=state[7],
+        access=state[8],
+        claims=state[9],
+        disputes=state[10],
+        confirmed_at=state[12],
+    )

@@ -1,0 +1,429 @@
+"""The as-of index: the answers of :mod:`conflict_ledger.asof`, fast, over a growing ledger.
+
+:func:`conflict_ledger.asof.snapshot` folds the whole ledger on every call; that is the
+reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answers
+(the property tests in ``tests/test_index.py`` hold it to them) by keeping, per place:
+
+* the place's claims compiled once and kept in fold order
+  (:func:`~conflict_ledger.asof.order_key`); a claim that arrives late, about any earlier
+  valid time, is inserted where it belongs, and only what follows it is refolded;
+* checkpoints of the fold *as known now* every ``checkpoint_every`` claims;
+* for each claim the instant from which knowledge agrees with what is known now (its
+  report time, or the report time of its retraction or correction), as a running
+  maximum. A question asked ``known_at`` an earlier time starts from the last checkpoint
+  that time already agrees with, and folds only the claims after it that were known then.
+
+The index reads new records from the ledger (``ledger.since(position)``) before each
+answer, or when :meth:`AsOfIndex.refresh` is called; it is never rebuilt from scratch.
+It answers on valid time and knowledge time; for a ledger *position* cut use
+:mod:`conflict_ledger.asof`.
+
+>>> from conflict_ledger.seed import load_seed
+>>> from conflict_ledger import snapshot
+>>> ledger = load_seed()
+>>> index = AsOfIndex(ledger)
+>>> index.place_state("deir-ez-zor", at="2024-12-07T00:00Z").holder
+'sdf'
+>>> index.snapshot(at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z") == snapshot(
+...     ledger, at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
+True
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import pendulum
+
+from conflict_ledger import _fastfold as ff
+from conflict_ledger.asof import Snapshot, Timeline, TimelineEntry
+from conflict_ledger.claims import Claim
+from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.events import Retraction
+from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.territory import PlaceFold, PlaceState, place_of
+from conflict_ledger.time import to_instant
+
+__all__ = ["AsOfIndex"]
+
+_NEVER = 1 << 62  # later than any instant, in micros
+_EARLIEST = -(1 << 62)
+
+
+def _key(op: ff.Op) -> tuple[int, int, int, str]:
+    return (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID])
+
+
+class _Place:
+    """One place's compiled claims, in fold order, with their checkpoints (private, mutable)."""
+
+    __slots__ = (
+        "cancel",
+        "checkpoints",
+        "clean",
+        "first_live",
+        "memo",
+        "ops",
+        "place",
+        "reach",
+        "starts",
+    )
+
+    def __init__(self, place: str) -> None:
+        self.place = place
+        self.ops: list[ff.Op] = []
+        self.starts: list[int] = []
+        self.cancel: list[int] = []  # when each claim stopped counting (_NEVER: it counts)
+        self.reach: list[int] = []  # running max of the instant each claim agrees with now
+        self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
+        self.first_live = 0  # index of the first claim that counts now
+        self.clean = 0  # the derived lists are right up to here
+        self.memo: dict[int, tuple[PlaceState, int | None]] = {}
+
+    def position(self, op: ff.Op) -> int:
+        return bisect_left(self.ops, _key(op), key=_key)
+
+    def settle(self, cancelled: dict[str, int], every: int) -> None:
+        """Bring the derived lists and checkpoints up to date from ``clean`` on."""
+        ops, clean = self.ops, self.clean
+        size = len(ops)
+        if clean >= size and len(self.starts) == size:
+            return
+        del self.starts[clean:], self.cancel[clean:], self.reach[clean:]
+        start_of, reported_of, cid_of = ff.START, ff.REPORTED, ff.CID
+        reach = self.reach[-1] if self.reach else _EARLIEST
+        for op in ops[clean:] if clean else ops:
+            self.starts.append(op[start_of])
+            until = cancelled.get(op[cid_of], _NEVER)
+            self.cancel.append(until)
+            agrees = op[reported_of] if until == _NEVER else until
+            if agrees > reach:
+                reach = agrees
+            self.reach.append(reach)
+        if self.first_live >= clean:
+            cancel = self.cancel
+            live = clean
+            while live < size and cancel[live] != _NEVER:
+                live += 1
+            self.first_live = live
+        block = clean // every
+        del self.checkpoints[block + 1 :]
+        state = self.checkpoints[block]
+        cancel = self.cancel
+        for begin in range(block * every, size - every + 1, every):
+            state = ff.fold(
+                state, [ops[j] for j in range(begin, begin + every) if cancel[j] == _NEVER]
+            )
+            self.checkpoints.append(state)
+        self.clean = size
+        self.memo.clear()
+
+    def state(self, at: int, known: int | None, every: int) -> tuple[ff.Frozen | None, int, bool]:
+        """The frozen fold at ``at`` as known at ``known`` (None: no claim counts), the
+        number of claims starting by ``at``, and whether the answer is the one known now."""
+        n = bisect_right(self.starts, at)
+        i = n if known is None else min(n, bisect_right(self.reach, known))
+        block = i // every
+        base = block * every
+        cancel, ops = self.cancel, self.ops
+        todo = [ops[j] for j in range(base, i) if cancel[j] == _NEVER]
+        if i < n:
+            assert known is not None
+            tail = [
+                ops[j] for j in range(i, n) if ops[j][ff.REPORTED] <= known and cancel[j] > known
+            ]
+            if not tail and self.first_live >= i:
+                return None, n, False
+            todo.extend(tail)
+        elif self.first_live >= n:
+            return None, n, True
+        return ff.fold(self.checkpoints[block], todo), n, i == n
+
+
+class AsOfIndex:
+    """Snapshots, place states, timelines and series over a ledger, equal to the as-of engine's.
+
+    Built once over ``ledger`` and kept up to date from its new records (never rebuilt).
+    ``checkpoint_every`` trades memory for speed: a place's fold is kept every that many
+    claims, so an answer folds fewer than that many claims plus those known late.
+    ``progress`` (optional) is called with (records done, records to do) while a large
+    batch of new records is indexed, for a progress bar.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> index = AsOfIndex(load_seed())
+    >>> index.snapshot(at="2024-12-07T00:00Z")["deir-ez-zor"].holder
+    'sdf'
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        checkpoint_every: int = 8,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        if checkpoint_every < 1:
+            raise InvalidClaimError(
+                field="checkpoint_every",
+                value=checkpoint_every,
+                problem="the checkpoint interval is at least 1 claim",
+                hint="Pass checkpoint_every=8 (the default) or another positive integer.",
+            )
+        self._ledger = ledger
+        self._every = checkpoint_every
+        self._progress = progress
+        self._seen = 0
+        self._places: dict[str, _Place] = {}
+        self._where: dict[str, tuple[_Place, ff.Op]] = {}
+        self._cancelled: dict[str, int] = {}
+        self._dirty: set[_Place] = set()
+        self._sorted: list[_Place] | None = None
+        self.refresh()
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger this index answers for."""
+        return self._ledger
+
+    def __len__(self) -> int:
+        """The number of ledger records the index has read.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> len(AsOfIndex(load_seed())) == len(load_seed())
+        True
+        """
+        return self._seen
+
+    def places(self) -> tuple[str, ...]:
+        """Ids of the places any territorial claim names, sorted.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> "homs" in AsOfIndex(load_seed()).places()
+        True
+        """
+        self.refresh()
+        return tuple(sorted(self._places))
+
+    def refresh(self) -> int:
+        """Read the records appended since the last read; returns how many were read.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> ledger = load_seed()
+        >>> index = AsOfIndex(ledger)
+        >>> index.refresh()
+        0
+        """
+        if len(self._ledger) == self._seen:
+            return 0
+        records = self._ledger.since(self._seen)
+        self._consume(records)
+        self._seen += len(records)
+        return len(records)
+
+    def _consume(self, records: Sequence[Recorded]) -> None:
+        incoming: dict[_Place, list[ff.Op]] = {}
+        cancellations: list[tuple[str, int]] = []
+        places, where = self._places, self._where
+        total = len(records)
+        report = self._progress if total >= 50_000 else None
+        for done, record in enumerate(records):
+            if report is not None and done % 50_000 == 0:
+                report(done, total)
+            claim = record.claim
+            event = claim.event
+            if isinstance(event, Retraction):
+                cancellations.append((event.target, ff.micros(claim.reported_at)))
+                continue
+            if claim.supersedes is not None:
+                cancellations.append((claim.supersedes, ff.micros(claim.reported_at)))
+            place = place_of(claim)
+            if place is None:
+                continue
+            entry = places.get(place)
+            if entry is None:
+                entry = places[place] = _Place(place)
+                self._sorted = None
+            op = ff.compile_claim(claim)
+            where[claim.id] = (entry, op)
+            incoming.setdefault(entry, []).append(op)
+        for entry, ops in incoming.items():
+            ops.sort(key=_key)
+            existing = entry.ops
+            if not existing or _key(existing[-1]) <= _key(ops[0]):
+                first = len(existing)
+                existing.extend(ops)
+            else:
+                first = entry.position(ops[0])
+                existing.extend(ops)
+                existing.sort(key=_key)
+            entry.clean = min(entry.clean, first)
+            self._dirty.add(entry)
+        cancelled = self._cancelled
+        for target, when in cancellations:
+            if cancelled.get(target, _NEVER) <= when:
+                continue
+            cancelled[target] = when
+            found = where.get(target)
+            if found is None:
+                continue  # not a territorial claim
+            entry, op = found
+            entry.clean = min(entry.clean, entry.position(op))
+            self._dirty.add(entry)
+        if report is not None:
+            report(total, total)
+
+    def _settled(self) -> list[_Place]:
+        self.refresh()
+        if self._dirty:
+            every, cancelled = self._every, self._cancelled
+            for entry in self._dirty:
+                entry.settle(cancelled, every)
+            self._dirty.clear()
+        if self._sorted is None:
+            self._sorted = [self._places[p] for p in sorted(self._places)]
+        return self._sorted
+
+    def _state(self, entry: _Place, at: int, known: int | None) -> PlaceState | None:
+        frozen, n, current = entry.state(at, known, self._every)
+        if frozen is None:
+            return None
+        if current:
+            hit = entry.memo.get(n)
+            if hit is not None and (hit[1] is None or at >= hit[1]):
+                return hit[0]
+            state = ff.view(entry.place, frozen, at)
+            until = ff.pending_until(frozen)
+            if until is None or at >= until:
+                entry.memo[n] = (state, until)
+            return state
+        return ff.view(entry.place, frozen, at)
+
+    def snapshot(self, *, at: Any, known_at: Any = None) -> Snapshot:
+        """Every place's state at ``at`` as known at ``known_at``: equal to
+        :func:`conflict_ledger.asof.snapshot` of the ledger.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> snap = AsOfIndex(load_seed()).snapshot(at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
+        >>> snap["homs"].status.value
+        'under_advance'
+        """
+        cut = to_instant(at, field="at")
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        return self._snapshot(cut, known)
+
+    def _snapshot(self, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Snapshot:
+        at_i = ff.micros(cut)
+        known_i = None if known is None else ff.micros(known)
+        states = {}
+        state_of = self._state
+        for entry in self._settled():
+            state = state_of(entry, at_i, known_i)
+            if state is not None:
+                states[entry.place] = state
+        return Snapshot(at=cut, known_at=known, position=None, places=states)
+
+    def series(self, ats: Iterable[Any], *, known_at: Any = None) -> tuple[Snapshot, ...]:
+        """Snapshots at each of ``ats`` (in the order given), as known at ``known_at``.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> days = ["2024-12-06T00:00Z", "2024-12-08T00:00Z"]
+        >>> [s["deir-ez-zor"].status.value for s in AsOfIndex(load_seed()).series(days)]
+        ['changing', 'held']
+        """
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        return tuple(self._snapshot(to_instant(at, field="at"), known) for at in ats)
+
+    def place_state(self, place: str, *, at: Any, known_at: Any = None) -> PlaceState:
+        """One place's state at ``at`` as known at ``known_at`` (UNKNOWN when no claim counts).
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> AsOfIndex(load_seed()).place_state("homs", at="2024-12-01T00:00Z").status.value
+        'unknown'
+        """
+        self._settled()
+        at_i = ff.micros(to_instant(at, field="at"))
+        known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
+        entry = self._places.get(place)
+        state = None if entry is None else self._state(entry, at_i, known_i)
+        return ff.view(place, ff.EMPTY, at_i) if state is None else state
+
+    def place_fold(self, place: str, *, at: Any, known_at: Any = None) -> PlaceFold:
+        """The territorial reducer's state for one place (what :func:`~conflict_ledger.territory.view` reads).
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> AsOfIndex(load_seed()).place_fold("deir-ez-zor", at="2024-12-08T00:00Z").holder
+        'sdf'
+        """
+        self._settled()
+        at_i = ff.micros(to_instant(at, field="at"))
+        known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
+        entry = self._places.get(place)
+        frozen = None if entry is None else entry.state(at_i, known_i, self._every)[0]
+        return ff.to_place_fold(place, ff.EMPTY if frozen is None else frozen)
+
+    def claims(self, place: str, *, at: Any = None, known_at: Any = None) -> tuple[Claim, ...]:
+        """The claims that count for one place (valid from ``at`` or before, as known at
+        ``known_at``), in fold order: what a resolution policy reads.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [c.id for c in AsOfIndex(load_seed()).claims("deir-ez-zor")]
+        ['dawn-2024-12-07/c04']
+        """
+        return tuple(op[ff.CLAIM] for op in self._counted(place, at, known_at))
+
+    def _counted(self, place: str, at: Any, known_at: Any) -> list[ff.Op]:
+        self._settled()
+        entry = self._places.get(place)
+        if entry is None:
+            return []
+        n = (
+            len(entry.ops)
+            if at is None
+            else bisect_right(entry.starts, ff.micros(to_instant(at, field="at")))
+        )
+        ops, cancel = entry.ops, entry.cancel
+        if known_at is None:
+            return [ops[j] for j in range(n) if cancel[j] == _NEVER]
+        known = ff.micros(to_instant(known_at, field="known_at"))
+        return [ops[j] for j in range(n) if ops[j][ff.REPORTED] <= known and cancel[j] > known]
+
+    def timeline(self, place: str, *, known_at: Any = None) -> Timeline:
+        """One place's changes over valid time as known at ``known_at``: equal to
+        :func:`conflict_ledger.asof.timeline`.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [e.state.status.value for e in AsOfIndex(load_seed()).timeline("deir-ez-zor")]
+        ['changing', 'held']
+        """
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        ops = self._counted(place, None, known)
+        instants = {op[ff.START]: op[ff.CLAIM].valid.start for op in ops}
+        instants.update({op[ff.END]: op[ff.END_DT] for op in ops})
+        entries: list[TimelineEntry] = []
+        frozen = ff.EMPTY
+        folded = 0
+        for instant in sorted(instants):
+            upto = folded
+            while upto < len(ops) and ops[upto][ff.START] <= instant:
+                upto += 1
+            if upto > folded:
+                frozen = ff.fold(frozen, ops[folded:upto])
+                folded = upto
+            current = ff.view(place, frozen, instant)
+            if entries and entries[-1].state.situation() == current.situation():
+                continue
+            when = instants[instant]
+            if entries:
+                entries[-1] = attrs.evolve(entries[-1], end=when)
+            entries.append(TimelineEntry(start=when, end=None, state=current))
+        return Timeline(place=place, known_at=known, entries=tuple(entries))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places())
+
+    def __repr__(self) -> str:
+        claims = sum(len(p.ops) for p in self._places.values())
+        return f"<AsOfIndex of {claims} territorial claims about {len(self._places)} places>"
