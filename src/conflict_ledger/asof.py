@@ -203,6 +203,16 @@ class Snapshot:
 
         return snapshot_table(self)
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
+        from conflict_ledger.html import snapshot_html
+
+        return snapshot_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display: the same text as ``print``."""
+        printer.text(str(self))
+
 
 def snapshot(
     source: Source,
@@ -270,6 +280,16 @@ class Timeline:
         from conflict_ledger.render import timeline_table
 
         return timeline_table(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
+        from conflict_ledger.html import timeline_html
+
+        return timeline_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display: the same text as ``print``."""
+        printer.text(str(self))
 
 
 def timeline(
@@ -402,6 +422,16 @@ class Explanation:
         from conflict_ledger.render import explanation_text
 
         return explanation_text(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
+        from conflict_ledger.html import explanation_html
+
+        return explanation_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display: the same text as ``print``."""
+        printer.text(str(self))
 
 
 def _about(claim: Claim, place: str) -> bool:
