@@ -1,0 +1,156 @@
+"""Charts rendered to PNG and SVG and checked for structure: axes, bands, markers, legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+
+import conflict_ledger as cl
+from conflict_ledger.adapters.plot import save, small_multiples, snapshot_map, timeline_chart
+from conflict_ledger.gazetteer import syria
+from conflict_ledger.html import actor_colour, actor_colours
+from conflict_ledger.territory import TERRITORIAL_EVENTS, Status
+
+START, END = "2024-11-27T00:00Z", "2024-12-09T00:00Z"
+
+
+def _gids(ax, prefix: str) -> list[str]:
+    artists = [*ax.patches, *ax.collections]
+    return [a.get_gid() for a in artists if (a.get_gid() or "").startswith(prefix)]
+
+
+def _expected_bands(ledger: cl.Ledger, places: list[str]) -> dict[str, int]:
+    """The oracle: one band per timeline period with someone to colour, by kind."""
+    counts = {"band:held": 0, "band:pressed": 0, "band:changing": 0, "band:contested": 0}
+    start, end = cl.to_instant(START), cl.to_instant(END)
+    for place in places:
+        for entry in cl.timeline(ledger, place):
+            if entry.start >= end or (entry.end is not None and entry.end <= start):
+                continue
+            status = entry.state.status
+            if status is Status.CONTESTED:
+                counts["band:contested"] += 1
+            elif status is Status.CHANGING:
+                counts["band:changing"] += 1
+            elif entry.state.holder is not None:
+                counts["band:held" if status is Status.HELD else "band:pressed"] += 1
+    return counts
+
+
+def _contested_ledger() -> cl.Ledger:
+    ledger = cl.Ledger(registries=syria(), clock=cl.fixed_clock("2024-12-08T00:00Z"))
+    ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
+    day = cl.ValidTime.between("2024-12-05T00:00Z", "2024-12-06T00:00Z", precision="day")
+    for number, actor in enumerate(("opposition", "syrian-government")):
+        ledger.append(
+            cl.Claim(
+                id=f"t/{number}",
+                event=cl.Captured(place="hama", actor=actor),
+                valid=day,
+                reported_at="2024-12-06T00:00Z",
+                source=cl.SourceChain.of("reuters"),
+            )
+        )
+    return ledger
+
+
+def test_seed_timeline_chart_has_a_row_per_place_and_a_band_per_period(tmp_path: Path) -> None:
+    ledger = cl.load_seed()
+    figure = timeline_chart(ledger, start=START, end=END)
+    (ax,) = figure.axes
+    places = [ledger.registries.places.resolve(t.get_text()).id for t in ax.get_yticklabels()]
+    territorial = (
+        {cl.territory_key(c) for c in ledger.claims()} if hasattr(cl, "territory_key") else None
+    )
+    assert territorial is None or set(places) == territorial - {None}
+    assert len(places) == len(set(places)) == 10
+    bands = _gids(ax, "band:")
+    expected = _expected_bands(ledger, places)
+    assert {kind: bands.count(kind) for kind in expected} == expected
+    assert expected["band:changing"] >= 1
+    assert expected["band:pressed"] >= 1
+    holders = {e.state.holder for p in places for e in cl.timeline(ledger, p)} - {None}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[: len(holders)] == sorted(holders)
+    assert len(legend) == len(holders) + 4
+    saved = save(figure, tmp_path / "timeline.png")
+    image = matplotlib.image.imread(saved)
+    assert image.shape[0] > 300
+    assert image.shape[1] > 600
+
+
+def test_held_bands_are_in_the_holders_stable_colour() -> None:
+    ledger = cl.load_seed()
+    figure = timeline_chart(ledger, ["deir-ez-zor"], start=START, end=END)
+    (held,) = [p for p in figure.axes[0].patches if p.get_gid() == "band:held"]
+    expected = matplotlib.colors.to_rgba(actor_colours(["sdf", "syrian-government"])["sdf"])
+    assert held.get_facecolor() == pytest.approx(expected)
+    assert actor_colour("sdf") == actor_colours(["sdf"])["sdf"]
+
+
+def test_contested_periods_are_hatched_and_claims_marked() -> None:
+    ledger = _contested_ledger()
+    figure = timeline_chart(ledger, ["hama"], start="2024-12-04T00:00Z", end="2024-12-08T00:00Z")
+    ax = figure.axes[0]
+    contested = [p for p in ax.patches if p.get_gid() == "band:contested"]
+    assert len(contested) == 1
+    assert contested[0].get_hatch() == "////"
+    (markers,) = [c for c in ax.collections if c.get_gid() == "claims"]
+    behind = {c for e in cl.timeline(ledger, "hama") for c in e.state.claims}
+    assert len(markers.get_offsets()) == len(behind) >= 1  # one per claim behind the row
+
+
+def test_snapshot_map_has_a_dot_per_located_place_and_marks_contested_and_stale(tmp_path) -> None:
+    ledger = cl.load_seed()
+    snap = cl.snapshot(ledger, at="2024-12-07T00:00Z")
+    figure = snapshot_map(snap, ledger)
+    (ax,) = figure.axes
+    located = [s.place for s in snap if ledger.registries.places[s.place].coordinates is not None]
+    assert sorted(g.removeprefix("place:") for g in _gids(ax, "place:")) == sorted(located)
+    pressed = {s.place for s in snap if s.attackers or s.advancing} & set(located)
+    assert {g.removeprefix("pressed:") for g in _gids(ax, "pressed:")} == pressed
+    assert ax.get_xlabel() == "longitude"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    holders = sorted({s.holder for s in snap if s.holder and s.place in located})
+    assert legend[: len(holders)] == holders
+    # A contested place is drawn hollow.
+    contested = _contested_ledger()
+    hama = snapshot_map(cl.snapshot(contested, at="2024-12-07T00:00Z"), contested).axes[0]
+    (dot,) = [c for c in hama.collections if c.get_gid() == "place:hama"]
+    assert tuple(dot.get_facecolor()[0]) == (1.0, 1.0, 1.0, 1.0)
+    assert dot.get_hatch() == "////"
+    save(figure, tmp_path / "map.svg")
+    assert (tmp_path / "map.svg").read_text(encoding="utf-8").count("<svg") == 1
+
+
+def test_stale_places_carry_a_cross() -> None:
+    ledger = _contested_ledger()
+    ledger.append(
+        cl.Claim(
+            id="t/old",
+            event=cl.Holds(place="homs", actor="syrian-government"),
+            valid=cl.ValidTime.exact("2024-10-01T00:00Z"),
+            reported_at="2024-10-01T00:00Z",
+            source=cl.SourceChain.of("reuters"),
+        )
+    )
+    ax = snapshot_map(cl.snapshot(ledger, at="2024-12-07T00:00Z"), ledger).axes[0]
+    assert _gids(ax, "stale:") == ["stale:homs"]
+
+
+def test_small_multiples_share_extent_and_one_legend(tmp_path: Path) -> None:
+    ledger = cl.load_seed()
+    dates = ["2024-12-05T00:00Z", "2024-12-06T12:00Z", "2024-12-07T00:00Z", "2024-12-08T00:00Z"]
+    figure = small_multiples(ledger, dates, columns=2)
+    assert len(figure.axes) == 4
+    assert len({ax.get_xlim() for ax in figure.axes}) == 1
+    assert sum(ax.get_legend() is not None for ax in figure.axes) == 1
+    image = matplotlib.image.imread(save(figure, tmp_path / "multiples.png"))
+    assert image.shape[2] == 4
+
+
+def test_save_refuses_other_formats(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.png or \.svg"):
+        save(timeline_chart(cl.load_seed(), ["homs"]), tmp_path / "chart.jpg")
