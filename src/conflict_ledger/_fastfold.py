@@ -37,7 +37,7 @@ from conflict_ledger.events import (
     HandedOver,
     Holds,
 )
-from conflict_ledger.territory import Access, Change, PlaceFold, PlaceState, Status
+from conflict_ledger.territory import Access, Change, PlaceFold, PlaceState, Side, Status
 from conflict_ledger.time import ValidTime
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "compile_claim",
     "fold",
     "micros",
-    "pending_until",
     "to_place_fold",
     "view",
 ]
@@ -80,13 +79,21 @@ EMPTY: Frozen = (None, None, None, (), (), (), (), (), None, (), (), None, None)
 """The state of a place no claim has touched (the reference's ``PlaceFold(place=...)``)."""
 
 
-def micros(instant: pendulum.DateTime) -> int:
-    """An instant as integer microseconds since the Unix epoch (exact, order-preserving).
+_EPOCH_DAY = pendulum.date(1970, 1, 1).toordinal()
 
-    >>> micros(pendulum.datetime(1970, 1, 1, 0, 0, 1, tz="UTC"))
-    1000000
+
+def micros(instant: pendulum.DateTime) -> int:
+    """A UTC instant as integer microseconds since the Unix epoch (exact, order-preserving).
+
+    Every instant in the library is UTC (:func:`~conflict_ledger.time.to_instant`), so the
+    calendar fields are read directly, without asking the time zone for its offset.
+
+    >>> micros(pendulum.datetime(1970, 1, 2, 0, 0, 1, 5, tz="UTC"))
+    86401000005
     """
-    return instant.int_timestamp * 1_000_000 + instant.microsecond
+    days = instant.toordinal() - _EPOCH_DAY
+    seconds = (days * 24 + instant.hour) * 3600 + instant.minute * 60 + instant.second
+    return seconds * 1_000_000 + instant.microsecond
 
 
 def _code(claim: Claim) -> tuple[int, str | None, str | None]:
@@ -312,36 +319,26 @@ def to_place_fold(place: str, state: Frozen) -> PlaceFold:
     )
 
 
-def pending_until(state: Frozen) -> int | None:
-    """The instant (micros) from which :func:`view` no longer depends on ``at``.
-
-    >>> pending_until(EMPTY) is None
-    True
-    """
-    ends = [entry[0] for entry in state[3] if entry[3]]
-    return max(ends) if ends else None
-
-
 def view(place: str, state: Frozen, at: int) -> PlaceState:
     """The reference :func:`~conflict_ledger.territory.view` of a frozen tuple at ``at`` (micros).
 
     >>> view("homs", EMPTY, 0).status
     <Status.UNKNOWN: 'unknown'>
     """
-    holder, previous = state[0], state[1]
+    holder, previous, opened = state[0], state[1], state[3]
     contenders = state[4]
     if contenders:
         status = Status.CONTESTED
     else:
-        pending = [entry for entry in state[3] if entry[3] and entry[0] > at]
+        pending = [entry for entry in opened if entry[3] and entry[0] > at]
         if pending:
             status = Status.CHANGING
-            sides = {entry[1] for entry in pending if entry[2]}
+            actors = {entry[1] for entry in pending if entry[2]}
             if previous is not None:
-                sides.add(previous)
+                actors.add(previous)
             if holder is not None:
-                sides.add(holder)
-            contenders = tuple(sorted(sides))
+                actors.add(holder)
+            contenders = tuple(sorted(actors))
         elif state[5]:
             status = Status.UNDER_ATTACK
         elif state[6]:
@@ -350,6 +347,27 @@ def view(place: str, state: Frozen, at: int) -> PlaceState:
             status = Status.HELD
         else:
             status = Status.UNKNOWN
+    sides: tuple[Side, ...] = ()
+    if status is Status.CONTESTED:
+        support = set(state[9])
+        sides = tuple(
+            Side(
+                actor=actor,
+                claims=tuple(
+                    sorted(
+                        {entry[4] for entry in opened if entry[1] == actor}
+                        | (support if actor == holder else set())
+                    )
+                ),
+            )
+            for actor in contenders
+        )
+    confirmed = state[11]
+    unconfirmed = (
+        None
+        if confirmed is None
+        else pendulum.duration(seconds=max(0, (at - confirmed) // 1_000_000))
+    )
     return PlaceState(
         place=place,
         status=status,
@@ -364,4 +382,6 @@ def view(place: str, state: Frozen, at: int) -> PlaceState:
         claims=state[9],
         disputes=state[10],
         confirmed_at=state[12],
+        unconfirmed_for=unconfirmed,
+        sides=sides,
     )

@@ -81,7 +81,7 @@ class _Place:
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
-        self.memo: dict[int, tuple[PlaceState, int | None]] = {}
+        self.memo: dict[int, ff.Frozen] = {}
 
     def position(self, op: ff.Op) -> int:
         return bisect_left(self.ops, _key(op), key=_key)
@@ -121,26 +121,44 @@ class _Place:
         self.clean = size
         self.memo.clear()
 
-    def state(self, at: int, known: int | None, every: int) -> tuple[ff.Frozen | None, int, bool]:
-        """The frozen fold at ``at`` as known at ``known`` (None: no claim counts), the
-        number of claims starting by ``at``, and whether the answer is the one known now."""
+    def prefix(self, count: int, every: int) -> ff.Frozen:
+        """The fold, as known now, of the first ``count`` claims."""
+        block = count // every
+        state = self.checkpoints[block]
+        cancel, ops = self.cancel, self.ops
+        todo = [ops[j] for j in range(block * every, count) if cancel[j] == _NEVER]
+        return ff.fold(state, todo) if todo else state
+
+    def tail(self, i: int, n: int, known: int) -> list[ff.Op]:
+        """Claims ``i`` to ``n`` that counted at ``known``."""
+        ops, cancel, reported = self.ops, self.cancel, ff.REPORTED
+        return [ops[j] for j in range(i, n) if ops[j][reported] <= known and cancel[j] > known]
+
+    def state(self, at: int, known: int | None, every: int) -> PlaceState | None:
+        """The place's state at ``at`` as known at ``known`` (None: no claim counts)."""
         n = bisect_right(self.starts, at)
         i = n if known is None else min(n, bisect_right(self.reach, known))
-        block = i // every
-        base = block * every
-        cancel, ops = self.cancel, self.ops
-        todo = [ops[j] for j in range(base, i) if cancel[j] == _NEVER]
         if i < n:
             assert known is not None
-            tail = [
-                ops[j] for j in range(i, n) if ops[j][ff.REPORTED] <= known and cancel[j] > known
-            ]
-            if not tail and self.first_live >= i:
-                return None, n, False
-            todo.extend(tail)
-        elif self.first_live >= n:
-            return None, n, True
-        return ff.fold(self.checkpoints[block], todo), n, i == n
+            tail = self.tail(i, n, known)
+            if tail:
+                return ff.view(self.place, ff.fold(self.prefix(i, every), tail), at)
+        # Only the first i claims count, as they count now: memoise their fold by i.
+        if self.first_live >= i:
+            return None
+        frozen = self.memo.get(i)
+        if frozen is None:
+            frozen = self.memo[i] = self.prefix(i, every)
+        return ff.view(self.place, frozen, at)
+
+    def frozen(self, at: int, known: int | None, every: int) -> ff.Frozen | None:
+        """The frozen fold behind :meth:`state` (None: no claim counts)."""
+        n = bisect_right(self.starts, at)
+        i = n if known is None else min(n, bisect_right(self.reach, known))
+        tail = [] if known is None or i == n else self.tail(i, n, known)
+        if not tail and self.first_live >= i:
+            return None
+        return ff.fold(self.prefix(i, every), tail)
 
 
 class AsOfIndex:
@@ -287,19 +305,7 @@ class AsOfIndex:
         return self._sorted
 
     def _state(self, entry: _Place, at: int, known: int | None) -> PlaceState | None:
-        frozen, n, current = entry.state(at, known, self._every)
-        if frozen is None:
-            return None
-        if current:
-            hit = entry.memo.get(n)
-            if hit is not None and (hit[1] is None or at >= hit[1]):
-                return hit[0]
-            state = ff.view(entry.place, frozen, at)
-            until = ff.pending_until(frozen)
-            if until is None or at >= until:
-                entry.memo[n] = (state, until)
-            return state
-        return ff.view(entry.place, frozen, at)
+        return entry.state(at, known, self._every)
 
     def snapshot(self, *, at: Any, known_at: Any = None) -> Snapshot:
         """Every place's state at ``at`` as known at ``known_at``: equal to
@@ -361,7 +367,7 @@ class AsOfIndex:
         at_i = ff.micros(to_instant(at, field="at"))
         known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
         entry = self._places.get(place)
-        frozen = None if entry is None else entry.state(at_i, known_i, self._every)[0]
+        frozen = None if entry is None else entry.frozen(at_i, known_i, self._every)
         return ff.to_place_fold(place, ff.EMPTY if frozen is None else frozen)
 
     def claims(self, place: str, *, at: Any = None, known_at: Any = None) -> tuple[Claim, ...]:

@@ -1,0 +1,178 @@
+"""The as-of index and the fast fold against the reference: asof.* and the pure territory reducer."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflict_ledger import _fastfold as ff
+from conflict_ledger.asof import effective_claims, fold_as_of, order_key, snapshot, timeline
+from conflict_ledger.claims import Claim, Modality, SourceChain
+from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.events import Captured
+from conflict_ledger.index import AsOfIndex
+from conflict_ledger.ledger import Ledger, fixed_clock
+from conflict_ledger.seed import load_seed
+from conflict_ledger.territory import TERRITORY, PlaceFold, place_of, territory, view
+from conflict_ledger.testing.strategies import BASE, instants, ledgers
+from conflict_ledger.time import ValidTime
+
+# Late reports (weeks after the event), retractions and corrections, all more often than
+# the defaults, so that almost every drawn ledger has them.
+busy_ledgers = ledgers(
+    max_size=20, late_share=0.3, retracted_share=0.15, corrected_share=0.15, places=3
+)
+times = instants(min_value=0, max_value=24 * 80)
+known_times = st.none() | times
+checkpoints = st.sampled_from([1, 2, 3, 8])
+
+
+def places_of(ledger: Ledger) -> list[str]:
+    return sorted({p for c in ledger.claims() if (p := place_of(c)) is not None} | {"p0"})
+
+
+@given(busy_ledgers, known_times)
+def test_fast_fold_equals_the_pure_reducer_after_every_claim(ledger, known_at):
+    claims = effective_claims(ledger, known_at=known_at)
+    for place in places_of(ledger):
+        ordered = [c for c in claims if place_of(c) == place]
+        reference = PlaceFold(place=place)
+        frozen = ff.EMPTY
+        for claim in ordered:
+            reference = territory(reference, claim)
+            frozen = ff.fold(frozen, [ff.compile_claim(claim)])
+            assert ff.to_place_fold(place, frozen) == reference
+        # and in one go
+        whole = ff.fold(ff.EMPTY, [ff.compile_claim(c) for c in ordered])
+        assert ff.to_place_fold(place, whole) == reference
+
+
+@given(busy_ledgers, times)
+def test_fast_view_equals_the_reference_view(ledger, at):
+    ordered = sorted((c for c in ledger.claims() if place_of(c) == "p0"), key=order_key)
+    frozen = ff.fold(ff.EMPTY, [ff.compile_claim(c) for c in ordered])
+    assert ff.view("p0", frozen, ff.micros(at)) == view(ff.to_place_fold("p0", frozen), at=at)
+
+
+def test_fast_fold_covers_every_modality():
+    # Denied, forecast and planned claims are drawn by the shared strategy; make sure the
+    # generated ledgers above really contain them (else the equality says little).
+    seen: set[Modality] = set()
+
+    @given(busy_ledgers)
+    def collect(ledger):
+        seen.update(c.modality for c in ledger.claims())
+
+    collect()
+    assert seen == set(Modality)
+
+
+@given(busy_ledgers, times, known_times, checkpoints)
+def test_snapshot_equals_the_oracle(ledger, at, known_at, every):
+    index = AsOfIndex(ledger, checkpoint_every=every)
+    expected = snapshot(ledger, at=at, known_at=known_at)
+    got = index.snapshot(at=at, known_at=known_at)
+    assert got == expected
+    assert dict(got.places) == dict(expected.places)
+
+
+@given(busy_ledgers, times, known_times, checkpoints)
+def test_place_state_and_fold_equal_the_oracle(ledger, at, known_at, every):
+    index = AsOfIndex(ledger, checkpoint_every=every)
+    folds = fold_as_of(ledger, TERRITORY, at=at, known_at=known_at)
+    for place in places_of(ledger):
+        expected = folds.get(place, PlaceFold(place=place))
+        assert index.place_fold(place, at=at, known_at=known_at) == expected
+        assert index.place_state(place, at=at, known_at=known_at) == view(expected, at=at)
+
+
+@given(busy_ledgers, known_times, checkpoints)
+def test_timeline_equals_the_oracle(ledger, known_at, every):
+    index = AsOfIndex(ledger, checkpoint_every=every)
+    for place in places_of(ledger):
+        assert index.timeline(place, known_at=known_at) == timeline(
+            ledger, place, known_at=known_at
+        )
+
+
+@given(busy_ledgers, st.none() | times, known_times)
+def test_claims_of_a_place_are_its_effective_claims(ledger, at, known_at):
+    index = AsOfIndex(ledger)
+    effective = effective_claims(ledger, known_at=known_at)
+    for place in places_of(ledger):
+        expected = tuple(
+            c for c in effective if place_of(c) == place and (at is None or c.valid.start <= at)
+        )
+        assert index.claims(place, at=at, known_at=known_at) == expected
+
+
+@given(busy_ledgers, st.lists(times, max_size=6), known_times)
+def test_a_series_equals_snapshots_taken_one_by_one(ledger, ats, known_at):
+    index = AsOfIndex(ledger, checkpoint_every=2)
+    series = index.series(ats, known_at=known_at)
+    assert series == tuple(snapshot(ledger, at=at, known_at=known_at) for at in ats)
+
+
+@given(busy_ledgers, st.data(), checkpoints)
+def test_claims_appended_after_the_index_was_built_land_where_they_belong(ledger, data, every):
+    # Replay the drawn ledger into a fresh one in slices, querying the index between
+    # appends: late, back-dated claims, retractions and corrections arrive after the
+    # index has folded (and cached) everything before them.
+    records = ledger.records()
+    growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+    index = AsOfIndex(growing, checkpoint_every=every)
+    done = 0
+    while done < len(records):
+        step = data.draw(st.integers(min_value=1, max_value=4), label="step")
+        growing.extend(r.claim for r in records[done : done + step])
+        done += step
+        at = data.draw(times, label="at")
+        known_at = data.draw(known_times, label="known_at")
+        # Ask a question first so that caches exist before the next append.
+        assert index.snapshot(at=at, known_at=known_at) == snapshot(
+            growing, at=at, known_at=known_at
+        )
+    assert len(index) == len(ledger)
+
+
+@given(busy_ledgers, times, times)
+def test_repeated_questions_give_the_same_answer(ledger, at, other):
+    # The per-place memo must not leak an answer from one instant to another.
+    index = AsOfIndex(ledger, checkpoint_every=1)
+    first = index.snapshot(at=at)
+    index.snapshot(at=other)
+    assert index.snapshot(at=at) == first == snapshot(ledger, at=at)
+
+
+def test_a_claim_reported_months_late_changes_the_past_only_as_known_after_it():
+    ledger = load_seed()
+    index = AsOfIndex(ledger)
+    before = index.snapshot(at="2024-12-07T00:00Z")
+    ledger.append(
+        Claim(
+            id="late/1",
+            event=Captured(place="deir-ez-zor", actor="syrian-government"),
+            valid=ValidTime.exact("2024-12-06T23:00Z"),
+            reported_at="2025-03-01T00:00Z",
+            source=SourceChain.of("reuters"),
+        )
+    )
+    after = index.snapshot(at="2024-12-07T00:00Z")
+    assert after == snapshot(ledger, at="2024-12-07T00:00Z")
+    assert after["deir-ez-zor"].holder == "syrian-government"
+    known_before = index.snapshot(at="2024-12-07T00:00Z", known_at="2025-02-01T00:00Z")
+    assert tuple(known_before) == tuple(before)
+
+
+def test_an_unknown_place_is_unknown():
+    index = AsOfIndex(load_seed())
+    state = index.place_state("nowhere", at=pendulum.datetime(2024, 12, 7, tz="UTC"))
+    assert (state.place, state.status.value, state.holder) == ("nowhere", "unknown", None)
+    assert index.claims("nowhere") == ()
+
+
+def test_a_checkpoint_interval_below_one_is_refused():
+    with pytest.raises(InvalidClaimError, match="checkpoint_every"):
+        AsOfIndex(load_seed(), checkpoint_every=0)
