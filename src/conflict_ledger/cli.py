@@ -1,11 +1,13 @@
 """The ``conflict-ledger`` command: replay a claims file and ask it questions.
 
-Exit codes: 0 success, 1 a ledger error (bad file, unknown place, bad date), 2 bad usage.
+Exit codes: 0 success, 1 a ledger error (bad or missing file, unknown place, bad date),
+2 bad usage, 3 ``ingest`` rejected some rows (the valid ones were kept, unless --strict).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Sequence
@@ -14,9 +16,11 @@ from typing import Any
 import attrs
 import pendulum
 
+from conflict_ledger.adapters import files
+from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
-from conflict_ledger.codec import encode_claim, read_claims_file
-from conflict_ledger.errors import LedgerError
+from conflict_ledger.codec import encode_claim
+from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.time import parse_when
 
@@ -32,12 +36,28 @@ _EXAMPLES = {
     "  conflict-ledger diff LEDGER --at 2024-12-07 --known-at 2024-12-06 --to-known-at 2024-12-08",
     "explain": "conflict-ledger explain seeds/dawn-2024-12-07.claims.jsonl homs --at 2024-12-07\n"
     "  conflict-ledger explain LEDGER albukamal --at 2024-12-07 --format json",
+    "ingest": "conflict-ledger ingest acled-syria.csv --into syria.claims.jsonl\n"
+    "  conflict-ledger ingest ged.csv --kind ucdp --into syria.claims.jsonl --format json\n"
+    "  conflict-ledger ingest us-sheet.csv --into LEDGER --month-first --tz Asia/Damascus --strict",
+    "export": "conflict-ledger export seeds/dawn-2024-12-07.claims.jsonl --as geojson --at 2024-12-07 "
+    "-o snapshot.geojson\n"
+    "  conflict-ledger export LEDGER --as csv --at '2024-12-06 20:00' --tz Asia/Damascus\n"
+    "  conflict-ledger export LEDGER --as acled -o acled-shaped.csv\n"
+    "  conflict-ledger export LEDGER --as claims-csv -o claims.csv",
+    "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
+    "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
+    "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
+    "  conflict-ledger plot LEDGER --chart multiples --dates 2024-12-05 2024-12-06 2024-12-07 "
+    "-o days.png\n"
+    "  conflict-ledger plot LEDGER --chart timeline --place homs --place hama -o front.png",
 }
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, pendulum.DateTime):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return int(value.total_seconds())
     if attrs.has(type(value)):
         return {f.name: _jsonable(getattr(value, f.name)) for f in attrs.fields(type(value))}
     if isinstance(value, tuple | list):
@@ -86,15 +106,190 @@ def _parser() -> argparse.ArgumentParser:
     why = command("explain", "The claims behind one place's state.")
     why.add_argument("place", help="a place id or alias")
     why.add_argument("--at", required=True, help="the valid time asked about")
+    _adapter_commands(commands)
     return parser
+
+
+def _adapter_commands(commands: Any) -> None:
+    def sub(name: str, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = commands.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog="examples:\n  " + _EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        return parser
+
+    ingest = sub(
+        "ingest", "Import an ACLED or UCDP GED CSV into a claims file (created if missing)."
+    )
+    ingest.add_argument("data", help="the dataset's CSV file")
+    ingest.add_argument("--into", required=True, metavar="LEDGER", help="the claims file to grow")
+    ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
+    ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")
+    ingest.add_argument("--tz", default="UTC", help="zone of the dataset's calendar days")
+    ingest.add_argument(
+        "--month-first", action="store_true", help="numeric dates are M/D/Y (US spreadsheets)"
+    )
+    ingest.add_argument(
+        "--strict", action="store_true", help="write nothing if any row is rejected"
+    )
+    ingest.add_argument("--format", choices=("table", "json"), default="table")
+    for name, help in (
+        (
+            "export",
+            "Write a snapshot as GeoJSON or CSV, or the claims as ACLED-shaped or plain CSV.",
+        ),
+        ("plot", "Draw a timeline chart, a snapshot map or small multiples as PNG or SVG."),
+    ):
+        command = sub(name, help)
+        command.add_argument("ledger", help="a claims file (.jsonl)")
+        command.add_argument("--tz", default="UTC", help="zone for times given without offset")
+        command.add_argument("--known-at", help="count only claims reported by then")
+        command.add_argument("--at", help="the valid time of the snapshot (geojson, csv, map)")
+        command.add_argument(
+            "-o", "--output", help="the file to write (export default: standard output)"
+        )
+        if name == "export":
+            command.add_argument(
+                "--as",
+                dest="kind",
+                choices=("geojson", "csv", "acled", "claims-csv"),
+                default="geojson",
+            )
+        else:
+            command.add_argument(
+                "--chart", choices=("timeline", "map", "multiples"), default="timeline"
+            )
+            command.add_argument("--place", action="append", help="a timeline row (repeatable)")
+            command.add_argument("--start", help="timeline start (default: the first claim)")
+            command.add_argument("--end", help="timeline end (default: the last claim)")
+            command.add_argument("--dates", nargs="+", help="the dates of small multiples")
 
 
 def _place(ledger: Ledger, name: str) -> str:
     return ledger.registries.places.resolve(name).id
 
 
+def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
+    report = files.ingest(
+        args.data,
+        args.into,
+        kind=args.kind,
+        gazetteer=args.gazetteer,
+        tz=args.tz,
+        day_first=not args.month_first,
+        strict=args.strict,
+    )
+    written = not (args.strict and report.rejected)
+    if args.format == "json":
+        return json.dumps(
+            {
+                "written": written,
+                "appended": report.appended,
+                "corrections": report.corrections,
+                "unchanged": report.unchanged,
+                "outdated": report.outdated,
+                "rejected": [
+                    {"line": e.line, "field": e.field, "reason": e.reason} for e in report.rejected
+                ],
+            },
+            indent=1,
+        ), report
+    lines = [report.summary() + ("" if written else "; nothing written (--strict)")]
+    lines.extend(f"  rejected {error}" for error in report.rejected)
+    return "\n".join(lines), report
+
+
+def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
+    import io
+
+    from conflict_ledger.adapters import acled, geojson
+
+    tz = args.tz
+    known_at = (
+        None if args.known_at is None else parse_when(args.known_at, tz=tz, field="--known-at")
+    )
+
+    def at() -> pendulum.DateTime:
+        if args.at is None:
+            raise InvalidClaimError(
+                field="--at",
+                value=None,
+                problem=f"{args.command} --{'as' if args.command == 'export' else 'chart'} "
+                f"{args.kind if args.command == 'export' else args.chart} needs a time",
+                hint="Give --at, e.g. --at 2024-12-07 or --at '2024-12-06 20:00' --tz Asia/Damascus.",
+            )
+        return parse_when(args.at, tz=tz, field="--at")
+
+    if args.command == "export":
+        out = io.StringIO()
+        if args.kind == "geojson":
+            collection = geojson.feature_collection(
+                snapshot(ledger, at=at(), known_at=known_at), ledger
+            )
+            out.write(json.dumps(collection, ensure_ascii=False, indent=1))
+            count = len(collection["features"])
+        elif args.kind == "csv":
+            count = files.write_snapshot_csv(
+                out, snapshot(ledger, at=at(), known_at=known_at), ledger
+            )
+        elif args.kind == "acled":
+            count = acled.write_acled_csv(out, ledger, known_at=known_at)
+        else:
+            from conflict_ledger.adapters.pandas import claims_frame
+
+            frame = claims_frame(ledger)
+            frame.to_csv(out, index=False)
+            count = len(frame)
+        if args.output is None:
+            return out.getvalue().rstrip("\n")
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(out.getvalue())
+        return f"wrote {count} {'features' if args.kind == 'geojson' else 'rows'} to {args.output}"
+    from conflict_ledger.adapters import plot
+
+    if args.output is None:
+        raise InvalidClaimError(
+            field="--output",
+            value=None,
+            problem="plot writes a picture file",
+            hint="Give -o chart.png or -o chart.svg.",
+        )
+    if args.chart == "timeline":
+        figure = plot.timeline_chart(
+            ledger,
+            [_place(ledger, p) for p in args.place] if args.place else None,
+            start=None if args.start is None else parse_when(args.start, tz=tz, field="--start"),
+            end=None if args.end is None else parse_when(args.end, tz=tz, field="--end"),
+            known_at=known_at,
+        )
+    elif args.chart == "map":
+        figure = plot.snapshot_map(snapshot(ledger, at=at(), known_at=known_at), ledger)
+    else:
+        if not args.dates:
+            raise InvalidClaimError(
+                field="--dates",
+                value=None,
+                problem="small multiples need the dates to draw",
+                hint="Give --dates 2024-12-05 2024-12-06 2024-12-07.",
+            )
+        dates = [parse_when(d, tz=tz, field="--dates") for d in args.dates]
+        figure = plot.small_multiples(ledger, dates, known_at=known_at)
+    try:
+        saved = plot.save(figure, args.output)
+    except ValueError as error:
+        raise InvalidClaimError(
+            field="--output", value=args.output, problem=str(error), hint="Use .png or .svg."
+        ) from None
+    return f"wrote {args.chart} chart to {saved}"
+
+
 def _run(args: argparse.Namespace) -> str:
-    ledger = read_claims_file(args.ledger)
+    ledger = files.open_ledger(args.ledger)[0]
+    if args.command in ("export", "plot"):
+        return _adapters(args, ledger)
     tz = args.tz
 
     def when(text: str | None, field: str) -> pendulum.DateTime | None:
@@ -148,8 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "ingest":
+            output, report = _ingest(args)
+            print(output)
+            return 3 if report.rejected else 0
         output = _run(args)
-    except LedgerError as error:
+    except (LedgerError, FileNotFoundError) as error:
         print(f"conflict-ledger: error: {error}", file=sys.stderr)
         return 1
     print(output)

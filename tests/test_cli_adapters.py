@@ -1,0 +1,143 @@
+"""The CLI's ingest, export and plot commands: outputs, exit codes and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+
+from conflict_ledger.adapters.geojson import check_feature_collection
+from conflict_ledger.cli import main
+from conflict_ledger.seed import load_seed
+
+ROOT = Path(__file__).parent
+ACLED = ROOT / "data" / "acled"
+UCDP = ROOT / "data" / "ucdp"
+SEED = ROOT.parent / "src" / "conflict_ledger" / "data" / "dawn-2024-12-07.claims.jsonl"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("command", ["ingest", "export", "plot"])
+def test_every_new_command_has_help_with_examples(capsys, command: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert f"conflict-ledger {command} " in out.split("examples:")[1]
+
+
+def test_ingest_grows_one_file_that_every_command_reads(capsys, tmp_path: Path) -> None:
+    ledger = tmp_path / "syria.claims.jsonl"
+    code, out, _ = run(capsys, "ingest", ACLED / "current.csv", "--into", ledger)
+    assert code == 0
+    assert "9 claims appended" in out
+    code, out, _ = run(
+        capsys, "ingest", ACLED / "current.csv", "--into", ledger, "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["appended"] == []
+    code, out, _ = run(
+        capsys, "ingest", ACLED / "current_updated.csv", "--into", ledger, "--format", "json"
+    )
+    assert json.loads(out)["corrections"] == ["acled/SYR102#2"]
+    code, out, _ = run(
+        capsys, "ingest", UCDP / "ged_sample.csv", "--kind", "ucdp", "--into", ledger
+    )
+    assert (code, "4 claims appended" in out) == (0, True)
+    code, out, _ = run(capsys, "snapshot", ledger, "--at", "2024-12-10", "--format", "json")
+    assert code == 0
+    holders = {row["place"]: row["holder"] for row in json.loads(out)}
+    assert holders["homs"] == "hts-hayat-tahrir-al-sham"
+    code, out, _ = run(capsys, "explain", ledger, "Rastan", "--at", "2024-12-10")
+    assert code == 0
+
+
+def test_ingest_reports_rejected_rows_and_exits_3(capsys, tmp_path: Path) -> None:
+    ledger = tmp_path / "l.jsonl"
+    code, out, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", ledger)
+    assert code == 3
+    assert "2 claims appended" in out
+    assert f"rejected {ACLED / 'bad_rows.csv'}:4: event_date=" in out
+    assert ledger.exists()
+    strict = tmp_path / "strict.jsonl"
+    code, out, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", strict, "--strict")
+    assert code == 3
+    assert "nothing written" in out
+    assert not strict.exists()
+
+
+def test_a_missing_file_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "ingest", tmp_path / "nope.csv", "--into", tmp_path / "l.jsonl")
+    assert code == 1
+    assert "nope.csv: no such file" in err
+    code, _, err = run(capsys, "export", tmp_path / "nope.jsonl", "--at", "2024-12-07")
+    assert code == 1
+    assert "no such file" in err
+
+
+def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "export", SEED, "--as", "geojson", "--at", "2024-12-07")
+    assert code == 0
+    collection = json.loads(out)
+    check_feature_collection(collection)
+    target = tmp_path / "snap.geojson"
+    code, out, _ = run(capsys, "export", SEED, "--at", "2024-12-07", "-o", target)
+    assert out.strip() == f"wrote {len(collection['features'])} features to {target}"
+    assert json.loads(target.read_text(encoding="utf-8")) == collection
+
+
+def test_export_csv_acled_and_claims(capsys) -> None:
+    code, out, _ = run(capsys, "export", SEED, "--as", "csv", "--at", "2024-12-07")
+    assert code == 0
+    assert len(out.splitlines()) == 1 + 10
+    code, out, _ = run(capsys, "export", SEED, "--as", "acled")
+    assert out.splitlines()[0].startswith("event_id_cnty,event_date,year")
+    code, out, _ = run(capsys, "export", SEED, "--as", "claims-csv")
+    assert code == 0
+    assert len(out.splitlines()) == 1 + len(load_seed())
+
+
+def test_bad_date_and_unknown_place_are_clear_errors(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "export", SEED, "--at", "2024-13-45")
+    assert code == 1
+    assert "--at='2024-13-45'" in err
+    code, _, err = run(
+        capsys, "plot", SEED, "--chart", "timeline", "--place", "Atlantis", "-o", tmp_path / "x.png"
+    )
+    assert code == 1
+    assert "unknown place 'Atlantis'" in err
+    code, _, err = run(capsys, "plot", SEED, "--chart", "map", "-o", tmp_path / "x.png")
+    assert code == 1
+    assert "--at" in err
+
+
+@pytest.mark.parametrize(
+    ("chart", "extra"),
+    [
+        ("timeline", ["--start", "2024-11-27", "--end", "2024-12-09"]),
+        ("map", ["--at", "2024-12-07"]),
+        ("multiples", ["--dates", "2024-12-05", "2024-12-06", "2024-12-07"]),
+    ],
+)
+def test_plot_writes_pictures(capsys, tmp_path: Path, chart: str, extra: list[str]) -> None:
+    target = tmp_path / f"{chart}.png"
+    code, out, _ = run(capsys, "plot", SEED, "--chart", chart, *extra, "-o", target)
+    assert code == 0
+    assert out.strip() == f"wrote {chart} chart to {target}"
+    assert matplotlib.image.imread(target).ndim == 3
+
+
+def test_plot_refuses_an_unknown_picture_format(capsys, tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys, "plot", SEED, "--at", "2024-12-07", "--chart", "map", "-o", tmp_path / "m.gif"
+    )
+    assert code == 1
+    assert ".png or .svg" in err
