@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import io
 import math
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 
 from conflict_ledger.adapters.geojson import DEFAULT_STALE_AFTER, is_stale
@@ -33,7 +35,15 @@ from conflict_ledger.registry import Place
 from conflict_ledger.territory import TERRITORY, PlaceState, Status
 from conflict_ledger.time import to_instant
 
-__all__ = ["Figure", "save", "small_multiples", "snapshot_map", "timeline_chart"]
+__all__ = [
+    "Figure",
+    "Picture",
+    "picture",
+    "save",
+    "small_multiples",
+    "snapshot_map",
+    "timeline_chart",
+]
 
 Figure = Any
 """A ``matplotlib.figure.Figure`` (typed loosely so type-checking needs no matplotlib)."""
@@ -440,3 +450,29 @@ def save(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 120) -> Pat
         metadata={"Software": None} if suffix == "png" else {"Date": None},
     )
     return target
+
+
+@attrs.frozen(kw_only=True)
+class Picture:
+    """A rendered chart that Jupyter displays as an image (``_repr_png_``).
+
+    >>> Picture(png=b"\\x89PNG")._repr_png_()[:4]
+    b'\\x89PNG'
+    """
+
+    png: bytes = attrs.field(repr=False)
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+
+def picture(figure: Figure, *, dpi: int = 100) -> Picture:
+    """The figure rendered to PNG, for display in a notebook without pyplot.
+
+    >>> import conflict_ledger as cl
+    >>> picture(timeline_chart(cl.load_seed(), ["homs"])).png[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return Picture(png=buffer.getvalue())
