@@ -31,7 +31,7 @@ True
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -81,7 +81,7 @@ class _Place:
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
-        self.memo: dict[int, ff.Frozen] = {}
+        self.memo: dict[int, tuple[ff.Frozen, ff.Reading]] = {}
 
     def position(self, op: ff.Op) -> int:
         return bisect_left(self.ops, _key(op), key=_key)
@@ -134,7 +134,9 @@ class _Place:
         ops, cancel, reported = self.ops, self.cancel, ff.REPORTED
         return [ops[j] for j in range(i, n) if ops[j][reported] <= known and cancel[j] > known]
 
-    def state(self, at: int, known: int | None, every: int) -> PlaceState | None:
+    def state(
+        self, at: int, known: int | None, every: int, durations: dict[int, Any]
+    ) -> PlaceState | None:
         """The place's state at ``at`` as known at ``known`` (None: no claim counts)."""
         n = bisect_right(self.starts, at)
         i = n if known is None else min(n, bisect_right(self.reach, known))
@@ -142,14 +144,15 @@ class _Place:
             assert known is not None
             tail = self.tail(i, n, known)
             if tail:
-                return ff.view(self.place, ff.fold(self.prefix(i, every), tail), at)
+                return ff.view(self.place, ff.fold(self.prefix(i, every), tail), at, durations)
         # Only the first i claims count, as they count now: memoise their fold by i.
         if self.first_live >= i:
             return None
-        frozen = self.memo.get(i)
-        if frozen is None:
-            frozen = self.memo[i] = self.prefix(i, every)
-        return ff.view(self.place, frozen, at)
+        memo = self.memo.get(i)
+        if memo is None:
+            frozen = self.prefix(i, every)
+            memo = self.memo[i] = (frozen, ff.reading(self.place, frozen))
+        return ff.read(self.place, memo[0], memo[1], at, durations)
 
     def frozen(self, at: int, known: int | None, every: int) -> ff.Frozen | None:
         """The frozen fold behind :meth:`state` (None: no claim counts)."""
@@ -199,6 +202,7 @@ class AsOfIndex:
         self._cancelled: dict[str, int] = {}
         self._dirty: set[_Place] = set()
         self._sorted: list[_Place] | None = None
+        self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self.refresh()
 
     @property
@@ -275,8 +279,12 @@ class AsOfIndex:
                 existing.extend(ops)
             else:
                 first = entry.position(ops[0])
-                existing.extend(ops)
-                existing.sort(key=_key)
+                if len(ops) < 64:
+                    for op in ops:
+                        insort(existing, op, key=_key)
+                else:
+                    existing.extend(ops)
+                    existing.sort(key=_key)
             entry.clean = min(entry.clean, first)
             self._dirty.add(entry)
         cancelled = self._cancelled
@@ -305,7 +313,7 @@ class AsOfIndex:
         return self._sorted
 
     def _state(self, entry: _Place, at: int, known: int | None) -> PlaceState | None:
-        return entry.state(at, known, self._every)
+        return entry.state(at, known, self._every, self._durations)
 
     def snapshot(self, *, at: Any, known_at: Any = None) -> Snapshot:
         """Every place's state at ``at`` as known at ``known_at``: equal to

@@ -1,0 +1,709 @@
+"""conflict_ledger's as-of index side by side with DuckDB, pandas, polars, SQLite and eventsourcing.
+
+One command, one table (medians; ratios against conflict_ledger):
+
+    python benchmarks/bench_asof.py --quick          # 20k claims, 500 places: a minute
+    python benchmarks/bench_asof.py                  # 100k/2,000, 100k/20,000 and 1M/20,000
+
+Every alternative is checked to give the same answer as conflict_ledger before it is
+timed. The question they answer is "who holds each place at ``at``, as known at
+``known_at``" (see benchmarks/README.md for its exact definition); conflict_ledger
+answers a full territorial snapshot (status, contests, changes in progress, sources),
+of which that holder is one field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import gc
+import io
+import os
+import pstats
+import random
+import sqlite3
+import statistics
+import sys
+import time
+import tracemalloc
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import generate as gen
+
+from conflict_ledger import _fastfold as ff
+from conflict_ledger.asof import effective_claims
+from conflict_ledger.events import Retraction
+from conflict_ledger.index import AsOfIndex
+from conflict_ledger.ledger import Ledger
+from conflict_ledger.territory import TERRITORY, place_of
+
+GAIN, LOSS, OTHER = 0, 1, 2
+NEVER = 1 << 62
+Answer = dict[str, str]  # place -> holder, places with a holder only
+
+
+# -- timing ---------------------------------------------------------------------------
+
+
+def median_time(run: Callable[[], Any], *, repeat: int, number: int = 1) -> float:
+    """Median seconds of one call over ``repeat`` rounds of ``number`` calls."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        for _ in range(number):
+            run()
+        times.append((time.perf_counter() - began) / number)
+    return statistics.median(times)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, size: str, what: str, tool: str, value: str, ratio: str = "") -> None:
+        self.rows.append((size, what, tool, value, ratio))
+        print(f"  {what:<38} {tool:<34} {value:>14} {ratio:>10}", flush=True)
+
+    def render(self) -> str:
+        header = ("size", "measure", "tool", "median", "vs ledger")
+        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(5)]
+        lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+        lines.append("-+-".join("-" * w for w in widths))
+        for row in self.rows:
+            lines.append(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        return "\n".join(lines)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms" if seconds >= 1e-3 else f"{seconds * 1e6:.1f} us"
+
+
+def ratio(theirs: float, ours: float) -> str:
+    return f"{theirs / ours:.1f}x"
+
+
+# -- the comparable question ------------------------------------------------------------
+
+
+def rows_of(ledger: Ledger) -> dict[str, list[Any]]:
+    """The ledger's territorial claims as columns (codes for places and actors).
+
+    ``ord`` is each claim's rank in fold order (valid start, valid end, reported, id);
+    ``cancelled`` is when its first retraction or correction was reported (else NEVER).
+    """
+    cancelled: dict[str, int] = {}
+    kept = []
+    for record in ledger.records():
+        claim = record.claim
+        if isinstance(claim.event, Retraction):
+            target, when = claim.event.target, ff.micros(claim.reported_at)
+        elif claim.supersedes is not None:
+            target, when = claim.supersedes, ff.micros(claim.reported_at)
+        else:
+            target = None
+        if target is not None and when < cancelled.get(target, NEVER):
+            cancelled[target] = when
+        if place_of(claim) is not None and not isinstance(claim.event, Retraction):
+            kept.append(ff.compile_claim(claim))
+    kept.sort(key=lambda op: (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID]))
+    kinds = {ff.GAIN: GAIN, ff.HOLD: GAIN, ff.LOSE: LOSS}
+    places: dict[str, int] = {}
+    actors: dict[str, int] = {}
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("place", "actor", "kind", "start", "reported", "cancelled", "ord")
+    }
+    for number, op in enumerate(kept):
+        place = place_of(op[ff.CLAIM])
+        columns["place"].append(places.setdefault(place, len(places)))  # type: ignore[arg-type]
+        actor = op[ff.ACTOR] or ""
+        columns["actor"].append(actors.setdefault(actor, len(actors)))
+        columns["kind"].append(kinds.get(op[ff.CODE], OTHER))
+        columns["start"].append(op[ff.START])
+        columns["reported"].append(op[ff.REPORTED])
+        columns["cancelled"].append(cancelled.get(op[ff.CID], NEVER))
+        columns["ord"].append(number)
+    columns["place_names"] = sorted(places, key=places.__getitem__)
+    columns["actor_names"] = sorted(actors, key=actors.__getitem__)
+    return columns
+
+
+def decode(cols: dict[str, list[Any]], pairs: Any) -> Answer:
+    places, actors = cols["place_names"], cols["actor_names"]
+    return {places[int(p)]: actors[int(a)] for p, a in pairs}
+
+
+def ledger_answer(index: AsOfIndex, at: Any, known: Any) -> Answer:
+    return {s.place: s.holder for s in index.snapshot(at=at, known_at=known) if s.holder}
+
+
+def tuple_loop_holders(cols: dict[str, list[Any]], at: int, known: int) -> Answer:
+    """The plain loop: replay (kind, place, actor) tuples in fold order."""
+    holder: dict[int, int | None] = {}
+    for kind, place, actor, start, reported, cancelled in zip(
+        cols["kind"],
+        cols["place"],
+        cols["actor"],
+        cols["start"],
+        cols["reported"],
+        cols["cancelled"],
+        strict=True,
+    ):
+        if start > at:
+            break
+        if reported > known or cancelled <= known:
+            continue
+        if kind == GAIN:
+            holder[place] = actor
+        elif kind == LOSS and holder.get(place) == actor:
+            holder[place] = None
+    return decode(cols, ((p, a) for p, a in holder.items() if a is not None))
+
+
+SQL = """
+WITH vis AS (SELECT place, actor, kind, ord FROM claims
+             WHERE start <= ? AND reported <= ? AND cancelled > ?),
+     g AS (SELECT place, {last_actor} AS holder, max(ord) AS gord FROM vis
+           WHERE kind = 0 GROUP BY place),
+     l AS (SELECT place, actor, max(ord) AS lord FROM vis WHERE kind = 1 GROUP BY place, actor)
+SELECT g.place, g.holder FROM g LEFT JOIN l ON l.place = g.place AND l.actor = g.holder
+WHERE l.lord IS NULL OR l.lord < g.gord
+"""
+
+
+class Alternatives:
+    """The same question put to DuckDB, pandas, polars and SQLite over the same rows."""
+
+    def __init__(self, cols: dict[str, list[Any]]) -> None:
+        import duckdb
+        import pandas as pd
+        import polars as pl
+
+        self.cols = cols
+        data = {k: v for k, v in cols.items() if not k.endswith("_names")}
+        self.pd = pd
+        self.pl = pl
+        self.frame = pd.DataFrame(data)
+        self.lazy = pl.DataFrame(data)
+        self.duck = duckdb.connect()
+        self.duck.register("frame", self.frame)
+        self.duck.execute("CREATE TABLE claims AS SELECT * FROM frame")
+        self.duck.unregister("frame")
+        self.lite = sqlite3.connect(":memory:")
+        self.lite.execute(
+            "CREATE TABLE claims (place INT, actor INT, kind INT, start INT, reported INT,"
+            " cancelled INT, ord INT)"
+        )
+        self.lite.executemany(
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+            zip(
+                *(
+                    data[k]
+                    for k in ("place", "actor", "kind", "start", "reported", "cancelled", "ord")
+                ),
+                strict=True,
+            ),
+        )
+        self.lite.execute("CREATE INDEX claims_start ON claims (start)")
+        self.starts = cols["start"]
+
+    def duckdb(self, at: int, known: int) -> Any:
+        return self.duck.execute(
+            SQL.format(last_actor="arg_max(actor, ord)"), [at, known, known]
+        ).fetchall()
+
+    def sqlite(self, at: int, known: int) -> Any:
+        # SQLite returns the row holding max(ord) for a bare column next to max().
+        return self.lite.execute(SQL.format(last_actor="actor"), (at, known, known)).fetchall()
+
+    def pandas(self, at: int, known: int) -> Any:
+        df = self.frame
+        vis = df[(df["start"] <= at) & (df["reported"] <= known) & (df["cancelled"] > known)]
+        gains = vis[vis["kind"] == GAIN].sort_values("ord").groupby("place").last()
+        losses = vis[vis["kind"] == LOSS].groupby(["place", "actor"])["ord"].max()
+        held = gains[["actor", "ord"]].reset_index()
+        lost = losses.rename("lord").reset_index()
+        both = held.merge(lost, on=["place", "actor"], how="left")
+        kept = both[both["lord"].isna() | (both["lord"] < both["ord"])]
+        return zip(kept["place"], kept["actor"], strict=True)
+
+    def polars(self, at: int, known: int) -> Any:
+        pl = self.pl
+        vis = self.lazy.lazy().filter(
+            (pl.col("start") <= at) & (pl.col("reported") <= known) & (pl.col("cancelled") > known)
+        )
+        gains = (
+            vis.filter(pl.col("kind") == GAIN)
+            .group_by("place")
+            .agg(
+                pl.col("actor").sort_by("ord").last().alias("holder"),
+                pl.col("ord").max().alias("gord"),
+            )
+        )
+        losses = (
+            vis.filter(pl.col("kind") == LOSS)
+            .group_by(["place", "actor"])
+            .agg(pl.col("ord").max().alias("lord"))
+        )
+        out = (
+            gains.join(losses, left_on=["place", "holder"], right_on=["place", "actor"], how="left")
+            .filter(pl.col("lord").is_null() | (pl.col("lord") < pl.col("gord")))
+            .select("place", "holder")
+            .collect()
+        )
+        return out.iter_rows()
+
+    # -- series: 100 instants at once --------------------------------------------------
+
+    def at_ords(self, ats: list[int]) -> list[int]:
+        """For each instant, the largest ``ord`` whose claim starts by then (-1: none)."""
+        return [bisect_right(self.starts, at) - 1 for at in ats]
+
+    def pandas_series(self, ats: list[int], known: int) -> Any:
+        pd = self.pd
+        df = self.frame
+        vis = df[(df["reported"] <= known) & (df["cancelled"] > known)]
+        gains = vis[vis["kind"] == GAIN][["ord", "place", "actor"]].sort_values("ord")
+        losses = vis[vis["kind"] == LOSS][["ord", "place", "actor"]].sort_values("ord")
+        places = pd.Series(range(len(self.cols["place_names"])), name="place")
+        grid = pd.DataFrame({"step": range(len(ats)), "at_ord": self.at_ords(ats)}).merge(
+            places, how="cross"
+        )
+        grid = grid.sort_values("at_ord")
+        held = pd.merge_asof(
+            grid,
+            gains.rename(columns={"ord": "gord"}),
+            left_on="at_ord",
+            right_on="gord",
+            by="place",
+        ).dropna(subset=["gord"])
+        held = held.astype({"actor": "int64"}).sort_values("at_ord")
+        lost = pd.merge_asof(
+            held,
+            losses.rename(columns={"ord": "lord"}),
+            left_on="at_ord",
+            right_on="lord",
+            by=["place", "actor"],
+        )
+        kept = lost[lost["lord"].isna() | (lost["lord"] < lost["gord"])]
+        return zip(kept["step"], kept["place"], kept["actor"], strict=True)
+
+    def duckdb_series(self, ats: list[int], known: int) -> Any:
+        import pandas as pd
+
+        grid = pd.DataFrame({"step": range(len(ats)), "at_ord": self.at_ords(ats)})
+        self.duck.register("grid_steps", grid)
+        sql = """
+        WITH vis AS (SELECT * FROM claims WHERE reported <= $k AND cancelled > $k),
+             gains AS (SELECT place, actor, ord FROM vis WHERE kind = 0),
+             losses AS (SELECT place, actor, ord FROM vis WHERE kind = 1),
+             places AS (SELECT DISTINCT place FROM claims),
+             grid AS (SELECT s.step, s.at_ord, p.place FROM grid_steps s CROSS JOIN places p),
+             held AS (SELECT grid.step, grid.at_ord, grid.place, gains.actor, gains.ord AS gord
+                      FROM grid ASOF JOIN gains
+                      ON grid.place = gains.place AND grid.at_ord >= gains.ord)
+        SELECT held.step, held.place, held.actor FROM held ASOF LEFT JOIN losses
+          ON held.place = losses.place AND held.actor = losses.actor AND held.at_ord >= losses.ord
+        WHERE losses.ord IS NULL OR losses.ord < held.gord
+        """
+        out = self.duck.execute(sql, {"k": known}).fetchall()
+        self.duck.unregister("grid_steps")
+        return out
+
+
+def series_answer(cols: dict[str, list[Any]], triples: Any, steps: int) -> list[Answer]:
+    answers: list[Answer] = [{} for _ in range(steps)]
+    places, actors = cols["place_names"], cols["actor_names"]
+    for step, place, actor in triples:
+        answers[int(step)][places[int(place)]] = actors[int(actor)]
+    return answers
+
+
+# -- eventsourcing ----------------------------------------------------------------------
+
+
+def eventsourcing_bench(cols: dict[str, list[Any]], limit: int, table: Table, size: str) -> None:
+    """Each place as an eventsourcing aggregate: its replay, and its as-of workaround."""
+    from uuid import NAMESPACE_URL, uuid5
+
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate, event
+
+    class PlaceAggregate(Aggregate):  # type: ignore[misc]
+        @staticmethod
+        def create_id(name: str) -> Any:
+            return uuid5(NAMESPACE_URL, name)
+
+        @event("Registered")
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.history: list[tuple[int, int, int, int, int]] = []
+
+        @event("Claimed")
+        def claim(
+            self, kind: int, actor: int, start: int, reported: int, cancelled: int, ord: int
+        ) -> None:
+            self.history.append((ord, kind, actor, start, reported, cancelled))  # type: ignore[arg-type]
+
+    app = Application()
+    aggregates: dict[int, Any] = {}
+    # Arrival in report order, as the ledger received them.
+    order = sorted(range(limit), key=lambda j: cols["reported"][j])
+    for j in order:
+        place = cols["place"][j]
+        agg = aggregates.get(place)
+        if agg is None:
+            agg = aggregates[place] = PlaceAggregate(name=str(place))
+        agg.claim(
+            kind=cols["kind"][j],
+            actor=cols["actor"][j],
+            start=cols["start"][j],
+            reported=cols["reported"][j],
+            cancelled=cols["cancelled"][j],
+            ord=cols["ord"][j],
+        )
+    app.save(*aggregates.values())
+    ids = [PlaceAggregate.create_id(str(p)) for p in aggregates]
+
+    def replay() -> None:
+        for ident in ids:
+            app.repository.get(ident)
+
+    seconds = median_time(replay, repeat=3)
+    table.add(
+        size, f"replay ({limit:,} claims)", "eventsourcing aggregates", f"{limit / seconds:,.0f}/s"
+    )
+
+    def holder_at(ident: Any, at: int, known: int) -> int | None:
+        agg = app.repository.get(ident)
+        current = None
+        for _, kind, actor, start, reported, cancelled in sorted(agg.history):
+            if start > at:
+                break
+            if reported > known or cancelled <= known:
+                continue
+            if kind == GAIN:
+                current = actor
+            elif kind == LOSS and current == actor:
+                current = None
+        return current
+
+    rng = random.Random(7)
+    probes = [
+        (rng.choice(ids), rng.randrange(gen.HOURS), rng.randrange(gen.HOURS)) for _ in range(50)
+    ]
+    start0 = ff.micros(gen.START)
+    seconds = median_time(
+        lambda: [
+            holder_at(i, start0 + a * 3_600_000_000, start0 + k * 3_600_000_000)
+            for i, a, k in probes
+        ],
+        repeat=3,
+    ) / len(probes)
+    table.add(size, "one place at a random time", "eventsourcing (get + scan)", ms(seconds))
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def run_size(
+    claims: int, places: int, table: Table, *, repeat: int, es_limit: int, deep: bool
+) -> dict[str, float]:
+    size = f"{claims // 1000:,}k/{places:,}"
+    print(f"\n== {claims:,} claims, {places:,} places ==", flush=True)
+    trace = deep and claims <= 200_000
+    if trace:
+        tracemalloc.start()
+    made = gen.generate(claims=claims, places=places)
+    if trace:
+        ledger_bytes = tracemalloc.get_traced_memory()[0]
+    ledger = made.ledger
+    n = len(ledger)
+    table.add(
+        size, "generate the synthetic ledger", "benchmarks/generate.py", f"{made.seconds:.1f} s"
+    )
+    gc.collect()
+    gc.freeze()  # the ledger is long-lived: keep the collector from re-scanning it
+    figures: dict[str, float] = {}
+
+    # Replay.
+    began = time.perf_counter()
+    index = AsOfIndex(ledger)
+    index.snapshot(at=gen.START)  # settles every place
+    build = time.perf_counter() - began
+    if trace:
+        index_bytes = tracemalloc.get_traced_memory()[0] - ledger_bytes
+        tracemalloc.stop()
+        table.add(
+            size,
+            "memory per claim: ledger (claims+records)",
+            "tracemalloc",
+            f"{ledger_bytes / n:,.0f} B",
+        )
+        table.add(size, "memory per claim: as-of index", "tracemalloc", f"{index_bytes / n:,.0f} B")
+        figures["ledger_bytes"] = ledger_bytes / n
+        figures["index_bytes"] = index_bytes / n
+    table.add(
+        size, "index build (compile+sort+fold)", "conflict_ledger AsOfIndex", f"{n / build:,.0f}/s"
+    )
+    figures["build"] = n / build
+    territorial = [r.claim for r in ledger.records() if place_of(r.claim) is not None]
+    per_place: dict[str, list[ff.Op]] = {}
+    for claim in territorial:
+        per_place.setdefault(place_of(claim), []).append(ff.compile_claim(claim))  # type: ignore[arg-type]
+    for ops in per_place.values():
+        ops.sort(key=lambda op: (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID]))
+    groups = list(per_place.values())
+    fold_s = median_time(lambda: [ff.fold(ff.EMPTY, ops) for ops in groups], repeat=repeat)
+    ours = len(territorial) / fold_s
+    table.add(size, "replay: fold compiled claims", "conflict_ledger fast fold", f"{ours:,.0f}/s")
+    figures["fold"] = ours
+    cols = rows_of(ledger)
+    far = ff.micros(gen.END) * 2
+    loop_s = median_time(lambda: tuple_loop_holders(cols, far, far), repeat=repeat)
+    table.add(
+        size,
+        "replay: plain tuple loop (holder only)",
+        "python dict loop",
+        f"{len(cols['ord']) / loop_s:,.0f}/s",
+    )
+    ref_n = min(n, 20_000)
+    sample = ledger.records()[:ref_n]
+    ref_s = median_time(lambda: TERRITORY(effective_claims(sample)), repeat=1)
+    table.add(
+        size,
+        f"replay: pure reducer ({ref_n:,} records)",
+        "territory + attrs.evolve",
+        f"{ref_n / ref_s:,.0f}/s",
+    )
+    compile_s = median_time(lambda: [ff.compile_claim(c) for c in territorial[:50_000]], repeat=1)
+    table.add(
+        size,
+        "compile claims (once, on ingest)",
+        "conflict_ledger",
+        f"{min(50_000, len(territorial)) / compile_s:,.0f}/s",
+    )
+    if deep and es_limit:
+        eventsourcing_bench(cols, min(es_limit, len(cols["ord"])), table, size)
+
+    # Full bitemporal snapshot at random (at, known_at).
+    alt = Alternatives(cols)
+    rng = random.Random(claims + places)
+    start0 = ff.micros(gen.START)
+
+    def instant(hour: int) -> Any:
+        return gen.START.add(hours=hour)
+
+    probes = []
+    for _ in range(repeat):
+        at_h = rng.randrange(gen.HOURS)
+        known_h = min(gen.HOURS + 24 * 120, at_h + rng.randrange(24 * 90))
+        probes.append(
+            (
+                instant(at_h),
+                instant(known_h),
+                start0 + at_h * 3_600_000_000,
+                start0 + known_h * 3_600_000_000,
+            )
+        )
+    tools: list[tuple[str, Callable[[int, int], Any]]] = [
+        ("DuckDB (arg_max GROUP BY)", alt.duckdb),
+        ("polars (lazy group_by)", alt.polars),
+        ("pandas (filter, sort, groupby last)", alt.pandas),
+        ("SQLite (SQL, indexed)", alt.sqlite),
+    ]
+    for at, known, at_i, known_i in probes[:2]:
+        expected = ledger_answer(index, at, known)
+        assert tuple_loop_holders(cols, at_i, known_i) == expected, "tuple loop differs"
+        for name, tool in tools:
+            assert decode(cols, tool(at_i, known_i)) == expected, f"{name} differs"
+    ours_s = statistics.median(
+        [
+            median_time(lambda a=a, k=k: index.snapshot(at=a, known_at=k), repeat=1)
+            for a, k, _, _ in probes
+        ]
+    )
+    table.add(size, "full snapshot, random (at, known_at)", "conflict_ledger AsOfIndex", ms(ours_s))
+    figures["snapshot"] = ours_s
+    for name, tool in tools:
+        theirs = statistics.median(
+            [median_time(lambda a=a, k=k, t=tool: list(t(a, k)), repeat=1) for _, _, a, k in probes]
+        )
+        table.add(
+            size, "full snapshot, random (at, known_at)", name, ms(theirs), ratio(theirs, ours_s)
+        )
+    naive = min(n, 100_000)
+    if n <= 100_000:
+        from conflict_ledger.asof import snapshot as oracle
+
+        at, known = probes[0][0], probes[0][1]
+        oracle_s = median_time(lambda: oracle(ledger, at=at, known_at=known), repeat=1)
+        table.add(
+            size,
+            "full snapshot, random (at, known_at)",
+            "asof.snapshot (the oracle)",
+            ms(oracle_s),
+            ratio(oracle_s, ours_s),
+        )
+    del naive
+
+    # One place's state at a random time.
+    names = index.places()
+    asks = [(rng.choice(names), instant(rng.randrange(gen.HOURS))) for _ in range(2_000)]
+    one = median_time(lambda: [index.place_state(p, at=a) for p, a in asks], repeat=repeat) / len(
+        asks
+    )
+    table.add(size, "one place at a random time", "conflict_ledger AsOfIndex", ms(one))
+    figures["place"] = one
+    asks_k = [(p, a, a.add(days=rng.randrange(60))) for p, a in asks]
+    one_k = median_time(
+        lambda: [index.place_state(p, at=a, known_at=k) for p, a, k in asks_k], repeat=repeat
+    ) / len(asks)
+    table.add(size, "one place, random (at, known_at)", "conflict_ledger AsOfIndex", ms(one_k))
+
+    # A series of 100 snapshots, one a day, as known at the end.
+    first = rng.randrange(gen.HOURS - 24 * 100)
+    days = [instant(first + 24 * d) for d in range(100)]
+    days_i = [start0 + (first + 24 * d) * 3_600_000_000 for d in range(100)]
+    known = instant(gen.HOURS + 24 * 150)
+    known_i = start0 + (gen.HOURS + 24 * 150) * 3_600_000_000
+    series = index.series(days, known_at=known)
+    expected = [{s.place: s.holder for s in snap if s.holder} for snap in series]
+    assert series_answer(cols, alt.pandas_series(days_i, known_i), 100) == expected, (
+        "merge_asof differs"
+    )
+    assert series_answer(cols, alt.duckdb_series(days_i, known_i), 100) == expected, (
+        "ASOF JOIN differs"
+    )
+    series_s = median_time(lambda: index.series(days, known_at=known), repeat=max(1, repeat // 3))
+    table.add(size, "series of 100 daily snapshots", "conflict_ledger AsOfIndex", ms(series_s))
+    figures["series"] = series_s
+    for name, tool in (
+        ("pandas merge_asof", alt.pandas_series),
+        ("DuckDB ASOF JOIN", alt.duckdb_series),
+    ):
+        theirs = median_time(lambda t=tool: list(t(days_i, known_i)), repeat=max(1, repeat // 3))
+        table.add(size, "series of 100 daily snapshots", name, ms(theirs), ratio(theirs, series_s))
+
+    # Appending: claims arriving in report order at the end, and back-dated late claims.
+    for label, fresh in (
+        ("append one claim (in report order)", True),
+        ("append one claim (weeks late)", False),
+    ):
+        extra = appended_claims(ledger, places, fresh=fresh, count=500)
+        spent = []
+        for claim in extra:
+            ledger.append(claim)
+            began = time.perf_counter()
+            index.refresh()
+            index.place_state(place_of(claim), at=claim.valid.start)  # type: ignore[arg-type]
+            spent.append(time.perf_counter() - began)
+        table.add(size, label, "conflict_ledger AsOfIndex", ms(statistics.mean(spent)))
+        figures[label] = statistics.mean(spent)
+    check = instant(rng.randrange(gen.HOURS))
+    assert ledger_answer(index, check, None) == tuple_loop_holders(
+        rows_of(ledger), ff.micros(check), NEVER - 1
+    ), "index wrong after appends"
+
+    if deep:
+        profile = cProfile.Profile()
+        profile.enable()
+        for a, k, _, _ in probes:
+            index.snapshot(at=a, known_at=k)
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(8)
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        print("\nwhere a full snapshot's time goes (cProfile, top 8 by own time):")
+        print("\n".join(lines[-10:]))
+    alt.duck.close()
+    alt.lite.close()
+    gc.unfreeze()
+    return figures
+
+
+def appended_claims(ledger: Ledger, places: int, *, fresh: bool, count: int) -> list[Any]:
+    """New claims from another seed: at the end of the war (fresh) or about any earlier time."""
+    import attrs
+
+    other = gen.generate(
+        claims=count * 2,
+        places=places,
+        seed=99 if fresh else 98,
+        retracted_share=0,
+        corrected_share=0,
+    )
+    last = ledger.records()[-1].claim.reported_at
+    out = []
+    tag = "n" if fresh else "l"
+    for record in other.ledger.records()[:count]:
+        claim = record.claim
+        if fresh:
+            shift = datetime.timedelta(seconds=(last - claim.reported_at).total_seconds() + 3600)
+            valid = attrs.evolve(
+                claim.valid, start=claim.valid.start + shift, end=claim.valid.end + shift
+            )
+            out.append(
+                attrs.evolve(
+                    claim, id=f"{tag}{claim.id}", valid=valid, reported_at=claim.reported_at + shift
+                )
+            )
+        else:
+            out.append(attrs.evolve(claim, id=f"{tag}{claim.id}", reported_at=last.add(days=1)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="one small size (20k claims, 500 places)"
+    )
+    parser.add_argument(
+        "--sizes", default="100000x2000,100000x20000,1000000x20000", help="CLAIMSxPLACES,..."
+    )
+    parser.add_argument("--repeat", type=int, default=9, help="timed rounds per figure (median)")
+    parser.add_argument(
+        "--eventsourcing", type=int, default=20_000, help="claims given to eventsourcing (0: skip)"
+    )
+    args = parser.parse_args(argv)
+    sizes = (
+        [(20_000, 500)]
+        if args.quick
+        else [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]
+    )
+    table = Table()
+    growth = []
+    for claims, places in sizes:
+        growth.append(
+            (
+                (claims, places),
+                run_size(
+                    claims,
+                    places,
+                    table,
+                    repeat=args.repeat,
+                    es_limit=args.eventsourcing,
+                    deep=True,
+                ),
+            )
+        )
+    print("\n" + table.render())
+    if len(growth) > 1:
+        print("\nhow the figures grow (relative to the first size):")
+        (c0, p0), base = growth[0]
+        for (c, p), figs in growth[1:]:
+            parts = [
+                f"{k}: x{figs[k] / base[k]:.2f}"
+                for k in ("snapshot", "place", "series", "fold", "build")
+                if k in figs and k in base
+            ]
+            print(f"  {c0:,}/{p0:,} -> {c:,}/{p:,}: " + ", ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
