@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import matplotlib.image
@@ -155,3 +156,18 @@ def test_small_multiples_share_extent_and_one_legend(tmp_path: Path) -> None:
 def test_save_refuses_other_formats(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         save(timeline_chart(cl.load_seed(), ["homs"]), tmp_path / "chart.jpg")
+
+
+def test_the_readme_pictures_are_what_the_code_draws(tmp_path: Path) -> None:
+    images = Path(__file__).resolve().parent.parent / "docs" / "images"
+    spec = importlib.util.spec_from_file_location("make_images", images / "make_images.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for drawn in module.draw(tmp_path):
+        committed = matplotlib.image.imread(images / drawn.name)
+        assert matplotlib.image.imread(drawn).shape == committed.shape, drawn.name
+    readme = (images.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "docs/images/seed-timeline.png" in readme
+    assert "docs/images/seed-map.png" in readme

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import matplotlib.image
@@ -141,3 +143,23 @@ def test_plot_refuses_an_unknown_picture_format(capsys, tmp_path: Path) -> None:
     )
     assert code == 1
     assert ".png or .svg" in err
+
+
+def _how_to_command_lines() -> list[str]:
+    lines = []
+    for page in sorted((ROOT.parent / "docs").glob("howto-*.md")):
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"^```sh\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
+            lines.extend(line for line in block.splitlines() if line.startswith("conflict-ledger "))
+    return lines
+
+
+def test_every_command_line_in_the_how_to_guides_runs(capsys, tmp_path: Path, monkeypatch) -> None:
+    lines = _how_to_command_lines()
+    assert len(lines) >= 10
+    for folder in ("examples", "tests", "seeds"):
+        (tmp_path / folder).symlink_to(ROOT.parent / folder)
+    monkeypatch.chdir(tmp_path)
+    for line in lines:
+        code, _, err = run(capsys, *shlex.split(line)[1:])
+        assert code == 0, f"{line}: exit {code}: {err}"

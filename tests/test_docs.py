@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,19 @@ def test_the_docs_are_reachable_from_the_index():
         if page.name != "index.md":
             assert f"({page.name})" in index, f"docs/index.md does not link {page.name}"
     assert os.path.exists(ROOT / "CHANGELOG.md")
+
+
+def test_the_docs_site_builds_with_one_command(tmp_path: Path) -> None:
+    """`mkdocs build --strict` (the docs extra) builds every page and the API reference."""
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    assert "feature_collection" in api
+    assert 'class="language-pycon"' in api  # docstring examples shown as code
