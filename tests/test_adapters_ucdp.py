@@ -102,11 +102,11 @@ def test_rejected_rows_are_all_reported_with_their_lines() -> None:
 
 
 def test_fixtures_are_what_the_script_writes(tmp_path: Path) -> None:
-    shutil.copy(DATA / "make_fixtures.py", tmp_path)
+    shutil.copy(DATA / "make_ucdp_fixtures.py", tmp_path)
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        runpy.run_path("make_fixtures.py")
+        runpy.run_path("make_ucdp_fixtures.py", run_name="__main__")
     finally:
         os.chdir(cwd)
     for written in tmp_path.glob("*.csv"):
