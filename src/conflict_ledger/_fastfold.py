@@ -99,8 +99,8 @@ def micros(instant: pendulum.DateTime) -> int:
     return seconds * 1_000_000 + instant.microsecond
 
 
-def _code(claim: Claim) -> tuple[int, str | None, str | None]:
-    # Mirrors the ``match`` in territory(), in the same order.
+def _general_code(claim: Claim) -> tuple[int, str | None, str | None]:
+    # Mirrors the ``match`` in territory(), in the same order (subclasses included).
     event = claim.event
     if claim.modality is Modality.DENIED:
         if isinstance(event, Captured | Holds) and event.extent is Extent.ALL:
@@ -131,8 +131,39 @@ def _code(claim: Claim) -> tuple[int, str | None, str | None]:
     return NOOP, None, None
 
 
-def compile_claim(claim: Claim) -> Op:
+_SIMPLE = {Attacked: ATTACK, Advanced: ADVANCE, ControlLost: LOSE}
+
+
+def _code(claim: Claim) -> tuple[int, str | None, str | None]:
+    # The built-in types by exact type (the common case); anything else the general way.
+    event = claim.event
+    kind = type(event)
+    if claim.modality is not Modality.ASSERTED or kind not in _FAST:
+        return _general_code(claim)
+    simple = _SIMPLE.get(kind)
+    if simple is not None:
+        return simple, event.actor, None  # type: ignore[attr-defined]
+    if kind is Captured:
+        if event.extent is Extent.ALL:  # type: ignore[attr-defined]
+            return GAIN, event.actor, event.from_actor  # type: ignore[attr-defined]
+        return PRESENCE, event.actor, None  # type: ignore[attr-defined]
+    if kind is Holds:
+        return (HOLD if event.extent is Extent.ALL else PRESENCE), event.actor, None  # type: ignore[attr-defined]
+    if kind is HandedOver:
+        return GAIN, event.to_actor, event.from_actor  # type: ignore[attr-defined]
+    return (CLOSE if kind is CrossingClosed else OPEN), None, None
+
+
+_FAST = frozenset(
+    (Attacked, Advanced, ControlLost, Captured, Holds, HandedOver, CrossingClosed, CrossingOpened)
+)
+
+
+def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
     """Compile a territorial claim once, for :func:`fold` (the only place types are checked).
+
+    ``shared`` (optional) remembers the conversion of window and instant objects by
+    identity, for a batch of claims that all stay alive while it is in use.
 
     >>> from conflict_ledger import Attacked, Claim, SourceChain, ValidTime
     >>> shelled = Claim(id="c9", event=Attacked(place="homs", actor="opposition"),
@@ -143,25 +174,28 @@ def compile_claim(claim: Claim) -> Op:
     """
     code, actor, other = _code(claim)
     valid = claim.valid
-    return (
-        code,
-        actor,
-        other,
-        claim.id,
-        micros(valid.start),
-        micros(valid.end),
-        micros(claim.reported_at),
-        valid,
-        valid.end,
-        claim,
-    )
+    if shared is None:
+        start, end, reported = micros(valid.start), micros(valid.end), micros(claim.reported_at)
+    else:
+        # Claims share windows and report instants: convert each object once.
+        window = shared.get(id(valid))
+        if window is None:
+            window = shared[id(valid)] = (micros(valid.start), micros(valid.end))
+        start, end = window
+        known = shared.get(id(claim.reported_at))
+        if known is None:
+            known = shared[id(claim.reported_at)] = micros(claim.reported_at)
+        reported = known
+    return (code, actor, other, claim.id, start, end, reported, valid, valid.end, claim)
 
 
 def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
     """Fold compiled claims (in :func:`~conflict_ledger.asof.order_key` order) into ``state``.
 
     The working state is private lists and locals, mutated in place; the result is a
-    new frozen tuple and ``state`` is untouched.
+    new frozen tuple and ``state`` is untouched. The claims are distinct (a ledger's ids
+    are unique), so a claim id is appended to the supporting or disputing ids without
+    the reference's membership test.
 
     >>> fold(EMPTY, []) == EMPTY
     True
@@ -196,28 +230,24 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
             actor = op[1]
             if actor not in attackers:
                 attackers.append(actor)
-            if cid not in support:
-                support.append(cid)
+            support.append(cid)
             continue
         if code == ADVANCE:
             actor = op[1]
             if actor not in advancing:
                 advancing.append(actor)
-            if cid not in support:
-                support.append(cid)
+            support.append(cid)
             continue
         if code in (CLOSE, OPEN):
             access = Access.CLOSED if code == CLOSE else Access.OPEN
-            if cid not in support:
-                support.append(cid)
+            support.append(cid)
             continue
         end = op[5]
         if code == PRESENCE:
             actor = op[1]
             if actor not in presence:
                 presence.append(actor)
-            if cid not in support:
-                support.append(cid)
+            support.append(cid)
             if conf is None or conf < end:
                 conf, conf_dt = end, op[8]
             continue
@@ -240,8 +270,7 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
                 conf, conf_dt = end, op[8]
             if actor == holder:
                 opened.append((end, actor, True, False, cid, op[8]))
-                if cid not in support:
-                    support.append(cid)
+                support.append(cid)
                 continue
             dated = code == GAIN
             opened.append((end, actor, True, dated, cid, op[8]))
@@ -257,8 +286,7 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
             contenders = (actor,) if conflicted else ()
             if holder is not None and holder != actor:
                 opened.append((end, actor, False, False, cid, op[8]))
-                if cid not in support:
-                    support.append(cid)
+                support.append(cid)
                 continue
             opened.append((end, actor, False, True, cid, op[8]))
             holder = None
@@ -276,8 +304,7 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
             opened.append((end, actor, False, False, cid, op[8]))
             if disputes_holder:
                 contenders = tuple(sorted({*contenders, actor}))
-            if cid not in disputes:
-                disputes.append(cid)
+            disputes.append(cid)
     return (
         holder,
         previous,

@@ -198,7 +198,7 @@ class AsOfIndex:
         self._progress = progress
         self._seen = 0
         self._places: dict[str, _Place] = {}
-        self._where: dict[str, tuple[_Place, ff.Op]] = {}
+        self._where: dict[str, ff.Op] = {}
         self._cancelled: dict[str, int] = {}
         self._dirty: set[_Place] = set()
         self._sorted: list[_Place] | None = None
@@ -250,6 +250,7 @@ class AsOfIndex:
         cancellations: list[tuple[str, int]] = []
         places, where = self._places, self._where
         total = len(records)
+        shared: dict[int, Any] = {}  # the records keep every object alive meanwhile
         report = self._progress if total >= 50_000 else None
         for done, record in enumerate(records):
             if report is not None and done % 50_000 == 0:
@@ -268,8 +269,8 @@ class AsOfIndex:
             if entry is None:
                 entry = places[place] = _Place(place)
                 self._sorted = None
-            op = ff.compile_claim(claim)
-            where[claim.id] = (entry, op)
+            op = ff.compile_claim(claim, shared)
+            where[claim.id] = op
             incoming.setdefault(entry, []).append(op)
         for entry, ops in incoming.items():
             ops.sort(key=_key)
@@ -292,11 +293,11 @@ class AsOfIndex:
             if cancelled.get(target, _NEVER) <= when:
                 continue
             cancelled[target] = when
-            found = where.get(target)
-            if found is None:
+            undone = where.get(target)
+            if undone is None:
                 continue  # not a territorial claim
-            entry, op = found
-            entry.clean = min(entry.clean, entry.position(op))
+            entry = places[place_of(undone[ff.CLAIM])]  # type: ignore[index]
+            entry.clean = min(entry.clean, entry.position(undone))
             self._dirty.add(entry)
         if report is not None:
             report(total, total)
