@@ -111,3 +111,15 @@ def test_the_installed_command_runs():
         check=True,
     )
     assert "jaber-nassib" in done.stdout
+
+
+def test_a_policy_can_be_chosen_and_a_bad_one_is_refused(capsys):
+    code, out, _ = run(
+        capsys, "explain", SEED, "deir-ez-zor", "--at", "2024-12-08", "--policy", "corroborated:2"
+    )
+    assert code == 0
+    assert "corroboration_required(2)" in out
+    assert out.splitlines()[0].startswith("deir-ez-zor: unknown")
+    code, out, err = run(capsys, "snapshot", SEED, "--at", "2024-12-08", "--policy", "loudest")
+    assert (code, out) == (1, "")
+    assert "corroborated:N" in err

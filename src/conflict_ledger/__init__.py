@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
     Claim,
     Credibility,
@@ -69,9 +70,23 @@ from conflict_ledger.events import (
     Holds,
     Meeting,
     Retraction,
+    SourceGraded,
 )
 from conflict_ledger.fold import Combined, Keyed, Projection, fold, scan
+from conflict_ledger.forecasts import ForecastResult, Outcome, forecast_scores, resolve_forecasts
+from conflict_ledger.grades import Reliability
+from conflict_ledger.hierarchy import RegionSummary, summarize
 from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
+from conflict_ledger.membership import Blocs, Membership
+from conflict_ledger.policies import (
+    PlaceClaims,
+    PolicyError,
+    contest_disagreement,
+    corroboration_required,
+    credible_only,
+    latest_report_wins,
+    most_reliable_wins,
+)
 from conflict_ledger.registry import (
     Actor,
     ActorKind,
@@ -84,7 +99,15 @@ from conflict_ledger.registry import (
     SourceKind,
 )
 from conflict_ledger.seed import load_seed
-from conflict_ledger.territory import TERRITORY, Access, PlaceFold, PlaceState, Status, territory
+from conflict_ledger.territory import (
+    TERRITORY,
+    Access,
+    PlaceFold,
+    PlaceState,
+    Side,
+    Status,
+    territory,
+)
 from conflict_ledger.time import Precision, ValidTime, parse_when, resolve_phrase, to_instant
 
 __version__ = "0.1.0.dev0"
@@ -96,6 +119,7 @@ __all__ = [
     "ActorKind",
     "Advanced",
     "Attacked",
+    "Blocs",
     "Captured",
     "Claim",
     "Combined",
@@ -115,6 +139,7 @@ __all__ = [
     "Explanation",
     "Extent",
     "ForcesSent",
+    "ForecastResult",
     "FormatError",
     "HandedOver",
     "Holds",
@@ -125,24 +150,32 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "Meeting",
+    "Membership",
     "Modality",
     "NaiveDatetimeError",
+    "Outcome",
     "Place",
     "PlaceChange",
+    "PlaceClaims",
     "PlaceFold",
     "PlaceKind",
     "PlaceState",
+    "PolicyError",
     "Precision",
     "Projection",
     "Recorded",
+    "RegionSummary",
     "Registries",
     "Registry",
+    "Reliability",
     "ReportedBeforeEventError",
     "Retraction",
+    "Side",
     "Snapshot",
     "SnapshotDiff",
     "Source",
     "SourceChain",
+    "SourceGraded",
     "SourceKind",
     "SourceLink",
     "SourceRole",
@@ -156,23 +189,33 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownSourceError",
     "ValidTime",
+    "contest_disagreement",
+    "corroboration_required",
+    "credible_only",
     "diff",
     "effective_claims",
     "explain",
     "fixed_clock",
     "fold",
     "fold_as_of",
+    "forecast_scores",
+    "latest_report_wins",
     "load_seed",
+    "most_reliable_wins",
     "order_key",
+    "outside_control",
     "parse_when",
     "read_claims_file",
+    "resolve_forecasts",
     "resolve_phrase",
     "scan",
     "sha256_text",
     "snapshot",
+    "summarize",
     "system_clock",
     "territory",
     "timeline",
+    "to_blocs",
     "to_instant",
     "write_claims_file",
 ]

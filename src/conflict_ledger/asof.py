@@ -35,7 +35,15 @@ from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Retraction
 from conflict_ledger.fold import Keyed
+from conflict_ledger.grades import Reliability
 from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.policies import (
+    DEFAULT_POLICY,
+    PlaceClaims,
+    Policy,
+    apply_policy,
+    grades_at,
+)
 from conflict_ledger.territory import TERRITORY, PlaceFold, PlaceState, territory, view
 from conflict_ledger.time import to_instant
 
@@ -52,6 +60,7 @@ __all__ = [
     "explain",
     "fold_as_of",
     "order_key",
+    "place_claims",
     "snapshot",
     "timeline",
 ]
@@ -194,6 +203,23 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self._states)
 
+    def stale(self, *, max_age: Any) -> tuple[str, ...]:
+        """Places whose control no claim has confirmed within ``max_age`` before ``at``.
+
+        ``max_age`` is a :class:`datetime.timedelta` (or pendulum duration). Silence is not
+        continued control: a stale place's holder is only the last one reported.
+
+        >>> import pendulum
+        >>> from conflict_ledger.seed import load_seed
+        >>> snapshot(load_seed(), at="2024-12-20T00:00Z").stale(max_age=pendulum.duration(days=7))
+        ('aleppo', 'deir-ez-zor', 'eastern-syria', 'hama', 'hmeimim-air-base', 'homs', 'syria', 'tartus-naval-base')
+        """
+        return tuple(
+            s.place
+            for s in self._states
+            if s.unconfirmed_for is not None and s.unconfirmed_for > max_age
+        )
+
     def held_by(self, actor: str) -> tuple[str, ...]:
         """Ids of the places ``actor`` holds, settled, in this snapshot."""
         return tuple(s.place for s in self._states if s.holder == actor and s.settled)
@@ -214,16 +240,80 @@ class Snapshot:
         printer.text(str(self))
 
 
+def _sources(source: Source) -> Any:
+    return source.registries.sources if isinstance(source, Ledger) else None
+
+
+def _policy_states(
+    source: Source,
+    policy: Policy,
+    *,
+    at: pendulum.DateTime,
+    known_at: pendulum.DateTime | None,
+    position: int | None,
+    places: Iterable[str] | None = None,
+) -> dict[str, PlaceState]:
+    counted = [
+        c
+        for c in effective_claims(source, known_at=known_at, position=position)
+        if c.valid.start <= at
+    ]
+    grades = grades_at(counted, _sources(source), at=at)
+    groups = TERRITORY.partition(counted)
+    wanted = sorted(groups) if places is None else list(places)
+    return {
+        place: apply_policy(
+            policy,
+            PlaceClaims(
+                place=place,
+                at=at,
+                known_at=known_at,
+                claims=tuple(groups.get(place, ())),
+                grades=grades,
+            ),
+        )
+        for place in wanted
+    }
+
+
+def place_claims(
+    source: Source, place: str, *, at: Any, known_at: Any = None, position: int | None = None
+) -> PlaceClaims:
+    """What a policy sees for one place: its counted claims as of ``at`` and ``known_at``.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> [c.id for c in place_claims(load_seed(), "deir-ez-zor", at="2024-12-07T00:00Z").claims]
+    ['dawn-2024-12-07/c04']
+    """
+    cut = to_instant(at, field="at")
+    known = _instant(known_at, "known_at")
+    counted = [
+        c
+        for c in effective_claims(source, known_at=known, position=position)
+        if c.valid.start <= cut
+    ]
+    return PlaceClaims(
+        place=place,
+        at=cut,
+        known_at=known,
+        claims=tuple(c for c in counted if TERRITORY.key(c) == place),
+        grades=grades_at(counted, _sources(source), at=cut),
+    )
+
+
 def snapshot(
     source: Source,
     *,
     at: Any,
     known_at: Any = None,
     position: int | None = None,
+    policy: Policy | None = None,
 ) -> Snapshot:
     """The territorial state of every place at ``at`` as known at ``known_at``.
 
-    ``at`` and ``known_at`` are aware datetimes or ISO strings with an offset.
+    ``at`` and ``known_at`` are aware datetimes or ISO strings with an offset. ``policy``
+    decides how disagreement resolves (default:
+    :func:`~conflict_ledger.policies.contest_disagreement`).
 
     >>> from conflict_ledger.seed import load_seed
     >>> snap = snapshot(load_seed(), at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
@@ -232,13 +322,12 @@ def snapshot(
     """
     cut = to_instant(at, field="at")
     known = _instant(known_at, "known_at")
-    folds = fold_as_of(source, TERRITORY, at=cut, known_at=known, position=position)
-    return Snapshot(
-        at=cut,
-        known_at=known,
-        position=position,
-        places={place: view(state, at=cut) for place, state in folds.items()},
-    )
+    if policy is None or policy is DEFAULT_POLICY:
+        folds = fold_as_of(source, TERRITORY, at=cut, known_at=known, position=position)
+        places = {place: view(state, at=cut) for place, state in folds.items()}
+    else:
+        places = _policy_states(source, policy, at=cut, known_at=known, position=position)
+    return Snapshot(at=cut, known_at=known, position=position, places=places)
 
 
 @attrs.frozen(kw_only=True)
@@ -417,6 +506,8 @@ class Explanation:
     disputing: tuple[Claim, ...]
     context: tuple[Claim, ...]
     excluded: tuple[Excluded, ...]
+    policy: str = "contest_disagreement"
+    grades: Mapping[str, Reliability] = attrs.field(factory=lambda: MappingProxyType({}))
 
     def __str__(self) -> str:
         from conflict_ledger.render import explanation_text
@@ -445,8 +536,9 @@ def explain(
     at: Any,
     known_at: Any = None,
     position: int | None = None,
+    policy: Policy | None = None,
 ) -> Explanation:
-    """The claims behind a place's state at ``at`` as known at ``known_at``.
+    """The claims behind a place's state at ``at`` as known at ``known_at``, under ``policy``.
 
     ``supporting`` are the claims the state rests on, ``disputing`` the denials against
     it, ``context`` the other counted claims naming the place (forecasts, plans, earlier
@@ -484,9 +576,14 @@ def explain(
             excluded.append(Excluded(claim=claim, reason="its valid window starts after at"))
         else:
             counted.append(claim)
-    folds = fold_as_of(records, TERRITORY, at=cut, known_at=known, position=position)
-    state = view(folds.get(place, PlaceFold(place=place)), at=cut)
-    support, disputes = set(state.claims), set(state.disputes)
+    chosen = policy or DEFAULT_POLICY
+    (state,) = _policy_states(
+        source, chosen, at=cut, known_at=known, position=position, places=[place]
+    ).values()
+    support = set(state.claims) | {i for side in state.sides for i in side.claims}
+    disputes = set(state.disputes) - support
+    graded = place_claims(source, place, at=cut, known_at=known, position=position).grades
+    origins = {c.source.origin for c in counted}
     return Explanation(
         place=place,
         state=state,
@@ -494,6 +591,8 @@ def explain(
         disputing=_ordered(c for c in counted if c.id in disputes),
         context=_ordered(c for c in counted if c.id not in support and c.id not in disputes),
         excluded=tuple(excluded),
+        policy=getattr(chosen, "__name__", repr(chosen)),
+        grades={s: g for s, g in graded.items() if s in origins},
     )
 
 

@@ -22,6 +22,13 @@ from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.codec import encode_claim
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.policies import (
+    Policy,
+    contest_disagreement,
+    corroboration_required,
+    latest_report_wins,
+    most_reliable_wins,
+)
 from conflict_ledger.time import parse_when
 
 __all__ = ["main"]
@@ -95,17 +102,23 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("table", "json"), default="table")
         return sub
 
+    policy_help = (
+        "how disagreement resolves: contest (default), latest, reliable, or corroborated:N"
+    )
     snap = command("snapshot", "The state of every place at a time, as known at a time.")
     snap.add_argument("--at", required=True, help="the valid time asked about")
+    snap.add_argument("--policy", default="contest", help=policy_help)
     line = command("timeline", "One place's changes of state over time.")
     line.add_argument("place", help="a place id or alias, e.g. deir-ez-zor or 'Deir el-Zor'")
     change = command("diff", "What changed between two snapshots (in the world or in knowledge).")
     change.add_argument("--at", required=True, help="valid time of the first snapshot")
     change.add_argument("--to", help="valid time of the second snapshot (default: --at)")
     change.add_argument("--to-known-at", help="knowledge time of the second (default: --known-at)")
+    change.add_argument("--policy", default="contest", help=policy_help)
     why = command("explain", "The claims behind one place's state.")
     why.add_argument("place", help="a place id or alias")
     why.add_argument("--at", required=True, help="the valid time asked about")
+    why.add_argument("--policy", default="contest", help=policy_help)
     _adapter_commands(commands)
     return parser
 
@@ -286,6 +299,26 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
     return f"wrote {args.chart} chart to {saved}"
 
 
+def _policy(name: str) -> Policy:
+    """The policy a --policy value names."""
+    named: dict[str, Policy] = {
+        "contest": contest_disagreement,
+        "latest": latest_report_wins,
+        "reliable": most_reliable_wins,
+    }
+    if name in named:
+        return named[name]
+    count = name.removeprefix("corroborated:")
+    if count != name and count.isdigit():
+        return corroboration_required(int(count))
+    raise InvalidClaimError(
+        field="--policy",
+        value=name,
+        problem="not a policy this command knows",
+        hint="Use contest, latest, reliable or corroborated:N (e.g. corroborated:2).",
+    )
+
+
 def _run(args: argparse.Namespace) -> str:
     ledger = files.open_ledger(args.ledger)[0]
     if args.command in ("export", "plot"):
@@ -298,7 +331,13 @@ def _run(args: argparse.Namespace) -> str:
     known_at = when(args.known_at, "--known-at")
     as_json = args.format == "json"
     if args.command == "snapshot":
-        snap = snapshot(ledger, at=when(args.at, "--at"), known_at=known_at, position=args.position)
+        snap = snapshot(
+            ledger,
+            at=when(args.at, "--at"),
+            known_at=known_at,
+            position=args.position,
+            policy=_policy(args.policy),
+        )
         return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else str(snap)
     if args.command == "timeline":
         line = timeline(
@@ -307,13 +346,18 @@ def _run(args: argparse.Namespace) -> str:
         return json.dumps(_jsonable(line), indent=1) if as_json else str(line)
     if args.command == "diff":
         before = snapshot(
-            ledger, at=when(args.at, "--at"), known_at=known_at, position=args.position
+            ledger,
+            at=when(args.at, "--at"),
+            known_at=known_at,
+            position=args.position,
+            policy=_policy(args.policy),
         )
         after = snapshot(
             ledger,
             at=when(args.to or args.at, "--to"),
             known_at=when(args.to_known_at, "--to-known-at") if args.to_known_at else known_at,
             position=args.position,
+            policy=_policy(args.policy),
         )
         change = diff(before, after)
         return json.dumps(_jsonable(change.changes), indent=1) if as_json else str(change)
@@ -323,6 +367,7 @@ def _run(args: argparse.Namespace) -> str:
         at=when(args.at, "--at"),
         known_at=known_at,
         position=args.position,
+        policy=_policy(args.policy),
     )
     if as_json:
         return json.dumps(

@@ -48,6 +48,7 @@ from conflict_ledger.events import (
     Holds,
     Meeting,
     Retraction,
+    SourceGraded,
 )
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Source
@@ -84,6 +85,7 @@ BUILTIN_EVENTS: Mapping[str, type[Event]] = {
         ForcesSent,
         Meeting,
         Retraction,
+        SourceGraded,
     )
 }
 """The library's event types by ``kind``; pass a larger mapping to read your own."""
@@ -200,7 +202,7 @@ def encode_value(value: Place | Actor | Source | Document) -> dict[str, Any]:
     """A place, actor, source or document as a record.
 
     >>> encode_value(Source(id="reuters", name="Reuters", kind="agency"))
-    {'record': 'source', 'id': 'reuters', 'name': 'Reuters', 'kind': 'agency', 'aliases': [], 'description': ''}
+    {'record': 'source', 'id': 'reuters', 'name': 'Reuters', 'kind': 'agency', 'aliases': [], 'description': '', 'reliability': None}
     """
     kind = {Place: "place", Actor: "actor", Source: "source", Document: "document"}[type(value)]
     record: dict[str, Any] = {"record": kind}

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
+
+from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.grades import Reliability, reliability
 
 __all__ = [
     "Advanced",
@@ -43,6 +46,7 @@ __all__ = [
     "Holds",
     "Meeting",
     "Retraction",
+    "SourceGraded",
 ]
 
 
@@ -62,6 +66,8 @@ class Event:
     """Names of the fields holding place ids (or tuples of them)."""
     actor_fields: ClassVar[tuple[str, ...]] = ()
     """Names of the fields holding actor ids (or tuples of them)."""
+    source_fields: ClassVar[tuple[str, ...]] = ()
+    """Names of the fields holding source ids (resolved against the source registry)."""
 
     def place_ids(self) -> tuple[str, ...]:
         """Ids of the places this event names (resolved against the gazetteer on append)."""
@@ -111,6 +117,18 @@ class Extent(enum.Enum):
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+def _grade(value: Any) -> Reliability:
+    grade = reliability(value)
+    if grade is None:
+        raise InvalidClaimError(
+            field="reliability",
+            value=value,
+            problem="a re-grade needs a grade",
+            hint="Give a grade from A to F.",
+        )
+    return grade
 
 
 @attrs.frozen(kw_only=True)
@@ -286,4 +304,19 @@ class Retraction(Event):
 
     kind: ClassVar[str] = "retraction"
     target: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class SourceGraded(Event):
+    """An analyst (re)grades ``source`` on the Admiralty scale, from the claim's valid time on.
+
+    >>> SourceGraded(source="syrian-sources", reliability="c").reliability
+    <Reliability.C: 'C'>
+    """
+
+    kind: ClassVar[str] = "source_graded"
+    source_fields: ClassVar[tuple[str, ...]] = ("source",)
+    source: str
+    reliability: Reliability = attrs.field(converter=_grade)
     reason: str = ""

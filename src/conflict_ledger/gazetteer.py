@@ -20,18 +20,24 @@ from importlib import resources
 from typing import Any
 
 from conflict_ledger.errors import UnknownReferenceError
+from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry
 
-__all__ = ["BUILTIN", "builtin", "coordinates_note", "syria"]
+__all__ = ["BUILTIN", "builtin", "coordinates_note", "syria", "syria_blocs"]
 
 BUILTIN = ("syria",)
 """Names of the gazetteers shipped with the library."""
 
 
-@functools.cache
-def _load(name: str) -> tuple[Registries, str]:
+def _data(name: str) -> dict[str, Any]:
     text = resources.files("conflict_ledger").joinpath("data", f"{name}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
+def _load(name: str) -> tuple[Registries, str]:
+    data = _data(name)
     places = []
     for fields in data["places"]:
         coordinates = fields.pop("coordinates", None)
@@ -67,3 +73,14 @@ def coordinates_note(name: str = "syria") -> str:
     """
     builtin(name)
     return _load(name)[1]
+
+
+@functools.cache
+def syria_blocs() -> Blocs:
+    """The blocs of the Syrian war with membership bounded in time (reference data).
+
+    >>> import pendulum
+    >>> syria_blocs().members("government-alliance", at=pendulum.datetime(2024, 12, 7))
+    ('hezbollah', 'iran', 'russia', 'syrian-government')
+    """
+    return Blocs(memberships=[Membership(**m) for m in _data("syria")["memberships"]])

@@ -36,6 +36,7 @@ from conflict_ledger.errors import (
     UnknownReferenceError,
     UnknownSourceError,
 )
+from conflict_ledger.grades import Reliability, reliability
 
 __all__ = [
     "Actor",
@@ -190,6 +191,8 @@ class Source:
     kind: SourceKind = attrs.field(converter=SourceKind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
     description: str = ""
+    reliability: Reliability | None = attrs.field(default=None, converter=reliability)
+    """The source's grade before any SourceGraded claim (None: not graded)."""
 
 
 class _Named(Protocol):

@@ -18,11 +18,12 @@ tartus-naval-base  held           russia                 2024-12-06 (day)       
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pendulum
 
+from conflict_ledger.grades import Reliability
 from conflict_ledger.territory import PlaceState, Status
 from conflict_ledger.time import Precision, ValidTime
 
@@ -55,6 +56,8 @@ def _window(valid: ValidTime | None) -> str:
 
 def _holder(state: PlaceState) -> str:
     if state.status is Status.CONTESTED:
+        if len(state.contenders) == 1:
+            return f"{state.contenders[0]} (disputed)"
         return " vs ".join(state.contenders)
     if state.status is Status.CHANGING:
         return f"{state.previous or '?'} -> {state.holder or '?'}"
@@ -148,9 +151,12 @@ def diff_table(change: SnapshotDiff) -> str:
     return f"{title}\n" + _table(["place", "before", "after"], rows)
 
 
-def _claim_line(claim: Claim) -> str:
+def _claim_line(claim: Claim, grades: Mapping[str, Reliability] | None = None) -> str:
     chain = " > ".join(claim.source.source_ids())
     grade = "" if claim.credibility is None else f" credibility {int(claim.credibility)}"
+    origin_grade = (grades or {}).get(claim.source.origin)
+    if origin_grade is not None:
+        grade += f" reliability {origin_grade.value}"
     what = claim.evidence.paraphrase if claim.evidence else type(claim.event).__name__
     return (
         f"  {claim.id} [{claim.modality.value}{grade}] {type(claim.event).__name__}, "
@@ -161,7 +167,7 @@ def _claim_line(claim: Claim) -> str:
 def explanation_text(why: Explanation) -> str:
     """An explanation as readable text: the state, then the claims for, against and around it."""
     state = why.state
-    lines = [f"{why.place}: {state.status.value}, {_holder(state)}"]
+    lines = [f"{why.place}: {state.status.value}, {_holder(state)} (policy {why.policy})"]
     if _detail(state):
         lines.append(f"  {_detail(state)}")
     for title, claims in (
@@ -171,7 +177,7 @@ def explanation_text(why: Explanation) -> str:
     ):
         if claims:
             lines.append(f"{title}:")
-            lines.extend(_claim_line(c) for c in claims)
+            lines.extend(_claim_line(c, why.grades) for c in claims)
     if why.excluded:
         lines.append("not counted:")
         lines.extend(f"  {e.claim.id}: {e.reason}" for e in why.excluded)

@@ -59,7 +59,9 @@ __all__ = [
     "Change",
     "PlaceFold",
     "PlaceState",
+    "Side",
     "Status",
+    "gainer",
     "place_of",
     "territory",
     "view",
@@ -252,7 +254,12 @@ def _deny(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
     )
 
 
-def _gainer(event: Event) -> str | None:
+def gainer(event: Event) -> str | None:
+    """The actor an event puts in control of its whole place, or None.
+
+    >>> gainer(Captured(place="homs", actor="opposition")), gainer(Advanced(place="homs", actor="x"))
+    ('opposition', None)
+    """
     match event:
         case Captured(actor=actor, extent=Extent.ALL) | Holds(actor=actor, extent=Extent.ALL):
             return actor
@@ -276,8 +283,8 @@ def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
     <Access.CLOSED: 'closed'>
     """
     if claim.modality is Modality.DENIED:
-        gainer = _gainer(claim.event)
-        return state if gainer is None else _deny(state, claim, gainer)
+        denied = gainer(claim.event)
+        return state if denied is None else _deny(state, claim, denied)
     if claim.modality is not Modality.ASSERTED:
         return state
     match claim.event:
@@ -313,14 +320,28 @@ def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
 
 
 @attrs.frozen(kw_only=True)
+class Side:
+    """One side of a contest: an actor and the ids of the claims that put it there.
+
+    >>> Side(actor="sdf", claims=("c1", "c4")).actor
+    'sdf'
+    """
+
+    actor: str
+    claims: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
 class PlaceState:
     """A place's territorial state at one instant, as a snapshot reports it.
 
     ``holder`` is the actor the claims put in control; whether that is settled is
     ``status`` (only HELD, UNDER_ATTACK and UNDER_ADVANCE are settled). ``since`` is the
     window of the last change of holder, ``claims`` the ids of the claims behind this
-    state and ``disputes`` the denials against it. ``confirmed_at`` is the latest
-    valid time any supporting claim speaks for (for staleness).
+    state and ``disputes`` the denials against it. When CONTESTED, ``sides`` lists every
+    contender with the claims on its side. ``confirmed_at`` is the latest valid time a
+    control claim speaks for, and ``unconfirmed_for`` how long before the asked time
+    that was (silence is not continued control: see ``Snapshot.stale``).
 
     >>> state = PlaceState(place="homs", status=Status.UNDER_ADVANCE, holder="syrian-government")
     >>> state.settled, state.situation()[:2]
@@ -340,6 +361,8 @@ class PlaceState:
     claims: tuple[str, ...] = ()
     disputes: tuple[str, ...] = ()
     confirmed_at: pendulum.DateTime | None = None
+    unconfirmed_for: pendulum.Duration | None = None
+    sides: tuple[Side, ...] = ()
 
     @property
     def settled(self) -> bool:
@@ -372,9 +395,9 @@ def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
         status = Status.CONTESTED
     elif pending:
         status = Status.CHANGING
-        sides = {change.actor for change in pending if change.gained}
-        sides.update(actor for actor in (state.previous, state.holder) if actor is not None)
-        contenders = tuple(sorted(sides))
+        moving = {change.actor for change in pending if change.gained}
+        moving.update(actor for actor in (state.previous, state.holder) if actor is not None)
+        contenders = tuple(sorted(moving))
     elif state.attackers:
         status = Status.UNDER_ATTACK
     elif state.advancing:
@@ -383,6 +406,24 @@ def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
         status = Status.HELD
     else:
         status = Status.UNKNOWN
+    sides: tuple[Side, ...] = ()
+    if status is Status.CONTESTED:
+        sides = tuple(
+            Side(
+                actor=actor,
+                claims=tuple(
+                    sorted(
+                        {change.claim for change in state.open if change.actor == actor}
+                        | (set(state.support) if actor == state.holder else set())
+                    )
+                ),
+            )
+            for actor in contenders
+        )
+    unconfirmed = None
+    if state.confirmed_at is not None:
+        seconds = max(0, int((at - state.confirmed_at).total_seconds()))
+        unconfirmed = pendulum.duration(seconds=seconds)
     return PlaceState(
         place=state.place,
         status=status,
@@ -397,6 +438,8 @@ def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
         claims=state.support,
         disputes=state.disputes,
         confirmed_at=state.confirmed_at,
+        unconfirmed_for=unconfirmed,
+        sides=sides,
     )
 
 
