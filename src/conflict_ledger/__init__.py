@@ -76,6 +76,7 @@ from conflict_ledger.fold import Combined, Keyed, Projection, fold, scan
 from conflict_ledger.forecasts import ForecastResult, Outcome, forecast_scores, resolve_forecasts
 from conflict_ledger.grades import Reliability
 from conflict_ledger.hierarchy import RegionSummary, summarize
+from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.policies import (
@@ -118,6 +119,7 @@ __all__ = [
     "Actor",
     "ActorKind",
     "Advanced",
+    "AsOfIndex",
     "Attacked",
     "Blocs",
     "Captured",
