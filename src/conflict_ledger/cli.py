@@ -21,6 +21,7 @@ from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.codec import encode_claim
 from conflict_ledger.errors import InvalidClaimError, LedgerError
+from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.policies import (
     Policy,
@@ -319,6 +320,19 @@ def _policy(name: str) -> Policy:
     )
 
 
+def _replay(ledger: Ledger) -> AsOfIndex:
+    """Index the ledger for the question asked, with a progress bar when it is long and
+    stderr is a terminal (tqdm, the ``progress`` extra; without it, no bar)."""
+    if len(ledger) < 50_000 or not sys.stderr.isatty():
+        return AsOfIndex(ledger)
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ImportError:
+        return AsOfIndex(ledger)
+    with tqdm(total=len(ledger), unit="claim", desc="replaying", file=sys.stderr) as bar:
+        return AsOfIndex(ledger, progress=lambda done, total: bar.update(done - bar.n))
+
+
 def _run(args: argparse.Namespace) -> str:
     ledger = files.open_ledger(args.ledger)[0]
     if args.command in ("export", "plot"):
@@ -330,6 +344,9 @@ def _run(args: argparse.Namespace) -> str:
 
     known_at = when(args.known_at, "--known-at")
     as_json = args.format == "json"
+    if args.command == "snapshot" and args.position is None and args.policy == "contest":
+        snap = _replay(ledger).snapshot(at=when(args.at, "--at"), known_at=known_at)
+        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else str(snap)
     if args.command == "snapshot":
         snap = snapshot(
             ledger,
