@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +32,9 @@ from conflict_ledger import (
     timeline,
 )
 from conflict_ledger.territory import place_of, territory, view
-from conflict_ledger.testing import BASE, instants, ledgers, registries
+from conflict_ledger.testing import BASE, instants, ledgers
+
+from .support import rebuild, shuffled, target
 
 
 def oracle(ledger: Ledger, *, at, known_at=None, position=None):
@@ -58,12 +59,6 @@ def oracle(ledger: Ledger, *, at, known_at=None, position=None):
         if place is not None:
             states[place] = territory(states.get(place, PlaceFold(place=place)), claim)
     return {place: view(state, at=at) for place, state in states.items()}
-
-
-def rebuild(claims, *, registries_=None) -> Ledger:
-    ledger = Ledger(registries=registries_ or registries(), clock=lambda: BASE)
-    ledger.extend(claims)
-    return ledger
 
 
 maybe_instants = st.none() | instants(max_value=24 * 80)
@@ -96,8 +91,7 @@ def test_claims_reported_after_known_at_never_change_the_answer(ledger, at, know
 @given(ledgers(), instants(max_value=24 * 20), maybe_instants, st.randoms(use_true_random=False))
 def test_arrival_order_never_changes_the_answer(ledger, at, known_at, rng):
     claims = [r.claim for r in ledger.records()]
-    shuffled = _shuffle_keeping_targets_first(claims, rng)
-    assert snapshot(rebuild(shuffled), at=at, known_at=known_at) == snapshot(
+    assert snapshot(rebuild(shuffled(claims, rng)), at=at, known_at=known_at) == snapshot(
         ledger, at=at, known_at=known_at
     )
 
@@ -277,40 +271,17 @@ def test_a_negative_position_is_refused(bad):
         snapshot(rebuild([]), at=BASE, position=bad)
 
 
-def _target(claim: Claim) -> str | None:
-    return claim.event.target if isinstance(claim.event, Retraction) else claim.supersedes
-
-
 def _claims_bearing_on(place: str, claims: list[Claim]) -> list[Claim]:
     """The claims about ``place``, with whatever they undo and whatever undoes them."""
     keep = {c.id for c in claims if place_of(c) == place}
     by_id = {c.id: c for c in claims}
     while True:
-        more = {_target(by_id[i]) for i in keep} - {None} - keep
-        more |= {c.id for c in claims if _target(c) in keep} - keep
+        more = {target(by_id[i]) for i in keep} - {None} - keep
+        more |= {c.id for c in claims if target(c) in keep} - keep
         if not more:
             break
         keep |= more  # type: ignore[arg-type]
     return [c for c in claims if c.id in keep]
-
-
-def _shuffle_keeping_targets_first(claims: list[Claim], rng: random.Random) -> list[Claim]:
-    order = claims[:]
-    rng.shuffle(order)
-    placed: set[str] = set()
-    result: list[Claim] = []
-    pending = order
-    while pending:
-        rest = []
-        for claim in pending:
-            target = claim.event.target if isinstance(claim.event, Retraction) else claim.supersedes
-            if target is None or target in placed:
-                result.append(claim)
-                placed.add(claim.id)
-            else:
-                rest.append(claim)
-        pending = rest
-    return result
 
 
 def test_the_oracle_itself_matches_a_hand_worked_case():

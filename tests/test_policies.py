@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 import attrs
 import pendulum
 import pytest
@@ -37,6 +35,8 @@ from conflict_ledger.policies import (
 )
 from conflict_ledger.testing import BASE, instants, ledgers, registries
 
+from .support import rebuild, shuffled
+
 POLICIES = [
     contest_disagreement,
     latest_report_wins,
@@ -47,29 +47,6 @@ POLICIES = [
 policies = st.sampled_from(POLICIES)
 times = instants(max_value=24 * 20)
 knowledge = st.none() | instants(max_value=24 * 80)
-
-
-def rebuild(claims) -> Ledger:
-    ledger = Ledger(registries=registries(), clock=lambda: BASE)
-    ledger.extend(claims)
-    return ledger
-
-
-def shuffled(claims: list[Claim], rng: random.Random) -> list[Claim]:
-    order = claims[:]
-    rng.shuffle(order)
-    placed, result = set(), []
-    while order:
-        rest = []
-        for claim in order:
-            target = claim.event.target if isinstance(claim.event, Retraction) else claim.supersedes
-            if target is None or target in placed:
-                result.append(claim)
-                placed.add(claim.id)
-            else:
-                rest.append(claim)
-        order = rest
-    return result
 
 
 @given(ledgers(), times, knowledge, policies, st.randoms(use_true_random=False))
