@@ -219,7 +219,12 @@ def _known(known_at: pendulum.DateTime | None, position: int | None) -> str:
 
 
 def snapshot_html(snap: Snapshot) -> str:
-    """A snapshot as an HTML table: place, status, holder (with its colour), since, claims."""
+    """A snapshot as an HTML table: place, status, holder (with its colour), since, claims.
+
+    >>> import conflict_ledger as cl
+    >>> snapshot_html(cl.snapshot(cl.load_seed(), at="2024-12-07T00:00Z")).count("<tr>")
+    11
+    """
     rows = [
         [
             escape(s.place),

@@ -523,6 +523,13 @@ def import_acled(
 
     Valid rows are appended even when others are rejected; call
     ``report.raise_if_rejected()`` to raise every rejection at once.
+
+    >>> import conflict_ledger as cl
+    >>> from conflict_ledger.gazetteer import syria
+    >>> ledger = cl.Ledger(registries=syria())
+    >>> report = import_acled(ledger, "tests/data/acled/bad_rows.csv")
+    >>> report.appended, len(report.rejected), report.rejected[0].line
+    (('acled/SYR200', 'acled/SYR206'), 6, 4)
     """
     candidates, rejected = read_acled(
         source, ledger.registries, tz=tz, day_first=day_first, name=name

@@ -65,7 +65,11 @@ SNAPSHOT_COLUMNS = (
 
 
 class Dataset(enum.Enum):
-    """The formats :func:`ingest` reads."""
+    """The formats :func:`ingest` reads.
+
+    >>> Dataset("ucdp")
+    <Dataset.UCDP: 'ucdp'>
+    """
 
     ACLED = "acled"
     UCDP = "ucdp"
@@ -92,6 +96,10 @@ def open_ledger(
     """Read a claims file (dataset events included) and the gazetteer its header names.
 
     With ``create``, a missing file gives an empty ledger on ``gazetteer`` instead.
+
+    >>> ledger, gazetteer = open_ledger("no-such.claims.jsonl", gazetteer="syria", create=True)
+    >>> len(ledger), gazetteer, "homs" in ledger.registries.places
+    (0, 'syria', True)
     """
     target = Path(path)
     if create and not target.exists():
@@ -104,7 +112,14 @@ def open_ledger(
 def save_ledger(
     path: str | os.PathLike[str], ledger: Ledger, *, gazetteer: str | None = None
 ) -> None:
-    """Write ``ledger`` as a claims file: the values ``gazetteer`` lacks, then every claim."""
+    """Write ``ledger`` as a claims file: the values ``gazetteer`` lacks, then every claim.
+
+    >>> import tempfile, conflict_ledger as cl
+    >>> path = Path(tempfile.mkdtemp()) / "seed.claims.jsonl"
+    >>> save_ledger(path, cl.load_seed(), gazetteer="syria")
+    >>> len(open_ledger(path)[0])
+    16
+    """
     base = builtin(gazetteer) if gazetteer else Registries()
     values: list[Place | Actor | Source] = []
     registries = ledger.registries
@@ -130,6 +145,11 @@ def ingest(
 
     Re-ingesting appends only corrections and new rows. Rejected rows are in the
     report; with ``strict``, any rejected row means nothing is written.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "ledger.jsonl"
+    >>> ingest("tests/data/acled/bad_rows.csv", target, strict=True).appended, target.exists()
+    (('acled/SYR200', 'acled/SYR206'), False)
     """
     ledger, named = open_ledger(ledger_path, gazetteer=gazetteer, create=True, clock=clock)
     if Dataset(kind) is Dataset.ACLED:

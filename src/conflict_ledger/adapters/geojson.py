@@ -55,6 +55,9 @@ class Confidence(enum.Enum):
 
     HIGH: settled, and at least two independent origins or a credibility of 1 or 2.
     MEDIUM: settled, on one origin. LOW: contested, changing, stale or unsupported.
+
+    >>> Confidence("high")
+    <Confidence.HIGH: 'high'>
     """
 
     HIGH = "high"
@@ -66,6 +69,9 @@ class InvalidGeoJSONError(LedgerError, ValueError):
     """A document is not an RFC 7946 FeatureCollection of the shape this module writes.
 
     ``path`` says where in the document (e.g. ``features[3].geometry``).
+
+    >>> InvalidGeoJSONError(path="$.crs", problem="RFC 7946 has no crs member").path
+    '$.crs'
     """
 
     def __init__(self, *, path: str, problem: str) -> None:

@@ -82,6 +82,9 @@ class RowError(LedgerError, ValueError):
 
     ``line`` is the 1-based line of the file (the header is line 1), ``field`` and
     ``value`` the column and text at fault when one is.
+
+    >>> RowError(path="ged.csv", line=3, reason="best is a whole number", field="best").line
+    3
     """
 
     def __init__(
@@ -97,7 +100,13 @@ class RowError(LedgerError, ValueError):
 
 
 class RejectedRowsError(ExceptionGroup[RowError], LedgerError):
-    """Every rejected row of one import, raised together; ``report`` says what was kept."""
+    """Every rejected row of one import, raised together; ``report`` says what was kept.
+
+    >>> group = RejectedRowsError("2 rows rejected", [RowError(path="x", line=2, reason="a"),
+    ...                                               RowError(path="x", line=5, reason="b")])
+    >>> [error.line for error in group.exceptions], isinstance(group, ExceptionGroup)
+    ([2, 5], True)
+    """
 
     report: ImportReport | None = None
 
@@ -114,6 +123,9 @@ class ImportReport:
     ``appended`` are the new claim ids in order; ``corrections`` the subset that
     supersede an earlier version; ``unchanged`` and ``outdated`` the keys of rows
     skipped (see the module docstring); ``rejected`` the rows that could not be read.
+
+    >>> ImportReport(path="x.csv", appended=("acled/SYR1",)).raise_if_rejected() is None
+    True
     """
 
     path: str
@@ -155,6 +167,11 @@ class Candidate:
 
     ``claim.id`` is the dataset's stable key; ``values`` are the places, actors and
     sources the claim names that the ledger may not know yet.
+
+    >>> import conflict_ledger as cl
+    >>> claim = cl.load_seed().claim("dawn-2024-12-07/c04")
+    >>> Candidate(line=2, claim=claim).values
+    ()
     """
 
     line: int

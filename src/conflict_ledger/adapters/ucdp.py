@@ -294,6 +294,12 @@ def import_ucdp(
 
     Valid rows are appended even when others are rejected; call
     ``report.raise_if_rejected()`` to raise every rejection at once.
+
+    >>> import conflict_ledger as cl
+    >>> from conflict_ledger.gazetteer import syria
+    >>> ledger = cl.Ledger(registries=syria())
+    >>> import_ucdp(ledger, "tests/data/ucdp/ged_sample.csv").appended[:2]
+    ('ucdp/900001', 'ucdp/900002')
     """
     path = name or (
         os.fspath(source)
