@@ -79,6 +79,13 @@ def test_snapshot_equals_the_oracle(ledger, at, known_at, every):
 
 
 @given(busy_ledgers, times, known_times, checkpoints)
+def test_holders_are_the_snapshots_holders(ledger, at, known_at, every):
+    index = AsOfIndex(ledger, checkpoint_every=every)
+    expected = {s.place: s.holder for s in snapshot(ledger, at=at, known_at=known_at)}
+    assert dict(index.holders(at=at, known_at=known_at)) == expected
+
+
+@given(busy_ledgers, times, known_times, checkpoints)
 def test_place_state_and_fold_equal_the_oracle(ledger, at, known_at, every):
     index = AsOfIndex(ledger, checkpoint_every=every)
     folds = fold_as_of(ledger, TERRITORY, at=at, known_at=known_at)
