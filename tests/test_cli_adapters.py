@@ -94,6 +94,14 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "export", SEED, "--at", "2024-12-07", "-o", target)
     assert out.strip() == f"wrote {len(collection['features'])} features to {target}"
     assert json.loads(target.read_text(encoding="utf-8")) == collection
+    code, out, _ = run(
+        capsys, "export", SEED, "--at", "2024-12-07", "-o", target, "--format", "json"
+    )
+    assert json.loads(out) == {
+        "wrote": str(target),
+        "as": "geojson",
+        "features": len(collection["features"]),
+    }
 
 
 def test_export_csv_acled_and_claims(capsys) -> None:
@@ -135,6 +143,10 @@ def test_plot_writes_pictures(capsys, tmp_path: Path, chart: str, extra: list[st
     assert code == 0
     assert out.strip() == f"wrote {chart} chart to {target}"
     assert matplotlib.image.imread(target).ndim == 3
+    code, out, _ = run(
+        capsys, "plot", SEED, "--chart", chart, *extra, "-o", target, "--format", "json"
+    )
+    assert (code, json.loads(out)["wrote"]) == (0, str(target))
 
 
 def test_plot_refuses_an_unknown_picture_format(capsys, tmp_path: Path) -> None:

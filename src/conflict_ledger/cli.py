@@ -165,6 +165,12 @@ def _adapter_commands(commands: Any) -> None:
         command.add_argument(
             "-o", "--output", help="the file to write (export default: standard output)"
         )
+        command.add_argument(
+            "--format",
+            choices=("table", "json"),
+            default="table",
+            help="how to report the file written: a line of text or a JSON object",
+        )
         if name == "export":
             command.add_argument(
                 "--as",
@@ -261,7 +267,10 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             return out.getvalue().rstrip("\n")
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             handle.write(out.getvalue())
-        return f"wrote {count} {'features' if args.kind == 'geojson' else 'rows'} to {args.output}"
+        unit = "features" if args.kind == "geojson" else "rows"
+        if args.format == "json":
+            return json.dumps({"wrote": args.output, "as": args.kind, unit: count})
+        return f"wrote {count} {unit} to {args.output}"
     from conflict_ledger.adapters import plot
 
     if args.output is None:
@@ -297,6 +306,8 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
         raise InvalidClaimError(
             field="--output", value=args.output, problem=str(error), hint="Use .png or .svg."
         ) from None
+    if args.format == "json":
+        return json.dumps({"wrote": str(saved), "chart": args.chart, "axes": len(figure.axes)})
     return f"wrote {args.chart} chart to {saved}"
 
 
