@@ -32,12 +32,16 @@ conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor' (field eve
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from types import TracebackType
+from typing import Any, Literal
 
 import attrs
 import pendulum
 
+from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document, SourceChain
 from conflict_ledger.errors import (
     DuplicateClaimError,
@@ -48,7 +52,19 @@ from conflict_ledger.errors import (
     UnknownReferenceError,
 )
 from conflict_ledger.events import Event, Retraction
+from conflict_ledger.merkle import Checkpoint, MerkleTree, ProofError, leaf_hash
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
+from conflict_ledger.stores.base import (
+    SCHEMA_VERSION,
+    IntegrityError,
+    Store,
+    StoredRecord,
+    TornWriteError,
+)
+from conflict_ledger.stores.jsonl import JsonlStore
+from conflict_ledger.stores.memory import MemoryStore
+from conflict_ledger.stores.schema import upcast
+from conflict_ledger.stores.sqlite import SqliteStore
 from conflict_ledger.time import to_instant
 
 __all__ = [
@@ -57,7 +73,9 @@ __all__ = [
     "Ledger",
     "Recorded",
     "fixed_clock",
+    "open_ledger",
     "system_clock",
+    "verify_ledger",
 ]
 
 Clock = Callable[[], pendulum.DateTime]
@@ -65,7 +83,11 @@ Clock = Callable[[], pendulum.DateTime]
 
 
 def system_clock() -> pendulum.DateTime:
-    """The machine's clock, in UTC. The default clock of a :class:`Ledger`."""
+    """The machine's clock, in UTC. The default clock of a :class:`Ledger`.
+
+    >>> system_clock().tzinfo
+    Timezone('UTC')
+    """
     return pendulum.now(pendulum.UTC)
 
 
@@ -80,7 +102,11 @@ def fixed_clock(when: Any) -> Clock:
 
 
 class ConcurrencyError(LedgerError, RuntimeError):
-    """An append expected the ledger to have a size it no longer has."""
+    """An append expected the ledger to have a size it no longer has.
+
+    >>> ConcurrencyError(expected=3, actual=4).actual
+    4
+    """
 
     def __init__(self, *, expected: int, actual: int) -> None:
         self.expected = expected
@@ -93,7 +119,13 @@ class ConcurrencyError(LedgerError, RuntimeError):
 
 @attrs.frozen(kw_only=True)
 class Recorded:
-    """A claim as the ledger holds it: its position and the instant it was recorded."""
+    """A claim as the ledger holds it: its position and the instant it was recorded.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> record = load_seed().record("dawn-2024-12-07/c04")
+    >>> record.position, record.recorded_at
+    (3, DateTime(2024, 12, 7, 12, 0, 0, tzinfo=Timezone('UTC')))
+    """
 
     position: int
     recorded_at: pendulum.DateTime
@@ -113,6 +145,7 @@ def _canonical_event(event: Event, registries: Registries) -> Event:
     for names, registry in (
         (event.place_fields, registries.places),
         (event.actor_fields, registries.actors),
+        (event.source_fields, registries.sources),
     ):
         for name in names:
             value = getattr(event, name)
@@ -141,12 +174,46 @@ def _canonical_source(chain: SourceChain, registries: Registries) -> SourceChain
     return SourceChain(links=links)
 
 
+def _codec() -> Any:
+    # codec reads claims files into Ledgers, so it imports this module: import it late.
+    from conflict_ledger import codec
+
+    return codec
+
+
+def _is_known(registries: Registries, value: Place | Actor | Source | Document) -> bool:
+    if isinstance(value, Document):
+        return registries.documents.get(value.sha256) == value
+    registry: Registry[Any]
+    if isinstance(value, Place):
+        registry = registries.places
+    elif isinstance(value, Actor):
+        registry = registries.actors
+    else:
+        registry = registries.sources
+    return value.id in registry and registry[value.id] == value
+
+
 class Ledger:
-    """An append-only, in-memory ledger of claims.
+    """An append-only ledger of claims, in memory or persisted through a store.
 
     ``registries`` are the places, actors and sources claims may name: names and aliases
     in appended claims are resolved to their ids. ``clock`` stamps recorded time. Reading
     is by position (iteration, :meth:`since`) or by claim id (:meth:`claim`).
+
+    ``store`` keeps the records (default: a
+    :class:`~conflict_ledger.stores.memory.MemoryStore`); use :func:`open_ledger` to open
+    a SQLite or JSON Lines file. Before validating, appending or reading, the ledger
+    picks up whatever other processes committed to the same store. ``event_types`` name
+    your own event classes so that records written by others decode.
+
+    Every record is hashed over its RFC 8785 canonical JSON and is a leaf of an RFC 9162
+    Merkle tree: :meth:`checkpoint`, :meth:`inclusion_proof` and
+    :meth:`consistency_proof` prove what the ledger holds.
+
+    >>> ledger = Ledger()
+    >>> len(ledger), ledger.checkpoint().size, ledger.store.path
+    (0, 0, ':memory:')
     """
 
     def __init__(
@@ -154,11 +221,102 @@ class Ledger:
         *,
         registries: Registries | None = None,
         clock: Clock = system_clock,
+        store: Store | None = None,
+        event_types: Mapping[str, type[Event]] | None = None,
     ) -> None:
         self._registries = registries if registries is not None else Registries()
         self._clock = clock
+        self._store: Store = store if store is not None else MemoryStore()
+        self._event_types = event_types
         self._records: list[Recorded] = []
         self._by_id: dict[str, Recorded] = {}
+        self._tree = MerkleTree()
+        self._value_count = 0
+        self._refresh()
+
+    # -- the store -----------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """Where the records are kept."""
+        return self._store
+
+    def refresh(self) -> None:
+        """Pick up records other writers committed to the store since the last look."""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        store = self._store
+        if store.value_count() > self._value_count:
+            stored = store.values(self._value_count)
+            values = [self._decode_value(value) for value in stored]
+            self._registries = self._registries.with_values(values)
+            self._value_count += len(stored)
+        if store.size() > len(self._records):
+            for stored_record in store.records(len(self._records)):
+                record = self._decode(stored_record)
+                self._records.append(record)
+                self._by_id[record.claim.id] = record
+                self._tree.append(leaf_hash(stored_record.data))
+
+    def _decode(self, stored: StoredRecord) -> Recorded:
+        codec = _codec()
+        try:
+            fields = upcast(json.loads(stored.data))
+            if fields["position"] != stored.position:
+                raise ValueError(f"it says it is at position {fields['position']}")
+            claim = codec.decode_claim(
+                fields["claim"], event_types=self._event_types or codec.BUILTIN_EVENTS
+            )
+            recorded_at = to_instant(fields["recorded_at"], field="recorded_at")
+        except (LedgerError, ValueError, KeyError, TypeError) as error:
+            raise IntegrityError(
+                path=self._store.path,
+                position=stored.position,
+                problem=f"the record cannot be read as a claim ({error})",
+            ) from None
+        return Recorded(position=stored.position, recorded_at=recorded_at, claim=claim)
+
+    def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
+        try:
+            value: Place | Actor | Source | Document = _codec().decode_value(
+                json.loads(stored.data)
+            )
+        except (LedgerError, ValueError, KeyError, TypeError) as error:
+            raise IntegrityError(
+                path=self._store.path,
+                problem=f"value record {stored.position} cannot be read ({error})",
+            ) from None
+        return value
+
+    @staticmethod
+    def _encode(record: Recorded) -> StoredRecord:
+        data = canonical_json(
+            {
+                "schema": SCHEMA_VERSION,
+                "position": record.position,
+                "recorded_at": record.recorded_at.isoformat(),
+                "claim": _codec().encode_claim(record.claim),
+            }
+        )
+        return StoredRecord.of(record.position, data)
+
+    def close(self) -> None:
+        """Close the store's files or connections."""
+        self._store.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
 
     @property
     def registries(self) -> Registries:
@@ -168,9 +326,24 @@ class Ledger:
     def register(self, *values: Place | Actor | Source | Document) -> None:
         """Add places, actors, sources or documents claims may then name.
 
-        Registries only grow; re-registering an identical value is a no-op.
+        Registries only grow; re-registering an identical value is a no-op. New values
+        are stored with the ledger, so whoever opens it later knows them.
         """
-        self._registries = self._registries.with_values(values)
+        with self._store.writing():
+            self._refresh()
+            registries = self._registries.with_values(values)
+            new: list[StoredRecord] = []
+            seen: set[bytes] = set()
+            for value in values:
+                if _is_known(self._registries, value):
+                    continue
+                data = canonical_json(_codec().encode_value(value))
+                if data not in seen:
+                    seen.add(data)
+                    new.append(StoredRecord.of(self._value_count + len(new), data))
+            self._store.write((), new)
+        self._registries = registries
+        self._value_count += len(new)
 
     def append(self, claim: Claim, *, expected_size: int | None = None) -> Recorded:
         """Append one claim; see :meth:`extend`."""
@@ -184,20 +357,28 @@ class Ledger:
         Names are resolved to registry ids. With ``expected_size``, the append fails with
         :class:`ConcurrencyError` unless the ledger holds exactly that many records.
         Several bad claims raise :class:`~conflict_ledger.errors.InvalidBatchError`.
+        The batch is committed to the store whole before this returns.
         """
-        if expected_size is not None and expected_size != len(self._records):
-            raise ConcurrencyError(expected=expected_size, actual=len(self._records))
-        checked = self.check(claims)
-        now = self._clock()
-        if self._records and now < self._records[-1].recorded_at:
-            now = self._records[-1].recorded_at  # recorded time never runs backwards
-        start = len(self._records)
-        records = tuple(
-            Recorded(position=start + offset, recorded_at=now, claim=claim)
-            for offset, claim in enumerate(checked)
-        )
+        claims = tuple(claims)
+        with self._store.writing():
+            self._refresh()
+            if expected_size is not None and expected_size != len(self._records):
+                raise ConcurrencyError(expected=expected_size, actual=len(self._records))
+            checked = self._check(claims)
+            now = self._clock()
+            if self._records and now < self._records[-1].recorded_at:
+                now = self._records[-1].recorded_at  # recorded time never runs backwards
+            start = len(self._records)
+            records = tuple(
+                Recorded(position=start + offset, recorded_at=now, claim=claim)
+                for offset, claim in enumerate(checked)
+            )
+            stored = [self._encode(record) for record in records]
+            self._store.write(stored, ())
         self._records.extend(records)
         self._by_id.update((record.claim.id, record) for record in records)
+        for item in stored:
+            self._tree.append(leaf_hash(item.data))
         return records
 
     def check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
@@ -206,6 +387,10 @@ class Ledger:
         Raises the single error when one claim is bad, or an
         :class:`~conflict_ledger.errors.InvalidBatchError` grouping every problem.
         """
+        self._refresh()
+        return self._check(claims)
+
+    def _check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
         problems: list[Exception] = []
         accepted: list[Claim] = []
         pending: dict[str, Claim] = {}
@@ -278,33 +463,39 @@ class Ledger:
             return claim
         return attrs.evolve(claim, event=event, source=source)
 
+    # -- reading -------------------------------------------------------------------------
+
     def __len__(self) -> int:
+        self._refresh()
         return len(self._records)
 
     def __iter__(self) -> Iterator[Recorded]:
+        self._refresh()
         return iter(tuple(self._records))
 
     def records(self) -> Sequence[Recorded]:
         """Every record, in ledger order (a read-only view)."""
+        self._refresh()
         return tuple(self._records)
 
     def since(self, position: int) -> Sequence[Recorded]:
         """The records at ``position`` and after: what a reader that saw ``position`` missed."""
+        self._refresh()
         return tuple(self._records[position:])
 
     def claims(self) -> tuple[Claim, ...]:
         """Every claim, in ledger order."""
+        self._refresh()
         return tuple(record.claim for record in self._records)
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id."""
-        try:
-            return self._by_id[claim_id].claim
-        except KeyError:
-            raise UnknownClaimError(name=claim_id) from None
+        return self.record(claim_id).claim
 
     def record(self, claim_id: str) -> Recorded:
         """The record (position, recorded time, claim) of this claim id."""
+        if claim_id not in self._by_id:
+            self._refresh()
         try:
             return self._by_id[claim_id]
         except KeyError:
@@ -323,6 +514,96 @@ class Ledger:
             )
         return evidence.quote(text)
 
+    # -- proofs --------------------------------------------------------------------------
+
+    def checkpoint(self, *, origin: str = "conflict-ledger") -> Checkpoint:
+        """The ledger's size and Merkle root now, to publish (see :class:`Checkpoint`)."""
+        self._refresh()
+        return Checkpoint(origin=origin, size=len(self._tree), root=self._tree.root())
+
+    def leaf_hash(self, position: int) -> bytes:
+        """The Merkle leaf hash of the record at ``position``."""
+        self._refresh()
+        return self._tree.leaf(position)
+
+    def inclusion_proof(self, claim: str | int, *, size: int | None = None) -> tuple[bytes, ...]:
+        """The proof that a claim (by id or position) is in the ledger of ``size`` records.
+
+        Check it with :func:`conflict_ledger.merkle.verify_inclusion` against a checkpoint.
+        """
+        position = claim if isinstance(claim, int) else self.record(claim).position
+        self._refresh()
+        return self._tree.inclusion_proof(position, size)
+
+    def consistency_proof(self, old_size: int, new_size: int | None = None) -> tuple[bytes, ...]:
+        """The proof that the ledger of ``new_size`` records extends the one of ``old_size``.
+
+        Check it with :func:`conflict_ledger.merkle.verify_consistency`.
+        """
+        self._refresh()
+        return self._tree.consistency_proof(old_size, new_size)
+
+    def verify(self, *, checkpoint: Checkpoint | None = None) -> Checkpoint:
+        """Re-read every stored record, check its hash, position and content, rebuild the
+        Merkle tree, and check that the ledger extends ``checkpoint``; return today's.
+
+        Raises :class:`~conflict_ledger.stores.base.IntegrityError` naming the first bad
+        record, or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not an
+        extension of the checkpoint (it was rewritten or cut short).
+        """
+        self._refresh()
+        tree = MerkleTree()
+        for stored in self._store.records(0):
+            self._decode(stored)  # raises IntegrityError naming the record
+            tree.append(leaf_hash(stored.data))
+        for value in self._store.values(0):
+            self._decode_value(value)
+        if len(tree) < len(self._records):
+            raise IntegrityError(
+                path=self._store.path,
+                position=len(tree),
+                problem=f"the store holds {len(tree)} records but {len(self._records)} were "
+                "read before: records disappeared",
+            )
+        if tree.root(len(self._records)) != self._tree.root():
+            raise IntegrityError(
+                path=self._store.path, problem="records changed since they were read"
+            )
+        now = Checkpoint(
+            origin=checkpoint.origin if checkpoint else "conflict-ledger",
+            size=len(tree),
+            root=tree.root(),
+        )
+        if checkpoint is not None:
+            if checkpoint.size > len(tree):
+                raise ProofError(
+                    f"the checkpoint published {checkpoint.size} records but the ledger holds "
+                    f"{len(tree)}: records were removed"
+                )
+            from conflict_ledger.merkle import verify_consistency
+
+            verify_consistency(
+                checkpoint.size,
+                len(tree),
+                checkpoint.root,
+                now.root,
+                tree.consistency_proof(checkpoint.size),
+            )
+        return now
+
+    def copy_to(self, target: Store) -> None:
+        """Copy every value and record, byte for byte (so every hash is kept), into an
+        empty ``target`` store: export and import between SQLite, JSON Lines and memory."""
+        self._refresh()
+        if target.size() or target.value_count():
+            raise IntegrityError(
+                path=target.path,
+                problem="the target store is not empty",
+                hint="Copy into a new file.",
+            )
+        with target.writing():
+            target.write(list(self._store.records(0)), list(self._store.values(0)))
+
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"
 
@@ -337,3 +618,105 @@ class Ledger:
         from conflict_ledger.html import ledger_text
 
         printer.text(ledger_text(self))
+
+
+_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _is_claims_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(4096)
+    except FileNotFoundError:
+        return False
+    return b'"conflict-ledger/claims"' in first
+
+
+def open_ledger(
+    path: str | os.PathLike[str],
+    *,
+    registries: Registries | None = None,
+    gazetteer: str | None = None,
+    clock: Clock = system_clock,
+    event_types: Mapping[str, type[Event]] | None = None,
+    durability: Literal["full", "normal"] = "full",
+) -> Ledger:
+    """Open (or create) the ledger at ``path``; the suffix chooses the store.
+
+    ``.sqlite``, ``.sqlite3`` and ``.db`` open a
+    :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
+    :class:`~conflict_ledger.stores.jsonl.JsonlStore` (a claims file, whose header says
+    ``conflict-ledger/claims``, is read into memory instead), and ``":memory:"`` a
+    memory store. Registries start from ``registries``, or else from the built-in
+    ``gazetteer`` (recorded in a new file, and read back from an existing one), and grow
+    with the places, actors, sources and documents registered in the ledger.
+    ``durability="normal"`` trades the last batches on a power cut for speed.
+
+    >>> import tempfile, os
+    >>> from conflict_ledger.seed import load_seed
+    >>> path = os.path.join(tempfile.mkdtemp(), "investigation.sqlite")
+    >>> with open_ledger(path, gazetteer="syria") as ledger:
+    ...     for value in load_seed().registries.sources:
+    ...         ledger.register(value)
+    ...     _ = ledger.extend(load_seed().claims())
+    ...     published = ledger.checkpoint()
+    >>> with open_ledger(path) as again:
+    ...     len(again), again.verify(checkpoint=published) == published
+    (16, True)
+    """
+    name = os.fspath(path)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix == ".jsonl" and _is_claims_file(name):
+        return _codec().read_claims_file(  # type: ignore[no-any-return]
+            name,
+            registries=registries,
+            clock=clock,
+            event_types=event_types or _codec().BUILTIN_EVENTS,
+        )
+    meta = {"gazetteer": gazetteer} if gazetteer else {}
+    store: Store
+    if name == ":memory:":
+        store = MemoryStore(meta=meta)
+    elif suffix in _SQLITE_SUFFIXES:
+        store = SqliteStore(
+            name, meta=meta, synchronous="FULL" if durability == "full" else "NORMAL"
+        )
+    elif suffix == ".jsonl":
+        store = JsonlStore(name, meta=meta, fsync=durability == "full")
+    else:
+        raise ValueError(
+            f"cannot tell the store from {name!r}: use a .sqlite, .db or .jsonl path, or ':memory:'"
+        )
+    if registries is None:
+        from conflict_ledger.gazetteer import builtin
+
+        named = store.meta().get("gazetteer")
+        registries = builtin(named) if named else Registries()
+    try:
+        return Ledger(registries=registries, clock=clock, store=store, event_types=event_types)
+    except BaseException:
+        store.close()
+        raise
+
+
+def verify_ledger(
+    path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
+) -> Checkpoint:
+    """Check everything in the ledger file at ``path``; return its checkpoint.
+
+    Every record's hash, position and content, the Merkle tree, a torn tail (reported as
+    :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
+    given a ``checkpoint``, that the ledger only added to what it published.
+    """
+    with open_ledger(path) as ledger:
+        store = ledger.store
+        torn = getattr(store, "torn", None)
+        if torn is not None:
+            raise TornWriteError(
+                path=store.path,
+                line=torn.line,
+                offset=torn.offset,
+                problem=f"the file ends in {torn.length} bytes of an interrupted write",
+                hint="Run conflict-ledger repair LEDGER to move them to a side file.",
+            )
+        return ledger.verify(checkpoint=checkpoint)

@@ -1,0 +1,135 @@
+"""Canonical JSON (RFC 8785, the JSON Canonicalization Scheme) for the records we hash.
+
+A record's hash is SHA-256 over its canonical bytes, so two programs that agree on the
+record agree on the hash. Records hold only objects, arrays, strings, integers, booleans
+and nulls: a float is refused (its text is where implementations disagree), and so is an
+integer outside the range an IEEE double holds exactly (RFC 8785 section 3.2.2.3).
+
+>>> canonical_json({"b": [1, True, None], "a": "é"})
+b'{"a":"\\xc3\\xa9","b":[1,true,null]}'
+>>> canonical_json({"x": 0.5})
+Traceback (most recent call last):
+...
+conflict_ledger.canonical.CanonicalJSONError: record.x=0.5: a float has no canonical text here. Store numbers as integers or strings (records hold no floats).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from conflict_ledger.errors import LedgerError
+
+__all__ = ["MAX_SAFE_INTEGER", "CanonicalJSONError", "canonical_json"]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""The largest integer RFC 8785 (like JavaScript) writes exactly."""
+
+
+class CanonicalJSONError(LedgerError, ValueError):
+    """A value has no RFC 8785 canonical form in a record (a float, a huge integer...).
+
+    ``field`` is the path to the value, e.g. ``record.event.place``.
+    """
+
+    def __init__(self, *, field: str, value: Any, problem: str, hint: str) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{field}={value!r}: {problem}. {hint}")
+
+
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+).encode
+_STRING = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _check(value: Any, path: str) -> bool:
+    """Refuse what has no canonical form; return True when keys need UTF-16 ordering."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return False
+    if kind is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return False
+        raise CanonicalJSONError(
+            field=path,
+            value=value,
+            problem="the integer is outside +-(2**53 - 1), which JSON readers may round",
+            hint="Store it as a string.",
+        )
+    if kind is list or kind is tuple:
+        slow = False
+        for index, item in enumerate(value):
+            slow = _check(item, f"{path}[{index}]") or slow
+        return slow
+    if isinstance(value, Mapping):
+        slow = False
+        for key, item in value.items():
+            if type(key) is not str:
+                raise CanonicalJSONError(
+                    field=path,
+                    value=key,
+                    problem="object keys must be strings",
+                    hint="Convert the key to a string before recording.",
+                )
+            # Code point order equals UTF-16 order unless a key holds a character at or
+            # above U+E000 (surrogate pairs sort below U+E000..U+FFFF in UTF-16).
+            if not key.isascii() and max(key) >= "\ue000":
+                slow = True
+            slow = _check(item, f"{path}.{key}") or slow
+        return slow
+    if kind is float:
+        raise CanonicalJSONError(
+            field=path,
+            value=value,
+            problem="a float has no canonical text here",
+            hint="Store numbers as integers or strings (records hold no floats).",
+        )
+    raise CanonicalJSONError(
+        field=path,
+        value=value,
+        problem=f"a {kind.__name__} is not a JSON value",
+        hint="Encode it (e.g. with conflict_ledger.codec) before recording.",
+    )
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _slow(value: Any) -> str:
+    """The canonical text, with object keys sorted by UTF-16 code units (RFC 8785 3.2.3)."""
+    if isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda item: _utf16_key(item[0]))
+        return "{" + ",".join(f"{_STRING(k)}:{_slow(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_slow(item) for item in value) + "]"
+    return _ENCODE(value)
+
+
+def canonical_json(value: Any, *, field: str = "record") -> bytes:
+    """The RFC 8785 canonical UTF-8 bytes of a JSON value made of dicts, lists, strings,
+    integers, booleans and None.
+
+    Keys are sorted by UTF-16 code units, strings are escaped as ECMAScript's
+    ``JSON.stringify`` does, there is no insignificant whitespace. Raises
+    :class:`CanonicalJSONError` naming the offending ``field`` path for floats, integers
+    beyond 2**53 - 1, non-string keys and strings that are not valid Unicode.
+
+    >>> canonical_json({"\\U0001f600": 1, "\\ufb01": 2})  # U+1F600 sorts first in UTF-16
+    b'{"\\xf0\\x9f\\x98\\x80":1,"\\xef\\xac\\x81":2}'
+    """
+    slow = _check(value, field)
+    text = _slow(value) if slow else _ENCODE(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise CanonicalJSONError(
+            field=field,
+            value=error.object[error.start : error.end],
+            problem="a string holds a lone surrogate, which is not valid Unicode",
+            hint="Fix the text's encoding before recording it.",
+        ) from None

@@ -1,0 +1,163 @@
+"""What every store does, the records it keeps, and the errors it raises.
+
+A store keeps two append-only sequences of canonical JSON records, each with its
+SHA-256: *claim records* (positions 0, 1, 2, ...) and *value records* (the places,
+actors, sources and documents registered with the ledger). It knows nothing of claims:
+the :class:`~conflict_ledger.ledger.Ledger` encodes, validates and decodes; the store
+keeps bytes safe.
+
+>>> record = StoredRecord.of(0, b'{"schema":1}')
+>>> record.hash.hex()[:12]
+'67d6291b3014'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import attrs
+
+from conflict_ledger.errors import LedgerError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AppendOnlyError",
+    "IntegrityError",
+    "StorageError",
+    "Store",
+    "StoredRecord",
+    "TornWriteError",
+]
+
+SCHEMA_VERSION = 1
+"""The schema version of the claim records this library writes (and the newest it reads)."""
+
+
+@attrs.frozen(kw_only=True)
+class StoredRecord:
+    """One record as written: its ``position``, its canonical JSON ``data`` and the
+    SHA-256 ``hash`` of exactly those bytes. (Value records use ``position`` for their
+    own sequence number.)"""
+
+    position: int
+    data: bytes
+    hash: bytes
+
+    @classmethod
+    def of(cls, position: int, data: bytes) -> StoredRecord:
+        """A record with its hash computed from ``data``."""
+        return cls(position=position, data=data, hash=hashlib.sha256(data).digest())
+
+
+class IntegrityError(LedgerError, ValueError):
+    """A stored record is not what was written: edited, corrupted, reordered or missing.
+
+    ``path`` is the ledger file, ``position`` the claim position (or None), ``line`` the
+    line number in a JSON Lines file (or None), ``problem`` what is wrong.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        problem: str,
+        position: int | None = None,
+        line: int | None = None,
+        offset: int | None = None,
+        hint: str = "Restore the ledger from a copy you trust; compare with a published "
+        "checkpoint (conflict-ledger verify LEDGER --checkpoint FILE).",
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.position = position
+        self.line = line
+        self.offset = offset
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if offset is not None:
+            where.append(f"byte {offset}")
+        if position is not None:
+            where.append(f"record {position}")
+        place = f" ({', '.join(where)})" if where else ""
+        super().__init__(f"{path}{place}: {problem}. {hint}")
+
+
+class TornWriteError(IntegrityError):
+    """A JSON Lines ledger ends in a partial line: a write was interrupted.
+
+    The whole lines before it are intact. Repair moves the torn bytes to a side file
+    (``JsonlStore.repair``); nothing is deleted.
+    """
+
+
+class AppendOnlyError(LedgerError, PermissionError):
+    """Something tried to update, delete or replace a stored claim; ledgers only grow."""
+
+    def __init__(self, *, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"{path}: {detail}: claims are never updated, deleted or replaced. "
+            "Append a correction (supersedes=...) or a Retraction instead."
+        )
+
+
+class StorageError(LedgerError, OSError):
+    """The disk refused a write (full, I/O error, locked): nothing of the batch was kept."""
+
+    def __init__(self, *, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"{path}: the write failed ({detail}); nothing of this batch was recorded. "
+            "Free disk space or fix the device, then append again."
+        )
+
+
+class Store(Protocol):
+    """Durable, append-only storage of canonical records (see the module docstring).
+
+    Writes happen inside ``writing()``, which holds the store's exclusive lock (a
+    SQLite write transaction, a file lock): a writer re-reads the store inside it, then
+    calls :meth:`write`, and the batch is committed whole, or not at all, when the block
+    ends.
+    """
+
+    path: str
+    """Where the store lives (``":memory:"`` for a memory store)."""
+
+    def size(self) -> int:
+        """How many claim records are committed."""
+        ...
+
+    def value_count(self) -> int:
+        """How many value records are committed."""
+        ...
+
+    def records(self, start: int = 0) -> Iterator[StoredRecord]:
+        """Claim records from position ``start`` on, each checked against its hash."""
+        ...
+
+    def values(self, start: int = 0) -> Sequence[StoredRecord]:
+        """Value records from sequence number ``start`` on, each checked against its hash."""
+        ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the exclusive write lock; commit at the end of the block."""
+        ...
+
+    def write(self, records: Sequence[StoredRecord], values: Sequence[StoredRecord]) -> None:
+        """Append records and values (only inside :meth:`writing`); positions must follow on."""
+        ...
+
+    def meta(self) -> dict[str, str]:
+        """The store's settings recorded at creation (e.g. the gazetteer's name)."""
+        ...
+
+    def close(self) -> None:
+        """Release files and connections."""
+        ...

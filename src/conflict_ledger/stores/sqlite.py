@@ -1,0 +1,239 @@
+"""The SQLite store: the default for ``.sqlite`` and ``.db`` paths (stdlib ``sqlite3``).
+
+The database runs in WAL mode (readers never block the writer), each append batch is one
+``BEGIN IMMEDIATE`` transaction, and ``synchronous=FULL`` makes a returned append survive
+a power cut. ``synchronous="NORMAL"`` is faster and still survives a killed process, but a
+power cut may lose the last few committed batches (never tear one).
+
+Triggers make the ``claims`` table append-only even to plain SQL: UPDATE and DELETE are
+refused, and, with ``recursive_triggers`` on, so is ``INSERT OR REPLACE`` (its implicit
+delete fires the delete trigger). Positions must follow on with no gap.
+
+>>> import tempfile, os
+>>> from conflict_ledger.stores.base import StoredRecord
+>>> path = os.path.join(tempfile.mkdtemp(), "demo.sqlite")
+>>> store = SqliteStore(path)
+>>> with store.writing():
+...     store.write([StoredRecord.of(0, b"{}")], [])
+>>> store.execute("DELETE FROM claims")
+Traceback (most recent call last):
+...
+conflict_ledger.stores.base.AppendOnlyError: ...: DELETE on claims refused: claims are never updated, deleted or replaced. ...
+>>> store.size()
+1
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from conflict_ledger.stores.base import (
+    AppendOnlyError,
+    IntegrityError,
+    StorageError,
+    StoredRecord,
+)
+
+__all__ = ["SqliteStore"]
+
+FORMAT = "conflict-ledger/sqlite"
+VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    position INTEGER PRIMARY KEY,
+    data BLOB NOT NULL,
+    hash BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vals (
+    seq INTEGER PRIMARY KEY,
+    data BLOB NOT NULL,
+    hash BLOB NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'append-only: UPDATE on claims refused'); END;
+CREATE TRIGGER IF NOT EXISTS claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on claims refused'); END;
+CREATE TRIGGER IF NOT EXISTS claims_dense BEFORE INSERT ON claims
+WHEN NEW.position IS NOT (SELECT coalesce(max(position) + 1, 0) FROM claims)
+BEGIN SELECT RAISE(ABORT, 'append-only: a claim position out of sequence refused'); END;
+CREATE TRIGGER IF NOT EXISTS vals_no_update BEFORE UPDATE ON vals
+BEGIN SELECT RAISE(ABORT, 'append-only: UPDATE on vals refused'); END;
+CREATE TRIGGER IF NOT EXISTS vals_no_delete BEFORE DELETE ON vals
+BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on vals refused'); END;
+"""
+
+_SQLITE_IOERR = 10
+_SQLITE_FULL = 13
+
+
+class SqliteStore:
+    """Claim and value records in a SQLite database file.
+
+    ``synchronous`` is ``"FULL"`` (default: an acknowledged append survives power loss)
+    or ``"NORMAL"`` (faster; survives a crashed process, not necessarily a power cut).
+    ``meta`` is recorded when the file is created (e.g. ``{"gazetteer": "syria"}``).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        meta: dict[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
+        self.path = os.fspath(path)
+        self._writing = False
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={synchronous}")
+            self._db.execute("PRAGMA recursive_triggers=ON")
+            with self._errors():
+                self._db.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";\n"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+                if row is None:
+                    settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
+                    self._db.executemany(
+                        "INSERT INTO meta(key, value) VALUES (?, ?)", settings.items()
+                    )
+                elif row[0] != FORMAT:
+                    raise IntegrityError(path=self.path, problem=f"not a {FORMAT} database")
+                self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise IntegrityError(
+                path=self.path, problem=f"not a readable SQLite ledger ({error})"
+            ) from None
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn sqlite3 errors into the library's typed errors, rolling back."""
+        try:
+            yield
+        except sqlite3.IntegrityError as error:
+            self._rollback()
+            text = str(error)
+            if "append-only" in text or "UNIQUE" in text:
+                raise AppendOnlyError(
+                    path=self.path, detail=text.removeprefix("append-only: ")
+                ) from None
+            raise IntegrityError(path=self.path, problem=text) from None
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            text = str(error)
+            if code in (_SQLITE_FULL, _SQLITE_IOERR) or "full" in text or "I/O" in text:
+                raise StorageError(path=self.path, detail=text) from None
+            if "locked" in text or "busy" in text:
+                raise StorageError(
+                    path=self.path, detail=f"{text}; another writer holds it"
+                ) from None
+            raise
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def size(self) -> int:
+        """How many claim records are committed."""
+        row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
+        return int(row[0])
+
+    def value_count(self) -> int:
+        """How many value records are committed."""
+        row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
+        return int(row[0])
+
+    def _check(self, rows: Any, kind: str) -> Iterator[StoredRecord]:
+        sha256 = hashlib.sha256
+        expected: int | None = None
+        for position, data, digest in rows:
+            if expected is not None and position != expected:
+                raise IntegrityError(
+                    path=self.path, position=expected, problem=f"{kind} record is missing"
+                )
+            expected = position + 1
+            data = bytes(data)
+            if sha256(data).digest() != digest:
+                raise IntegrityError(
+                    path=self.path,
+                    position=position,
+                    problem=f"the {kind} record does not match its SHA-256 (edited or corrupted)",
+                )
+            yield StoredRecord(position=position, data=data, hash=bytes(digest))
+
+    def records(self, start: int = 0) -> Iterator[StoredRecord]:
+        """Claim records from ``start`` on, each checked against its hash."""
+        rows = self._db.execute(
+            "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
+            (start,),
+        )
+        return self._check(rows, "claim")
+
+    def values(self, start: int = 0) -> Sequence[StoredRecord]:
+        """Value records from ``start`` on, each checked against its hash."""
+        rows = self._db.execute(
+            "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
+        ).fetchall()
+        return tuple(self._check(rows, "value"))
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed at the end, rolled back on error."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+        self._writing = True
+        try:
+            yield
+            with self._errors():
+                self._db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._writing = False
+
+    def write(self, records: Sequence[StoredRecord], values: Sequence[StoredRecord]) -> None:
+        """Insert records and values into the open transaction."""
+        if not self._writing:
+            raise RuntimeError("write() is only allowed inside writing()")
+        with self._errors():
+            if values:
+                self._db.executemany(
+                    "INSERT INTO vals(seq, data, hash) VALUES (?, ?, ?)",
+                    [(v.position, v.data, v.hash) for v in values],
+                )
+            self._db.executemany(
+                "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
+                [(r.position, r.data, r.hash) for r in records],
+            )
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """Run one SQL statement (for inspection and maintenance); returns its rows.
+
+        A statement the schema refuses (UPDATE, DELETE, INSERT OR REPLACE on claims)
+        raises :class:`~conflict_ledger.stores.base.AppendOnlyError`.
+        """
+        with self._errors():
+            return self._db.execute(sql, parameters).fetchall()
+
+    def meta(self) -> dict[str, str]:
+        """The settings recorded when the database was created."""
+        return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
