@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import json
 import os
 import runpy
 import shutil
 from pathlib import Path
 
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -78,7 +81,10 @@ def test_sources_become_a_chain_published_by_acled_with_the_scale_in_the_note() 
     claim = ledger.claim("acled/SYR100")
     assert claim.source.source_ids() == ("syrian-observatory-for-human-rights", "reuters", "acled")
     assert claim.source.publisher == "acled"
-    assert "source_scale=Other-International" in claim.note
+    assert (
+        json.loads(claim.note.split("\n")[0].removeprefix("ACLED "))["source_scale"]
+        == "Other-International"
+    )
     assert claim.reported_at == cl.to_instant("2024-12-08T00:00Z")  # the row's timestamp
 
 
@@ -291,3 +297,184 @@ def test_fixtures_are_what_the_script_writes(tmp_path: Path) -> None:
         os.chdir(cwd)
     for written in tmp_path.glob("*.csv"):
         assert written.read_bytes() == (DATA / written.name).read_bytes(), written.name
+
+
+_LOCATIONS = [
+    ("Homs", "34.73", "36.72"),
+    ("Deir ez-Zor", "35.34", "40.14"),
+    ("Rastan", "34.93", "36.73"),
+    ("Kafr Nabl", "35.61", "36.56"),
+]
+_ACTORS = [
+    ("Military Forces of Syria (2000-2024)", "State forces", "1"),
+    ("HTS: Hayat Tahrir al Sham", "Rebel group", "2"),
+    ("SDF: Syrian Democratic Forces", "Identity militia", "4"),
+]
+_TYPES = [
+    ("Battles", "Armed clash", "Battle-No change of territory"),
+    ("Battles", "Government regains territory", "Battle-Government regains territory"),
+    (
+        "Battles",
+        "Non-state actor overtakes territory",
+        "Battle-Non-state actor overtakes territory",
+    ),
+    (
+        "Strategic developments",
+        "Non-violent transfer of territory",
+        "Non-violent transfer of territory",
+    ),
+    (
+        "Strategic developments",
+        "Headquarters or base established",
+        "Headquarters or base established",
+    ),
+]
+_FORMATS = {
+    "acled": lambda d: f"{d.day:02d} {d.strftime('%B')} {d.year}",
+    "iso": lambda d: d.isoformat(),
+    "day-first": lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
+    "excel": lambda d: f"{d.day}-{d.strftime('%b')}-{d.year % 100:02d}",
+    "serial": lambda d: str((d - datetime.date(1899, 12, 30)).days),
+}
+
+
+@st.composite
+def _acled_rows(draw) -> list[dict[str, str]]:
+    rows = []
+    count = draw(st.integers(min_value=1, max_value=5))
+    for number in range(count):
+        day = draw(
+            st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2029, 12, 31))
+        )
+        location, lat, lon = draw(st.sampled_from(_LOCATIONS))
+        (a1, inter1_text, inter1_code), (a2, inter2_text, inter2_code) = draw(
+            st.lists(st.sampled_from(_ACTORS), min_size=2, max_size=2, unique=True)
+        )
+        event_type, sub_event_type, legacy = draw(st.sampled_from(_TYPES))
+        precision = draw(st.sampled_from(["1", "2", "3"]))
+        stamp = pendulum.datetime(day.year, day.month, day.day).add(days=40).int_timestamp
+        sources = draw(
+            st.lists(
+                st.sampled_from(["SANA", "Reuters", "Local Media", "SOHR"]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        )
+        rows.append(
+            {
+                "event_id_cnty": f"SYR{number}",
+                "event_date": day,
+                "year": str(day.year),
+                "time_precision": precision,
+                "event_type": event_type,
+                "sub_event_type": sub_event_type,
+                "legacy_type": legacy,
+                "actor1": a1,
+                "assoc_actor_1": draw(st.sampled_from(["", "Ahrar al Sham; Jaish al Izza"])),
+                "inter1": inter1_text,
+                "inter1_code": inter1_code,
+                "actor2": a2 if draw(st.booleans()) else "",
+                "inter2": inter2_text,
+                "inter2_code": inter2_code,
+                "country": "Syria",
+                "location": location,
+                "latitude": lat,
+                "longitude": lon,
+                "geo_precision": draw(st.sampled_from(["1", "2", "3"])),
+                "source": "; ".join(sources),
+                "source_scale": draw(st.sampled_from(["National", "Subnational", ""])),
+                "notes": draw(st.sampled_from(["", "Synthetic; with a comma, and\na new line."])),
+                "fatalities": str(draw(st.integers(min_value=0, max_value=50))),
+                "timestamp": str(stamp),
+            }
+        )
+    return rows
+
+
+def _write(rows: list[dict[str, str]], layout: str, date_format: str) -> io.StringIO:
+    out = io.StringIO()
+    if layout == "current":
+        columns = list(CURRENT_COLUMNS)
+    elif layout == "alphabetical":
+        columns = sorted([*CURRENT_COLUMNS, "data_id", "iso3"])
+    else:  # 2015: upper case, ALLY_ACTOR, numeric INTER codes, combined event types
+        columns = [
+            "GWNO",
+            "EVENT_ID_CNTY",
+            "EVENT_DATE",
+            "YEAR",
+            "TIME_PRECISION",
+            "EVENT_TYPE",
+            "ACTOR1",
+            "ALLY_ACTOR_1",
+            "INTER1",
+            "ACTOR2",
+            "INTER2",
+            "COUNTRY",
+            "LOCATION",
+            "LATITUDE",
+            "LONGITUDE",
+            "GEO_PRECISION",
+            "SOURCE",
+            "SOURCE_SCALE",
+            "NOTES",
+            "FATALITIES",
+            "TIMESTAMP",
+        ]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        values = dict(row, event_date=_FORMATS[date_format](row["event_date"]), gwno="652")
+        if layout == "2015":
+            values.update(
+                event_type=row["legacy_type"],
+                inter1=row["inter1_code"],
+                inter2=row["inter2_code"],
+                ally_actor_1=row["assoc_actor_1"],
+            )
+        writer.writerow([values.get(column.casefold(), "") for column in columns])
+    out.seek(0)
+    return out
+
+
+@given(
+    rows=_acled_rows(),
+    layout=st.sampled_from(["current", "alphabetical", "2015"]),
+    date_format=st.sampled_from(sorted(_FORMATS)),
+)
+def test_header_generation_and_date_format_do_not_change_the_claims(
+    rows, layout, date_format
+) -> None:
+    expected, rejected = read_acled(_write(rows, "current", "iso"), syria())
+    assert rejected == ()
+    got, rejected = read_acled(_write(rows, layout, date_format), syria())
+    assert rejected == ()
+    pairs = list(zip(got, expected, strict=True))
+    for new, old in pairs:
+        assert (
+            new.claim.id,
+            new.claim.event,
+            new.claim.valid,
+            new.claim.source,
+            new.claim.reported_at,
+        ) == (
+            old.claim.id,
+            old.claim.event,
+            old.claim.valid,
+            old.claim.source,
+            old.claim.reported_at,
+        )
+        if layout != "2015":  # the 2015 layout has fewer columns to keep in the note
+            assert new.claim.note == old.claim.note
+    # Written back as ACLED and read again, the claims are the same.
+    ledger = _ledger()
+    import_acled(ledger, _write(rows, layout, date_format))
+    out = io.StringIO()
+    write_acled_csv(out, ledger)
+    out.seek(0)
+    again, rejected = read_acled(out, syria())
+    assert rejected == ()
+    assert [(c.claim.id, c.claim.event, c.claim.valid, c.claim.note) for c in again] == [
+        (c.id, c.event, c.valid, c.note) for c in cl.effective_claims(ledger)
+    ]

@@ -23,7 +23,8 @@ location as a town, 3 as a region, with the row's coordinates. The report time i
 row's ``timestamp`` (when ACLED published that version), or, without one, the end of
 the valid window. The chain of sources is each of the ``'; '``-separated sources as an
 origin, then ACLED as publisher; ``source_scale``, fatalities and ``notes`` go in the
-claim's note, from which :func:`write_acled_csv` writes them back.
+claim's note (a first line ``ACLED {...}`` of JSON, then the notes), from which
+:func:`write_acled_csv` writes them back.
 
 Re-importing an updated export appends corrections and never duplicates (see
 :mod:`~conflict_ledger.adapters.rows`); every rejected row is reported with its line.
@@ -52,6 +53,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -318,6 +320,8 @@ def _event(
 
 _META = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "fatalities")
 _META_MORE = (
+    "assoc_actor_1",
+    "assoc_actor_2",
     "time_precision",
     "geo_precision",
     "source_scale",
@@ -329,10 +333,11 @@ _META_MORE = (
 )
 
 
-def _note(row: Mapping[str, str], event_date: _dt.date) -> str:
+def _note(row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str]) -> str:
     fields = {name: row.get(name, "").strip() for name in (*_META, *_META_MORE)}
     fields["event_date"] = event_date.isoformat()
-    meta = "; ".join(f"{k}={v}" for k, v in fields.items() if v)
+    fields["event_type"], fields["sub_event_type"] = types
+    meta = json.dumps({k: v for k, v in fields.items() if v}, ensure_ascii=False)
     return f"ACLED {meta}\n{row.get('notes', '').strip()}".rstrip()
 
 
@@ -426,7 +431,7 @@ def _row_claim(
         reported_at=reported,
         source=SourceChain(links=links),
         modality=Modality.ASSERTED,
-        note=_note(row, day),
+        note=_note(row, day, (event_type, sub_event_type)),
     )
     return claim, tuple(values)
 
@@ -544,7 +549,7 @@ def _name_of(source: str | os.PathLike[str] | IO[str]) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
-_META_LINE = re.compile(r"^ACLED (.*)$")
+_META_LINE = re.compile(r"^ACLED (\{.*\})$")
 
 
 def _meta(note: str) -> tuple[dict[str, str], str]:
@@ -552,17 +557,22 @@ def _meta(note: str) -> tuple[dict[str, str], str]:
     match = _META_LINE.match(first)
     if match is None:
         return {}, note
-    fields = dict(part.split("=", 1) for part in match.group(1).split("; ") if "=" in part)
-    return fields, rest
+    try:
+        fields = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return {}, note
+    return {str(k): str(v) for k, v in fields.items()}, rest
 
 
-def _acled_kind(ledger: Ledger, actor: str) -> str:
-    kind = ledger.registries.actors[actor].kind
-    return (
-        "Government regains territory"
-        if kind in (ActorKind.GOVERNMENT, ActorKind.STATE)
-        else ("Non-state actor overtakes territory")
-    )
+def _capture_type(ledger: Ledger, event: Captured, meta: Mapping[str, str]) -> str:
+    """The ACLED sub-event type of a capture: as imported, else from the verb and actor."""
+    recorded = meta.get("sub_event_type", "")
+    if recorded in TERRITORIAL_SUB_EVENTS[:3]:
+        return recorded
+    kind = ledger.registries.actors[event.actor].kind
+    if event.verb is ControlVerb.REGAINED or kind in (ActorKind.GOVERNMENT, ActorKind.STATE):
+        return "Government regains territory"
+    return "Non-state actor overtakes territory"
 
 
 def _export_row(claim: Claim, ledger: Ledger) -> dict[str, str] | None:
@@ -574,7 +584,9 @@ def _export_row(claim: Claim, ledger: Ledger) -> dict[str, str] | None:
         case DatasetEvent(event_type=t, sub_event_type=s, actor=a1, other_actor=a2):
             types, actors = (t, s), (a1, a2)
         case Captured(actor=a1, from_actor=a2, extent=Extent.ALL):
-            types, actors = ("Battles", _acled_kind(ledger, a1)), (a1, a2)
+            sub = _capture_type(ledger, event, meta)
+            kind = "Strategic developments" if sub == TERRITORIAL_SUB_EVENTS[2] else "Battles"
+            types, actors = (kind, sub), (a1, a2)
         case HandedOver(to_actor=a1, from_actor=a2):
             types = ("Strategic developments", "Non-violent transfer of territory")
             actors = (a1, a2)
@@ -604,8 +616,10 @@ def _export_row(claim: Claim, ledger: Ledger) -> dict[str, str] | None:
         event_type=types[0],
         sub_event_type=types[1],
         actor1=names.actors[actors[0]].name,
+        assoc_actor_1=meta.get("assoc_actor_1", ""),
         inter1=meta.get("inter1", ""),
         actor2="" if actors[1] is None else names.actors[actors[1]].name,
+        assoc_actor_2=meta.get("assoc_actor_2", ""),
         inter2=meta.get("inter2", ""),
         iso=meta.get("iso", ""),
         country=meta.get("country", ""),

@@ -21,10 +21,11 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import RejectedRowsError, RowError
 from conflict_ledger.asof import Explanation, Snapshot, Timeline
 from conflict_ledger.claims import Claim, Evidence, Modality, SourceChain, SourceLink, Span
-from conflict_ledger.codec import BUILTIN_EVENTS, decode_event, encode_event
+from conflict_ledger.codec import decode_event, encode_event
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.ledger import Ledger, Recorded
@@ -337,7 +338,7 @@ def _instant(value: Any) -> Any:
 def claims_from_frame(
     frame: DataFrame,
     *,
-    event_types: Mapping[str, type[Event]] = BUILTIN_EVENTS,
+    event_types: Mapping[str, type[Event]] = DATASET_EVENTS,
     default_precision: str = "exact",
     name: str = "<DataFrame>",
 ) -> tuple[Claim, ...]:
