@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import geojson
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +26,8 @@ def test_seed_snapshot_is_a_valid_feature_collection_of_located_places() -> None
     snap = cl.snapshot(ledger, at="2024-12-07T00:00Z")
     collection = feature_collection(snap, ledger)
     check_feature_collection(collection)
+    independent = geojson.loads(json.dumps(collection))
+    assert (independent.is_valid, independent.errors()) == (True, [])
     located = {s.place for s in snap if ledger.registries.places[s.place].coordinates is not None}
     assert {f["id"] for f in collection["features"]} == located
     for feature in collection["features"]:
@@ -106,6 +110,7 @@ def test_every_place_of_any_snapshot_becomes_one_feature_with_its_state(ledger, 
     snap = cl.snapshot(ledger, at=at)
     collection = feature_collection(snap, ledger, include_unlocated=True)
     check_feature_collection(collection)
+    assert geojson.loads(json.dumps(collection)).is_valid  # an independent validator agrees
     assert [f["id"] for f in collection["features"]] == [s.place for s in snap]
     for feature, state in zip(collection["features"], snap, strict=True):
         assert feature["properties"]["holder"] == state.holder
