@@ -327,12 +327,8 @@ def _claim_from_row(
 
 
 def _instant(value: Any) -> Any:
-    pd = _pd()
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is None:
-            return value.to_pydatetime()  # refused downstream as naive, with the field named
-        return value.to_pydatetime()
-    return value
+    # A naive Timestamp stays naive: the Claim refuses it, naming the field.
+    return value.to_pydatetime() if isinstance(value, _pd().Timestamp) else value
 
 
 def claims_from_frame(

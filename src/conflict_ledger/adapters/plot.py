@@ -247,9 +247,9 @@ def _draw_map(
     for state in snap:
         place = ledger.registries.places[state.place]
         if place.coordinates is not None:
-            located.append((state, place))
-    for state, place in located:
-        lon, lat = place.coordinates.lon, place.coordinates.lat  # type: ignore[union-attr]
+            located.append((state, place, place.coordinates))
+    for state, place, coordinates in located:
+        lon, lat = coordinates.lon, coordinates.lat
         sides = _sides(state)
         face = colours.get(state.holder or "", "#d9d9d9") if state.settled else "white"
         edge = "black"
@@ -291,7 +291,7 @@ def _draw_map(
                 fontsize=7,
                 gid=f"label:{state.place}",
             )
-    extent = extent or _extent([p for _, p in located])
+    extent = extent or _extent([p for _, p, _ in located])
     if extent is not None:
         west, south, east, north = extent
         ax.set_xlim(west, east)
