@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import io
 import os
 import runpy
 import shutil
 from pathlib import Path
 
+import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import conflict_ledger as cl
 from conflict_ledger.adapters.dataset import DatasetEvent
-from conflict_ledger.adapters.ucdp import import_ucdp
+from conflict_ledger.adapters.ucdp import DATE_PRECISIONS, import_ucdp
 from conflict_ledger.gazetteer import syria
 
 DATA = Path(__file__).parent / "data" / "ucdp"
@@ -111,3 +116,32 @@ def test_fixtures_are_what_the_script_writes(tmp_path: Path) -> None:
         os.chdir(cwd)
     for written in tmp_path.glob("*.csv"):
         assert written.read_bytes() == (DATA / written.name).read_bytes(), written.name
+
+
+@given(
+    start=st.dates(min_value=datetime.date(1989, 1, 1), max_value=datetime.date(2030, 1, 1)),
+    days=st.integers(min_value=0, max_value=400),
+    lag=st.integers(min_value=0, max_value=60),
+    precision=st.sampled_from(sorted(DATE_PRECISIONS)),
+)
+def test_any_dated_row_keeps_its_window_and_is_reported_after_it_begins(
+    start: datetime.date, days: int, lag: int, precision: str
+) -> None:
+    end = start + datetime.timedelta(days=days)
+    said = start + datetime.timedelta(days=lag)
+    text = (
+        "id,side_a,side_b,where_coordinates,latitude,longitude,date_prec,date_start,date_end,"
+        "source_original,source_office,source_date,best\n"
+        f"7,Government of Syria,Syrian insurgents,Homs town,34.73,36.72,{precision},"
+        f"{start} 00:00:00.000,{end} 00:00:00.000,SOHR,Reuters,{said};{said + datetime.timedelta(days=3)},5\n"
+    )
+    ledger = _ledger()
+    report = import_ucdp(ledger, io.StringIO(text), name="ged.csv")
+    assert report.rejected == ()
+    claim = ledger.claim("ucdp/7")
+    assert claim.valid.start == pendulum.datetime(start.year, start.month, start.day)
+    assert claim.valid.end == pendulum.datetime(end.year, end.month, end.day).add(days=1)
+    assert claim.valid.precision is DATE_PRECISIONS[precision]
+    assert claim.reported_at == pendulum.datetime(said.year, said.month, said.day).add(days=1)
+    assert claim.source.links[0].said_on == said
+    assert import_ucdp(ledger, io.StringIO(text), name="ged.csv").appended == ()
