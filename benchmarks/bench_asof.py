@@ -31,12 +31,14 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import generate as gen
 
 from conflict_ledger import _fastfold as ff
-from conflict_ledger.asof import effective_claims
+from conflict_ledger.asof import Snapshot, effective_claims
 from conflict_ledger.events import Retraction
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
@@ -529,13 +531,40 @@ def run_size(
     )
     table.add(size, "full snapshot, random (at, known_at)", "conflict_ledger AsOfIndex", ms(ours_s))
     figures["snapshot"] = ours_s
+    # Fresh instants for .holders(), so that neither answer finds the other's memos.
+    fresh = [
+        (instant(a), instant(min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))))
+        for a in (rng.randrange(gen.HOURS) for _ in range(repeat))
+    ]
+    holders_s = statistics.median(
+        [median_time(lambda a=a, k=k: index.holders(at=a, known_at=k), repeat=1) for a, k in fresh]
+    )
+    table.add(size, "holders, random (at, known_at)", "conflict_ledger .holders()", ms(holders_s))
+    figures["holders"] = holders_s
     for name, tool in tools:
         theirs = statistics.median(
             [median_time(lambda a=a, k=k, t=tool: list(t(a, k)), repeat=1) for _, _, a, k in probes]
         )
         table.add(
-            size, "full snapshot, random (at, known_at)", name, ms(theirs), ratio(theirs, ours_s)
+            size, "holders, random (at, known_at)", name, ms(theirs), ratio(theirs, holders_s)
         )
+    # The floor any eager snapshot pays: one PlaceState per place, then the Snapshot.
+    built = index.snapshot(at=probes[0][0], known_at=probes[0][1])
+    states = dict(built.places)
+    floor_s = median_time(
+        lambda: Snapshot(at=built.at, known_at=built.known_at, position=None, places=states),
+        repeat=repeat,
+    )
+    one_state = built[next(iter(states))]
+    state_s = median_time(lambda: attrs.evolve(one_state), repeat=repeat, number=2_000)
+    table.add(
+        size,
+        f"floor: Snapshot of {len(states):,} ready states",
+        "asof.Snapshot(...)",
+        ms(floor_s),
+    )
+    table.add(size, "floor: building one PlaceState", "attrs __init__", ms(state_s))
+    figures["floor"] = floor_s + state_s * len(states)
     naive = min(n, 100_000)
     if n <= 100_000:
         from conflict_ledger.asof import snapshot as oracle
@@ -579,15 +608,30 @@ def run_size(
     assert series_answer(cols, alt.duckdb_series(days_i, known_i), 100) == expected, (
         "ASOF JOIN differs"
     )
-    series_s = median_time(lambda: index.series(days, known_at=known), repeat=max(1, repeat // 3))
+    # Timed on a fresh index: the check above filled this one's memos for these days.
+    cold = AsOfIndex(ledger)
+    cold.holders(at=gen.START)  # settles it
+    series_s = median_time(lambda: cold.series(days, known_at=known), repeat=1)
     table.add(size, "series of 100 daily snapshots", "conflict_ledger AsOfIndex", ms(series_s))
     figures["series"] = series_s
+    holders_series = [
+        {p: h for p, h in index.holders(at=day, known_at=known).items() if h} for day in days
+    ]
+    assert holders_series == expected
+    # Another hundred days for .holders(), so that it does not reuse the snapshots' memos.
+    other = rng.randrange(gen.HOURS - 24 * 100)
+    other_days = [instant(other + 24 * d) for d in range(100)]
+    hseries_s = median_time(
+        lambda: [index.holders(at=day, known_at=known) for day in other_days], repeat=1
+    )
+    table.add(size, "series of 100 daily holders", "conflict_ledger .holders()", ms(hseries_s))
+    figures["holders series"] = hseries_s
     for name, tool in (
         ("pandas merge_asof", alt.pandas_series),
         ("DuckDB ASOF JOIN", alt.duckdb_series),
     ):
         theirs = median_time(lambda t=tool: list(t(days_i, known_i)), repeat=max(1, repeat // 3))
-        table.add(size, "series of 100 daily snapshots", name, ms(theirs), ratio(theirs, series_s))
+        table.add(size, "series of 100 daily holders", name, ms(theirs), ratio(theirs, hseries_s))
 
     # Appending: claims arriving in report order at the end, and back-dated late claims.
     for label, fresh in (
@@ -628,8 +672,6 @@ def run_size(
 
 def appended_claims(ledger: Ledger, places: int, *, fresh: bool, count: int) -> list[Any]:
     """New claims from another seed: at the end of the war (fresh) or about any earlier time."""
-    import attrs
-
     other = gen.generate(
         claims=count * 2,
         places=places,
@@ -698,7 +740,15 @@ def main(argv: list[str] | None = None) -> int:
         for (c, p), figs in growth[1:]:
             parts = [
                 f"{k}: x{figs[k] / base[k]:.2f}"
-                for k in ("snapshot", "place", "series", "fold", "build")
+                for k in (
+                    "snapshot",
+                    "holders",
+                    "place",
+                    "series",
+                    "holders series",
+                    "fold",
+                    "build",
+                )
                 if k in figs and k in base
             ]
             print(f"  {c0:,}/{p0:,} -> {c:,}/{p:,}: " + ", ".join(parts))

@@ -82,7 +82,7 @@ class _Place:
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
-        self.memo: dict[int, tuple[ff.Frozen, ff.Reading | None]] = {}
+        self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
 
     def position(self, op: ff.Op) -> int:
         return bisect_left(self.ops, _key(op), key=_key)
@@ -165,6 +165,10 @@ class _Place:
             return ff.view(self.place, frozen, at, durations)
         ready = self.memo[key][1]
         if ready is None:
+            # Precompute the reading only when the fold is asked about a second time.
+            self.memo[key] = (frozen, False)
+            return ff.view(self.place, frozen, at, durations)
+        if not isinstance(ready, tuple):
             ready = ff.reading(self.place, frozen)
             self.memo[key] = (frozen, ready)
         return ff.read(self.place, frozen, ready, at, durations)
