@@ -670,6 +670,47 @@ def run_size(
     return figures
 
 
+def cold_start(claims: int, places: int, table: Table) -> None:
+    """A new process opens a SQLite ledger of ``claims`` claims and answers one snapshot."""
+    import subprocess
+    import tempfile
+
+    from conflict_ledger.ledger import open_ledger
+
+    made = gen.generate(claims=claims, places=places, seed=5)
+    size = f"{claims // 1000:,}k/{places:,}"
+    folder = tempfile.mkdtemp(prefix="conflict-ledger-bench-")
+    path = os.path.join(folder, "war.sqlite")
+    began = time.perf_counter()
+    with open_ledger(path, durability="normal") as out:
+        regs = made.ledger.registries
+        out.register(*regs.places, *regs.actors, *regs.sources)
+        records = made.ledger.claims()
+        for first in range(0, len(records), 50_000):
+            out.extend(records[first : first + 50_000])
+    table.add(
+        size,
+        "write the ledger to SQLite",
+        "open_ledger + extend",
+        f"{time.perf_counter() - began:.1f} s",
+    )
+    at = gen.START.add(hours=gen.HOURS // 2).isoformat()
+    script = (
+        "from conflict_ledger.ledger import open_ledger\n"
+        "from conflict_ledger.index import AsOfIndex\n"
+        f"ledger = open_ledger({path!r})\n"
+        f"snap = AsOfIndex(ledger).snapshot(at={at!r})\n"
+        "assert len(snap) > 0\n"
+    )
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", script], check=True)
+    seconds = time.perf_counter() - began
+    table.add(
+        size, "cold start: open SQLite + one snapshot", "new python process", f"{seconds:.2f} s"
+    )
+    os.remove(path)
+
+
 def appended_claims(ledger: Ledger, places: int, *, fresh: bool, count: int) -> list[Any]:
     """New claims from another seed: at the end of the war (fresh) or about any earlier time."""
     other = gen.generate(
@@ -709,6 +750,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=9, help="timed rounds per figure (median)")
     parser.add_argument(
+        "--cold-start",
+        type=int,
+        default=0,
+        help="claims in the SQLite ledger a new process opens (0: skip; needs the SQLite store)",
+    )
+    parser.add_argument(
         "--eventsourcing", type=int, default=20_000, help="claims given to eventsourcing (0: skip)"
     )
     args = parser.parse_args(argv)
@@ -733,6 +780,9 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         )
+    if args.cold_start:
+        print(f"\n== cold start, {args.cold_start:,} claims ==", flush=True)
+        cold_start(args.cold_start, sizes[-1][1], table)
     print("\n" + table.render())
     if len(growth) > 1:
         print("\nhow the figures grow (relative to the first size):")
