@@ -8,12 +8,26 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from conflict_ledger import _fastfold as ff
-from conflict_ledger.asof import effective_claims, fold_as_of, order_key, snapshot, timeline
+from conflict_ledger.asof import (
+    effective_claims,
+    fold_as_of,
+    order_key,
+    place_claims,
+    snapshot,
+    timeline,
+)
 from conflict_ledger.claims import Claim, Modality, SourceChain
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Captured
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
+from conflict_ledger.policies import (
+    contest_disagreement,
+    corroboration_required,
+    credible_only,
+    latest_report_wins,
+    most_reliable_wins,
+)
 from conflict_ledger.seed import load_seed
 from conflict_ledger.territory import TERRITORY, PlaceFold, place_of, territory, view
 from conflict_ledger.testing.strategies import BASE, instants, ledgers
@@ -63,7 +77,7 @@ def test_the_generated_ledgers_hold_every_modality(modality):
     found = find(
         busy_ledgers,
         lambda ledger: any(c.modality is modality for c in ledger.claims()),
-        settings=settings(phases=[Phase.generate], database=None),  # no need to shrink
+        settings=settings(phases=[Phase.generate], database=None, max_examples=1000),
     )
     assert any(c.modality is modality for c in found.claims())
 
@@ -75,6 +89,26 @@ def test_snapshot_equals_the_oracle(ledger, at, known_at, every):
     got = index.snapshot(at=at, known_at=known_at)
     assert got == expected
     assert dict(got.places) == dict(expected.places)
+
+
+POLICIES = [
+    latest_report_wins,
+    most_reliable_wins,
+    corroboration_required(2),
+    credible_only(contest_disagreement),
+]
+
+
+@given(busy_ledgers, times, known_times, st.sampled_from(POLICIES))
+def test_snapshot_with_a_policy_equals_the_oracle(ledger, at, known_at, policy):
+    index = AsOfIndex(ledger)
+    assert index.snapshot(at=at, known_at=known_at, policy=policy) == snapshot(
+        ledger, at=at, known_at=known_at, policy=policy
+    )
+    for place in places_of(ledger):
+        assert index.place_claims(place, at=at, known_at=known_at) == place_claims(
+            ledger, place, at=at, known_at=known_at
+        )
 
 
 @given(busy_ledgers, times, known_times, checkpoints)

@@ -43,8 +43,9 @@ from conflict_ledger import _fastfold as ff
 from conflict_ledger.asof import Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError
-from conflict_ledger.events import Retraction
+from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.time import to_instant
 
@@ -213,6 +214,7 @@ class AsOfIndex:
         self._dirty: set[_Place] = set()
         self._sorted: list[_Place] | None = None
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
+        self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self.refresh()
 
     @property
@@ -274,6 +276,9 @@ class AsOfIndex:
                 cancellations.append((claim.supersedes, ff.micros(claim.reported_at)))
             place = place_of(claim)
             if place is None:
+                if isinstance(event, SourceGraded):
+                    graded = ff.compile_claim(claim, shared)
+                    insort(self._graded, (_key(graded), claim), key=lambda pair: pair[0])
                 continue
             entry = places.get(place)
             if entry is None:
@@ -326,9 +331,10 @@ class AsOfIndex:
     def _state(self, entry: _Place, at: int, known: int | None) -> PlaceState | None:
         return entry.state(at, known, self._every, self._durations)
 
-    def snapshot(self, *, at: Any, known_at: Any = None) -> Snapshot:
+    def snapshot(self, *, at: Any, known_at: Any = None, policy: Policy | None = None) -> Snapshot:
         """Every place's state at ``at`` as known at ``known_at``: equal to
-        :func:`conflict_ledger.asof.snapshot` of the ledger.
+        :func:`conflict_ledger.asof.snapshot` of the ledger, with the same ``policy``
+        (default: :func:`~conflict_ledger.policies.contest_disagreement`, the fast path).
 
         >>> from conflict_ledger.seed import load_seed
         >>> snap = AsOfIndex(load_seed()).snapshot(at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
@@ -337,7 +343,58 @@ class AsOfIndex:
         """
         cut = to_instant(at, field="at")
         known = None if known_at is None else to_instant(known_at, field="known_at")
-        return self._snapshot(cut, known)
+        if policy is None or policy is DEFAULT_POLICY:
+            return self._snapshot(cut, known)
+        grades = self._grades(cut, known)
+        states = {}
+        for entry in self._settled():
+            claims = self._counted(entry.place, cut, known)
+            if claims:
+                states[entry.place] = apply_policy(
+                    policy,
+                    PlaceClaims(
+                        place=entry.place,
+                        at=cut,
+                        known_at=known,
+                        claims=tuple(op[ff.CLAIM] for op in claims),
+                        grades=grades,
+                    ),
+                )
+        return Snapshot(at=cut, known_at=known, position=None, places=states)
+
+    def _grades(self, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Any:
+        at_i = ff.micros(cut)
+        known_i = None if known is None else ff.micros(known)
+        cancelled = self._cancelled
+        counted = [
+            claim
+            for key, claim in self._graded
+            if key[0] <= at_i
+            and (
+                cancelled.get(key[3], _NEVER) == _NEVER
+                if known_i is None
+                else key[2] <= known_i and cancelled.get(key[3], _NEVER) > known_i
+            )
+        ]
+        return grades_at(counted, self._ledger.registries.sources, at=cut)
+
+    def place_claims(self, place: str, *, at: Any, known_at: Any = None) -> PlaceClaims:
+        """What a resolution policy sees for one place: equal to
+        :func:`conflict_ledger.asof.place_claims` of the ledger.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [c.id for c in AsOfIndex(load_seed()).place_claims("homs", at="2024-12-07T00:00Z").claims]
+        ['dawn-2024-12-07/c02', 'dawn-2024-12-07/c03']
+        """
+        cut = to_instant(at, field="at")
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        return PlaceClaims(
+            place=place,
+            at=cut,
+            known_at=known,
+            claims=tuple(op[ff.CLAIM] for op in self._counted(place, cut, known)),
+            grades=self._grades(cut, known),
+        )
 
     def _snapshot(self, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Snapshot:
         at_i = ff.micros(cut)
