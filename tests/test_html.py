@@ -62,8 +62,9 @@ def test_snapshot_html_has_a_row_per_place_with_its_status_and_holder() -> None:
     assert deir[2] == "sdf"
 
 
-def test_timeline_explanation_claim_and_ledger_display_in_html() -> None:
+def test_timeline_explanation_claim_diff_and_ledger_display_in_html() -> None:
     ledger = cl.load_seed()
+    snap_at = "2024-12-08T00:00Z"
     line = cl.timeline(ledger, "deir-ez-zor")
     assert len(_parse(line._repr_html_()).rows) == len(line) + 1
     why = cl.explain(ledger, "homs", at="2024-12-07T00:00Z")
@@ -71,6 +72,8 @@ def test_timeline_explanation_claim_and_ledger_display_in_html() -> None:
     assert {c.id for c in why.supporting + why.context} <= ids
     claim = ledger.claim("dawn-2024-12-07/c03")
     assert _parse(claim._repr_html_()).rows[1][0] == claim.id
+    change = cl.diff(cl.snapshot(ledger, at="2024-12-05T00:00Z"), cl.snapshot(ledger, at=snap_at))
+    assert [r[0] for r in _parse(change._repr_html_()).rows[1:]] == [c.place for c in change]
     summary = _parse(ledger._repr_html_()).rows
     assert ["claims", "16"] in summary
 
@@ -101,7 +104,13 @@ class _Printer:
 def test_plain_text_fallbacks_read_like_print() -> None:
     ledger = cl.load_seed()
     snap = cl.snapshot(ledger, at="2024-12-07T00:00Z")
-    for value in (snap, cl.timeline(ledger, "homs"), cl.explain(ledger, "homs", at=snap.at)):
+    change = cl.diff(cl.snapshot(ledger, at="2024-12-05T00:00Z"), snap)
+    for value in (
+        snap,
+        cl.timeline(ledger, "homs"),
+        cl.explain(ledger, "homs", at=snap.at),
+        change,
+    ):
         printer = _Printer()
         value._repr_pretty_(printer, False)
         assert printer.written == str(value)

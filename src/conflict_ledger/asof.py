@@ -457,6 +457,16 @@ class SnapshotDiff:
 
         return diff_table(self)
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
+        from conflict_ledger.html import diff_html
+
+        return diff_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display: the same text as ``print``."""
+        printer.text(str(self))
+
 
 def diff(before: Snapshot, after: Snapshot) -> SnapshotDiff:
     """What differs between two snapshots: in the world (``at``) or in our knowledge (``known_at``).

@@ -25,7 +25,7 @@ from conflict_ledger.territory import PlaceState, Status
 from conflict_ledger.time import Precision, ValidTime
 
 if TYPE_CHECKING:
-    from conflict_ledger.asof import Explanation, Snapshot, Timeline
+    from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
     from conflict_ledger.claims import Claim
     from conflict_ledger.ledger import Ledger
 
@@ -37,6 +37,7 @@ __all__ = [
     "actor_colours",
     "claim_html",
     "claim_text",
+    "diff_html",
     "explanation_html",
     "ledger_html",
     "ledger_text",
@@ -240,6 +241,28 @@ def snapshot_html(snap: Snapshot) -> str:
         f"Territorial snapshot at {_when(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
     )
     return _table(caption, ["place", "status", "holder", "since", "claims", "detail"], rows)
+
+
+def diff_html(change: SnapshotDiff) -> str:
+    """What changed between two snapshots, as an HTML table of before and after.
+
+    >>> import conflict_ledger as cl
+    >>> ledger = cl.load_seed()
+    >>> page = diff_html(cl.diff(cl.snapshot(ledger, at="2024-12-05T00:00Z"), cl.snapshot(ledger, at="2024-12-08T00:00Z")))
+    >>> "deir-ez-zor" in page, page.count("<tr>") > 1
+    (True, True)
+    """
+
+    def side(state: PlaceState | None) -> str:
+        return "-" if state is None else f"{_status(state)} {_holder(state)}"
+
+    rows = [[escape(c.place), side(c.before), side(c.after)] for c in change]
+    b, a = change.before, change.after
+    caption = (
+        f"Changes from {_when(b.at)} ({_known(b.known_at, b.position)}) "
+        f"to {_when(a.at)} ({_known(a.known_at, a.position)})"
+    )
+    return _table(caption, ["place", "before", "after"], rows)
 
 
 def timeline_html(line: Timeline) -> str:
