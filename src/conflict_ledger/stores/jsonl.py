@@ -121,7 +121,11 @@ class JsonlStore:
         self._staged: tuple[list[StoredRecord], list[StoredRecord]] | None = None
         self.torn: TornTail | None = None
         """The uncommitted bytes at the end of the file, if any."""
-        self._scan()
+        try:
+            self._scan()
+        except BaseException:
+            self.close()
+            raise
 
     # -- reading -------------------------------------------------------------------------
 

@@ -94,8 +94,8 @@ class SqliteStore:
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
         self.path = os.fspath(path)
         self._writing = False
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA recursive_triggers=ON")
@@ -114,9 +114,13 @@ class SqliteStore:
                     raise IntegrityError(path=self.path, problem=f"not a {FORMAT} database")
                 self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
+            self._db.close()
             raise IntegrityError(
                 path=self.path, problem=f"not a readable SQLite ledger ({error})"
             ) from None
+        except BaseException:
+            self._db.close()
+            raise
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -157,16 +161,16 @@ class SqliteStore:
         row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
         return int(row[0])
 
-    def _check(self, rows: Any, kind: str) -> Iterator[StoredRecord]:
+    def _check(self, rows: Any, kind: str, start: int) -> Iterator[StoredRecord]:
         sha256 = hashlib.sha256
-        expected: int | None = None
+        expected = start
         for position, data, digest in rows:
-            if expected is not None and position != expected:
+            if position != expected:
                 raise IntegrityError(
                     path=self.path, position=expected, problem=f"{kind} record is missing"
                 )
             expected = position + 1
-            data = bytes(data)
+            data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             if sha256(data).digest() != digest:
                 raise IntegrityError(
                     path=self.path,
@@ -181,14 +185,14 @@ class SqliteStore:
             "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
             (start,),
         )
-        return self._check(rows, "claim")
+        return self._check(rows, "claim", start)
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
         rows = self._db.execute(
             "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
         ).fetchall()
-        return tuple(self._check(rows, "value"))
+        return tuple(self._check(rows, "value", start))
 
     @contextmanager
     def writing(self) -> Iterator[None]:

@@ -1,0 +1,452 @@
+"""The store conformance suite: the same behaviour from memory, SQLite and JSON Lines."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
+from conflict_ledger.errors import DuplicateClaimError, LedgerError
+from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock, open_ledger
+from conflict_ledger.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+from conflict_ledger.registry import SourceKind
+from conflict_ledger.stores import (
+    AppendOnlyError,
+    IntegrityError,
+    JsonlStore,
+    MemoryStore,
+    SqliteStore,
+    StorageError,
+    StoredRecord,
+)
+from conflict_ledger.stores import jsonl as jsonl_module
+from conflict_ledger.testing.strategies import BASE, claims, registries
+
+KINDS = ("memory", "sqlite", "jsonl")
+REGISTRIES = registries()
+CLOCK = fixed_clock(BASE)
+
+
+def make_claim(name: str, *, place: str = "p0", hour: int = 0) -> Claim:
+    return Claim(
+        id=name,
+        event=Captured(place=place, actor="a1"),
+        valid=ValidTime.exact(BASE.add(hours=hour)),
+        reported_at=BASE.add(hours=hour + 1),
+        source=SourceChain.of("s0"),
+    )
+
+
+class Opener:
+    """Opens 'the same ledger' again, as another process would, for one kind of store."""
+
+    def __init__(self, kind: str, directory: Path) -> None:
+        self.kind = kind
+        self.path = directory / {"memory": "x", "sqlite": "l.sqlite", "jsonl": "l.jsonl"}[kind]
+        self.memory = MemoryStore()
+
+    def __call__(self) -> Ledger:
+        if self.kind == "memory":
+            return Ledger(registries=REGISTRIES, clock=CLOCK, store=self.memory)
+        return open_ledger(self.path, registries=REGISTRIES, clock=CLOCK)
+
+
+@pytest.fixture(params=KINDS)
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    return Opener(request.param, tmp_path)
+
+
+def test_appended_claims_read_back_equal_after_reopening(opener: Opener) -> None:
+    with opener() as ledger:
+        first = ledger.extend([make_claim("c0"), make_claim("c1", place="p1")])
+        second = ledger.append(make_claim("c2", hour=5))
+        published = ledger.checkpoint()
+    with opener() as again:
+        assert again.records() == (*first, second)
+        assert again.checkpoint() == published
+        assert again.verify(checkpoint=published) == published
+
+
+def test_another_writer_sees_every_committed_claim(opener: Opener) -> None:
+    with opener() as one, opener() as two:
+        one.append(make_claim("c0"))
+        assert [c.id for c in two.claims()] == ["c0"]
+        two.append(make_claim("c1"))
+        assert [c.id for c in one.claims()] == ["c0", "c1"]
+        with pytest.raises(DuplicateClaimError):
+            one.append(make_claim("c1"))  # two wrote it; one refreshes before validating
+
+
+def test_expected_size_fails_when_another_writer_moved_the_ledger(opener: Opener) -> None:
+    with opener() as one, opener() as two:
+        one.append(make_claim("c0"))
+        seen = len(two)
+        one.append(make_claim("c1"))
+        with pytest.raises(ConcurrencyError) as caught:
+            two.append(make_claim("c2"), expected_size=seen)
+        assert (caught.value.expected, caught.value.actual) == (1, 2)
+        assert [c.id for c in two.claims()] == ["c0", "c1"]
+
+
+def test_a_rejected_batch_stores_nothing(opener: Opener) -> None:
+    with opener() as ledger:
+        ledger.append(make_claim("c0"))
+        with pytest.raises(UnknownPlaceError):
+            ledger.extend([make_claim("c1"), make_claim("c2", place="nowhere")])
+    with opener() as again:
+        assert [c.id for c in again.claims()] == ["c0"]
+        assert again.store.size() == 1
+
+
+def test_registered_values_persist_with_the_ledger(opener: Opener) -> None:
+    source = Source(id="witness", name="A witness", kind=SourceKind.ANONYMOUS)
+    with opener() as ledger:
+        ledger.register(source)
+        ledger.register(source)  # identical: a no-op, stored once
+        ledger.append(attrs.evolve(make_claim("c0"), source=SourceChain.of("witness")))
+        assert ledger.store.value_count() == 1
+    with opener() as again:
+        assert again.registries.sources["witness"] == source
+        assert again.claim("c0").source.links[0].source == "witness"
+
+
+@pytest.mark.parametrize("target", KINDS)
+def test_copying_between_stores_keeps_every_record_and_hash(
+    opener: Opener, target: str, tmp_path: Path
+) -> None:
+    with opener() as ledger:
+        ledger.register(Source(id="witness", name="A witness", kind=SourceKind.ANONYMOUS))
+        ledger.extend([make_claim(f"c{i}", hour=i) for i in range(5)])
+        destination = Opener(target, tmp_path / "copy")
+        destination.path.parent.mkdir()
+        with destination() as empty:
+            ledger.copy_to(empty.store)
+        with destination() as copy:
+            assert list(copy.store.records()) == list(ledger.store.records())
+            assert list(copy.store.values()) == list(ledger.store.values())
+            assert copy.records() == ledger.records()
+            assert copy.checkpoint() == ledger.checkpoint()
+            with pytest.raises(IntegrityError, match="not empty"):
+                ledger.copy_to(copy.store)
+
+
+def test_proofs_from_a_stored_ledger_verify(opener: Opener) -> None:
+    with opener() as ledger:
+        ledger.extend([make_claim(f"c{i}", hour=i) for i in range(3)])
+        old = ledger.checkpoint()
+        ledger.extend([make_claim(f"d{i}", hour=i) for i in range(4)])
+        new = ledger.checkpoint()
+        verify_consistency(old.size, new.size, old.root, new.root, ledger.consistency_proof(3))
+        proof = ledger.inclusion_proof("d2")
+        verify_inclusion(ledger.leaf_hash(5), 5, new.size, proof, new.root)
+
+
+def test_every_stored_record_carries_its_schema_version(opener: Opener) -> None:
+    import json
+
+    with opener() as ledger:
+        ledger.extend([make_claim("c0"), make_claim("c1")])
+        stored = list(ledger.store.records())
+    assert [json.loads(r.data)["schema"] for r in stored] == [1, 1]
+    assert [json.loads(r.data)["position"] for r in stored] == [0, 1]
+
+
+# -- the state machine: each store against a list model -----------------------------------
+
+
+def claim_batches(prefix: str) -> st.SearchStrategy[list[Claim]]:
+    return st.lists(claims(), min_size=1, max_size=3).map(
+        lambda drawn: [attrs.evolve(c, id=f"{prefix}{i}") for i, c in enumerate(drawn)]
+    )
+
+
+class StoreMachine(RuleBasedStateMachine):
+    """Appends, rejected appends, stale appends and reopenings, against a plain list."""
+
+    kind = "memory"
+    batches = Bundle("batches")
+
+    @initialize()
+    def open(self) -> None:
+        self.directory = Path(tempfile.mkdtemp())
+        self.opener = Opener(self.kind, self.directory)
+        self.ledger = self.opener()
+        self.model: list[Claim] = []
+        self.checkpoints: list[tuple[int, bytes]] = []
+        self.counter = 0
+
+    def teardown(self) -> None:
+        if hasattr(self, "ledger"):
+            self.ledger.close()
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    @rule(batch=claim_batches("x"))
+    def append(self, batch: list[Claim]) -> None:
+        self.counter += 1
+        batch = [attrs.evolve(c, id=f"b{self.counter}-{i}") for i, c in enumerate(batch)]
+        records = self.ledger.extend(batch, expected_size=len(self.model))
+        assert [r.position for r in records] == list(
+            range(len(self.model), len(self.model) + len(batch))
+        )
+        self.model.extend(r.claim for r in records)
+        self.checkpoints.append((len(self.model), self.ledger.checkpoint().root))
+
+    @rule(batch=claim_batches("y"))
+    def append_with_a_bad_claim(self, batch: list[Claim]) -> None:
+        bad = attrs.evolve(batch[0], event=Captured(place="atlantis", actor="a0"))
+        with pytest.raises(LedgerError):
+            self.ledger.extend([*batch[1:], bad])
+
+    @precondition(lambda self: len(self.model) > 0)
+    @rule()
+    def append_on_a_stale_size(self) -> None:
+        with pytest.raises(ConcurrencyError):
+            self.ledger.append(make_claim("stale"), expected_size=len(self.model) - 1)
+
+    @precondition(lambda self: len(self.model) > 0)
+    @rule()
+    def append_a_duplicate(self) -> None:
+        with pytest.raises(DuplicateClaimError):
+            self.ledger.append(attrs.evolve(self.model[0]))
+
+    @rule()
+    def reopen(self) -> None:
+        self.ledger.close()
+        self.ledger = self.opener()
+
+    @invariant()
+    def holds_what_the_model_holds(self) -> None:
+        if not hasattr(self, "ledger"):
+            return
+        assert list(self.ledger.claims()) == self.model
+        assert [r.position for r in self.ledger] == list(range(len(self.model)))
+        assert self.ledger.store.size() == len(self.model)
+
+    @invariant()
+    def extends_every_earlier_checkpoint(self) -> None:
+        if not hasattr(self, "ledger"):
+            return
+        now = self.ledger.checkpoint()
+        for size, root in self.checkpoints:
+            verify_consistency(size, now.size, root, now.root, self.ledger.consistency_proof(size))
+
+
+MACHINE_SETTINGS = settings(
+    max_examples=15,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+class MemoryStoreMachine(StoreMachine):
+    kind = "memory"
+
+
+class SqliteStoreMachine(StoreMachine):
+    kind = "sqlite"
+
+
+class JsonlStoreMachine(StoreMachine):
+    kind = "jsonl"
+
+
+TestMemoryStoreMachine = MemoryStoreMachine.TestCase
+TestMemoryStoreMachine.settings = MACHINE_SETTINGS
+TestSqliteStoreMachine = SqliteStoreMachine.TestCase
+TestSqliteStoreMachine.settings = MACHINE_SETTINGS
+TestJsonlStoreMachine = JsonlStoreMachine.TestCase
+TestJsonlStoreMachine.settings = MACHINE_SETTINGS
+
+
+# -- what only one store does -------------------------------------------------------------
+
+
+def test_sqlite_refuses_update_delete_and_replace_with_a_typed_error(tmp_path: Path) -> None:
+    with open_ledger(tmp_path / "l.sqlite", registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.register(Source(id="witness", name="A witness", kind=SourceKind.ANONYMOUS))
+        ledger.extend([make_claim("c0"), make_claim("c1")])
+        store = ledger.store
+        assert isinstance(store, SqliteStore)
+        for sql in (
+            "UPDATE claims SET data = x'7b7d' WHERE position = 0",
+            "DELETE FROM claims WHERE position = 1",
+            "INSERT OR REPLACE INTO claims(position, data, hash) VALUES (0, x'7b7d', x'00')",
+            "INSERT INTO claims(position, data, hash) VALUES (5, x'7b7d', x'00')",
+            # vals has no sequence trigger: only recursive_triggers makes REPLACE fire DELETE
+            "INSERT OR REPLACE INTO vals(seq, data, hash) VALUES (0, x'7b7d', x'00')",
+        ):
+            with pytest.raises(AppendOnlyError):
+                store.execute(sql)
+        assert ledger.verify().size == 2
+
+
+def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.append(make_claim("c0"))
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA recursive_triggers=ON")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("DELETE FROM claims")
+    raw.close()
+
+
+def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.extend([make_claim(f"c{i}") for i in range(3)])
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER claims_no_update")  # a determined editor
+    raw.execute("UPDATE claims SET data = replace(data, 'p0', 'p1') WHERE position = 1")
+    raw.commit()
+    raw.close()
+    with pytest.raises(IntegrityError) as caught:
+        open_ledger(path, registries=REGISTRIES, clock=CLOCK)
+    assert caught.value.position == 1
+
+
+def test_a_full_sqlite_disk_is_a_typed_error_and_keeps_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.append(make_claim("c0"))
+        store = ledger.store
+        assert isinstance(store, SqliteStore)
+        pages = store.execute("PRAGMA page_count")[0][0]
+        store.execute(f"PRAGMA max_page_count={pages + 1}")
+        big = [attrs.evolve(make_claim(f"big{i}"), note="x" * 3000) for i in range(20)]
+        with pytest.raises(StorageError) as caught:
+            ledger.extend(big)
+        assert isinstance(caught.value, OSError)
+        assert len(ledger) == 1
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as again:
+        assert [c.id for c in again.claims()] == ["c0"]
+
+
+def test_a_full_jsonl_disk_is_a_typed_error_and_leaves_no_partial_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    path = tmp_path / "l.jsonl"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.append(make_claim("c0"))
+        before = path.read_bytes()
+
+        def half_then_full(fd: int, data: memoryview) -> int:
+            if len(data) > 10:
+                return os.write(fd, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(jsonl_module, "_write", half_then_full)
+        with pytest.raises(StorageError, match="No space left"):
+            ledger.extend([make_claim("c1"), make_claim("c2")])
+        assert path.read_bytes() == before
+        monkeypatch.undo()
+        ledger.append(make_claim("c3"))
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as again:
+        assert [c.id for c in again.claims()] == ["c0", "c3"]
+
+
+def test_a_store_refuses_positions_out_of_sequence(tmp_path: Path) -> None:
+    for store in (MemoryStore(), JsonlStore(tmp_path / "s.jsonl")):
+        with pytest.raises(IntegrityError, match="follow on"), store.writing():
+            store.write([StoredRecord.of(1, b"{}")], [])
+        assert store.size() == 0
+        store.close()
+
+
+def test_open_ledger_reads_a_claims_file_and_refuses_unknown_suffixes(tmp_path: Path) -> None:
+    seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
+    assert len(open_ledger(seed)) == 16
+    with pytest.raises(ValueError, match="cannot tell the store"):
+        open_ledger(tmp_path / "ledger.txt")
+
+
+def test_a_new_file_remembers_its_gazetteer(tmp_path: Path) -> None:
+    for name in ("g.sqlite", "g.jsonl"):
+        with open_ledger(tmp_path / name, gazetteer="syria") as ledger:
+            ledger.register(Source(id="me", name="Me", kind=SourceKind.ANALYST))
+        with open_ledger(tmp_path / name) as again:
+            assert again.registries.places.resolve("Dayr az-Zawr").id == "deir-ez-zor"
+
+
+# -- schema evolution ---------------------------------------------------------------------
+
+FIXTURE = Path(__file__).parent / "data" / "ledger-schema0.jsonl"
+
+
+def test_the_previous_schema_fixture_opens_upcast_and_verifies() -> None:
+    import json
+
+    with open_ledger(FIXTURE) as ledger:
+        stored = list(ledger.store.records())
+        assert {json.loads(r.data)["schema"] for r in stored} == {0, 1}
+        assert [c.id for c in ledger.claims()] == ["old/1", "old/2", "new/1"]
+        assert ledger.claim("old/2").event.place == "homs"
+        # The hash is over the bytes as written (schema 0), and the tree is over them too.
+        tree = MerkleTree()
+        tree.extend(leaf_hash(r.data) for r in stored)
+        assert ledger.verify().root == tree.root()
+
+
+def test_records_written_in_the_old_schema_stay_old_on_disk(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(FIXTURE.read_bytes())
+    with open_ledger(copy) as ledger:
+        ledger.append(attrs.evolve(ledger.claim("old/1"), id="new/2"))
+    assert copy.read_bytes().startswith(FIXTURE.read_bytes())
+
+
+def make_schema0_fixture(path: Path) -> None:  # pragma: no cover - run once by hand
+    """How tests/data/ledger-schema0.jsonl was written (kept for the record)."""
+    import json
+
+    from conflict_ledger.canonical import canonical_json
+    from conflict_ledger.codec import encode_claim
+    from conflict_ledger.gazetteer import syria
+
+    store = JsonlStore(path, meta={"gazetteer": "syria"})
+    reuters = Source(id="reuters", name="Reuters", kind=SourceKind.AGENCY)
+    value = StoredRecord.of(0, canonical_json(json.loads(json.dumps(_encode_value(reuters)))))
+
+    def old(position: int, claim: Claim) -> StoredRecord:
+        flat = {"schema": 0, "position": position, "recorded_at": BASE.isoformat()}
+        return StoredRecord.of(position, canonical_json({**encode_claim(claim), **flat}))
+
+    first = Claim(
+        id="old/1",
+        event=Captured(place="deir-ez-zor", actor="sdf"),
+        valid=ValidTime.exact(BASE),
+        reported_at=BASE.add(hours=2),
+        source=SourceChain.of("reuters"),
+    )
+    second = attrs.evolve(first, id="old/2", event=Captured(place="homs", actor="hts"))
+    with store.writing():
+        store.write([old(0, first), old(1, second)], [value])
+    store.close()
+    ledger = open_ledger(path, registries=syria().with_values([reuters]), clock=CLOCK)
+    ledger.append(attrs.evolve(first, id="new/1"))
+    ledger.close()
+
+
+def _encode_value(value: Source) -> dict[str, object]:
+    from conflict_ledger.codec import encode_value
+
+    return encode_value(value)
