@@ -450,3 +450,72 @@ def _encode_value(value: Source) -> dict[str, object]:
     from conflict_ledger.codec import encode_value
 
     return encode_value(value)
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def test_cli_verify_checks_a_checkpoint_and_names_an_edited_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conflict_ledger.cli import main
+
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.extend([make_claim(f"c{i}", hour=i) for i in range(4)])
+    published = tmp_path / "four.checkpoint"
+    assert main(["verify", str(path), "--write-checkpoint", str(published)]) == 0
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.append(make_claim("c4"))
+    capsys.readouterr()
+    assert main(["verify", str(path), "--checkpoint", str(published)]) == 0
+    out = capsys.readouterr().out
+    assert "ok: 5 records" in out
+    assert "extends the published checkpoint of 4 records" in out
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER claims_no_update")
+    raw.execute("UPDATE claims SET data = replace(data, 'a1', 'a2') WHERE position = 2")
+    raw.commit()
+    raw.close()
+    assert main(["verify", str(path)]) == 1
+    assert "record 2" in capsys.readouterr().err
+
+
+def test_cli_verify_refuses_a_rewritten_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conflict_ledger.cli import main
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path, name, count in ((first, "c", 3), (second, "d", 5)):
+        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+            ledger.extend([make_claim(f"{name}{i}", hour=i) for i in range(count)])
+    published = tmp_path / "a.checkpoint"
+    assert main(["verify", str(first), "--write-checkpoint", str(published)]) == 0
+    assert main(["verify", str(second), "--checkpoint", str(published)]) == 1
+    assert "not a prefix" in capsys.readouterr().err
+
+
+def test_cli_repairs_a_torn_jsonl_and_commands_read_every_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conflict_ledger.cli import main
+    from conflict_ledger.seed import load_seed
+
+    seed = load_seed()
+    for name in ("s.sqlite", "s.jsonl"):
+        with open_ledger(tmp_path / name, gazetteer="syria", clock=CLOCK) as ledger:
+            ledger.register(*seed.registries.sources, *seed.registries.documents.values())
+            ledger.extend(seed.claims())
+        assert main(["snapshot", str(tmp_path / name), "--at", "2024-12-07"]) == 0
+        assert "deir-ez-zor" in capsys.readouterr().out
+    whole = (tmp_path / "s.jsonl").read_bytes()
+    with (tmp_path / "s.jsonl").open("ab") as handle:
+        handle.write(b'{"hash":"ab')
+    assert main(["verify", str(tmp_path / "s.jsonl")]) == 1
+    lines = whole.count(b"\n")
+    where = f"line {lines + 1}, byte {len(whole)}"
+    assert where in capsys.readouterr().err
+    assert main(["repair", str(tmp_path / "s.jsonl")]) == 0
+    assert "torn-" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path / "s.jsonl")]) == 0

@@ -63,6 +63,7 @@ from conflict_ledger.events import (
     ControlVerb,
     CrossingClosed,
     CrossingOpened,
+    DatasetEvent,
     Event,
     Extent,
     ForcesSent,
@@ -77,8 +78,17 @@ from conflict_ledger.forecasts import ForecastResult, Outcome, forecast_scores, 
 from conflict_ledger.grades import Reliability
 from conflict_ledger.hierarchy import RegionSummary, summarize
 from conflict_ledger.index import AsOfIndex
-from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
+from conflict_ledger.ledger import (
+    ConcurrencyError,
+    Ledger,
+    Recorded,
+    fixed_clock,
+    open_ledger,
+    system_clock,
+    verify_ledger,
+)
 from conflict_ledger.membership import Blocs, Membership
+from conflict_ledger.merkle import Checkpoint, ProofError
 from conflict_ledger.policies import (
     PlaceClaims,
     PolicyError,
@@ -100,6 +110,7 @@ from conflict_ledger.registry import (
     SourceKind,
 )
 from conflict_ledger.seed import load_seed
+from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
     TERRITORY,
     Access,
@@ -119,10 +130,12 @@ __all__ = [
     "Actor",
     "ActorKind",
     "Advanced",
+    "AppendOnlyError",
     "AsOfIndex",
     "Attacked",
     "Blocs",
     "Captured",
+    "Checkpoint",
     "Claim",
     "Combined",
     "ConcurrencyError",
@@ -132,6 +145,7 @@ __all__ = [
     "Credibility",
     "CrossingClosed",
     "CrossingOpened",
+    "DatasetEvent",
     "Document",
     "DuplicateClaimError",
     "Event",
@@ -145,6 +159,7 @@ __all__ = [
     "FormatError",
     "HandedOver",
     "Holds",
+    "IntegrityError",
     "InvalidBatchError",
     "InvalidClaimError",
     "InvalidWindowError",
@@ -165,6 +180,7 @@ __all__ = [
     "PolicyError",
     "Precision",
     "Projection",
+    "ProofError",
     "Recorded",
     "RegionSummary",
     "Registries",
@@ -183,8 +199,10 @@ __all__ = [
     "SourceRole",
     "Span",
     "Status",
+    "StorageError",
     "Timeline",
     "TimelineEntry",
+    "TornWriteError",
     "UnknownActorError",
     "UnknownClaimError",
     "UnknownPlaceError",
@@ -204,6 +222,7 @@ __all__ = [
     "latest_report_wins",
     "load_seed",
     "most_reliable_wins",
+    "open_ledger",
     "order_key",
     "outside_control",
     "parse_when",
@@ -219,5 +238,6 @@ __all__ = [
     "timeline",
     "to_blocs",
     "to_instant",
+    "verify_ledger",
     "write_claims_file",
 ]

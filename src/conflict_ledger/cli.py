@@ -17,12 +17,14 @@ import attrs
 import pendulum
 
 from conflict_ledger.adapters import files
+from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.codec import encode_claim
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.index import AsOfIndex
-from conflict_ledger.ledger import Ledger
+from conflict_ledger.ledger import Ledger, open_ledger, verify_ledger
+from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.policies import (
     Policy,
     contest_disagreement,
@@ -52,6 +54,10 @@ _EXAMPLES = {
     "  conflict-ledger export LEDGER --as csv --at '2024-12-06 20:00' --tz Asia/Damascus\n"
     "  conflict-ledger export LEDGER --as acled -o acled-shaped.csv\n"
     "  conflict-ledger export LEDGER --as claims-csv -o claims.csv",
+    "verify": "conflict-ledger verify investigation.sqlite\n"
+    "  conflict-ledger verify LEDGER --checkpoint published.checkpoint\n"
+    "  conflict-ledger verify LEDGER --write-checkpoint today.checkpoint",
+    "repair": "conflict-ledger repair ledger.jsonl --checkpoint published.checkpoint",
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
@@ -121,7 +127,71 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--at", required=True, help="the valid time asked about")
     why.add_argument("--policy", default="contest", help=policy_help)
     _adapter_commands(commands)
+    _integrity_commands(commands)
     return parser
+
+
+def _integrity_commands(commands: Any) -> None:
+    def sub(name: str, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = commands.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog="examples:\n  " + _EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument("ledger", help="a ledger: .sqlite, .db or .jsonl")
+        parser.add_argument(
+            "--checkpoint", help="a checkpoint file you published earlier (docs/integrity.md)"
+        )
+        return parser
+
+    check = sub(
+        "verify",
+        "Check every record's hash, position and content, the Merkle tree, and that the "
+        "ledger only added to a published checkpoint; name the first record that fails.",
+    )
+    check.add_argument("--write-checkpoint", help="also write today's checkpoint to this file")
+    sub("repair", "Move a JSON Lines ledger's torn last write to a side file (never deletes).")
+
+
+def _integrity(args: argparse.Namespace) -> str:
+    published = None
+    if args.checkpoint:
+        with open(args.checkpoint, encoding="utf-8") as handle:
+            published = Checkpoint.from_text(handle.read())
+    if args.command == "repair":
+        with open_ledger(args.ledger) as ledger:
+            repair = getattr(ledger.store, "repair", None)
+            if repair is None:
+                return f"{args.ledger}: only a JSON Lines ledger can hold a torn write"
+            side = repair(min_size=published.size if published else 0)
+            return f"moved the torn write to {side}" if side else "nothing to repair"
+    now = verify_ledger(args.ledger, checkpoint=published)
+    lines = [f"ok: {now.size} records; every hash, position and record checked"]
+    if published is not None:
+        lines.append(f"ok: extends the published checkpoint of {published.size} records")
+    if args.write_checkpoint:
+        with open(args.write_checkpoint, "w", encoding="utf-8") as handle:
+            handle.write(now.to_text())
+    return "\n".join([*lines, now.to_text().rstrip("\n")])
+
+
+def _open(path: str) -> Ledger:
+    """A SQLite or JSON Lines ledger through open_ledger; a claims file through the adapter."""
+    if path.lower().endswith((".sqlite", ".sqlite3", ".db")) or (
+        path.lower().endswith(".jsonl") and _is_ledger_file(path)
+    ):
+        return open_ledger(path, event_types=DATASET_EVENTS)
+    return files.open_ledger(path)[0]
+
+
+def _is_ledger_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b'"conflict-ledger/ledger"' in handle.readline(4096)
+    except FileNotFoundError:
+        return False
 
 
 def _adapter_commands(commands: Any) -> None:
@@ -345,7 +415,9 @@ def _replay(ledger: Ledger) -> AsOfIndex:
 
 
 def _run(args: argparse.Namespace) -> str:
-    ledger = files.open_ledger(args.ledger)[0]
+    if args.command in ("verify", "repair"):
+        return _integrity(args)
+    ledger = _open(args.ledger)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz

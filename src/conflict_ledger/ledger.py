@@ -707,6 +707,11 @@ def verify_ledger(
     Every record's hash, position and content, the Merkle tree, a torn tail (reported as
     :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
     given a ``checkpoint``, that the ledger only added to what it published.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "empty.jsonl")
+    >>> verify_ledger(path).size
+    0
     """
     with open_ledger(path) as ledger:
         store = ledger.store

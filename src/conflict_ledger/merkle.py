@@ -46,7 +46,13 @@ EMPTY_ROOT = _sha256(b"").digest()
 
 
 class ProofError(LedgerError, ValueError):
-    """A proof or checkpoint does not verify; the message says which check failed."""
+    """A proof or checkpoint does not verify; the message says which check failed.
+
+    >>> verify_consistency(1, 1, EMPTY_ROOT, leaf_hash(b""), ())
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.merkle.ProofError: two roots for the same size 1: the ledger was rewritten
+    """
 
 
 def leaf_hash(data: bytes) -> bytes:

@@ -57,6 +57,10 @@ class IntegrityError(LedgerError, ValueError):
 
     ``path`` is the ledger file, ``position`` the claim position (or None), ``line`` the
     line number in a JSON Lines file (or None), ``problem`` what is wrong.
+
+    >>> error = IntegrityError(path="l.sqlite", position=7, problem="the record was edited")
+    >>> error.position, isinstance(error, ValueError)
+    (7, True)
     """
 
     def __init__(
@@ -91,11 +95,18 @@ class TornWriteError(IntegrityError):
 
     The whole lines before it are intact. Repair moves the torn bytes to a side file
     (``JsonlStore.repair``); nothing is deleted.
+
+    >>> str(TornWriteError(path="l.jsonl", line=31, offset=17767, problem="a torn line"))[:38]
+    'l.jsonl (line 31, byte 17767): a torn '
     """
 
 
 class AppendOnlyError(LedgerError, PermissionError):
-    """Something tried to update, delete or replace a stored claim; ledgers only grow."""
+    """Something tried to update, delete or replace a stored claim; ledgers only grow.
+
+    >>> isinstance(AppendOnlyError(path="l.sqlite", detail="DELETE refused"), PermissionError)
+    True
+    """
 
     def __init__(self, *, path: str, detail: str) -> None:
         self.path = path
@@ -107,7 +118,11 @@ class AppendOnlyError(LedgerError, PermissionError):
 
 
 class StorageError(LedgerError, OSError):
-    """The disk refused a write (full, I/O error, locked): nothing of the batch was kept."""
+    """The disk refused a write (full, I/O error, locked): nothing of the batch was kept.
+
+    >>> isinstance(StorageError(path="l.jsonl", detail="No space left on device"), OSError)
+    True
+    """
 
     def __init__(self, *, path: str, detail: str) -> None:
         self.path = path
