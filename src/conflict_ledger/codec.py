@@ -42,6 +42,7 @@ from conflict_ledger.events import (
     ControlLost,
     CrossingClosed,
     CrossingOpened,
+    DatasetEvent,
     Event,
     ForcesSent,
     HandedOver,
@@ -86,6 +87,7 @@ BUILTIN_EVENTS: Mapping[str, type[Event]] = {
         Meeting,
         Retraction,
         SourceGraded,
+        DatasetEvent,
     )
 }
 """The library's event types by ``kind``; pass a larger mapping to read your own."""

@@ -39,6 +39,7 @@ __all__ = [
     "ControlVerb",
     "CrossingClosed",
     "CrossingOpened",
+    "DatasetEvent",
     "Event",
     "Extent",
     "ForcesSent",
@@ -320,3 +321,32 @@ class SourceGraded(Event):
     source: str
     reliability: Reliability = attrs.field(converter=_grade)
     reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DatasetEvent(Event):
+    """An event a dataset coded at ``place`` that does not move control (a battle, a strike).
+
+    ACLED and UCDP code many events that say nothing about who holds a place; they are
+    kept as claims of this type, which the territorial projection ignores and ``explain``
+    shows as context. ``dataset`` names the dataset (``"acled"``, ``"ucdp"``);
+    ``event_type`` and ``sub_event_type`` are its own codes, verbatim; ``actor`` is the
+    first actor (ACLED actor1, UCDP side_a), ``other_actor`` the second if any;
+    ``fatalities`` the dataset's count (UCDP: the best estimate).
+
+    >>> clash = DatasetEvent(dataset="acled", event_type="Battles", sub_event_type="Armed clash",
+    ...                      place="homs", actor="syrian-government", other_actor="opposition")
+    >>> clash.kind, clash.actor_ids()
+    ('dataset_event', ('syrian-government', 'opposition'))
+    """
+
+    kind: ClassVar[str] = "dataset_event"
+    place_fields: ClassVar[tuple[str, ...]] = ("place",)
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor", "other_actor")
+    dataset: str
+    event_type: str
+    place: str
+    actor: str
+    sub_event_type: str = ""
+    other_actor: str | None = None
+    fatalities: int | None = None
