@@ -111,6 +111,21 @@ def test_snapshot_with_a_policy_equals_the_oracle(ledger, at, known_at, policy):
         )
 
 
+@given(
+    ledgers(
+        min_size=30, max_size=60, places=1, late_share=0.3, retracted_share=0.1, corrected_share=0.1
+    ),
+    times,
+    times,
+    st.sampled_from([1, 2, 4]),
+)
+def test_one_long_history_as_known_at_any_time_equals_the_oracle(ledger, at, known_at, every):
+    # Long histories of one place: the fold as known then must part from the fold known
+    # now at a late claim and join it again later; both joins must be exact.
+    index = AsOfIndex(ledger, checkpoint_every=every)
+    assert index.snapshot(at=at, known_at=known_at) == snapshot(ledger, at=at, known_at=known_at)
+
+
 @given(busy_ledgers, times, known_times, checkpoints)
 def test_holders_are_the_snapshots_holders(ledger, at, known_at, every):
     index = AsOfIndex(ledger, checkpoint_every=every)

@@ -136,6 +136,41 @@ class _Place:
         ops, cancel, reported = self.ops, self.cancel, ff.REPORTED
         return [ops[j] for j in range(i, n) if ops[j][reported] <= known and cancel[j] > known]
 
+    def catch_up(self, i: int, n: int, known: int, every: int) -> ff.Frozen | None:
+        """The fold of claims ``i`` to ``n`` as known at ``known``, from the fold known now
+        at ``i``; None when it turns out equal to the fold known now at ``n``.
+
+        Claims known differently then (reported later, or undone later) change the
+        fold only for a while: wherever the fold meets a checkpoint known now again, it
+        jumps to the next claim known differently, or is done.
+        """
+        ops, cancel, checkpoints = self.ops, self.cancel, self.checkpoints
+        reported = ff.REPORTED
+        state = self.prefix(i, every)
+        j = i
+        while j < n:
+            stop = min(n, (j // every + 1) * every)
+            block = [
+                ops[k] for k in range(j, stop) if ops[k][reported] <= known and cancel[k] > known
+            ]
+            if block:
+                state = ff.fold(state, block)
+            j = stop
+            if j < n and state == checkpoints[j // every]:
+                j = next(
+                    (
+                        k
+                        for k in range(j, n)
+                        if (ops[k][reported] <= known and cancel[k] > known)
+                        != (cancel[k] == _NEVER)
+                    ),
+                    n,
+                )
+                if j == n:
+                    return None
+                state = self.prefix(j, every)
+        return state
+
     def lookup(self, at: int, known: int | None, every: int) -> tuple[ff.Frozen, int] | None:
         """The frozen fold at ``at`` as known at ``known`` (None: no claim counts), and the
         memo key it is kept under (-1: not kept, it depends on ``known``)."""
@@ -143,9 +178,12 @@ class _Place:
         i = n if known is None else min(n, bisect_right(self.reach, known))
         if i < n:
             assert known is not None
-            tail = self.tail(i, n, known)
-            if tail:
-                return ff.fold(self.prefix(i, every), tail), -1
+            behind = self.catch_up(i, n, known, every)
+            if behind is not None:
+                if self.first_live >= i and not self.tail(i, n, known):
+                    return None  # no claim counted then
+                return behind, -1
+            i = n  # the folds met again and nothing after differs: the answer known now
         # Only the first i claims count, as they count now: memoise their fold by i.
         if self.first_live >= i:
             return None
