@@ -519,3 +519,18 @@ def test_cli_repairs_a_torn_jsonl_and_commands_read_every_store(
     assert main(["repair", str(tmp_path / "s.jsonl")]) == 0
     assert "torn-" in capsys.readouterr().out
     assert main(["verify", str(tmp_path / "s.jsonl")]) == 0
+
+
+def test_a_plain_in_memory_ledger_hashes_lazily_and_proves_the_same() -> None:
+    source = Source(id="witness", name="A witness", kind=SourceKind.ANONYMOUS)
+    lazy = Ledger(registries=REGISTRIES, clock=CLOCK)
+    eager = Ledger(registries=REGISTRIES, clock=CLOCK, store=MemoryStore())
+    for ledger in (lazy, eager):
+        ledger.register(source)
+        ledger.extend([make_claim("c0"), make_claim("c1", hour=2)])
+    assert lazy.checkpoint() == eager.checkpoint()  # the first proof request stores them
+    assert list(lazy.store.values()) == list(eager.store.values())
+    for ledger in (lazy, eager):
+        ledger.append(make_claim("c2", hour=3))
+    assert list(lazy.store.records()) == list(eager.store.records())
+    assert lazy.verify() == eager.checkpoint()

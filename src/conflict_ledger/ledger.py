@@ -227,6 +227,10 @@ class Ledger:
         self._registries = registries if registries is not None else Registries()
         self._clock = clock
         self._store: Store = store if store is not None else MemoryStore()
+        # Without a store of its own, records are encoded and hashed only when something
+        # asks for them (the store, a checkpoint, a proof): in-memory ledgers stay fast.
+        self._lazy = store is None
+        self._pending_values: list[Place | Actor | Source | Document] = []
         self._event_types = event_types
         self._records: list[Recorded] = []
         self._by_id: dict[str, Recorded] = {}
@@ -239,13 +243,35 @@ class Ledger:
     @property
     def store(self) -> Store:
         """Where the records are kept."""
+        self._materialise()
         return self._store
+
+    def _materialise(self) -> None:
+        """Write an in-memory ledger's records to its memory store, once."""
+        if not self._lazy:
+            return
+        self._lazy = False
+        values: list[StoredRecord] = []
+        seen: set[bytes] = set()
+        for value in self._pending_values:
+            data = canonical_json(_codec().encode_value(value))
+            if data not in seen:
+                seen.add(data)
+                values.append(StoredRecord.of(len(values), data))
+        self._pending_values = []
+        stored = [self._encode(record) for record in self._records]
+        with self._store.writing():
+            self._store.write(stored, values)
+        self._value_count = len(values)
+        self._tree.extend(leaf_hash(item.data) for item in stored)
 
     def refresh(self) -> None:
         """Pick up records other writers committed to the store since the last look."""
         self._refresh()
 
     def _refresh(self) -> None:
+        if self._lazy:
+            return
         store = self._store
         if store.value_count() > self._value_count:
             stored = store.values(self._value_count)
@@ -329,6 +355,11 @@ class Ledger:
         Registries only grow; re-registering an identical value is a no-op. New values
         are stored with the ledger, so whoever opens it later knows them.
         """
+        if self._lazy:
+            registries = self._registries.with_values(values)
+            self._pending_values.extend(v for v in values if not _is_known(self._registries, v))
+            self._registries = registries
+            return
         with self._store.writing():
             self._refresh()
             registries = self._registries.with_values(values)
@@ -360,26 +391,33 @@ class Ledger:
         The batch is committed to the store whole before this returns.
         """
         claims = tuple(claims)
-        with self._store.writing():
-            self._refresh()
-            if expected_size is not None and expected_size != len(self._records):
-                raise ConcurrencyError(expected=expected_size, actual=len(self._records))
-            checked = self._check(claims)
-            now = self._clock()
-            if self._records and now < self._records[-1].recorded_at:
-                now = self._records[-1].recorded_at  # recorded time never runs backwards
-            start = len(self._records)
-            records = tuple(
-                Recorded(position=start + offset, recorded_at=now, claim=claim)
-                for offset, claim in enumerate(checked)
-            )
-            stored = [self._encode(record) for record in records]
-            self._store.write(stored, ())
+        if self._lazy:
+            records = self._prepare(claims, expected_size)
+        else:
+            with self._store.writing():
+                self._refresh()
+                records = self._prepare(claims, expected_size)
+                stored = [self._encode(record) for record in records]
+                self._store.write(stored, ())
+            self._tree.extend(leaf_hash(item.data) for item in stored)
         self._records.extend(records)
         self._by_id.update((record.claim.id, record) for record in records)
-        for item in stored:
-            self._tree.append(leaf_hash(item.data))
         return records
+
+    def _prepare(
+        self, claims: tuple[Claim, ...], expected_size: int | None
+    ) -> tuple[Recorded, ...]:
+        if expected_size is not None and expected_size != len(self._records):
+            raise ConcurrencyError(expected=expected_size, actual=len(self._records))
+        checked = self._check(claims)
+        now = self._clock()
+        if self._records and now < self._records[-1].recorded_at:
+            now = self._records[-1].recorded_at  # recorded time never runs backwards
+        start = len(self._records)
+        return tuple(
+            Recorded(position=start + offset, recorded_at=now, claim=claim)
+            for offset, claim in enumerate(checked)
+        )
 
     def check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
         """Validate claims against the ledger without appending; return them canonical.
@@ -518,11 +556,13 @@ class Ledger:
 
     def checkpoint(self, *, origin: str = "conflict-ledger") -> Checkpoint:
         """The ledger's size and Merkle root now, to publish (see :class:`Checkpoint`)."""
+        self._materialise()
         self._refresh()
         return Checkpoint(origin=origin, size=len(self._tree), root=self._tree.root())
 
     def leaf_hash(self, position: int) -> bytes:
         """The Merkle leaf hash of the record at ``position``."""
+        self._materialise()
         self._refresh()
         return self._tree.leaf(position)
 
@@ -531,6 +571,7 @@ class Ledger:
 
         Check it with :func:`conflict_ledger.merkle.verify_inclusion` against a checkpoint.
         """
+        self._materialise()
         position = claim if isinstance(claim, int) else self.record(claim).position
         self._refresh()
         return self._tree.inclusion_proof(position, size)
@@ -540,6 +581,7 @@ class Ledger:
 
         Check it with :func:`conflict_ledger.merkle.verify_consistency`.
         """
+        self._materialise()
         self._refresh()
         return self._tree.consistency_proof(old_size, new_size)
 
@@ -551,6 +593,7 @@ class Ledger:
         record, or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not an
         extension of the checkpoint (it was rewritten or cut short).
         """
+        self._materialise()
         self._refresh()
         tree = MerkleTree()
         for stored in self._store.records(0):
@@ -594,6 +637,7 @@ class Ledger:
     def copy_to(self, target: Store) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
         empty ``target`` store: export and import between SQLite, JSON Lines and memory."""
+        self._materialise()
         self._refresh()
         if target.size() or target.value_count():
             raise IntegrityError(
