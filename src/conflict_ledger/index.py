@@ -247,7 +247,6 @@ class AsOfIndex:
         self._progress = progress
         self._seen = 0
         self._places: dict[str, _Place] = {}
-        self._where: dict[str, ff.Op] = {}
         self._cancelled: dict[str, int] = {}
         self._dirty: set[_Place] = set()
         self._sorted: list[_Place] | None = None
@@ -298,7 +297,7 @@ class AsOfIndex:
     def _consume(self, records: Sequence[Recorded]) -> None:
         incoming: dict[_Place, list[ff.Op]] = {}
         cancellations: list[tuple[str, int]] = []
-        places, where = self._places, self._where
+        places = self._places
         total = len(records)
         shared: dict[int, Any] = {}  # the records keep every object alive meanwhile
         report = self._progress if total >= 50_000 else None
@@ -323,7 +322,6 @@ class AsOfIndex:
                 entry = places[place] = _Place(place)
                 self._sorted = None
             op = ff.compile_claim(claim, shared)
-            where[claim.id] = op
             incoming.setdefault(entry, []).append(op)
         for entry, ops in incoming.items():
             ops.sort(key=_key)
@@ -346,11 +344,12 @@ class AsOfIndex:
             if cancelled.get(target, _NEVER) <= when:
                 continue
             cancelled[target] = when
-            undone = where.get(target)
-            if undone is None:
+            undone = self._ledger.claim(target)
+            place = place_of(undone)
+            if place is None or isinstance(undone.event, Retraction):
                 continue  # not a territorial claim
-            entry = places[place_of(undone[ff.CLAIM])]  # type: ignore[index]
-            entry.clean = min(entry.clean, entry.position(undone))
+            entry = places[place]
+            entry.clean = min(entry.clean, entry.position(ff.compile_claim(undone, shared)))
             self._dirty.add(entry)
         if report is not None:
             report(total, total)
