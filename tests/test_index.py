@@ -133,6 +133,23 @@ def test_holders_are_the_snapshots_holders(ledger, at, known_at, every):
     assert dict(index.holders(at=at, known_at=known_at)) == expected
 
 
+@given(busy_ledgers, st.data(), st.lists(times, max_size=6), known_times)
+def test_a_series_of_holders_equals_holders_one_by_one(ledger, data, ats, known_at):
+    index = AsOfIndex(ledger, checkpoint_every=2)
+    # Append more claims in between, so that the index of valid starts grows too.
+    records = ledger.records()
+    growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+    index = AsOfIndex(growing, checkpoint_every=2)
+    cut = data.draw(st.integers(min_value=0, max_value=len(records)), label="cut")
+    growing.extend(r.claim for r in records[:cut])
+    index.holders(at=BASE)
+    growing.extend(r.claim for r in records[cut:])
+    series = index.holders_series(ats, known_at=known_at)
+    assert [dict(h) for h in series] == [
+        {s.place: s.holder for s in snapshot(ledger, at=at, known_at=known_at)} for at in ats
+    ]
+
+
 @given(busy_ledgers, times, known_times, checkpoints)
 def test_place_state_and_fold_equal_the_oracle(ledger, at, known_at, every):
     index = AsOfIndex(ledger, checkpoint_every=every)

@@ -178,15 +178,17 @@ class _Place:
         i = n if known is None else min(n, bisect_right(self.reach, known))
         if i < n:
             assert known is not None
+            # A place is in the answer when some claim counted then: the first i claims
+            # count as they do now, the others are checked one by one.
+            if self.first_live >= i and not self.tail(i, n, known):
+                return None
             behind = self.catch_up(i, n, known, every)
             if behind is not None:
-                if self.first_live >= i and not self.tail(i, n, known):
-                    return None  # no claim counted then
                 return behind, -1
-            i = n  # the folds met again and nothing after differs: the answer known now
-        # Only the first i claims count, as they count now: memoise their fold by i.
-        if self.first_live >= i:
+            i = n  # the folds met again and nothing after differs: the fold known now
+        elif self.first_live >= i:
             return None
+        # Only the first i claims count, as they count now: memoise their fold by i.
         memo = self.memo.get(i)
         if memo is None:
             memo = self.memo[i] = (self.prefix(i, every), None)
@@ -250,6 +252,10 @@ class AsOfIndex:
         self._cancelled: dict[str, int] = {}
         self._dirty: set[_Place] = set()
         self._sorted: list[_Place] | None = None
+        # Every territorial claim's valid start and place, sorted by start: which places
+        # can change between two instants (for series of holders).
+        self._starts: list[int] = []
+        self._starters: list[_Place] = []
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self.refresh()
@@ -323,6 +329,7 @@ class AsOfIndex:
                 self._sorted = None
             op = ff.compile_claim(claim, shared)
             incoming.setdefault(entry, []).append(op)
+        self._index_starts(incoming)
         for entry, ops in incoming.items():
             ops.sort(key=_key)
             existing = entry.ops
@@ -353,6 +360,27 @@ class AsOfIndex:
             self._dirty.add(entry)
         if report is not None:
             report(total, total)
+
+    def _index_starts(self, incoming: dict[_Place, list[ff.Op]]) -> None:
+        starts, starters = self._starts, self._starters
+        pairs = sorted(
+            ((op[ff.START], entry) for entry, ops in incoming.items() for op in ops),
+            key=lambda pair: pair[0],
+        )
+        if not pairs:
+            return
+        if not starts or starts[-1] <= pairs[0][0]:
+            starts.extend(start for start, _ in pairs)
+            starters.extend(entry for _, entry in pairs)
+        elif len(pairs) < 64:
+            for start, entry in pairs:
+                at = bisect_right(starts, start)
+                starts.insert(at, start)
+                starters.insert(at, entry)
+        else:
+            merged = sorted([*zip(starts, starters, strict=True), *pairs], key=lambda p: p[0])
+            self._starts = [start for start, _ in merged]
+            self._starters = [entry for _, entry in merged]
 
     def _settled(self) -> list[_Place]:
         self.refresh()
@@ -461,6 +489,47 @@ class AsOfIndex:
             if found is not None:
                 holders[entry.place] = found[0][0]
         return MappingProxyType(holders)
+
+    def holders_series(
+        self, ats: Iterable[Any], *, known_at: Any = None
+    ) -> tuple[Mapping[str, str | None], ...]:
+        """:meth:`holders` at each of ``ats`` (in the order given), as known at ``known_at``.
+
+        Between two instants only the places with a claim starting in between can
+        change, so each step looks at those places only: a slider over a year of a war
+        costs little more than the claims it passes.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> days = ["2024-12-06T00:00Z", "2024-12-08T00:00Z"]
+        >>> [h["deir-ez-zor"] for h in AsOfIndex(load_seed()).holders_series(days)]
+        ['sdf', 'sdf']
+        """
+        instants = [ff.micros(to_instant(at, field="at")) for at in ats]
+        known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
+        entries = self._settled()
+        every = self._every
+        absent = object()
+        current: dict[str, Any] = dict.fromkeys((e.place for e in entries), absent)
+        starts, starters = self._starts, self._starters
+        answers: list[Mapping[str, str | None]] = [MappingProxyType({})] * len(instants)
+        previous: int | None = None
+        for step in sorted(range(len(instants)), key=instants.__getitem__):
+            at = instants[step]
+            if previous is None:
+                touched: Iterable[_Place] = entries
+            elif at == previous:
+                touched = ()
+            else:
+                lo, hi = bisect_right(starts, previous), bisect_right(starts, at)
+                touched = {starters[j] for j in range(lo, hi)}
+            for entry in touched:
+                found = entry.lookup(at, known_i, every)
+                current[entry.place] = absent if found is None else found[0][0]
+            answers[step] = MappingProxyType(
+                {place: holder for place, holder in current.items() if holder is not absent}
+            )
+            previous = at
+        return tuple(answers)
 
     def series(self, ats: Iterable[Any], *, known_at: Any = None) -> tuple[Snapshot, ...]:
         """Snapshots at each of ``ats`` (in the order given), as known at ``known_at``.
