@@ -37,7 +37,7 @@ from conflict_ledger.stores import (
 from conflict_ledger.stores import jsonl as jsonl_module
 from conflict_ledger.testing.strategies import BASE, claims, registries
 
-KINDS = ("memory", "sqlite", "jsonl")
+KINDS = ("memory", "sqlite", "jsonl", "compact")
 REGISTRIES = registries()
 CLOCK = fixed_clock(BASE)
 
@@ -57,13 +57,23 @@ class Opener:
 
     def __init__(self, kind: str, directory: Path) -> None:
         self.kind = kind
-        self.path = directory / {"memory": "x", "sqlite": "l.sqlite", "jsonl": "l.jsonl"}[kind]
+        self.path = (
+            directory
+            / {
+                "memory": "x",
+                "sqlite": "l.sqlite",
+                "jsonl": "l.jsonl",
+                "compact": "c.sqlite",
+            }[kind]
+        )
         self.memory = MemoryStore()
 
     def __call__(self) -> Ledger:
         if self.kind == "memory":
             return Ledger(registries=REGISTRIES, clock=CLOCK, store=self.memory)
-        return open_ledger(self.path, registries=REGISTRIES, clock=CLOCK)
+        return open_ledger(
+            self.path, registries=REGISTRIES, clock=CLOCK, compact=self.kind == "compact"
+        )
 
 
 @pytest.fixture(params=KINDS)
@@ -266,12 +276,18 @@ class JsonlStoreMachine(StoreMachine):
     kind = "jsonl"
 
 
+class CompactSqliteStoreMachine(StoreMachine):
+    kind = "compact"
+
+
 TestMemoryStoreMachine = MemoryStoreMachine.TestCase
 TestMemoryStoreMachine.settings = MACHINE_SETTINGS
 TestSqliteStoreMachine = SqliteStoreMachine.TestCase
 TestSqliteStoreMachine.settings = MACHINE_SETTINGS
 TestJsonlStoreMachine = JsonlStoreMachine.TestCase
 TestJsonlStoreMachine.settings = MACHINE_SETTINGS
+TestCompactSqliteStoreMachine = CompactSqliteStoreMachine.TestCase
+TestCompactSqliteStoreMachine.settings = MACHINE_SETTINGS
 
 
 # -- what only one store does -------------------------------------------------------------
@@ -534,3 +550,29 @@ def test_a_plain_in_memory_ledger_hashes_lazily_and_proves_the_same() -> None:
         ledger.append(make_claim("c2", hour=3))
     assert list(lazy.store.records()) == list(eager.store.records())
     assert lazy.verify() == eager.checkpoint()
+
+
+def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: Path) -> None:
+    claims = [attrs.evolve(make_claim(f"c{i}", hour=i), note=f"note {i}") for i in range(300)]
+    sizes = {}
+    for name, compact in (("plain.sqlite", False), ("compact.sqlite", True)):
+        with open_ledger(
+            tmp_path / name, registries=REGISTRIES, clock=CLOCK, compact=compact
+        ) as ledger:
+            ledger.extend(claims)
+            sizes[name] = ledger.store.execute("SELECT sum(length(data)) FROM claims")[0][0]
+    with (
+        open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES) as plain,
+        open_ledger(tmp_path / "compact.sqlite", registries=REGISTRIES) as compact_,
+    ):
+        assert list(plain.store.records()) == list(compact_.store.records())
+        assert plain.checkpoint() == compact_.checkpoint()
+    assert sizes["compact.sqlite"] * 3 < sizes["plain.sqlite"]
+    raw = sqlite3.connect(tmp_path / "compact.sqlite")
+    raw.execute("DROP TRIGGER claims_no_update")
+    raw.execute("UPDATE claims SET data = substr(data, 2) WHERE position = 4")
+    raw.commit()
+    raw.close()
+    with pytest.raises(IntegrityError) as caught:
+        open_ledger(tmp_path / "compact.sqlite", registries=REGISTRIES)
+    assert caught.value.position == 4

@@ -684,6 +684,7 @@ def open_ledger(
     clock: Clock = system_clock,
     event_types: Mapping[str, type[Event]] | None = None,
     durability: Literal["full", "normal"] = "full",
+    compact: bool = False,
 ) -> Ledger:
     """Open (or create) the ledger at ``path``; the suffix chooses the store.
 
@@ -694,7 +695,9 @@ def open_ledger(
     memory store. Registries start from ``registries``, or else from the built-in
     ``gazetteer`` (recorded in a new file, and read back from an existing one), and grow
     with the places, actors, sources and documents registered in the ledger.
-    ``durability="normal"`` trades the last batches on a power cut for speed.
+    ``durability="normal"`` trades the last batches on a power cut for speed;
+    ``compact=True`` makes a new SQLite file store records deflated (see
+    :class:`~conflict_ledger.stores.sqlite.SqliteStore`).
 
     >>> import tempfile, os
     >>> from conflict_ledger.seed import load_seed
@@ -723,7 +726,10 @@ def open_ledger(
         store = MemoryStore(meta=meta)
     elif suffix in _SQLITE_SUFFIXES:
         store = SqliteStore(
-            name, meta=meta, synchronous="FULL" if durability == "full" else "NORMAL"
+            name,
+            meta=meta,
+            synchronous="FULL" if durability == "full" else "NORMAL",
+            compact=compact,
         )
     elif suffix == ".jsonl":
         store = JsonlStore(name, meta=meta, fsync=durability == "full")

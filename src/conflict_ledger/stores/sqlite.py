@@ -26,9 +26,11 @@ conflict_ledger.stores.base.AppendOnlyError: ...: DELETE on claims refused: clai
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -73,6 +75,24 @@ BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on vals refused'); END;
 _SQLITE_IOERR = 10
 _SQLITE_FULL = 13
 
+COMPRESSION = "deflate-dictionary-1"
+"""The ``compression`` a compact database records in its meta table."""
+
+# The preset dictionary of compact databases: the keys and common values of a claim
+# record. A new database copies it into its meta table, so a later change here never
+# affects how an existing file reads.
+_DICTIONARY = (
+    b'{"claim":{"credibility":null,"event":{"actor":"","extent":"all","from_actor":null,'
+    b'"place":"","type":"attacked","verb":"captured"},"evidence":{"document":"","paraphrase":'
+    b'"","spans":[]},"id":"","modality":"asserted","note":"","record":"claim","reported_at":'
+    b'"2024-01-01T00:00:00+00:00","source":[{"role":"origin","said_on":null,"source":""},'
+    b'{"role":"carrier","said_on":null,"source":""}],"supersedes":null,"valid":{"end":'
+    b'"2024-01-01T00:00:00+00:00","precision":"exact","start":"2024-01-01T00:00:00+00:00"}},'
+    b'"position":0,"recorded_at":"2024-01-01T00:00:00+00:00","schema":1}'
+    b'"precision":"hour""precision":"day""type":"captured""type":"advanced""type":"holds"'
+    b'"modality":"denied""modality":"forecast""credibility":null,"evidence":null,'
+)
+
 
 class SqliteStore:
     """Claim and value records in a SQLite database file.
@@ -80,6 +100,9 @@ class SqliteStore:
     ``synchronous`` is ``"FULL"`` (default: an acknowledged append survives power loss)
     or ``"NORMAL"`` (faster; survives a crashed process, not necessarily a power cut).
     ``meta`` is recorded when the file is created (e.g. ``{"gazetteer": "syria"}``).
+    ``compact=True`` (for a new file) stores claim records deflated against a preset
+    dictionary of their keys, about a fifth of the bytes on disk, at some cost in append
+    speed; the hash is still over the canonical record, and reading restores it exactly.
     """
 
     def __init__(
@@ -89,6 +112,7 @@ class SqliteStore:
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         meta: dict[str, str] | None = None,
         timeout: float = 60.0,
+        compact: bool = False,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
@@ -107,6 +131,9 @@ class SqliteStore:
                 row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
                 if row is None:
                     settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
+                    if compact:
+                        settings["compression"] = COMPRESSION
+                        settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
                     self._db.executemany(
                         "INSERT INTO meta(key, value) VALUES (?, ?)", settings.items()
                     )
@@ -121,6 +148,7 @@ class SqliteStore:
         except BaseException:
             self._db.close()
             raise
+        self._compression()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -161,8 +189,29 @@ class SqliteStore:
         row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
         return int(row[0])
 
+    def _compression(self) -> None:
+        settings = self.meta()
+        self._compressor: Any = None
+        self._decompressor: Any = None
+        if "compression" not in settings:
+            return
+        if settings["compression"] != COMPRESSION:
+            raise IntegrityError(
+                path=self.path, problem=f"unknown compression {settings['compression']!r}"
+            )
+        dictionary = base64.b64decode(settings["dictionary"])
+        self._compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 9, 0, dictionary)
+        self._decompressor = zlib.decompressobj(-15, dictionary)
+
+    def _pack(self, data: bytes) -> bytes:
+        if self._compressor is None:
+            return data
+        packer = self._compressor.copy()
+        return bytes(packer.compress(data) + packer.flush())
+
     def _check(self, rows: Any, kind: str, start: int) -> Iterator[StoredRecord]:
         sha256 = hashlib.sha256
+        unpacker = self._decompressor if kind == "claim" else None
         expected = start
         for position, data, digest in rows:
             if position != expected:
@@ -171,6 +220,11 @@ class SqliteStore:
                 )
             expected = position + 1
             data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+            if unpacker is not None:
+                try:
+                    data = unpacker.copy().decompress(data)
+                except zlib.error:
+                    data = b""  # fails the hash check below, which names the record
             if sha256(data).digest() != digest:
                 raise IntegrityError(
                     path=self.path,
@@ -222,7 +276,7 @@ class SqliteStore:
                 )
             self._db.executemany(
                 "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
-                [(r.position, r.data, r.hash) for r in records],
+                [(r.position, self._pack(r.data), r.hash) for r in records],
             )
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
