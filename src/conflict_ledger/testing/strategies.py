@@ -1,8 +1,14 @@
 """Hypothesis strategies for claims and ledgers, in hypothesis's own style.
 
 Every drawn value passes the library's validators, and ledgers shrink toward few, short,
-readable claims. Times are whole hours from a base instant, so that ties in valid time,
-straddled windows and same-hour reports happen often.
+readable claims: ``c0``, ``c1``... about places ``p0``, ``p1``... by actors ``a0``... from
+sources ``s0``..., asserted, exact, on time, never retracted. Times are whole hours
+after :data:`BASE` (``min_value``/``max_value`` count those hours), so that ties in
+valid time, straddled windows and same-hour reports happen often.
+
+Importing :mod:`conflict_ledger.testing` registers these strategies with
+:func:`hypothesis.strategies.register_type_strategy`, so ``st.from_type(Claim)`` (and
+``Ledger``, ``ValidTime``, ``Span``, ``Source``, ``SourceChain``, ``Event``) works.
 
 >>> from hypothesis import given
 >>> @given(ledgers(max_size=5))
@@ -13,9 +19,11 @@ straddled windows and same-hour reports happen often.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
@@ -58,11 +66,13 @@ from conflict_ledger.time import Precision, ValidTime
 
 __all__ = [
     "BASE",
+    "BUILTIN_EVENT_TYPES",
     "claims",
     "events",
     "instants",
     "ledgers",
     "registries",
+    "source_chains",
     "sources",
     "spans",
     "valid_times",
@@ -71,6 +81,19 @@ __all__ = [
 BASE = pendulum.datetime(2024, 11, 27, tz="UTC")
 """The instant hour 0 of drawn times stands for (the start of the 2024 offensive)."""
 
+BUILTIN_EVENT_TYPES: tuple[type[Event], ...] = (
+    Captured,
+    ControlLost,
+    HandedOver,
+    Holds,
+    Advanced,
+    Attacked,
+    CrossingClosed,
+    CrossingOpened,
+    Meeting,
+)
+"""The event types :func:`events` draws by default (simplest first: shrinking goes there)."""
+
 _WIDTHS = (
     (0, Precision.EXACT),
     (1, Precision.HOUR),
@@ -78,6 +101,13 @@ _WIDTHS = (
     (24, Precision.DAY),
     (24 * 7, Precision.WEEK),
 )
+_LOOKING_AHEAD = (Modality.FORECAST, Modality.PLANNED)
+
+
+@functools.lru_cache(maxsize=8192)
+def _hour(hours: int) -> pendulum.DateTime:
+    """:data:`BASE` plus ``hours`` (cached: pendulum arithmetic is slow to draw with)."""
+    return BASE.add(hours=hours)
 
 
 def instants(
@@ -86,59 +116,90 @@ def instants(
     """UTC instants on whole hours, ``min_value`` to ``max_value`` hours after :data:`BASE`.
 
     >>> from hypothesis import find
-    >>> find(instants(max_value=3), lambda _: True).minute
-    0
+    >>> instant = find(instants(min_value=5, max_value=9), lambda _: True)
+    >>> BASE.add(hours=5) <= instant <= BASE.add(hours=9), instant.minute
+    (True, 0)
     """
-    return st.integers(min_value=min_value, max_value=max_value).map(lambda h: BASE.add(hours=h))
+    return st.integers(min_value=min_value, max_value=max_value).map(_hour)
+
+
+def _window(start: int, width: tuple[int, Precision]) -> ValidTime:
+    hours, precision = width
+    return ValidTime(start=_hour(start), end=_hour(start + hours), precision=precision)
 
 
 def valid_times(*, min_value: int = 0, max_value: int = 24 * 14) -> st.SearchStrategy[ValidTime]:
-    """Valid windows: an exact hour, or an hour, night, day or week wide.
+    """Valid windows starting ``min_value`` to ``max_value`` hours after :data:`BASE`:
+    an exact hour, or an hour, a night, a day or a week wide.
 
     >>> from hypothesis import find
-    >>> window = find(valid_times(), lambda _: True)
-    >>> window.start <= window.end
+    >>> window = find(valid_times(), lambda w: w.precision is Precision.DAY)
+    >>> window.end == window.start.add(days=1)
     True
     """
-
-    def build(start: pendulum.DateTime, width: tuple[int, Precision]) -> ValidTime:
-        hours, precision = width
-        return ValidTime(start=start, end=start.add(hours=hours), precision=precision)
-
     return st.builds(
-        build, instants(min_value=min_value, max_value=max_value), st.sampled_from(_WIDTHS)
+        _window,
+        st.integers(min_value=min_value, max_value=max_value),
+        st.sampled_from(_WIDTHS),
     )
 
 
-def spans(*, max_value: int = 10_000) -> st.SearchStrategy[Span]:
-    """Character spans ``[start, end)`` with ``end <= max_value``.
+def spans(*, min_value: int = 0, max_value: int = 10_000) -> st.SearchStrategy[Span]:
+    """Character spans ``[start, end)`` with ``min_value <= start < end <= max_value``.
 
     >>> from hypothesis import find
-    >>> span = find(spans(max_value=50), lambda _: True)
-    >>> 0 <= span.start < span.end <= 50
+    >>> span = find(spans(min_value=3, max_value=50), lambda _: True)
+    >>> 3 <= span.start < span.end <= 50
     True
     """
-    return st.integers(min_value=0, max_value=max_value - 1).flatmap(
-        lambda start: st.integers(min_value=start + 1, max_value=max_value).map(
-            lambda end: Span(start=start, end=end)
-        )
+    if not 0 <= min_value < max_value:
+        raise ValueError(f"need 0 <= min_value < max_value, got {min_value}, {max_value}")
+    return st.builds(
+        lambda start, length: Span(start=start, end=min(start + length, max_value)),
+        st.integers(min_value=min_value, max_value=max_value - 1),
+        st.integers(min_value=1, max_value=max_value - min_value),
     )
 
 
-def sources(*, min_size: int = 1, max_size: int = 6) -> st.SearchStrategy[tuple[Source, ...]]:
-    """Tuples of distinct sources ``s0``, ``s1``, ... of assorted kinds.
+def sources(
+    *, kinds: Sequence[SourceKind] = tuple(SourceKind), max_value: int = 9
+) -> st.SearchStrategy[Source]:
+    """Single sources ``s0`` to ``s<max_value>`` of the given ``kinds``.
+
+    Like every hypothesis strategy this draws one value; draw several distinct ones
+    with ``st.lists(sources(), unique_by=lambda s: s.id)``.
 
     >>> from hypothesis import find
-    >>> all(s.id.startswith("s") for s in find(sources(), lambda _: True))
-    True
+    >>> source = find(sources(kinds=[SourceKind.OFFICIAL]), lambda _: True)
+    >>> source.id, source.kind
+    ('s0', <SourceKind.OFFICIAL: 'official'>)
     """
-    kinds = st.sampled_from(list(SourceKind))
-    return st.integers(min_value=min_size, max_value=max_size).flatmap(
-        lambda n: st.tuples(*(kinds for _ in range(n))).map(
-            lambda drawn: tuple(
-                Source(id=f"s{i}", name=f"Source {i}", kind=kind) for i, kind in enumerate(drawn)
+    return st.builds(
+        lambda n, kind: Source(id=f"s{n}", name=f"Source {n}", kind=kind),
+        st.integers(min_value=0, max_value=max_value),
+        st.sampled_from(tuple(kinds)),
+    )
+
+
+def source_chains(
+    *, source_ids: Sequence[str] = ("s0", "s1", "s2"), max_size: int = 3
+) -> st.SearchStrategy[SourceChain]:
+    """Chains of 1 to ``max_size`` links from ``source_ids``: an origin, then carriers.
+
+    >>> from hypothesis import find
+    >>> find(source_chains(), lambda _: True).source_ids()
+    ('s0',)
+    """
+    ids = st.sampled_from(tuple(source_ids))
+    return st.builds(
+        lambda origin, carriers: SourceChain(
+            links=(
+                SourceLink(source=origin, role=SourceRole.ORIGIN),
+                *(SourceLink(source=c, role=SourceRole.CARRIER) for c in carriers),
             )
-        )
+        ),
+        ids,
+        st.lists(ids, max_size=max_size - 1),
     )
 
 
@@ -167,165 +228,353 @@ def registries(*, places: int = 3, actors: int = 3, sources: int = 3) -> Registr
     )
 
 
+_ONE_ACTOR = (ControlLost, Advanced, Attacked)
+_BY = (CrossingClosed, CrossingOpened)
+_WITH_EXTENT = (Captured, Holds)
+_BUILTIN_SHAPES = (*_ONE_ACTOR, *_BY, *_WITH_EXTENT, HandedOver, Meeting)
+
+
+class _EventDrawer:
+    """Draws events with few, flat choices: the type, then its place and actors."""
+
+    def __init__(
+        self, *, places: Sequence[str], actors: Sequence[str], types: Sequence[type[Event]]
+    ) -> None:
+        if not places or not actors or not types:
+            raise ValueError("events need at least one place, one actor and one type")
+        self.types = st.sampled_from(tuple(types))
+        self.place = st.sampled_from(tuple(places))
+        self.actor = st.sampled_from(tuple(actors))
+        self.extent = st.sampled_from(tuple(Extent))
+        self.pair = st.booleans()
+        # Any other event type, yours included: its place and actor fields come from the
+        # ids given, every other required field is inferred from its type hints.
+        for kind in types:
+            if kind not in _BUILTIN_SHAPES:
+                attrs.resolve_types(kind)  # string annotations, for hypothesis to infer from
+        self.others = {
+            kind: st.builds(
+                kind,
+                **dict.fromkeys(kind.place_fields, self.place),
+                **dict.fromkeys(kind.actor_fields, self.actor),
+            )
+            for kind in types
+            if kind not in _BUILTIN_SHAPES
+        }
+
+    def draw(self, draw: st.DrawFn) -> Event:
+        kind = draw(self.types)
+        if kind in self.others:
+            return draw(self.others[kind])
+        place, actor = draw(self.place), draw(self.actor)
+        if kind in _WITH_EXTENT:
+            return kind(place=place, actor=actor, extent=draw(self.extent))
+        if kind in _ONE_ACTOR:
+            return kind(place=place, actor=actor)
+        if kind in _BY:
+            return kind(place=place, by=actor)
+        if kind is HandedOver:
+            return HandedOver(place=place, from_actor=actor, to_actor=draw(self.actor))
+        participants = (actor, draw(self.actor)) if draw(self.pair) else (actor,)
+        return Meeting(participants=participants, place=place)
+
+
 def events(
-    *, places: Sequence[str] = ("p0", "p1", "p2"), actors: Sequence[str] = ("a0", "a1", "a2")
+    *,
+    places: Sequence[str] = ("p0", "p1", "p2"),
+    actors: Sequence[str] = ("a0", "a1", "a2"),
+    types: Sequence[type[Event]] = BUILTIN_EVENT_TYPES,
 ) -> st.SearchStrategy[Event]:
-    """Events of every built-in type, naming only ``places`` and ``actors``.
+    """Events of the given ``types`` naming only ``places`` and ``actors``.
+
+    Your own :class:`~conflict_ledger.events.Event` subclasses work too: their
+    ``place_fields`` and ``actor_fields`` are drawn from ``places`` and ``actors``.
 
     >>> from hypothesis import find
-    >>> find(events(places=["homs"], actors=["sdf"]), lambda _: True).place_ids()
+    >>> find(events(places=["homs"], actors=["sdf"]), lambda e: True).place_ids()
     ('homs',)
+    >>> find(events(types=[CrossingOpened]), lambda _: True).kind
+    'crossing_opened'
     """
-    place = st.sampled_from(tuple(places))
-    actor = st.sampled_from(tuple(actors))
-    extent = st.sampled_from(list(Extent))
-    return st.one_of(
-        st.builds(Captured, place=place, actor=actor, extent=st.just(Extent.ALL) | extent),
-        st.builds(ControlLost, place=place, actor=actor),
-        st.builds(HandedOver, place=place, from_actor=actor, to_actor=actor),
-        st.builds(Holds, place=place, actor=actor, extent=st.just(Extent.ALL) | extent),
-        st.builds(Advanced, place=place, actor=actor),
-        st.builds(Attacked, place=place, actor=actor),
-        st.builds(CrossingClosed, place=place, by=actor),
-        st.builds(CrossingOpened, place=place, by=actor),
-        st.builds(
-            Meeting, participants=st.lists(actor, min_size=1, max_size=2).map(tuple), place=place
-        ),
-    )
+    drawer = _EventDrawer(places=places, actors=actors, types=types)
+
+    @st.composite
+    def one_event(draw: st.DrawFn) -> Event:
+        return drawer.draw(draw)
+
+    return one_event()
 
 
-_MODALITIES = st.sampled_from(
-    [Modality.ASSERTED] * 6 + [Modality.DENIED, Modality.FORECAST, Modality.PLANNED]
+_DEFAULT_MODALITIES = (Modality.ASSERTED,) * 6 + (
+    Modality.DENIED,
+    Modality.FORECAST,
+    Modality.PLANNED,
 )
 
 
-@st.composite
+_CREDIBILITY = (None, *Credibility)
+
+
+class _ClaimDrawer:
+    """Draws one claim with few, flat choices (each hypothesis draw has a cost), from
+    strategies built once (building them is slower still)."""
+
+    def __init__(
+        self,
+        *,
+        places: Sequence[str],
+        actors: Sequence[str],
+        source_ids: Sequence[str],
+        types: Sequence[type[Event]],
+        min_value: int,
+        max_value: int,
+        max_delay: int,
+    ) -> None:
+        self.starts = st.integers(min_value=min_value, max_value=max_value)
+        self.widths = st.sampled_from(_WIDTHS)
+        self.events = _EventDrawer(places=places, actors=actors, types=types)
+        self.sources = st.sampled_from(tuple(source_ids))
+        self.carriers = st.integers(min_value=0, max_value=2)
+        self.on_time = st.integers(min_value=0, max_value=max(0, max_delay))
+        self.ahead = st.integers(min_value=-48, max_value=max(-48, max_delay))
+        self.ids = st.integers(min_value=0, max_value=10**6)
+        self.credibility = st.sampled_from(_CREDIBILITY)
+        self.evidence = st.integers(min_value=0, max_value=499)
+
+    def draw(
+        self, draw: st.DrawFn, modalities: st.SearchStrategy[Modality], id: str | None
+    ) -> Claim:
+        start = draw(self.starts)
+        valid = _window(start, draw(self.widths))
+        modality = draw(modalities)
+        delay = draw(self.ahead if modality in _LOOKING_AHEAD else self.on_time)
+        links = [SourceLink(source=draw(self.sources), role=SourceRole.ORIGIN)]
+        links += [
+            SourceLink(source=draw(self.sources), role=SourceRole.CARRIER)
+            for _ in range(draw(self.carriers))
+        ]
+        cited = draw(self.evidence)  # 0: no evidence; n: the characters [n - 1, n + 9)
+        evidence = (
+            None
+            if cited == 0
+            else Evidence(
+                document="0" * 64,
+                spans=(Span(start=cited - 1, end=cited + 9),),
+                paraphrase="a paraphrase",
+            )
+        )
+        return Claim(
+            id=id if id is not None else f"c{draw(self.ids)}",
+            event=self.events.draw(draw),
+            valid=valid,
+            reported_at=_hour(start + delay),
+            source=SourceChain(links=links),
+            modality=modality,
+            credibility=draw(self.credibility),
+            evidence=evidence,
+        )
+
+
 def claims(
-    draw: st.DrawFn,
     *,
     id: str | None = None,
     places: Sequence[str] = ("p0", "p1", "p2"),
     actors: Sequence[str] = ("a0", "a1", "a2"),
     source_ids: Sequence[str] = ("s0", "s1", "s2"),
+    types: Sequence[type[Event]] = BUILTIN_EVENT_TYPES,
+    modalities: Sequence[Modality] | None = None,
     min_value: int = 0,
     max_value: int = 24 * 14,
     max_delay: int = 72,
-) -> Claim:
-    """One claim about ``places`` and ``actors``, reported 0 to ``max_delay`` hours after
-    its window starts (a forecast or plan may be reported before it).
+) -> st.SearchStrategy[Claim]:
+    """One claim about ``places`` and ``actors``, its window starting ``min_value`` to
+    ``max_value`` hours after :data:`BASE`, reported 0 to ``max_delay`` hours after the
+    window starts (a forecast or plan up to 48 hours before it).
+
+    ``modalities`` are the modalities to draw from; by default mostly asserted, some
+    denied, forecast and planned. ``id`` fixes the claim id (else ``c<n>``).
 
     >>> from hypothesis import find
-    >>> claim = find(claims(), lambda _: True)
-    >>> claim.modality.value in {"asserted", "denied", "forecast", "planned"}
-    True
+    >>> claim = find(claims(modalities=[Modality.FORECAST]), lambda c: c.reported_at < c.valid.start)
+    >>> claim.modality
+    <Modality.FORECAST: 'forecast'>
     """
-    valid = draw(valid_times(min_value=min_value, max_value=max_value))
-    modality = draw(_MODALITIES)
-    looks_ahead = modality in (Modality.FORECAST, Modality.PLANNED)
-    delay = draw(st.integers(min_value=-48 if looks_ahead else 0, max_value=max_delay))
-    origin = draw(st.sampled_from(tuple(source_ids)))
-    carriers = draw(st.lists(st.sampled_from(tuple(source_ids)), max_size=2))
-    links = [SourceLink(source=origin, role=SourceRole.ORIGIN)] + [
-        SourceLink(source=carrier, role=SourceRole.CARRIER) for carrier in carriers
-    ]
-    evidence = draw(
-        st.none()
-        | st.builds(
-            Evidence,
-            document=st.just("0" * 64),
-            spans=st.lists(spans(max_value=500), min_size=1, max_size=2).map(tuple),
-            paraphrase=st.just("a paraphrase"),
-        )
+    drawer = _ClaimDrawer(
+        places=places,
+        actors=actors,
+        source_ids=source_ids,
+        types=types,
+        min_value=min_value,
+        max_value=max_value,
+        max_delay=max_delay,
     )
-    return Claim(
-        id=id if id is not None else f"c{draw(st.integers(min_value=0, max_value=10**6))}",
-        event=draw(events(places=places, actors=actors)),
-        valid=valid,
-        reported_at=valid.start.add(hours=delay),
-        source=SourceChain(links=links),
-        modality=modality,
-        credibility=draw(st.none() | st.sampled_from(list(Credibility))),
-        evidence=evidence,
-    )
+    chosen = st.sampled_from(tuple(modalities) if modalities is not None else _DEFAULT_MODALITIES)
+
+    @st.composite
+    def one_claim(draw: st.DrawFn) -> Claim:
+        return drawer.draw(draw, chosen, id)
+
+    return one_claim()
 
 
-@st.composite
 def ledgers(
-    draw: st.DrawFn,
     *,
     min_size: int = 0,
     max_size: int = 20,
     places: int = 3,
     actors: int = 3,
     sources: int = 3,
+    types: Sequence[type[Event]] = BUILTIN_EVENT_TYPES,
+    min_value: int = 0,
     max_value: int = 24 * 14,
     max_delay: int = 72,
     late_share: float = 0.1,
     retracted_share: float = 0.1,
     corrected_share: float = 0.1,
-) -> Ledger:
-    """A ledger of claims appended in report order, with late reports, retractions and
-    corrections mixed in.
+    contested_share: float = 0.1,
+    forecast_share: float = 0.1,
+) -> st.SearchStrategy[Ledger]:
+    """A ledger of ``min_size`` to ``max_size`` claims appended in report order, with late
+    reports, retractions, corrections, contested claims and forecasts mixed in.
 
-    ``late_share`` of the claims are reported weeks (up to 60 days) after their event;
-    ``retracted_share`` and ``corrected_share`` of the claims get a later retraction or
-    a correcting claim that supersedes them. Claim ids are ``c0``, ``c1``, ...
+    Claims name places ``p0``.., actors ``a0``.. and sources ``s0``.. (``places``,
+    ``actors`` and ``sources`` of each, all registered) and events of ``types``. Valid
+    windows start ``min_value`` to ``max_value`` hours after :data:`BASE`; reports come 0 to
+    ``max_delay`` hours after. Of the claims drawn, about ``late_share`` are reported
+    weeks late (14 to 60 days), ``forecast_share`` are forecasts or plans (which may be
+    reported before their window), ``contested_share`` get a rival claim from another
+    source over the same window (a denial, or another actor taking the place),
+    ``retracted_share`` get a later retraction and ``corrected_share`` a correcting
+    claim that supersedes them. The extra claims come on top of ``max_size``. Ids are
+    ``c0``, ``c1``...; ``c3-retraction``, ``c3-correction`` and ``c3-rival`` point at ``c3``.
+
+    >>> from hypothesis import find
+    >>> ledger = find(ledgers(contested_share=1, min_size=1, max_size=1), lambda _: True)
+    >>> [record.claim.id for record in ledger]
+    ['c0', 'c0-rival']
     """
     regs = registries(places=places, actors=actors, sources=sources)
-    place_ids = [f"p{i}" for i in range(places)]
-    actor_ids = [f"a{i}" for i in range(actors)]
-    source_ids = [f"s{i}" for i in range(sources)]
-    count = draw(st.integers(min_value=min_size, max_value=max_size))
-    drawn: list[Claim] = []
-    for index in range(count):
-        claim = draw(
-            claims(
-                id=f"c{index}",
-                places=place_ids,
-                actors=actor_ids,
-                source_ids=source_ids,
-                max_value=max_value,
-                max_delay=max_delay,
-            )
-        )
-        if draw(_chance(late_share)):
-            claim = _evolve(
-                claim, reported_at=claim.reported_at.add(days=draw(st.integers(14, 60)))
-            )
-        drawn.append(claim)
-    extra: list[Claim] = []
-    for claim in list(drawn):
-        after = draw(st.integers(min_value=0, max_value=24 * 30))
-        if draw(_chance(retracted_share)):
-            extra.append(
+    actor_ids = tuple(f"a{i}" for i in range(actors))
+    source_ids = tuple(f"s{i}" for i in range(sources))
+    drawer = _ClaimDrawer(
+        places=[f"p{i}" for i in range(places)],
+        actors=actor_ids,
+        source_ids=source_ids,
+        types=types,
+        min_value=min_value,
+        max_value=max_value,
+        max_delay=max_delay,
+    )
+    asserted = st.just(Modality.ASSERTED)
+    ahead = st.sampled_from(_LOOKING_AHEAD)
+    is_forecast, is_late = _chance(forecast_share), _chance(late_share)
+    is_contested = _chance(contested_share)
+    is_retracted, is_corrected = _chance(retracted_share), _chance(corrected_share)
+    days_late = st.integers(min_value=14, max_value=60)
+    hours_after = st.integers(min_value=0, max_value=24 * 30)
+    rivals = _Rivals(actor_ids=actor_ids, source_ids=source_ids, max_delay=max_delay)
+
+    @st.composite
+    def bundles(draw: st.DrawFn) -> tuple[Claim, tuple[Claim, ...]]:
+        # One drawn claim with the claims that follow it: all its choices sit together,
+        # so that shrinking can delete a claim and its retraction, rival or correction.
+        modalities = ahead if (forecast_share > 0 and draw(is_forecast)) else asserted
+        claim = drawer.draw(draw, modalities, _DRAFT)
+        if late_share > 0 and draw(is_late):
+            claim = attrs.evolve(claim, reported_at=claim.reported_at.add(days=draw(days_late)))
+        followers: list[Claim] = []
+        if contested_share > 0 and draw(is_contested):
+            rival = rivals.draw(draw, claim)
+            if rival is not None:
+                followers.append(rival)
+        if retracted_share > 0 and draw(is_retracted):
+            when = claim.reported_at.add(hours=draw(hours_after))
+            followers.append(
                 Claim(
-                    id=f"{claim.id}-retraction",
-                    event=Retraction(target=claim.id, reason="withdrawn"),
-                    valid=ValidTime.exact(claim.reported_at.add(hours=after)),
-                    reported_at=claim.reported_at.add(hours=after),
+                    id=f"{_DRAFT}-retraction",
+                    event=Retraction(target=_DRAFT, reason="withdrawn"),
+                    valid=ValidTime.exact(when),
+                    reported_at=when,
                     source=claim.source,
                 )
             )
-        elif draw(_chance(corrected_share)):
-            replacement = draw(
-                claims(
-                    id=f"{claim.id}-correction",
-                    places=place_ids,
-                    actors=actor_ids,
-                    source_ids=source_ids,
-                    max_value=max_value,
-                    max_delay=max_delay,
-                )
-            )
+        elif corrected_share > 0 and draw(is_corrected):
+            after = draw(hours_after)
+            replacement = drawer.draw(draw, asserted, f"{_DRAFT}-correction")
             reported = max(replacement.reported_at, claim.reported_at.add(hours=after))
-            extra.append(_evolve(replacement, reported_at=reported, supersedes=claim.id))
-    everything = drawn + extra
-    # Arrival in report order; a claim's retraction or correction always after it.
-    rank = {c.id: i for i, c in enumerate(everything)}
-    everything.sort(key=lambda c: (c.reported_at, rank[c.id]))
-    ledger = Ledger(registries=regs, clock=fixed_clock(BASE))
-    ledger.extend(_targets_first(everything))
-    return ledger
+            followers.append(attrs.evolve(replacement, reported_at=reported, supersedes=_DRAFT))
+        return claim, tuple(followers)
+
+    def assemble(drawn: list[tuple[Claim, tuple[Claim, ...]]]) -> Ledger:
+        everything = [
+            _renamed(claim, f"c{index}")
+            for index, (first, followers) in enumerate(drawn)
+            for claim in (first, *followers)
+        ]
+        # Arrival in report order; a claim's retraction or correction always after it.
+        rank = {c.id: i for i, c in enumerate(everything)}
+        everything.sort(key=lambda c: (c.reported_at, rank[c.id]))
+        ledger = Ledger(registries=regs, clock=fixed_clock(BASE))
+        ledger.extend(_targets_first(everything))
+        return ledger
+
+    return st.lists(bundles(), min_size=min_size, max_size=max_size).map(assemble)
+
+
+_DRAFT = "draft"
+
+
+def _renamed(claim: Claim, claim_id: str) -> Claim:
+    """A drafted claim (or one that follows the draft) renamed for its place in the ledger."""
+    changes: dict[str, Any] = {"id": claim_id + claim.id.removeprefix(_DRAFT)}
+    if claim.supersedes == _DRAFT:
+        changes["supersedes"] = claim_id
+    if isinstance(claim.event, Retraction):
+        changes["event"] = attrs.evolve(claim.event, target=claim_id)
+    return attrs.evolve(claim, **changes)
+
+
+class _Rivals:
+    """Claims from another source over the same window that disagree with a claim."""
+
+    def __init__(
+        self, *, actor_ids: Sequence[str], source_ids: Sequence[str], max_delay: int
+    ) -> None:
+        self.origins = {
+            origin: st.sampled_from([s for s in source_ids if s != origin] or [origin])
+            for origin in source_ids
+        }
+        self.takers = {
+            actor: st.sampled_from([a for a in actor_ids if a != actor] or [actor])
+            for actor in actor_ids
+        }
+        self.delays = st.integers(min_value=0, max_value=max(0, max_delay))
+        self.taking = st.booleans()
+
+    def draw(self, draw: st.DrawFn, claim: Claim) -> Claim | None:
+        place_ids = claim.event.place_ids()
+        origins = self.origins.get(claim.source.origin)
+        if not place_ids or origins is None:
+            return None
+        reported = max(claim.reported_at, claim.valid.start).add(hours=draw(self.delays))
+        denial = attrs.evolve(
+            claim,
+            id=f"{claim.id}-rival",
+            modality=Modality.DENIED,
+            source=SourceChain.of(draw(origins)),
+            reported_at=reported,
+            evidence=None,
+        )
+        named = claim.event.actor_ids()
+        takers = self.takers.get(named[0]) if named else None
+        if takers is None or not draw(self.taking):
+            return denial
+        taker = draw(takers)
+        if taker in named:
+            return denial
+        return attrs.evolve(
+            denial, modality=Modality.ASSERTED, event=Captured(place=place_ids[0], actor=taker)
+        )
 
 
 def _targets_first(ordered: list[Claim]) -> list[Claim]:
@@ -349,14 +598,28 @@ def _targets_first(ordered: list[Claim]) -> list[Claim]:
 
 
 def _chance(share: float) -> st.SearchStrategy[bool]:
+    """True with probability ``share``; shrinks toward False (the plainer ledger)."""
     if share <= 0:
         return st.just(False)
     if share >= 1:
         return st.just(True)
-    return st.integers(min_value=0, max_value=999).map(lambda n: n < share * 1000)
+    threshold = 1000 - round(share * 1000)
+    return st.integers(min_value=0, max_value=999).map(lambda n: n >= threshold)
 
 
-def _evolve(claim: Claim, **changes: Any) -> Claim:
-    import attrs
+def _register() -> None:
+    """Make ``st.from_type`` draw the library's values with these strategies."""
+    registered: dict[type[Any], st.SearchStrategy[Any]] = {
+        Claim: claims(),
+        Ledger: ledgers(),
+        ValidTime: valid_times(),
+        Span: spans(),
+        Source: sources(),
+        SourceChain: source_chains(),
+        Event: events(),
+    }
+    for kind, strategy in registered.items():
+        st.register_type_strategy(kind, strategy)
 
-    return attrs.evolve(claim, **changes)
+
+_register()
