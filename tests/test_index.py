@@ -203,9 +203,11 @@ def test_claims_appended_after_the_index_was_built_land_where_they_belong(ledger
         at = data.draw(times, label="at")
         known_at = data.draw(known_times, label="known_at")
         # Ask a question first so that caches exist before the next append.
-        assert index.snapshot(at=at, known_at=known_at) == snapshot(
-            growing, at=at, known_at=known_at
-        )
+        expected = snapshot(growing, at=at, known_at=known_at)
+        assert index.snapshot(at=at, known_at=known_at) == expected
+        assert dict(index.holders(at=at, known_at=known_at)) == {
+            s.place: s.holder for s in expected
+        }
     assert len(index) == len(ledger)
 
 

@@ -189,13 +189,17 @@ def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
     return (code, actor, other, claim.id, start, end, reported, valid, valid.end, claim)
 
 
-def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
+def fold(
+    state: Frozen, ops: Iterable[Op], holders: list[tuple[int, str | None]] | None = None
+) -> Frozen:
     """Fold compiled claims (in :func:`~conflict_ledger.asof.order_key` order) into ``state``.
 
     The working state is private lists and locals, mutated in place; the result is a
     new frozen tuple and ``state`` is untouched. The claims are distinct (a ledger's ids
     are unique), so a claim id is appended to the supporting or disputing ids without
     the reference's membership test.
+
+    ``holders`` (optional) receives (index in ``ops``, new holder) at each change of holder.
 
     >>> fold(EMPTY, []) == EMPTY
     True
@@ -221,7 +225,7 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
     presence = list(presence_t)
     support = list(support_t)
     disputes = list(disputes_t)
-    for op in ops:
+    for t, op in enumerate(ops):
         code = op[0]
         if code == NOOP:
             continue
@@ -276,6 +280,8 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
             opened.append((end, actor, True, dated, cid, op[8]))
             previous = holder if holder is not None else op[2] or previous
             holder = actor
+            if holders is not None:
+                holders.append((t, actor))
             since = op[7]
             if dated:
                 attackers = []
@@ -290,6 +296,8 @@ def fold(state: Frozen, ops: Iterable[Op]) -> Frozen:
                 continue
             opened.append((end, actor, False, True, cid, op[8]))
             holder = None
+            if holders is not None:
+                holders.append((t, None))
             previous = actor
             since = op[7]
             attackers = []

@@ -67,6 +67,7 @@ class _Place:
         "checkpoints",
         "clean",
         "first_live",
+        "holders",
         "memo",
         "ops",
         "place",
@@ -81,6 +82,7 @@ class _Place:
         self.cancel: list[int] = []  # when each claim stopped counting (_NEVER: it counts)
         self.reach: list[int] = []  # running max of the instant each claim agrees with now
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
+        self.holders: list[str | None] = [None]  # the holder known now after k claims
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
@@ -113,13 +115,22 @@ class _Place:
             self.first_live = live
         block = clean // every
         del self.checkpoints[block + 1 :]
+        del self.holders[block * every + 1 :]
         state = self.checkpoints[block]
-        cancel = self.cancel
-        for begin in range(block * every, size - every + 1, every):
-            state = ff.fold(
-                state, [ops[j] for j in range(begin, begin + every) if cancel[j] == _NEVER]
-            )
-            self.checkpoints.append(state)
+        cancel, holders = self.cancel, self.holders
+        for begin in range(block * every, size, every):
+            end = min(begin + every, size)
+            kept = [j for j in range(begin, end) if cancel[j] == _NEVER]
+            changes: list[tuple[int, str | None]] = []
+            state = ff.fold(state, [ops[j] for j in kept], changes)
+            if end - begin == every:
+                self.checkpoints.append(state)
+            changed = {kept[t]: actor for t, actor in changes}
+            holder = holders[-1]
+            for j in range(begin, end):
+                if j in changed:
+                    holder = changed[j]
+                holders.append(holder)
         self.clean = size
         self.memo.clear()
 
@@ -193,6 +204,22 @@ class _Place:
         if memo is None:
             memo = self.memo[i] = (self.prefix(i, every), None)
         return memo[0], i
+
+    def holder(self, at: int, known: int | None, every: int) -> tuple[bool, str | None]:
+        """Whether any claim counts at ``at`` as known at ``known``, and the holder then."""
+        n = bisect_right(self.starts, at)
+        i = n if known is None else min(n, bisect_right(self.reach, known))
+        if i < n:
+            assert known is not None
+            if self.first_live >= i and not self.tail(i, n, known):
+                return False, None
+            behind = self.catch_up(i, n, known, every)
+            if behind is not None:
+                return True, behind[0]
+            return True, self.holders[n]
+        if self.first_live >= i:
+            return False, None
+        return True, self.holders[i]
 
     def state(
         self, at: int, known: int | None, every: int, durations: dict[int, Any]
@@ -485,9 +512,9 @@ class AsOfIndex:
         every = self._every
         holders = {}
         for entry in self._settled():
-            found = entry.lookup(at_i, known_i, every)
-            if found is not None:
-                holders[entry.place] = found[0][0]
+            present, holder = entry.holder(at_i, known_i, every)
+            if present:
+                holders[entry.place] = holder
         return MappingProxyType(holders)
 
     def holders_series(
@@ -523,8 +550,8 @@ class AsOfIndex:
                 lo, hi = bisect_right(starts, previous), bisect_right(starts, at)
                 touched = {starters[j] for j in range(lo, hi)}
             for entry in touched:
-                found = entry.lookup(at, known_i, every)
-                current[entry.place] = absent if found is None else found[0][0]
+                present, holder = entry.holder(at, known_i, every)
+                current[entry.place] = holder if present else absent
             answers[step] = MappingProxyType(
                 {place: holder for place, holder in current.items() if holder is not absent}
             )
