@@ -59,6 +59,10 @@ def _key(op: ff.Op) -> tuple[int, int, int, str]:
     return (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID])
 
 
+def _place_name(entry: _Place) -> str:
+    return entry.place
+
+
 class _Place:
     """One place's compiled claims, in fold order, with their checkpoints (private, mutable)."""
 
@@ -353,7 +357,8 @@ class AsOfIndex:
             entry = places.get(place)
             if entry is None:
                 entry = places[place] = _Place(place)
-                self._sorted = None
+                if self._sorted is not None:  # keep the places sorted, without re-sorting
+                    insort(self._sorted, entry, key=_place_name)
             op = ff.compile_claim(claim, shared)
             incoming.setdefault(entry, []).append(op)
         self._index_starts(incoming)
