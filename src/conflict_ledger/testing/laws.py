@@ -17,7 +17,8 @@ That is only correct if the projection obeys these laws (:class:`Law`):
   of folding all, and so does any interleaving of the keys' claims;
 * **knowledge**: claims reported after ``known_at``, or recorded after ``position``,
   never change the result as of ``known_at`` (or ``position``);
-* **round-trip**: the result is the same on the ledger read back from every store.
+* **round-trip**: the result is the same on the ledger read back from every store
+  (:func:`stores`: memory, the claims file, and the stores ``open_ledger`` opens).
 
 :func:`check_projection` runs each law as a hypothesis test over generated ledgers, and
 raises :class:`ProjectionLawError` (an ``AssertionError``) naming every law broken, each
@@ -33,6 +34,7 @@ with the minimal ledger hypothesis shrank it to.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import enum
 import importlib
@@ -42,7 +44,8 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -553,11 +556,15 @@ def _knowledge(projection: AnyProjection, case: _Case) -> None:
     )
 
 
-Store = Callable[[Ledger, Path, Mapping[str, type[Event]]], Ledger]
+Store = Callable[[Ledger, Path, Mapping[str, type[Event]]], AbstractContextManager[Ledger]]
+"""Writes a ledger into a store in a folder and yields the ledger read back from it."""
 
 
-def _memory_store(ledger: Ledger, folder: Path, event_types: Mapping[str, type[Event]]) -> Ledger:
-    return _rebuild(ledger, ledger.claims())
+@contextlib.contextmanager
+def _memory_store(
+    ledger: Ledger, folder: Path, event_types: Mapping[str, type[Event]]
+) -> Iterator[Ledger]:
+    yield _rebuild(ledger, ledger.claims())
 
 
 def _values(registries: Registries) -> list[Any]:
@@ -569,12 +576,13 @@ def _values(registries: Registries) -> list[Any]:
     ]
 
 
+@contextlib.contextmanager
 def _claims_file_store(
     ledger: Ledger, folder: Path, event_types: Mapping[str, type[Event]]
-) -> Ledger:
+) -> Iterator[Ledger]:
     path = folder / "ledger.claims.jsonl"
     write_claims_file(path, ledger.claims(), values=_values(ledger.registries))
-    return read_claims_file(
+    yield read_claims_file(
         path, registries=Registries(), event_types=event_types, clock=fixed_clock(cst.BASE)
     )
 
@@ -582,11 +590,11 @@ def _claims_file_store(
 def stores() -> dict[str, Store]:
     """Every store a ledger can be written to and read back from, by name.
 
-    Today: the in-memory ledger and the claims file; the persistent stores opened with
-    ``conflict_ledger.open_ledger`` join the list when that function is present.
+    The in-memory ledger and the claims file, and, when ``conflict_ledger.open_ledger``
+    is present, the SQLite (plain and compact) and JSON Lines stores it opens.
 
-    >>> sorted(stores())[:2]
-    ['claims-file', 'memory']
+    >>> {"memory", "claims-file"} <= set(stores())
+    True
     """
     found: dict[str, Store] = {"memory": _memory_store, "claims-file": _claims_file_store}
     found.update(_opened_stores())
@@ -599,32 +607,28 @@ def _opened_stores() -> dict[str, Store]:
     open_ledger = getattr(conflict_ledger, "open_ledger", None)
     if open_ledger is None:
         return {}
-    result: dict[str, Store] = {}
-    for suffix in (".sqlite", ".jsonl"):
 
+    def opened(suffix: str, **options: Any) -> Store:
+        @contextlib.contextmanager
         def store(
-            ledger: Ledger,
-            folder: Path,
-            event_types: Mapping[str, type[Event]],
-            suffix: str = suffix,
-        ) -> Ledger:
+            ledger: Ledger, folder: Path, event_types: Mapping[str, type[Event]]
+        ) -> Iterator[Ledger]:
             path = folder / f"ledger{suffix}"
-            writer = open_ledger(path, registries=ledger.registries)
-            writer.extend(ledger.claims())
-            _close(writer)
-            reader = open_ledger(path, registries=ledger.registries)
-            copied = _rebuild(ledger, reader.claims())
-            _close(reader)
-            return copied
+            clock = fixed_clock(cst.BASE)
+            with open_ledger(path, clock=clock, event_types=event_types, **options) as writer:
+                writer.register(*_values(ledger.registries))
+                writer.extend(ledger.claims())
+            # Read back with nothing but the file: its registries must come back too.
+            with open_ledger(path, clock=clock, event_types=event_types) as reader:
+                yield reader
 
-        result[f"open_ledger({suffix})"] = store
-    return result
+        return store
 
-
-def _close(opened: Any) -> None:
-    close = getattr(opened, "close", None)
-    if callable(close):
-        close()
+    return {
+        "sqlite": opened(".sqlite", durability="normal"),
+        "sqlite-compact": opened(".sqlite", durability="normal", compact=True),
+        "jsonl": opened(".jsonl", durability="normal"),
+    }
 
 
 def _round_trip(
@@ -632,17 +636,21 @@ def _round_trip(
 ) -> None:
     expected = project_as_of(projection, case.ledger, at=case.at, known_at=case.known_at)
     for name, store in stores().items():
-        with tempfile.TemporaryDirectory() as folder:
-            copied = store(case.ledger, Path(folder), event_types)
-        if copied.claims() != case.ledger.claims():
-            raise _BrokenLawError(Law.ROUND_TRIP, f"the {name} store gave back different claims")
-        _differ(
-            Law.ROUND_TRIP,
-            f"the ledger read back from the {name} store gives a different result "
-            "(read back, then original)",
-            project_as_of(projection, copied, at=case.at, known_at=case.known_at),
-            expected,
-        )
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            store(case.ledger, Path(folder), event_types) as copied,
+        ):
+            if copied.claims() != case.ledger.claims():
+                raise _BrokenLawError(
+                    Law.ROUND_TRIP, f"the {name} store gave back different claims"
+                )
+            _differ(
+                Law.ROUND_TRIP,
+                f"the ledger read back from the {name} store gives a different result "
+                "(read back, then original)",
+                project_as_of(projection, copied, at=case.at, known_at=case.known_at),
+                expected,
+            )
 
 
 # --- hash seeds -------------------------------------------------------------------------
