@@ -161,7 +161,11 @@ def test_a_rival_disagrees_from_another_source_over_the_same_window(ledger):
     ids=["two-claims", "a-correction", "a-retraction"],
 )
 def test_ledgers_shrink_to_few_plain_claims(condition, follower):
-    ledger = find(ledgers(), condition, settings=settings(database=None, derandomize=True))
+    ledger = find(
+        ledgers(max_size=8, retracted_share=0.3, corrected_share=0.5),
+        condition,
+        settings=settings(database=None, derandomize=True),
+    )
     ids = [record.claim.id for record in ledger]
     assert len(ids) <= 6  # a few plain claims may stay in front of the one that matters
     if follower is None:
