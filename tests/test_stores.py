@@ -22,7 +22,13 @@ from hypothesis.stateful import (
 
 from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
 from conflict_ledger.errors import DuplicateClaimError, LedgerError
-from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock, open_ledger
+from conflict_ledger.ledger import (
+    ConcurrencyError,
+    Ledger,
+    fixed_clock,
+    open_ledger,
+    verify_ledger,
+)
 from conflict_ledger.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from conflict_ledger.registry import SourceKind
 from conflict_ledger.stores import (
@@ -576,3 +582,9 @@ def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: P
     with pytest.raises(IntegrityError) as caught:
         open_ledger(tmp_path / "compact.sqlite", registries=REGISTRIES)
     assert caught.value.position == 4
+
+
+def test_verify_refuses_a_claims_file_which_has_nothing_to_verify() -> None:
+    seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
+    with pytest.raises(IntegrityError, match="exchange format"):
+        verify_ledger(seed)

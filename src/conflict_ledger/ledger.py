@@ -763,6 +763,14 @@ def verify_ledger(
     >>> verify_ledger(path).size
     0
     """
+    name = os.fspath(path)
+    if name.lower().endswith(".jsonl") and _is_claims_file(name):
+        raise IntegrityError(
+            path=name,
+            problem="a claims file is an exchange format: it holds no recorded times or "
+            "record hashes to verify",
+            hint="Import it into a ledger (open_ledger('x.sqlite').extend(...)) and verify that.",
+        )
     with open_ledger(path) as ledger:
         store = ledger.store
         torn = getattr(store, "torn", None)
