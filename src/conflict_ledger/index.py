@@ -100,6 +100,7 @@ class _Place:
         size = len(ops)
         if clean >= size and len(self.starts) == size:
             return
+        known_before = len(self.starts)  # how many claims the derived lists covered
         del self.starts[clean:], self.cancel[clean:], self.reach[clean:]
         start_of, reported_of, cid_of = ff.START, ff.REPORTED, ff.CID
         reach = self.reach[-1] if self.reach else _EARLIEST
@@ -136,7 +137,11 @@ class _Place:
                     holder = changed[j]
                 holders.append(holder)
         self.clean = size
-        self.memo.clear()
+        # Folds of the first ``clean`` claims or fewer are unchanged; drop the others.
+        memo = self.memo
+        if memo:
+            for count in range(clean + 1, known_before + 1):
+                memo.pop(count, None)
 
     def prefix(self, count: int, every: int) -> ff.Frozen:
         """The fold, as known now, of the first ``count`` claims."""
