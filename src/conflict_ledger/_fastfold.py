@@ -219,12 +219,14 @@ def fold(
         conf,
         conf_dt,
     ) = state
+    # The working lists are copied from the frozen tuples only when changed: a long
+    # list of disputes or supporting ids is not copied twice per call for nothing.
     opened = list(open_)
-    attackers = list(attackers_t)
-    advancing = list(advancing_t)
-    presence = list(presence_t)
-    support = list(support_t)
-    disputes = list(disputes_t)
+    attackers: list[str] | None = None
+    advancing: list[str] | None = None
+    presence: list[str] | None = None
+    support: list[str] | None = None
+    disputes: list[str] | None = None
     for t, op in enumerate(ops):
         code = op[0]
         if code == NOOP:
@@ -232,25 +234,39 @@ def fold(
         cid = op[3]
         if code == ATTACK:
             actor = op[1]
+            if attackers is None:
+                attackers = list(attackers_t)
             if actor not in attackers:
                 attackers.append(actor)
+            if support is None:
+                support = list(support_t)
             support.append(cid)
             continue
         if code == ADVANCE:
             actor = op[1]
+            if advancing is None:
+                advancing = list(advancing_t)
             if actor not in advancing:
                 advancing.append(actor)
+            if support is None:
+                support = list(support_t)
             support.append(cid)
             continue
         if code in (CLOSE, OPEN):
             access = Access.CLOSED if code == CLOSE else Access.OPEN
+            if support is None:
+                support = list(support_t)
             support.append(cid)
             continue
         end = op[5]
         if code == PRESENCE:
             actor = op[1]
+            if presence is None:
+                presence = list(presence_t)
             if actor not in presence:
                 presence.append(actor)
+            if support is None:
+                support = list(support_t)
             support.append(cid)
             if conf is None or conf < end:
                 conf, conf_dt = end, op[8]
@@ -274,6 +290,8 @@ def fold(
                 conf, conf_dt = end, op[8]
             if actor == holder:
                 opened.append((end, actor, True, False, cid, op[8]))
+                if support is None:
+                    support = list(support_t)
                 support.append(cid)
                 continue
             dated = code == GAIN
@@ -292,6 +310,8 @@ def fold(
             contenders = (actor,) if conflicted else ()
             if holder is not None and holder != actor:
                 opened.append((end, actor, False, False, cid, op[8]))
+                if support is None:
+                    support = list(support_t)
                 support.append(cid)
                 continue
             opened.append((end, actor, False, True, cid, op[8]))
@@ -312,6 +332,8 @@ def fold(
             opened.append((end, actor, False, False, cid, op[8]))
             if disputes_holder:
                 contenders = tuple(sorted({*contenders, actor}))
+            if disputes is None:
+                disputes = list(disputes_t)
             disputes.append(cid)
     return (
         holder,
@@ -319,12 +341,12 @@ def fold(
         since,
         tuple(opened),
         contenders,
-        tuple(attackers),
-        tuple(advancing),
-        tuple(presence),
+        attackers_t if attackers is None else tuple(attackers),
+        advancing_t if advancing is None else tuple(advancing),
+        presence_t if presence is None else tuple(presence),
         access,
-        tuple(support),
-        tuple(disputes),
+        support_t if support is None else tuple(support),
+        disputes_t if disputes is None else tuple(disputes),
         conf,
         conf_dt,
     )
