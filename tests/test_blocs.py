@@ -49,8 +49,10 @@ def test_bloc_level_snapshots_are_actor_level_snapshots_mapped_through_membershi
     assert set(blocs.places) == set(actors.places)
     for state in actors:
         mapped = blocs[state.place]
+
         def expect(a):
             return None if a is None else member_oracle(members, a, at)
+
         assert mapped.holder == expect(state.holder)
         assert mapped.previous == expect(state.previous)
         assert mapped.contenders == tuple(sorted({expect(a) for a in state.contenders}))
