@@ -300,7 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         from conflict_ledger.codec import write_claims_file
 
-        write_claims_file(args.out, made.ledger)
+        regs = made.ledger.registries
+        write_claims_file(
+            args.out, made.ledger.claims(), values=[*regs.places, *regs.actors, *regs.sources]
+        )
     return 0
 
 
