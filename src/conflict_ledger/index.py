@@ -11,7 +11,10 @@ reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answe
 * for each claim the instant from which knowledge agrees with what is known now (its
   report time, or the report time of its retraction or correction), as a running
   maximum. A question asked ``known_at`` an earlier time starts from the last checkpoint
-  that time already agrees with, and folds only the claims after it that were known then.
+  that time already agrees with, folds the claims after it that were known then, and
+  jumps back onto the checkpoints known now wherever the two folds meet again;
+* the holder known now after every claim, for :meth:`AsOfIndex.holders` and
+  :meth:`AsOfIndex.holders_series`.
 
 The index reads new records from the ledger (``ledger.since(position)``) before each
 answer, or when :meth:`AsOfIndex.refresh` is called; it is never rebuilt from scratch.
