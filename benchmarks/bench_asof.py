@@ -413,6 +413,18 @@ def eventsourcing_bench(cols: dict[str, list[Any]], limit: int, table: Table, si
         (rng.choice(ids), rng.randrange(gen.HOURS), rng.randrange(gen.HOURS)) for _ in range(50)
     ]
     start0 = ff.micros(gen.START)
+    # Checked first: the same holders as the plain loop over the same rows (itself checked
+    # against conflict_ledger on the whole ledger).
+    code_of = {aggregate_class.create_id(str(p)): p for p in aggregates}
+    sub = {k: v[:limit] for k, v in cols.items() if not k.endswith("_names")}
+    sub["place_names"], sub["actor_names"] = cols["place_names"], cols["actor_names"]
+    for ident, a, k in probes[:10]:
+        at_i, known_i = start0 + a * 3_600_000_000, start0 + k * 3_600_000_000
+        got = holder_at(ident, at_i, known_i)
+        expected = tuple_loop_holders(sub, at_i, known_i).get(cols["place_names"][code_of[ident]])
+        assert (None if got is None else cols["actor_names"][got]) == expected, (
+            "eventsourcing differs"
+        )
     seconds = median_time(
         lambda: [
             holder_at(i, start0 + a * 3_600_000_000, start0 + k * 3_600_000_000)
