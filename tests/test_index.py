@@ -250,3 +250,12 @@ def test_an_unknown_place_is_unknown():
 def test_a_checkpoint_interval_below_one_is_refused():
     with pytest.raises(InvalidClaimError, match="checkpoint_every"):
         AsOfIndex(load_seed(), checkpoint_every=0)
+
+
+def test_staleness_agrees_with_the_reference_to_the_microsecond():
+    from conflict_ledger import load_seed, snapshot
+
+    ledger = load_seed()
+    at = "2024-12-07T00:00:00.123457+00:00"
+    assert AsOfIndex(ledger).snapshot(at=at) == snapshot(ledger, at=at)
+    assert snapshot(ledger, at=at)["deir-ez-zor"].unconfirmed_for.microseconds == 123457

@@ -20,6 +20,7 @@ per-claim copy, no ``isinstance`` or ``match`` in the loop. :func:`to_place_fold
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -386,7 +387,7 @@ def view(
     place: str,
     state: Frozen,
     at: int,
-    durations: dict[int, pendulum.Duration] | None = None,
+    durations: dict[int, _dt.timedelta] | None = None,
 ) -> PlaceState:
     """The reference :func:`~conflict_ledger.territory.view` of a frozen tuple at ``at`` (micros).
 
@@ -436,14 +437,14 @@ def view(
     confirmed = state[11]
     unconfirmed = None
     if confirmed is not None:
-        seconds = max(0, (at - confirmed) // 1_000_000)
-        unconfirmed = durations.get(seconds) if durations is not None else None
+        elapsed = max(0, at - confirmed)  # microseconds, exactly as the reference view
+        unconfirmed = durations.get(elapsed) if durations is not None else None
         if unconfirmed is None:
-            unconfirmed = pendulum.duration(seconds=seconds)
+            unconfirmed = _dt.timedelta(microseconds=elapsed)
             if durations is not None:
                 if len(durations) >= _SHARED_DURATIONS:
                     durations.clear()
-                durations[seconds] = unconfirmed
+                durations[elapsed] = unconfirmed
     return PlaceState(
         place=place,
         status=status,
@@ -489,7 +490,7 @@ def read(
     state: Frozen,
     ready: Reading,
     at: int,
-    durations: dict[int, pendulum.Duration] | None = None,
+    durations: dict[int, _dt.timedelta] | None = None,
 ) -> PlaceState:
     """:func:`view` of ``state`` at ``at``, from its :func:`reading` when nothing is in progress.
 
@@ -502,12 +503,12 @@ def read(
     confirmed = state[11]
     unconfirmed = None
     if confirmed is not None:
-        seconds = max(0, (at - confirmed) // 1_000_000)
-        unconfirmed = durations.get(seconds) if durations is not None else None
+        elapsed = max(0, at - confirmed)  # microseconds, exactly as the reference view
+        unconfirmed = durations.get(elapsed) if durations is not None else None
         if unconfirmed is None:
-            unconfirmed = pendulum.duration(seconds=seconds)
+            unconfirmed = _dt.timedelta(microseconds=elapsed)
             if durations is not None:
                 if len(durations) >= _SHARED_DURATIONS:
                     durations.clear()
-                durations[seconds] = unconfirmed
+                durations[elapsed] = unconfirmed
     return PlaceState(**fields, unconfirmed_for=unconfirmed)

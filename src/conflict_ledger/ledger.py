@@ -171,6 +171,8 @@ def _canonical_source(chain: SourceChain, registries: Registries) -> SourceChain
                 name=link.source, suggestions=error.suggestions, field=f"source[{index}]"
             ) from None
         links.append(link if source_id == link.source else attrs.evolve(link, source=source_id))
+    if all(new is old for new, old in zip(links, chain.links, strict=True)):
+        return chain  # already canonical: keep the (possibly shared) chain
     return SourceChain(links=links)
 
 
