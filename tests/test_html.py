@@ -12,8 +12,11 @@ from conflict_ledger.html import (
     KNOWN_COLOURS,
     actor_colour,
     actor_colours,
+    claim_html,
     claim_text,
+    ledger_html,
     ledger_text,
+    register_ipython,
 )
 from conflict_ledger.testing import strategies as cst
 
@@ -71,10 +74,10 @@ def test_timeline_explanation_claim_diff_and_ledger_display_in_html() -> None:
     ids = {r[0] for r in _parse(why._repr_html_()).rows}
     assert {c.id for c in why.supporting + why.context} <= ids
     claim = ledger.claim("dawn-2024-12-07/c03")
-    assert _parse(claim._repr_html_()).rows[1][0] == claim.id
+    assert _parse(claim_html(claim)).rows[1][0] == claim.id
     change = cl.diff(cl.snapshot(ledger, at="2024-12-05T00:00Z"), cl.snapshot(ledger, at=snap_at))
     assert [r[0] for r in _parse(change._repr_html_()).rows[1:]] == [c.place for c in change]
-    summary = _parse(ledger._repr_html_()).rows
+    summary = _parse(ledger_html(ledger)).rows
     assert ["claims", "16"] in summary
 
 
@@ -87,7 +90,7 @@ def test_text_is_escaped() -> None:
         source=cl.SourceChain.of("reuters"),
         note="<script>alert(1)</script> & more",
     )
-    page = claim._repr_html_()
+    page = claim_html(claim)
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     assert _parse(page).rows[1][-1] == "<script>alert(1)</script> & more"
@@ -114,21 +117,30 @@ def test_plain_text_fallbacks_read_like_print() -> None:
         printer = _Printer()
         value._repr_pretty_(printer, False)
         assert printer.written == str(value)
-    printer = _Printer()
-    ledger._repr_pretty_(printer, False)
-    assert printer.written == ledger_text(ledger)
+    assert "deir-ez-zor" in claim_text(ledger.claim("dawn-2024-12-07/c04"))
+
+
+def test_ipython_displays_claims_and_ledgers_through_registered_formatters() -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    assert register_ipython(shell)
+    ledger = cl.load_seed()
     claim = ledger.claim("dawn-2024-12-07/c04")
-    printer = _Printer()
-    claim._repr_pretty_(printer, False)
-    assert printer.written == claim_text(claim)
-    assert "deir-ez-zor" in printer.written
+    shown, _ = shell.display_formatter.format(claim)
+    assert shown["text/html"] == claim_html(claim)
+    assert shown["text/plain"] == claim_text(claim)
+    shown, _ = shell.display_formatter.format(ledger)
+    assert shown["text/html"] == ledger_html(ledger)
+    assert shown["text/plain"] == ledger_text(ledger)
+    assert not hasattr(claim, "_repr_html_")  # the values layer never imports html
 
 
 @given(ledger=cst.ledgers(max_size=12), hour=st.integers(min_value=0, max_value=24 * 14))
 def test_any_snapshot_renders_one_row_per_place(ledger: cl.Ledger, hour: int) -> None:
     snap = cl.snapshot(ledger, at=cst.BASE.add(hours=hour))
     assert len(_parse(snap._repr_html_()).rows) == len(snap) + 1
-    assert len(_parse(ledger._repr_html_()).rows) >= 2
+    assert len(_parse(ledger_html(ledger)).rows) >= 2
 
 
 @given(actors=st.lists(st.text(alphabet="abcdefghij-", min_size=1, max_size=8), max_size=16))

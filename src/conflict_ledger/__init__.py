@@ -77,6 +77,10 @@ from conflict_ledger.fold import Combined, Keyed, Projection, fold, scan
 from conflict_ledger.forecasts import ForecastResult, Outcome, forecast_scores, resolve_forecasts
 from conflict_ledger.grades import Reliability
 from conflict_ledger.hierarchy import RegionSummary, summarize
+
+# Importing html registers IPython display formatters for claims and ledgers when this
+# runs inside IPython or Jupyter (lower layers carry no _repr_html_ of their own).
+from conflict_ledger.html import register_ipython
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import (
     ConcurrencyError,
@@ -227,6 +231,7 @@ __all__ = [
     "outside_control",
     "parse_when",
     "read_claims_file",
+    "register_ipython",
     "resolve_forecasts",
     "resolve_phrase",
     "scan",

@@ -371,15 +371,3 @@ class Claim:
                 hint="Point at the earlier claim this one corrects.",
                 claim_id=self.id,
             )
-
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import claim_html
-
-        return claim_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: one readable line."""
-        from conflict_ledger.html import claim_text
-
-        printer.text(claim_text(self))

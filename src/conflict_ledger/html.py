@@ -1,7 +1,10 @@
 """Rich HTML for Jupyter: claims, ledgers, snapshots, timelines and explanations, no install needed.
 
-Jupyter calls an object's ``_repr_html_``; the value classes forward to the functions
-here (through a local import, so this module stays out of the core's imports). The
+Snapshots, timelines, diffs and explanations (projection results) have ``_repr_html_``
+methods that call the functions here. Claims and ledgers live in lower layers, which
+never import this one; instead this module registers IPython display formatters for
+them (:func:`register_ipython`), which ``import conflict_ledger`` does when it runs inside
+IPython or Jupyter, and ``%load_ext conflict_ledger.html`` does at any time. The
 HTML is self-contained: inline styles, no scripts, every text escaped. Each actor gets a
 stable colour (:func:`actor_colour`), the same in every table and chart.
 
@@ -15,19 +18,20 @@ True
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from conflict_ledger.claims import Claim
+from conflict_ledger.ledger import Ledger
 from conflict_ledger.territory import PlaceState, Status
 from conflict_ledger.time import Precision, ValidTime
 
 if TYPE_CHECKING:
     from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
-    from conflict_ledger.claims import Claim
-    from conflict_ledger.ledger import Ledger
 
 __all__ = [
     "KNOWN_COLOURS",
@@ -41,6 +45,8 @@ __all__ = [
     "explanation_html",
     "ledger_html",
     "ledger_text",
+    "load_ipython_extension",
+    "register_ipython",
     "snapshot_html",
     "timeline_html",
 ]
@@ -417,3 +423,36 @@ def explanation_html(why: Explanation) -> str:
             )
         )
     return "<div>" + "".join(parts) + "</div>"
+
+
+def register_ipython(shell: Any = None) -> bool:
+    """Register HTML and plain-text display formatters for claims and ledgers with IPython.
+
+    ``shell`` defaults to the running IPython shell; returns False when there is none.
+    ``import conflict_ledger`` calls this when IPython is already loaded, so notebooks
+    need nothing more. This module never imports IPython itself.
+
+    >>> register_ipython(object())  # something that is not an IPython shell
+    False
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")
+        get_ipython = getattr(ipython, "get_ipython", None)
+        shell = get_ipython() if callable(get_ipython) else None
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
+    if not formatters:
+        return False
+    html, plain = formatters["text/html"], formatters["text/plain"]
+    html.for_type(Claim, claim_html)
+    html.for_type(Ledger, ledger_html)
+    plain.for_type(Claim, lambda claim, printer, cycle: printer.text(claim_text(claim)))
+    plain.for_type(Ledger, lambda ledger, printer, cycle: printer.text(ledger_text(ledger)))
+    return True
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext conflict_ledger.html``: register the display formatters in ``shell``."""
+    register_ipython(shell)
+
+
+register_ipython()

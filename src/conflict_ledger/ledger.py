@@ -653,18 +653,6 @@ class Ledger:
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"
 
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display: a summary and the last claims (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import ledger_html
-
-        return ledger_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: a summary of the ledger."""
-        from conflict_ledger.html import ledger_text
-
-        printer.text(ledger_text(self))
-
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
