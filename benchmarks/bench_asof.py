@@ -706,7 +706,7 @@ def cold_start(claims: int, places: int, table: Table) -> None:
     import subprocess
     import tempfile
 
-    from conflict_ledger.ledger import open_ledger
+    from conflict_ledger.codec import open_ledger
 
     made = gen.generate(claims=claims, places=places, seed=5)
     size = f"{claims // 1000:,}k/{places:,}"
@@ -727,7 +727,7 @@ def cold_start(claims: int, places: int, table: Table) -> None:
     )
     at = gen.START.add(hours=gen.HOURS // 2).isoformat()
     script = (
-        "from conflict_ledger.ledger import open_ledger\n"
+        "from conflict_ledger.codec import open_ledger\n"
         "from conflict_ledger.index import AsOfIndex\n"
         f"ledger = open_ledger({path!r})\n"
         f"snap = AsOfIndex(ledger).snapshot(at={at!r})\n"

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from conflict_ledger.canonical import canonical_json
-from conflict_ledger.ledger import fixed_clock, open_ledger
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.ledger import fixed_clock
 from conflict_ledger.merkle import MerkleTree, leaf_hash
 from conflict_ledger.stores import JsonlStore, SqliteStore, StoredRecord
 from conflict_ledger.stores.base import SCHEMA_VERSION

@@ -21,14 +21,9 @@ from hypothesis.stateful import (
 )
 
 from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
-from conflict_ledger.errors import DuplicateClaimError, LedgerError
-from conflict_ledger.ledger import (
-    ConcurrencyError,
-    Ledger,
-    fixed_clock,
-    open_ledger,
-    verify_ledger,
-)
+from conflict_ledger.codec import open_ledger, verify_ledger
+from conflict_ledger.errors import DuplicateClaimError, InvalidClaimError, LedgerError
+from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
 from conflict_ledger.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from conflict_ledger.registry import SourceKind
 from conflict_ledger.stores import (
@@ -397,8 +392,9 @@ def test_a_store_refuses_positions_out_of_sequence(tmp_path: Path) -> None:
 def test_open_ledger_reads_a_claims_file_and_refuses_unknown_suffixes(tmp_path: Path) -> None:
     seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
     assert len(open_ledger(seed)) == 16
-    with pytest.raises(ValueError, match="cannot tell the store"):
+    with pytest.raises(InvalidClaimError, match="names no store") as caught:
         open_ledger(tmp_path / "ledger.txt")
+    assert caught.value.field == "path"
 
 
 def test_a_new_file_remembers_its_gazetteer(tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+from conflict_ledger.codec import open_ledger, verify_ledger
 from conflict_ledger.errors import LedgerError
-from conflict_ledger.ledger import fixed_clock, open_ledger, verify_ledger
+from conflict_ledger.ledger import fixed_clock
 from conflict_ledger.stores import IntegrityError, JsonlStore, SqliteStore, TornWriteError
 from conflict_ledger.testing.strategies import BASE, registries
 

@@ -38,7 +38,7 @@ from conflict_ledger.claims import (
     Span,
     sha256_text,
 )
-from conflict_ledger.codec import read_claims_file, write_claims_file
+from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger, write_claims_file
 from conflict_ledger.errors import (
     DuplicateClaimError,
     EvidenceError,
@@ -82,15 +82,7 @@ from conflict_ledger.hierarchy import RegionSummary, summarize
 # runs inside IPython or Jupyter (lower layers carry no _repr_html_ of their own).
 from conflict_ledger.html import register_ipython
 from conflict_ledger.index import AsOfIndex
-from conflict_ledger.ledger import (
-    ConcurrencyError,
-    Ledger,
-    Recorded,
-    fixed_clock,
-    open_ledger,
-    system_clock,
-    verify_ledger,
-)
+from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.merkle import Checkpoint, ProofError
 from conflict_ledger.policies import (

@@ -20,10 +20,10 @@ from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
-from conflict_ledger.codec import encode_claim
+from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.index import AsOfIndex
-from conflict_ledger.ledger import Ledger, open_ledger, verify_ledger
+from conflict_ledger.ledger import Ledger
 from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.policies import (
     Policy,

@@ -1,4 +1,5 @@
-"""The claims file: one JSON object a line, versioned, documented in docs/format.md.
+"""Ledger files: the claims file (JSON Lines, versioned, docs/format.md), and opening any
+ledger by path (:func:`open_ledger`: SQLite, JSON Lines store, claims file, memory).
 
 Serialisation lives here, outside the value classes. Every value becomes a plain JSON
 record of strings, integers, lists and nulls (no floats in a claim, so a record's bytes
@@ -17,53 +18,51 @@ name them in ``event_types``.
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-import attrs
+from typing import Any, Literal
 
 from conflict_ledger.claims import (
     Claim,
     Document,
-    Evidence,
-    SourceChain,
-    SourceLink,
-    Span,
 )
-from conflict_ledger.errors import FormatError, LedgerError
+from conflict_ledger.errors import FormatError, InvalidClaimError, LedgerError
 from conflict_ledger.events import (
-    Advanced,
-    Attacked,
-    Captured,
-    ControlLost,
-    CrossingClosed,
-    CrossingOpened,
-    DatasetEvent,
     Event,
-    ForcesSent,
-    HandedOver,
-    Holds,
-    Meeting,
-    Retraction,
-    SourceGraded,
 )
 from conflict_ledger.ledger import Clock, Ledger, system_clock
-from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Source
-from conflict_ledger.time import ValidTime
+from conflict_ledger.merkle import Checkpoint
+from conflict_ledger.records import (
+    _VALUE_TYPES,
+    BUILTIN_EVENTS,
+    decode_claim,
+    decode_event,
+    decode_value,
+    encode_claim,
+    encode_event,
+    encode_value,
+)
+from conflict_ledger.registry import Actor, Place, Registries, Source
+from conflict_ledger.stores.base import IntegrityError, Store, TornWriteError
+from conflict_ledger.stores.jsonl import JsonlStore
+from conflict_ledger.stores.memory import MemoryStore
+from conflict_ledger.stores.sqlite import SqliteStore
 
 __all__ = [
     "BUILTIN_EVENTS",
     "FORMAT",
     "VERSION",
     "decode_claim",
+    "decode_event",
     "decode_value",
     "encode_claim",
+    "encode_event",
     "encode_value",
+    "open_ledger",
     "read_claims_file",
+    "verify_ledger",
     "write_claims_file",
 ]
 
@@ -71,162 +70,6 @@ FORMAT = "conflict-ledger/claims"
 """The ``format`` named in a claims file's header line."""
 VERSION = 1
 """The claims file version this library writes (and the newest it reads)."""
-
-BUILTIN_EVENTS: Mapping[str, type[Event]] = {
-    cls.kind: cls
-    for cls in (
-        Captured,
-        ControlLost,
-        HandedOver,
-        Holds,
-        Advanced,
-        Attacked,
-        CrossingClosed,
-        CrossingOpened,
-        ForcesSent,
-        Meeting,
-        Retraction,
-        SourceGraded,
-        DatasetEvent,
-    )
-}
-"""The library's event types by ``kind``; pass a larger mapping to read your own."""
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def encode_event(event: Event) -> dict[str, Any]:
-    """An event as a record: ``{"type": kind, field: value, ...}``.
-
-    >>> encode_event(Captured(place="homs", actor="opposition"))
-    {'type': 'captured', 'place': 'homs', 'actor': 'opposition', 'verb': 'captured', 'from_actor': None, 'extent': 'all'}
-    """
-    record: dict[str, Any] = {"type": event.kind}
-    for field in attrs.fields(type(event)):
-        record[field.name] = _plain(getattr(event, field.name))
-    return record
-
-
-def decode_event(record: Mapping[str, Any], event_types: Mapping[str, type[Event]]) -> Event:
-    """The event a record describes; its ``type`` must be in ``event_types``."""
-    fields = dict(record)
-    kind = fields.pop("type", None)
-    cls = event_types.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ValueError(
-            f"unknown event type {kind!r}; known: {', '.join(sorted(event_types))}. "
-            "Pass your own event classes in event_types"
-        )
-    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
-    return cls(**converted)
-
-
-def _iso(value: Any) -> str:
-    return str(value.isoformat())
-
-
-def encode_claim(claim: Claim) -> dict[str, Any]:
-    """A claim as a JSON-ready record (no floats)."""
-    evidence = claim.evidence
-    return {
-        "record": "claim",
-        "id": claim.id,
-        "event": encode_event(claim.event),
-        "valid": {
-            "start": _iso(claim.valid.start),
-            "end": _iso(claim.valid.end),
-            "precision": claim.valid.precision.value,
-        },
-        "reported_at": _iso(claim.reported_at),
-        "source": [
-            {
-                "source": link.source,
-                "role": link.role.value,
-                "said_on": None if link.said_on is None else link.said_on.isoformat(),
-            }
-            for link in claim.source.links
-        ],
-        "modality": claim.modality.value,
-        "credibility": None if claim.credibility is None else int(claim.credibility),
-        "evidence": None
-        if evidence is None
-        else {
-            "document": evidence.document,
-            "spans": [[span.start, span.end] for span in evidence.spans],
-            "paraphrase": evidence.paraphrase,
-        },
-        "supersedes": claim.supersedes,
-        "note": claim.note,
-    }
-
-
-def decode_claim(
-    record: Mapping[str, Any], *, event_types: Mapping[str, type[Event]] = BUILTIN_EVENTS
-) -> Claim:
-    """The claim a record describes (the inverse of :func:`encode_claim`)."""
-    evidence = record.get("evidence")
-    valid = record["valid"]
-    return Claim(
-        id=record["id"],
-        event=decode_event(record["event"], event_types),
-        valid=ValidTime(start=valid["start"], end=valid["end"], precision=valid["precision"]),
-        reported_at=record["reported_at"],
-        source=SourceChain(links=[SourceLink(**link) for link in record["source"]]),
-        modality=record.get("modality", "asserted"),
-        credibility=record.get("credibility"),
-        evidence=None
-        if evidence is None
-        else Evidence(
-            document=evidence["document"],
-            spans=[Span(start=start, end=end) for start, end in evidence["spans"]],
-            paraphrase=evidence.get("paraphrase", ""),
-        ),
-        supersedes=record.get("supersedes"),
-        note=record.get("note", ""),
-    )
-
-
-_VALUE_TYPES: Mapping[str, type[Place | Actor | Source | Document]] = {
-    "place": Place,
-    "actor": Actor,
-    "source": Source,
-    "document": Document,
-}
-
-
-def encode_value(value: Place | Actor | Source | Document) -> dict[str, Any]:
-    """A place, actor, source or document as a record.
-
-    >>> encode_value(Source(id="reuters", name="Reuters", kind="agency"))
-    {'record': 'source', 'id': 'reuters', 'name': 'Reuters', 'kind': 'agency', 'aliases': [], 'description': '', 'reliability': None}
-    """
-    kind = {Place: "place", Actor: "actor", Source: "source", Document: "document"}[type(value)]
-    record: dict[str, Any] = {"record": kind}
-    for field in attrs.fields(type(value)):
-        item = getattr(value, field.name)
-        if isinstance(item, Coordinates):
-            # Coordinates are kept as strings: no floats in records.
-            item = [repr(item.lat), repr(item.lon)]
-        elif hasattr(item, "isoformat"):
-            item = item.isoformat()
-        record[field.name] = _plain(item)
-    return record
-
-
-def decode_value(record: Mapping[str, Any]) -> Place | Actor | Source | Document:
-    """The place, actor, source or document a record describes."""
-    fields = {k: v for k, v in record.items() if k != "record"}
-    cls = _VALUE_TYPES[record["record"]]
-    if cls is Place and fields.get("coordinates") is not None:
-        lat, lon = fields["coordinates"]
-        fields["coordinates"] = Coordinates(lat=float(lat), lon=float(lon))
-    return cls(**fields)
 
 
 def write_claims_file(
@@ -340,3 +183,127 @@ def read_claims_file(
     ledger = Ledger(registries=registries.with_values(values), clock=clock)
     ledger.extend(claims)
     return ledger
+
+
+_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _is_claims_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(4096)
+    except FileNotFoundError:
+        return False
+    return b'"conflict-ledger/claims"' in first
+
+
+def open_ledger(
+    path: str | os.PathLike[str],
+    *,
+    registries: Registries | None = None,
+    gazetteer: str | None = None,
+    clock: Clock = system_clock,
+    event_types: Mapping[str, type[Event]] | None = None,
+    durability: Literal["full", "normal"] = "full",
+    compact: bool = False,
+) -> Ledger:
+    """Open (or create) the ledger at ``path``; the suffix chooses the store.
+
+    ``.sqlite``, ``.sqlite3`` and ``.db`` open a
+    :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
+    :class:`~conflict_ledger.stores.jsonl.JsonlStore` (a claims file, whose header says
+    ``conflict-ledger/claims``, is read into memory instead), and ``":memory:"`` a
+    memory store. Registries start from ``registries``, or else from the built-in
+    ``gazetteer`` (recorded in a new file, and read back from an existing one), and grow
+    with the places, actors, sources and documents registered in the ledger.
+    ``durability="normal"`` trades the last batches on a power cut for speed;
+    ``compact=True`` makes a new SQLite file store records deflated (see
+    :class:`~conflict_ledger.stores.sqlite.SqliteStore`).
+
+    >>> import tempfile, os
+    >>> from conflict_ledger.seed import load_seed
+    >>> path = os.path.join(tempfile.mkdtemp(), "investigation.sqlite")
+    >>> with open_ledger(path, gazetteer="syria") as ledger:
+    ...     for value in load_seed().registries.sources:
+    ...         ledger.register(value)
+    ...     _ = ledger.extend(load_seed().claims())
+    ...     published = ledger.checkpoint()
+    >>> with open_ledger(path) as again:
+    ...     len(again), again.verify(checkpoint=published) == published
+    (16, True)
+    """
+    name = os.fspath(path)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix == ".jsonl" and _is_claims_file(name):
+        return read_claims_file(
+            name,
+            registries=registries,
+            clock=clock,
+            event_types=event_types or BUILTIN_EVENTS,
+        )
+    meta = {"gazetteer": gazetteer} if gazetteer else {}
+    store: Store
+    if name == ":memory:":
+        store = MemoryStore(meta=meta)
+    elif suffix in _SQLITE_SUFFIXES:
+        store = SqliteStore(
+            name,
+            meta=meta,
+            synchronous="FULL" if durability == "full" else "NORMAL",
+            compact=compact,
+        )
+    elif suffix == ".jsonl":
+        store = JsonlStore(name, meta=meta, fsync=durability == "full")
+    else:
+        raise InvalidClaimError(
+            field="path",
+            value=name,
+            problem="the suffix names no store",
+            hint="Use a .sqlite, .sqlite3, .db or .jsonl path, or ':memory:'.",
+        )
+    if registries is None:
+        from conflict_ledger.gazetteer import builtin
+
+        named = store.meta().get("gazetteer")
+        registries = builtin(named) if named else Registries()
+    try:
+        return Ledger(registries=registries, clock=clock, store=store, event_types=event_types)
+    except BaseException:
+        store.close()
+        raise
+
+
+def verify_ledger(
+    path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
+) -> Checkpoint:
+    """Check everything in the ledger file at ``path``; return its checkpoint.
+
+    Every record's hash, position and content, the Merkle tree, a torn tail (reported as
+    :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
+    given a ``checkpoint``, that the ledger only added to what it published.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "empty.jsonl")
+    >>> verify_ledger(path).size
+    0
+    """
+    name = os.fspath(path)
+    if name.lower().endswith(".jsonl") and _is_claims_file(name):
+        raise IntegrityError(
+            path=name,
+            problem="a claims file is an exchange format: it holds no recorded times or "
+            "record hashes to verify",
+            hint="Import it into a ledger (open_ledger('x.sqlite').extend(...)) and verify that.",
+        )
+    with open_ledger(path) as ledger:
+        store = ledger.store
+        torn = getattr(store, "torn", None)
+        if torn is not None:
+            raise TornWriteError(
+                path=store.path,
+                line=torn.line,
+                offset=torn.offset,
+                problem=f"the file ends in {torn.length} bytes of an interrupted write",
+                hint="Run conflict-ledger repair LEDGER to move them to a side file.",
+            )
+        return ledger.verify(checkpoint=checkpoint)

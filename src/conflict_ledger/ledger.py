@@ -33,14 +33,14 @@ conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor' (field eve
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import pendulum
 
+from conflict_ledger import records
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document, SourceChain
 from conflict_ledger.errors import (
@@ -59,12 +59,9 @@ from conflict_ledger.stores.base import (
     IntegrityError,
     Store,
     StoredRecord,
-    TornWriteError,
 )
-from conflict_ledger.stores.jsonl import JsonlStore
 from conflict_ledger.stores.memory import MemoryStore
 from conflict_ledger.stores.schema import upcast
-from conflict_ledger.stores.sqlite import SqliteStore
 from conflict_ledger.time import to_instant
 
 __all__ = [
@@ -73,9 +70,7 @@ __all__ = [
     "Ledger",
     "Recorded",
     "fixed_clock",
-    "open_ledger",
     "system_clock",
-    "verify_ledger",
 ]
 
 Clock = Callable[[], pendulum.DateTime]
@@ -176,13 +171,6 @@ def _canonical_source(chain: SourceChain, registries: Registries) -> SourceChain
     return SourceChain(links=links)
 
 
-def _codec() -> Any:
-    # codec reads claims files into Ledgers, so it imports this module: import it late.
-    from conflict_ledger import codec
-
-    return codec
-
-
 def _is_known(registries: Registries, value: Place | Actor | Source | Document) -> bool:
     if isinstance(value, Document):
         return registries.documents.get(value.sha256) == value
@@ -204,7 +192,7 @@ class Ledger:
     is by position (iteration, :meth:`since`) or by claim id (:meth:`claim`).
 
     ``store`` keeps the records (default: a
-    :class:`~conflict_ledger.stores.memory.MemoryStore`); use :func:`open_ledger` to open
+    :class:`~conflict_ledger.stores.memory.MemoryStore`); use :func:`~conflict_ledger.codec.open_ledger` to open
     a SQLite or JSON Lines file. Before validating, appending or reading, the ledger
     picks up whatever other processes committed to the same store. ``event_types`` name
     your own event classes so that records written by others decode.
@@ -256,7 +244,7 @@ class Ledger:
         values: list[StoredRecord] = []
         seen: set[bytes] = set()
         for value in self._pending_values:
-            data = canonical_json(_codec().encode_value(value))
+            data = canonical_json(records.encode_value(value))
             if data not in seen:
                 seen.add(data)
                 values.append(StoredRecord.of(len(values), data))
@@ -288,13 +276,12 @@ class Ledger:
                 self._tree.append(leaf_hash(stored_record.data))
 
     def _decode(self, stored: StoredRecord) -> Recorded:
-        codec = _codec()
         try:
             fields = upcast(json.loads(stored.data))
             if fields["position"] != stored.position:
                 raise ValueError(f"it says it is at position {fields['position']}")
-            claim = codec.decode_claim(
-                fields["claim"], event_types=self._event_types or codec.BUILTIN_EVENTS
+            claim = records.decode_claim(
+                fields["claim"], event_types=self._event_types or records.BUILTIN_EVENTS
             )
             recorded_at = to_instant(fields["recorded_at"], field="recorded_at")
         except (LedgerError, ValueError, KeyError, TypeError) as error:
@@ -307,9 +294,7 @@ class Ledger:
 
     def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         try:
-            value: Place | Actor | Source | Document = _codec().decode_value(
-                json.loads(stored.data)
-            )
+            value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
         except (LedgerError, ValueError, KeyError, TypeError) as error:
             raise IntegrityError(
                 path=self._store.path,
@@ -324,7 +309,7 @@ class Ledger:
                 "schema": SCHEMA_VERSION,
                 "position": record.position,
                 "recorded_at": record.recorded_at.isoformat(),
-                "claim": _codec().encode_claim(record.claim),
+                "claim": records.encode_claim(record.claim),
             }
         )
         return StoredRecord.of(record.position, data)
@@ -370,7 +355,7 @@ class Ledger:
             for value in values:
                 if _is_known(self._registries, value):
                     continue
-                data = canonical_json(_codec().encode_value(value))
+                data = canonical_json(records.encode_value(value))
                 if data not in seen:
                     seen.add(data)
                     new.append(StoredRecord.of(self._value_count + len(new), data))
@@ -652,124 +637,3 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"
-
-
-_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-
-
-def _is_claims_file(path: str) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            first = handle.readline(4096)
-    except FileNotFoundError:
-        return False
-    return b'"conflict-ledger/claims"' in first
-
-
-def open_ledger(
-    path: str | os.PathLike[str],
-    *,
-    registries: Registries | None = None,
-    gazetteer: str | None = None,
-    clock: Clock = system_clock,
-    event_types: Mapping[str, type[Event]] | None = None,
-    durability: Literal["full", "normal"] = "full",
-    compact: bool = False,
-) -> Ledger:
-    """Open (or create) the ledger at ``path``; the suffix chooses the store.
-
-    ``.sqlite``, ``.sqlite3`` and ``.db`` open a
-    :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
-    :class:`~conflict_ledger.stores.jsonl.JsonlStore` (a claims file, whose header says
-    ``conflict-ledger/claims``, is read into memory instead), and ``":memory:"`` a
-    memory store. Registries start from ``registries``, or else from the built-in
-    ``gazetteer`` (recorded in a new file, and read back from an existing one), and grow
-    with the places, actors, sources and documents registered in the ledger.
-    ``durability="normal"`` trades the last batches on a power cut for speed;
-    ``compact=True`` makes a new SQLite file store records deflated (see
-    :class:`~conflict_ledger.stores.sqlite.SqliteStore`).
-
-    >>> import tempfile, os
-    >>> from conflict_ledger.seed import load_seed
-    >>> path = os.path.join(tempfile.mkdtemp(), "investigation.sqlite")
-    >>> with open_ledger(path, gazetteer="syria") as ledger:
-    ...     for value in load_seed().registries.sources:
-    ...         ledger.register(value)
-    ...     _ = ledger.extend(load_seed().claims())
-    ...     published = ledger.checkpoint()
-    >>> with open_ledger(path) as again:
-    ...     len(again), again.verify(checkpoint=published) == published
-    (16, True)
-    """
-    name = os.fspath(path)
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix == ".jsonl" and _is_claims_file(name):
-        return _codec().read_claims_file(  # type: ignore[no-any-return]
-            name,
-            registries=registries,
-            clock=clock,
-            event_types=event_types or _codec().BUILTIN_EVENTS,
-        )
-    meta = {"gazetteer": gazetteer} if gazetteer else {}
-    store: Store
-    if name == ":memory:":
-        store = MemoryStore(meta=meta)
-    elif suffix in _SQLITE_SUFFIXES:
-        store = SqliteStore(
-            name,
-            meta=meta,
-            synchronous="FULL" if durability == "full" else "NORMAL",
-            compact=compact,
-        )
-    elif suffix == ".jsonl":
-        store = JsonlStore(name, meta=meta, fsync=durability == "full")
-    else:
-        raise ValueError(
-            f"cannot tell the store from {name!r}: use a .sqlite, .db or .jsonl path, or ':memory:'"
-        )
-    if registries is None:
-        from conflict_ledger.gazetteer import builtin
-
-        named = store.meta().get("gazetteer")
-        registries = builtin(named) if named else Registries()
-    try:
-        return Ledger(registries=registries, clock=clock, store=store, event_types=event_types)
-    except BaseException:
-        store.close()
-        raise
-
-
-def verify_ledger(
-    path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
-) -> Checkpoint:
-    """Check everything in the ledger file at ``path``; return its checkpoint.
-
-    Every record's hash, position and content, the Merkle tree, a torn tail (reported as
-    :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
-    given a ``checkpoint``, that the ledger only added to what it published.
-
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "empty.jsonl")
-    >>> verify_ledger(path).size
-    0
-    """
-    name = os.fspath(path)
-    if name.lower().endswith(".jsonl") and _is_claims_file(name):
-        raise IntegrityError(
-            path=name,
-            problem="a claims file is an exchange format: it holds no recorded times or "
-            "record hashes to verify",
-            hint="Import it into a ledger (open_ledger('x.sqlite').extend(...)) and verify that.",
-        )
-    with open_ledger(path) as ledger:
-        store = ledger.store
-        torn = getattr(store, "torn", None)
-        if torn is not None:
-            raise TornWriteError(
-                path=store.path,
-                line=torn.line,
-                offset=torn.offset,
-                problem=f"the file ends in {torn.length} bytes of an interrupted write",
-                hint="Run conflict-ledger repair LEDGER to move them to a side file.",
-            )
-        return ledger.verify(checkpoint=checkpoint)

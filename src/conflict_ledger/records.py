@@ -1,0 +1,214 @@
+"""Records: claims, events, places, actors, sources and documents as plain JSON values.
+
+Serialisation lives here, outside the value classes. Every value becomes a record of
+strings, integers, lists and nulls (no floats in a claim, so a record's canonical bytes
+are stable and hashable); reading a record back gives an equal value. The ledger's
+stores and the claims file (:mod:`conflict_ledger.codec`) both write these records.
+
+>>> from conflict_ledger.seed import load_seed
+>>> claim = load_seed().claims()[0]
+>>> decode_claim(encode_claim(claim)) == claim
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from conflict_ledger.claims import (
+    Claim,
+    Document,
+    Evidence,
+    SourceChain,
+    SourceLink,
+    Span,
+)
+from conflict_ledger.events import (
+    Advanced,
+    Attacked,
+    Captured,
+    ControlLost,
+    CrossingClosed,
+    CrossingOpened,
+    DatasetEvent,
+    Event,
+    ForcesSent,
+    HandedOver,
+    Holds,
+    Meeting,
+    Retraction,
+    SourceGraded,
+)
+from conflict_ledger.registry import Actor, Coordinates, Place, Source
+from conflict_ledger.time import ValidTime
+
+__all__ = [
+    "BUILTIN_EVENTS",
+    "decode_claim",
+    "decode_event",
+    "decode_value",
+    "encode_claim",
+    "encode_event",
+    "encode_value",
+]
+
+
+BUILTIN_EVENTS: Mapping[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        Captured,
+        ControlLost,
+        HandedOver,
+        Holds,
+        Advanced,
+        Attacked,
+        CrossingClosed,
+        CrossingOpened,
+        ForcesSent,
+        Meeting,
+        Retraction,
+        SourceGraded,
+        DatasetEvent,
+    )
+}
+"""The library's event types by ``kind``; pass a larger mapping to read your own."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def encode_event(event: Event) -> dict[str, Any]:
+    """An event as a record: ``{"type": kind, field: value, ...}``.
+
+    >>> encode_event(Captured(place="homs", actor="opposition"))
+    {'type': 'captured', 'place': 'homs', 'actor': 'opposition', 'verb': 'captured', 'from_actor': None, 'extent': 'all'}
+    """
+    record: dict[str, Any] = {"type": event.kind}
+    for field in attrs.fields(type(event)):
+        record[field.name] = _plain(getattr(event, field.name))
+    return record
+
+
+def decode_event(record: Mapping[str, Any], event_types: Mapping[str, type[Event]]) -> Event:
+    """The event a record describes; its ``type`` must be in ``event_types``."""
+    fields = dict(record)
+    kind = fields.pop("type", None)
+    cls = event_types.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(
+            f"unknown event type {kind!r}; known: {', '.join(sorted(event_types))}. "
+            "Pass your own event classes in event_types"
+        )
+    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    return cls(**converted)
+
+
+def _iso(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def encode_claim(claim: Claim) -> dict[str, Any]:
+    """A claim as a JSON-ready record (no floats)."""
+    evidence = claim.evidence
+    return {
+        "record": "claim",
+        "id": claim.id,
+        "event": encode_event(claim.event),
+        "valid": {
+            "start": _iso(claim.valid.start),
+            "end": _iso(claim.valid.end),
+            "precision": claim.valid.precision.value,
+        },
+        "reported_at": _iso(claim.reported_at),
+        "source": [
+            {
+                "source": link.source,
+                "role": link.role.value,
+                "said_on": None if link.said_on is None else link.said_on.isoformat(),
+            }
+            for link in claim.source.links
+        ],
+        "modality": claim.modality.value,
+        "credibility": None if claim.credibility is None else int(claim.credibility),
+        "evidence": None
+        if evidence is None
+        else {
+            "document": evidence.document,
+            "spans": [[span.start, span.end] for span in evidence.spans],
+            "paraphrase": evidence.paraphrase,
+        },
+        "supersedes": claim.supersedes,
+        "note": claim.note,
+    }
+
+
+def decode_claim(
+    record: Mapping[str, Any], *, event_types: Mapping[str, type[Event]] = BUILTIN_EVENTS
+) -> Claim:
+    """The claim a record describes (the inverse of :func:`encode_claim`)."""
+    evidence = record.get("evidence")
+    valid = record["valid"]
+    return Claim(
+        id=record["id"],
+        event=decode_event(record["event"], event_types),
+        valid=ValidTime(start=valid["start"], end=valid["end"], precision=valid["precision"]),
+        reported_at=record["reported_at"],
+        source=SourceChain(links=[SourceLink(**link) for link in record["source"]]),
+        modality=record.get("modality", "asserted"),
+        credibility=record.get("credibility"),
+        evidence=None
+        if evidence is None
+        else Evidence(
+            document=evidence["document"],
+            spans=[Span(start=start, end=end) for start, end in evidence["spans"]],
+            paraphrase=evidence.get("paraphrase", ""),
+        ),
+        supersedes=record.get("supersedes"),
+        note=record.get("note", ""),
+    )
+
+
+_VALUE_TYPES: Mapping[str, type[Place | Actor | Source | Document]] = {
+    "place": Place,
+    "actor": Actor,
+    "source": Source,
+    "document": Document,
+}
+
+
+def encode_value(value: Place | Actor | Source | Document) -> dict[str, Any]:
+    """A place, actor, source or document as a record.
+
+    >>> encode_value(Source(id="reuters", name="Reuters", kind="agency"))
+    {'record': 'source', 'id': 'reuters', 'name': 'Reuters', 'kind': 'agency', 'aliases': [], 'description': '', 'reliability': None}
+    """
+    kind = {Place: "place", Actor: "actor", Source: "source", Document: "document"}[type(value)]
+    record: dict[str, Any] = {"record": kind}
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if isinstance(item, Coordinates):
+            # Coordinates are kept as strings: no floats in records.
+            item = [repr(item.lat), repr(item.lon)]
+        elif hasattr(item, "isoformat"):
+            item = item.isoformat()
+        record[field.name] = _plain(item)
+    return record
+
+
+def decode_value(record: Mapping[str, Any]) -> Place | Actor | Source | Document:
+    """The place, actor, source or document a record describes."""
+    fields = {k: v for k, v in record.items() if k != "record"}
+    cls = _VALUE_TYPES[record["record"]]
+    if cls is Place and fields.get("coordinates") is not None:
+        lat, lon = fields["coordinates"]
+        fields["coordinates"] = Coordinates(lat=float(lat), lon=float(lon))
+    return cls(**fields)
