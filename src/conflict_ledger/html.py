@@ -27,8 +27,8 @@ import pendulum
 
 from conflict_ledger.claims import Claim
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.render import detail_text, when_text, window_text
 from conflict_ledger.territory import PlaceState, Status
-from conflict_ledger.time import Precision, ValidTime
 
 if TYPE_CHECKING:
     from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
@@ -148,22 +148,6 @@ _TABLE = "border-collapse:collapse;font-family:sans-serif;font-size:12px"
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top"
 
 
-def _when(instant: pendulum.DateTime | None) -> str:
-    if instant is None:
-        return "-"
-    if (instant.hour, instant.minute, instant.second) == (0, 0, 0):
-        return instant.format("YYYY-MM-DD")
-    return instant.format("YYYY-MM-DD HH:mm")
-
-
-def _window(valid: ValidTime | None) -> str:
-    if valid is None:
-        return "-"
-    if valid.precision is Precision.EXACT:
-        return _when(valid.start)
-    return f"{_when(valid.start)} .. {_when(valid.end)} ({valid.precision.value})"
-
-
 def _swatch(actor: str | None) -> str:
     if actor is None:
         return "-"
@@ -186,18 +170,7 @@ def _holder(state: PlaceState) -> str:
 
 
 def _detail(state: PlaceState) -> str:
-    parts = []
-    if state.attackers:
-        parts.append("attacked by " + ", ".join(state.attackers))
-    if state.advancing:
-        parts.append("advance by " + ", ".join(state.advancing))
-    if state.presence:
-        parts.append("presence: " + ", ".join(state.presence))
-    if state.access is not None:
-        parts.append(f"crossing {state.access.value}")
-    if state.disputes:
-        parts.append("disputed by " + ", ".join(state.disputes))
-    return escape("; ".join(parts))
+    return escape(detail_text(state))
 
 
 def _table(caption: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -221,7 +194,7 @@ def _status(state: PlaceState) -> str:
 
 
 def _known(known_at: pendulum.DateTime | None, position: int | None) -> str:
-    known = "as known now" if known_at is None else f"as known at {_when(known_at)} UTC"
+    known = "as known now" if known_at is None else f"as known at {when_text(known_at)} UTC"
     return known if position is None else f"{known}, first {position} records"
 
 
@@ -237,14 +210,14 @@ def snapshot_html(snap: Snapshot) -> str:
             escape(s.place),
             _status(s),
             _holder(s),
-            escape(_window(s.since)),
+            escape(window_text(s.since)),
             escape(", ".join(s.claims) or "-"),
             _detail(s),
         ]
         for s in snap
     ]
     caption = (
-        f"Territorial snapshot at {_when(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
+        f"Territorial snapshot at {when_text(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
     )
     return _table(caption, ["place", "status", "holder", "since", "claims", "detail"], rows)
 
@@ -265,8 +238,8 @@ def diff_html(change: SnapshotDiff) -> str:
     rows = [[escape(c.place), side(c.before), side(c.after)] for c in change]
     b, a = change.before, change.after
     caption = (
-        f"Changes from {_when(b.at)} ({_known(b.known_at, b.position)}) "
-        f"to {_when(a.at)} ({_known(a.known_at, a.position)})"
+        f"Changes from {when_text(b.at)} ({_known(b.known_at, b.position)}) "
+        f"to {when_text(a.at)} ({_known(a.known_at, a.position)})"
     )
     return _table(caption, ["place", "before", "after"], rows)
 
@@ -280,8 +253,8 @@ def timeline_html(line: Timeline) -> str:
     """
     rows = [
         [
-            escape(_when(e.start)),
-            escape(_when(e.end) if e.end else "..."),
+            escape(when_text(e.start)),
+            escape(when_text(e.end) if e.end else "..."),
             _status(e.state),
             _holder(e.state),
             escape(", ".join(e.state.claims) or "-"),
@@ -300,8 +273,8 @@ def _claim_cells(claim: Claim) -> list[str]:
         f"<code>{escape(claim.id)}</code>",
         escape(type(claim.event).__name__),
         escape(claim.modality.value),
-        escape(_window(claim.valid)),
-        escape(_when(claim.reported_at)),
+        escape(window_text(claim.valid)),
+        escape(when_text(claim.reported_at)),
         escape(" > ".join(claim.source.source_ids())),
         escape(grade),
         escape(what or claim.note.split("\n", 1)[0]),
@@ -326,14 +299,14 @@ def claim_text(claim: Claim) -> str:
 
     >>> import conflict_ledger as cl
     >>> print(claim_text(cl.load_seed().claim("dawn-2024-12-07/c04")))
-    dawn-2024-12-07/c04 [asserted] Captured deir-ez-zor by sdf, valid 2024-12-05 21:00 .. 2024-12-06 21:00 (day), reported 2024-12-06 19:00, via syrian-sources > reuters > dawn
+    dawn-2024-12-07/c04 [asserted] Captured deir-ez-zor by sdf, valid 2024-12-06 (day), reported 2024-12-06 19:00, via syrian-sources > reuters > dawn
     """
     places = ", ".join(claim.event.place_ids())
     actors = ", ".join(claim.event.actor_ids()[:1])
     about = f"{places} by {actors}" if actors else places
     return (
         f"{claim.id} [{claim.modality.value}] {type(claim.event).__name__} {about}, "
-        f"valid {_window(claim.valid)}, reported {_when(claim.reported_at)}, "
+        f"valid {window_text(claim.valid)}, reported {when_text(claim.reported_at)}, "
         f"via {' > '.join(claim.source.source_ids())}"
     )
 
@@ -352,18 +325,21 @@ def _summary(ledger: Ledger) -> list[tuple[str, str]]:
         rows.append(
             (
                 "valid time",
-                f"{_when(min(c.valid.start for c in claims))} .. {_when(max(c.valid.end for c in claims))}",
+                f"{when_text(min(c.valid.start for c in claims))} .. {when_text(max(c.valid.end for c in claims))}",
             )
         )
         rows.append(
             (
                 "reported",
-                f"{_when(min(c.reported_at for c in claims))} .. {_when(max(c.reported_at for c in claims))}",
+                f"{when_text(min(c.reported_at for c in claims))} .. {when_text(max(c.reported_at for c in claims))}",
             )
         )
         records = ledger.records()
         rows.append(
-            ("recorded", f"{_when(records[0].recorded_at)} .. {_when(records[-1].recorded_at)}")
+            (
+                "recorded",
+                f"{when_text(records[0].recorded_at)} .. {when_text(records[-1].recorded_at)}",
+            )
         )
         kinds: dict[str, int] = {}
         for claim in claims:

@@ -31,10 +31,23 @@ if TYPE_CHECKING:
     from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
     from conflict_ledger.claims import Claim
 
-__all__ = ["diff_table", "explanation_text", "snapshot_table", "timeline_table"]
+__all__ = [
+    "detail_text",
+    "diff_table",
+    "explanation_text",
+    "snapshot_table",
+    "timeline_table",
+    "when_text",
+    "window_text",
+]
 
 
-def _when(instant: pendulum.DateTime | None) -> str:
+def when_text(instant: pendulum.DateTime | None) -> str:
+    """An instant as ``YYYY-MM-DD`` (at midnight) or ``YYYY-MM-DD HH:mm``, in UTC.
+
+    >>> when_text(pendulum.datetime(2024, 12, 6, 17, tz="UTC")), when_text(None)
+    ('2024-12-06 17:00', '-')
+    """
     if instant is None:
         return "-"
     if (instant.hour, instant.minute, instant.second) == (0, 0, 0):
@@ -42,16 +55,21 @@ def _when(instant: pendulum.DateTime | None) -> str:
     return instant.format("YYYY-MM-DD HH:mm")
 
 
-def _window(valid: ValidTime | None) -> str:
+def window_text(valid: ValidTime | None) -> str:
+    """A valid window as text: an instant, a calendar day, or ``start..end (precision)``.
+
+    >>> window_text(ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus"))
+    '2024-12-06 (day)'
+    """
     if valid is None:
         return "-"
     if valid.precision is Precision.EXACT:
-        return _when(valid.start)
+        return when_text(valid.start)
     if valid.precision is Precision.DAY:
         # Show the calendar day in the zone of the middle of the window.
         middle = valid.start.add(seconds=int((valid.end - valid.start).total_seconds() // 2))
         return f"{middle.format('YYYY-MM-DD')} (day)"
-    return f"{_when(valid.start)}..{_when(valid.end)} ({valid.precision.value})"
+    return f"{when_text(valid.start)}..{when_text(valid.end)} ({valid.precision.value})"
 
 
 def _holder(state: PlaceState) -> str:
@@ -77,7 +95,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _detail(state: PlaceState) -> str:
+def detail_text(state: PlaceState) -> str:
+    """What else a state says: attackers, advances, presences, crossing access, disputes.
+
+    >>> from conflict_ledger.territory import Status
+    >>> detail_text(PlaceState(place="homs", status=Status.UNDER_ADVANCE, advancing=("opposition",)))
+    'advance by opposition'
+    """
     parts = []
     if state.attackers:
         parts.append("attacked by " + ", ".join(state.attackers))
@@ -93,7 +117,7 @@ def _detail(state: PlaceState) -> str:
 
 
 def _known(known_at: pendulum.DateTime | None, position: int | None) -> str:
-    known = "as known now" if known_at is None else f"as known at {_when(known_at)} UTC"
+    known = "as known now" if known_at is None else f"as known at {when_text(known_at)} UTC"
     cut = "all records" if position is None else f"first {position} records"
     return f"{known} ({cut})"
 
@@ -105,13 +129,15 @@ def snapshot_table(snap: Snapshot) -> str:
             s.place,
             s.status.value,
             _holder(s),
-            _window(s.since),
+            window_text(s.since),
             ", ".join(s.claims) or "-",
-            _detail(s),
+            detail_text(s),
         ]
         for s in snap
     ]
-    title = f"Territorial snapshot at {_when(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
+    title = (
+        f"Territorial snapshot at {when_text(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
+    )
     body = _table(["place", "status", "holder", "since", "claims", "detail"], rows)
     return f"{title}\n{body}"
 
@@ -120,16 +146,18 @@ def timeline_table(line: Timeline) -> str:
     """A place's timeline as a table of periods."""
     rows = [
         [
-            _when(e.start),
-            _when(e.end) if e.end else "...",
+            when_text(e.start),
+            when_text(e.end) if e.end else "...",
             e.state.status.value,
             _holder(e.state),
             ", ".join(e.state.claims) or "-",
-            _detail(e.state),
+            detail_text(e.state),
         ]
         for e in line
     ]
-    known = "as known now" if line.known_at is None else f"as known at {_when(line.known_at)} UTC"
+    known = (
+        "as known now" if line.known_at is None else f"as known at {when_text(line.known_at)} UTC"
+    )
     title = f"Timeline of {line.place}, {known} (UTC)"
     return f"{title}\n" + _table(["from", "until", "status", "holder", "claims", "detail"], rows)
 
@@ -143,8 +171,8 @@ def diff_table(change: SnapshotDiff) -> str:
         rows.append([c.place, before, after])
     b, a = change.before, change.after
     title = (
-        f"Changes from {_when(b.at)} ({_known(b.known_at, b.position)}) "
-        f"to {_when(a.at)} ({_known(a.known_at, a.position)})"
+        f"Changes from {when_text(b.at)} ({_known(b.known_at, b.position)}) "
+        f"to {when_text(a.at)} ({_known(a.known_at, a.position)})"
     )
     if not rows:
         return f"{title}\nno place changed"
@@ -160,7 +188,7 @@ def _claim_line(claim: Claim, grades: Mapping[str, Reliability] | None = None) -
     what = claim.evidence.paraphrase if claim.evidence else type(claim.event).__name__
     return (
         f"  {claim.id} [{claim.modality.value}{grade}] {type(claim.event).__name__}, "
-        f"valid {_window(claim.valid)}, via {chain}\n      {what}"
+        f"valid {window_text(claim.valid)}, via {chain}\n      {what}"
     )
 
 
@@ -168,8 +196,8 @@ def explanation_text(why: Explanation) -> str:
     """An explanation as readable text: the state, then the claims for, against and around it."""
     state = why.state
     lines = [f"{why.place}: {state.status.value}, {_holder(state)} (policy {why.policy})"]
-    if _detail(state):
-        lines.append(f"  {_detail(state)}")
+    if detail_text(state):
+        lines.append(f"  {detail_text(state)}")
     for title, claims in (
         ("supporting", why.supporting),
         ("disputing", why.disputing),
