@@ -30,6 +30,7 @@ __all__ = [
     "Store",
     "StoredRecord",
     "TornWriteError",
+    "check_follows_on",
 ]
 
 SCHEMA_VERSION = 1
@@ -131,6 +132,25 @@ class StorageError(LedgerError, OSError):
             f"{path}: the write failed ({detail}); nothing of this batch was recorded. "
             "Free disk space or fix the device, then append again."
         )
+
+
+def check_follows_on(path: str, records: Sequence[StoredRecord], expected: int) -> None:
+    """Refuse a batch whose positions do not run on from ``expected`` without a gap.
+
+    >>> check_follows_on(":memory:", [StoredRecord.of(0, b"{}")], 0)
+    >>> check_follows_on(":memory:", [StoredRecord.of(2, b"{}")], 0)
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.stores.base.IntegrityError: ...positions must follow on from 0...
+    """
+    for offset, record in enumerate(records):
+        if record.position != expected + offset:
+            raise IntegrityError(
+                path=path,
+                position=record.position,
+                problem=f"positions must follow on from {expected}",
+                hint="Append through the Ledger, which numbers records.",
+            )
 
 
 class Store(Protocol):

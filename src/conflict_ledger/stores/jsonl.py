@@ -53,6 +53,7 @@ from conflict_ledger.stores.base import (
     StorageError,
     StoredRecord,
     TornWriteError,
+    check_follows_on,
 )
 
 __all__ = ["FORMAT", "VERSION", "JsonlStore", "TornTail"]
@@ -286,15 +287,7 @@ class JsonlStore:
         if self._staged is None:
             raise RuntimeError("write() is only allowed inside writing()")
         claims, staged_values = self._staged
-        expected = len(self._claims) + len(claims)
-        for offset, record in enumerate(records):
-            if record.position != expected + offset:
-                raise IntegrityError(
-                    path=self.path,
-                    position=record.position,
-                    problem=f"positions must follow on from {expected}",
-                    hint="Append through the Ledger, which numbers records.",
-                )
+        check_follows_on(self.path, records, len(self._claims) + len(claims))
         claims.extend(records)
         staged_values.extend(values)
 

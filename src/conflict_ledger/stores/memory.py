@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from conflict_ledger.stores.base import IntegrityError, StoredRecord
+from conflict_ledger.stores.base import StoredRecord, check_follows_on
 
 __all__ = ["MemoryStore"]
 
@@ -64,15 +64,7 @@ class MemoryStore:
         if self._pending is None:
             raise RuntimeError("write() is only allowed inside writing()")
         staged, staged_values = self._pending
-        expected = len(self._records) + len(staged)
-        for offset, record in enumerate(records):
-            if record.position != expected + offset:
-                raise IntegrityError(
-                    path=self.path,
-                    position=record.position,
-                    problem=f"positions must follow on from {expected}",
-                    hint="Append through the Ledger, which numbers records.",
-                )
+        check_follows_on(self.path, records, len(self._records) + len(staged))
         staged.extend(records)
         staged_values.extend(values)
 
