@@ -68,7 +68,9 @@ from conflict_ledger.adapters.rows import (
     ImportReport,
     Registrar,
     RowError,
+    RowProblem,
     append_candidates,
+    collect_rows,
     slug,
 )
 from conflict_ledger.asof import effective_claims
@@ -351,17 +353,17 @@ def _row_claim(
     def need(name: str) -> str:
         value = row.get(name, "").strip()
         if not value:
-            raise _RowProblemError(name, row.get(name), "required and empty")
+            raise RowProblem(name, row.get(name), "required and empty")
         return value
 
     event_id = need("event_id_cnty")
     try:
         day = parse_acled_date(need("event_date"), day_first=day_first)
     except ValueError as error:
-        raise _RowProblemError("event_date", row.get("event_date"), str(error)) from None
+        raise RowProblem("event_date", row.get("event_date"), str(error)) from None
     year = row.get("year", "").strip()
     if year and year.isdigit() and int(year) != day.year:
-        raise _RowProblemError(
+        raise RowProblem(
             "event_date",
             row.get("event_date"),
             f"the date's year disagrees with year={year}; is it month-first? "
@@ -371,14 +373,14 @@ def _row_claim(
     try:
         valid = _window(day, int(precision_text), tz)
     except ValueError as error:
-        raise _RowProblemError("time_precision", precision_text, str(error)) from None
+        raise RowProblem("time_precision", precision_text, str(error)) from None
     event_type = need("event_type")
     sub_event_type = row.get("sub_event_type", "").strip()
     if not sub_event_type and _key(event_type) in _LEGACY_TYPES:
         event_type, sub_event_type = _LEGACY_TYPES[_key(event_type)]
     geo_text = row.get("geo_precision", "").strip() or "1"
     if geo_text not in ("1", "2", "3"):
-        raise _RowProblemError("geo_precision", geo_text, "geo_precision is 1, 2 or 3")
+        raise RowProblem("geo_precision", geo_text, "geo_precision is 1, 2 or 3")
     try:
         place, place_value = registrar.place(
             need("location"),
@@ -388,7 +390,7 @@ def _row_claim(
             coordinates_source=f"ACLED (geo_precision {geo_text})",
         )
     except (ValueError, LedgerError) as error:
-        raise _RowProblemError("location", row.get("location"), str(error)) from None
+        raise RowProblem("location", row.get("location"), str(error)) from None
     actor, actor_value = registrar.actor(
         need("actor1"), _actor_kind(need("actor1"), row.get("inter1", ""))
     )
@@ -400,7 +402,7 @@ def _row_claim(
     )
     deaths_text = row.get("fatalities", "").strip() or "0"
     if not deaths_text.isdigit():
-        raise _RowProblemError("fatalities", deaths_text, "fatalities is a whole number")
+        raise RowProblem("fatalities", deaths_text, "fatalities is a whole number")
     links: list[SourceLink] = []
     values: list[Place | Actor | Source] = [ACLED_SOURCE]
     for name in (part.strip() for part in row.get("source", "").split(";")):
@@ -419,7 +421,7 @@ def _row_claim(
     stamp = row.get("timestamp", "").strip()
     if stamp:
         if not stamp.isdigit():
-            raise _RowProblemError("timestamp", stamp, "timestamp is seconds since 1970 (UTC)")
+            raise RowProblem("timestamp", stamp, "timestamp is seconds since 1970 (UTC)")
         reported = pendulum.from_timestamp(int(stamp), tz="UTC")
     else:
         reported = valid.end
@@ -434,11 +436,6 @@ def _row_claim(
         note=_note(row, day, (event_type, sub_event_type)),
     )
     return claim, tuple(values)
-
-
-class _RowProblemError(Exception):
-    def __init__(self, field: str, value: Any, reason: str) -> None:
-        self.field, self.value, self.reason = field, value, reason
 
 
 def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -493,27 +490,11 @@ def read_acled(
     handle, default_name = _open(source)
     path = name or default_name
     registrar = Registrar(registries)
-    candidates: list[Candidate] = []
-    rejected: list[RowError] = []
-    for line, row in _rows(handle):
-        try:
-            claim, values = _row_claim(row, registrar, tz=tz, day_first=day_first)
-        except _RowProblemError as problem:
-            rejected.append(
-                RowError(
-                    path=path,
-                    line=line,
-                    field=problem.field,
-                    value=problem.value,
-                    reason=problem.reason,
-                )
-            )
-            continue
-        except LedgerError as error:
-            rejected.append(RowError(path=path, line=line, reason=str(error)))
-            continue
-        candidates.append(Candidate(line=line, claim=claim, values=values))
-    return tuple(candidates), tuple(rejected)
+    return collect_rows(
+        _rows(handle),
+        path=path,
+        read=lambda row: _row_claim(row, registrar, tz=tz, day_first=day_first),
+    )
 
 
 def import_acled(

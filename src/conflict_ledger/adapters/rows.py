@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,7 +58,9 @@ __all__ = [
     "Registrar",
     "RejectedRowsError",
     "RowError",
+    "RowProblem",
     "append_candidates",
+    "collect_rows",
     "slug",
 ]
 
@@ -177,6 +179,56 @@ class Candidate:
     line: int
     claim: Claim
     values: tuple[Place | Actor | Source, ...] = ()
+
+
+class RowProblem(Exception):  # noqa: N818 - raised and caught inside a row reader
+    """A field of one row that cannot be read; :func:`collect_rows` turns it into a RowError.
+
+    >>> RowProblem("event_date", "31/02/2015", "not a date").field
+    'event_date'
+    """
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.value, self.reason = field, value, reason
+
+
+def collect_rows(
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    *,
+    path: str,
+    read: Callable[[Mapping[str, str]], tuple[Claim, tuple[Place | Actor | Source, ...]]],
+) -> tuple[tuple[Candidate, ...], tuple[RowError, ...]]:
+    """Read every row with ``read``; keep each good row as a candidate and report every
+    bad one, with its line, at once (nothing valid is lost to a bad row).
+
+    >>> def read(row):
+    ...     raise RowProblem("year", row["year"], "not a year")
+    >>> candidates, rejected = collect_rows([(2, {"year": "x"})], path="d.csv", read=read)
+    >>> candidates, str(rejected[0])
+    ((), "d.csv:2: year='x': not a year")
+    """
+    candidates: list[Candidate] = []
+    rejected: list[RowError] = []
+    for line, row in rows:
+        try:
+            claim, values = read(row)
+        except RowProblem as problem:
+            rejected.append(
+                RowError(
+                    path=path,
+                    line=line,
+                    field=problem.field,
+                    value=problem.value,
+                    reason=problem.reason,
+                )
+            )
+            continue
+        except LedgerError as error:
+            rejected.append(RowError(path=path, line=line, reason=str(error)))
+            continue
+        candidates.append(Candidate(line=line, claim=claim, values=values))
+    return tuple(candidates), tuple(rejected)
 
 
 class Registrar:

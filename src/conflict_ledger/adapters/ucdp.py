@@ -42,7 +42,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pendulum
 
@@ -52,7 +52,9 @@ from conflict_ledger.adapters.rows import (
     ImportReport,
     Registrar,
     RowError,
+    RowProblem,
     append_candidates,
+    collect_rows,
 )
 from conflict_ledger.claims import Claim, SourceChain, SourceLink, SourceRole
 from conflict_ledger.errors import LedgerError
@@ -102,17 +104,12 @@ _WHERE_KINDS = {
 }
 
 
-class _RowProblemError(Exception):
-    def __init__(self, field: str, value: Any, reason: str) -> None:
-        self.field, self.value, self.reason = field, value, reason
-
-
 def _date(row: Mapping[str, str], field: str) -> _dt.date:
     text = row.get(field, "").strip()
     try:
         return _dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise _RowProblemError(field, text, "not a date written YYYY-MM-DD") from None
+        raise RowProblem(field, text, "not a date written YYYY-MM-DD") from None
 
 
 def _actor_kind(name: str) -> ActorKind:
@@ -134,18 +131,18 @@ def _row_claim(
     def need(name: str) -> str:
         value = row.get(name, "").strip()
         if not value:
-            raise _RowProblemError(name, row.get(name), "required and empty")
+            raise RowProblem(name, row.get(name), "required and empty")
         return value
 
     event_id = need("id")
     if not event_id.isdigit():
-        raise _RowProblemError("id", event_id, "a GED id is a whole number")
+        raise RowProblem("id", event_id, "a GED id is a whole number")
     start, end = _date(row, "date_start"), _date(row, "date_end")
     if end < start:
-        raise _RowProblemError("date_end", row.get("date_end"), "ends before date_start")
+        raise RowProblem("date_end", row.get("date_end"), "ends before date_start")
     precision_code = row.get("date_prec", "").strip() or "1"
     if precision_code not in DATE_PRECISIONS:
-        raise _RowProblemError("date_prec", precision_code, "date_prec is 1 to 5")
+        raise RowProblem("date_prec", precision_code, "date_prec is 1 to 5")
     valid = ValidTime.between(
         pendulum.datetime(start.year, start.month, start.day, tz="UTC"),
         pendulum.datetime(end.year, end.month, end.day, tz="UTC").add(days=1),
@@ -162,20 +159,20 @@ def _row_claim(
             coordinates_source=f"UCDP GED (where_prec {where_prec})",
         )
     except (ValueError, LedgerError) as error:
-        raise _RowProblemError("where_coordinates", where, str(error)) from None
+        raise RowProblem("where_coordinates", where, str(error)) from None
     side_a = need("side_a")
     actor, actor_value = registrar.actor(side_a, _actor_kind(side_a))
     side_b = row.get("side_b", "").strip()
     other, other_value = registrar.actor(side_b, _actor_kind(side_b)) if side_b else (None, None)
     deaths = row.get("best", "").strip() or "0"
     if not deaths.isdigit():
-        raise _RowProblemError("best", deaths, "best is a whole number of deaths")
+        raise RowProblem("best", deaths, "best is a whole number of deaths")
     said: list[_dt.date] = []
     for text in _split(row.get("source_date", "")):
         try:
             said.append(_dt.date.fromisoformat(text[:10]))
         except ValueError:
-            raise _RowProblemError("source_date", text, "not a date written YYYY-MM-DD") from None
+            raise RowProblem("source_date", text, "not a date written YYYY-MM-DD") from None
     first_said = min(said) if said else None
     values: list[Place | Actor | Source] = [UCDP_SOURCE]
     links: list[SourceLink] = []
@@ -202,7 +199,7 @@ def _row_claim(
         reported = valid.end
     else:
         if first_said < start:
-            raise _RowProblemError(
+            raise RowProblem(
                 "source_date", row.get("source_date"), "a source spoke before date_start"
             )
         reported = pendulum.datetime(first_said.year, first_said.month, first_said.day).add(days=1)
@@ -264,27 +261,7 @@ def read_ucdp(
     else:
         handle, path = source, name or str(getattr(source, "name", "<stream>"))
     registrar = Registrar(registries)
-    candidates: list[Candidate] = []
-    rejected: list[RowError] = []
-    for line, row in _rows(handle):
-        try:
-            claim, values = _row_claim(row, registrar)
-        except _RowProblemError as problem:
-            rejected.append(
-                RowError(
-                    path=path,
-                    line=line,
-                    field=problem.field,
-                    value=problem.value,
-                    reason=problem.reason,
-                )
-            )
-            continue
-        except LedgerError as error:
-            rejected.append(RowError(path=path, line=line, reason=str(error)))
-            continue
-        candidates.append(Candidate(line=line, claim=claim, values=values))
-    return tuple(candidates), tuple(rejected)
+    return collect_rows(_rows(handle), path=path, read=lambda row: _row_claim(row, registrar))
 
 
 def import_ucdp(
