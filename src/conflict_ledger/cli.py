@@ -91,13 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
-            name,
-            help=help,
-            description=help,
-            epilog="examples:\n  " + _EXAMPLES[name],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        sub = _subcommand(commands, name, help)
         sub.add_argument(
             "ledger", help="a claims file (.jsonl), e.g. seeds/dawn-2024-12-07.claims.jsonl"
         )
@@ -131,15 +125,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subcommand(commands: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with its examples."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        description=help,
+        epilog="examples:\n  " + _EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def _integrity_commands(commands: Any) -> None:
     def sub(name: str, help: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = commands.add_parser(
-            name,
-            help=help,
-            description=help,
-            epilog="examples:\n  " + _EXAMPLES[name],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        parser = _subcommand(commands, name, help)
         parser.add_argument("ledger", help="a ledger: .sqlite, .db or .jsonl")
         parser.add_argument(
             "--checkpoint", help="a checkpoint file you published earlier (docs/integrity.md)"
@@ -196,14 +196,7 @@ def _is_ledger_file(path: str) -> bool:
 
 def _adapter_commands(commands: Any) -> None:
     def sub(name: str, help: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = commands.add_parser(
-            name,
-            help=help,
-            description=help,
-            epilog="examples:\n  " + _EXAMPLES[name],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        return parser
+        return _subcommand(commands, name, help)
 
     ingest = sub(
         "ingest", "Import an ACLED or UCDP GED CSV into a claims file (created if missing)."
