@@ -56,7 +56,7 @@ def test_written_file_round_trips_through_json(tmp_path) -> None:
     assert (homs["holder"], homs["status"], homs["claims"]) == (
         "syrian-government",
         "under_advance",
-        "dawn-2024-12-07/c03",
+        "dawn-2024-12-07/c02, dawn-2024-12-07/c03",
     )
     assert homs["confidence"] == Confidence.HIGH.value  # credibility 2
 

@@ -163,3 +163,12 @@ def test_the_reducer_never_mutates_its_inputs_and_is_deterministic(first, second
     assert (state, second) == (frozen_state, frozen_claim)
     assert territory(state, second) == result
     assert attrs.has(type(result))
+
+
+def test_a_hold_that_names_the_first_holder_keeps_the_claims_behind_the_pressure():
+    advanced = claim(Advanced(place="p0", actor="x"), id="a")
+    held = claim(Holds(place="p0", actor="gov"), id="b", hours=1)
+    state = fold_view(advanced, held)
+    assert (state.status, state.claims) == (Status.UNDER_ADVANCE, ("a", "b"))
+    replaced = claim(Holds(place="p0", actor="sdf"), id="c", hours=5)
+    assert fold_view(advanced, held, replaced).claims == ("c",)

@@ -297,6 +297,7 @@ def fold(
                 continue
             dated = code == GAIN
             opened.append((end, actor, True, dated, cid, op[8]))
+            first_holder = holder is None
             previous = holder if holder is not None else op[2] or previous
             holder = actor
             if holders is not None:
@@ -305,7 +306,12 @@ def fold(
             if dated:
                 attackers = []
                 advancing = []
-            support = [cid]
+            if not dated and first_holder:
+                if support is None:
+                    support = list(support_t)
+                support.append(cid)
+            else:
+                support = [cid]
         elif code == LOSE:
             conflicted = any(entry[2] and entry[1] == actor for entry in opened)
             contenders = (actor,) if conflicted else ()

@@ -507,7 +507,7 @@ class Explanation:
     >>> from conflict_ledger.seed import load_seed
     >>> why = explain(load_seed(), "homs", at="2024-12-07T00:00Z")
     >>> [c.id for c in why.supporting], [c.id for c in why.context]
-    (['dawn-2024-12-07/c03'], ['dawn-2024-12-07/c02'])
+    (['dawn-2024-12-07/c02', 'dawn-2024-12-07/c03'], [])
     """
 
     place: str

@@ -10,7 +10,7 @@ deir-ez-zor        held           sdf                    2024-12-06 (day)       
 eastern-syria      unknown        -                      -                                          dawn-2024-12-07/c13                       presence: islamic-state
 hama               unknown        not syrian-government  2024-11-29 21:00..2024-12-06 21:00 (week)  dawn-2024-12-07/c06
 hmeimim-air-base   held           russia                 2024-12-06 (day)                           dawn-2024-12-07/c16
-homs               under_advance  syrian-government      2024-12-06 (day)                           dawn-2024-12-07/c03                       advance by opposition
+homs               under_advance  syrian-government      2024-12-06 (day)                           dawn-2024-12-07/c02, dawn-2024-12-07/c03  advance by opposition
 jaber-nassib       under_attack   -                      -                                          dawn-2024-12-07/c10, dawn-2024-12-07/c11  attacked by unidentified-armed-groups; crossing closed
 syria              unknown        -                      -                                          dawn-2024-12-07/c09                       presence: syrian-government
 tartus-naval-base  held           russia                 2024-12-06 (day)                           dawn-2024-12-07/c15

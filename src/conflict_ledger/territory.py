@@ -208,7 +208,9 @@ def _gain(
         # us who holds the place, so an advance or attack on it goes on.
         attackers=() if dated else state.attackers,
         advancing=() if dated else state.advancing,
-        support=(claim.id,),
+        # A Holds claim naming the first holder keeps what was already behind the
+        # place's state (an advance, a closed crossing); a change starts afresh.
+        support=(*state.support, claim.id) if not dated and state.holder is None else (claim.id,),
         confirmed_at=seen,
     )
 
