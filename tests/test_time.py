@@ -125,3 +125,31 @@ def test_parse_when_reads_dates_and_local_times_in_the_zone_given():
         parse_when("2024-12-06", tz="Mars/Olympus")
     with pytest.raises(InvalidClaimError, match="--at"):
         parse_when("6 Dec", field="--at")
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1990, 1, 1),
+        max_value=dt.datetime(2040, 1, 1),
+        timezones=st.sampled_from(
+            [
+                pendulum.timezone(z)
+                for z in (
+                    "UTC",
+                    "Asia/Damascus",
+                    "Europe/London",
+                    "America/New_York",
+                    "Asia/Kathmandu",
+                )
+            ]
+        ),
+    )
+)
+def test_to_instant_is_pendulums_own_conversion_to_utc(value):
+    expected = pendulum.instance(value).in_timezone("UTC")
+    fixed = expected.isoformat()  # the same instant, written with its offset
+    for given_as in (value, pendulum.instance(value), fixed, dt.datetime.fromisoformat(fixed)):
+        converted = to_instant(given_as)
+        assert converted == expected
+        assert (converted.tzinfo, converted.fold) == (pendulum.UTC, 0)
+        assert converted.isoformat() == expected.isoformat()

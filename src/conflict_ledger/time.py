@@ -54,7 +54,7 @@ def to_instant(value: Any, *, field: str = "time") -> pendulum.DateTime:
     ...
     conflict_ledger.errors.NaiveDatetimeError: time='2024-12-07T00:00': a naive datetime has no timezone, ...
     """
-    if isinstance(value, pendulum.DateTime) and value.tzinfo is _UTC:
+    if isinstance(value, pendulum.DateTime) and value.tzinfo is _UTC and not value.fold:
         return value
     original = value
     if isinstance(value, str):
@@ -71,7 +71,24 @@ def to_instant(value: Any, *, field: str = "time") -> pendulum.DateTime:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise NaiveDatetimeError(field=field, value=original)
-        return pendulum.instance(value).in_timezone(_UTC)
+        if type(value.tzinfo) is not _dt.timezone:
+            # A zone (not a fixed offset): pendulum decides local times a zone skips or
+            # repeats, as it always has.
+            converted = pendulum.instance(value).in_timezone(_UTC)
+            return converted.replace(fold=0) if converted.fold else converted
+        # A fixed offset (every ISO string, every record a store reads) is unambiguous:
+        # datetime's own conversion, then the fields, about eight times faster.
+        utc = _dt.datetime.astimezone(value, _dt.UTC)
+        return pendulum.DateTime(
+            utc.year,
+            utc.month,
+            utc.day,
+            utc.hour,
+            utc.minute,
+            utc.second,
+            utc.microsecond,
+            tzinfo=_UTC,
+        )
     raise InvalidClaimError(
         field=field,
         value=value,
