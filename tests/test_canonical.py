@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from types import MappingProxyType
 
 import pytest
 import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conflict_ledger import canonical
 from conflict_ledger.canonical import MAX_SAFE_INTEGER, CanonicalJSONError, canonical_json
 from conflict_ledger.codec import encode_claim
 from conflict_ledger.testing.strategies import claims
@@ -77,3 +80,96 @@ def test_refuses_what_has_no_canonical_form_naming_the_field(value: object, fiel
         canonical_json(value)
     assert caught.value.field == field
     assert isinstance(caught.value, ValueError)
+
+
+# Values of every kind the fast path must hand to the full walk: floats (incl. NaN and
+# infinities), integers at and beyond +-(2**53 - 1), keys that are not strings, keys at
+# or above U+E000 and astral keys, lone surrogates, tuples, subclasses, other mappings.
+class _Text(str):
+    pass
+
+
+class _Number(int):
+    pass
+
+
+wild_text = st.text(max_size=6) | st.lists(
+    st.sampled_from(["a", "\ue000", "\U0001f600", "\ud800", "\udfff", "\ufb01", "\x00"]),
+    max_size=3,
+).map("".join)
+wild_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from([MAX_SAFE_INTEGER, MAX_SAFE_INTEGER + 1, -MAX_SAFE_INTEGER, -(2**53)])
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | wild_text
+    | wild_text.map(_Text)
+    | st.integers(min_value=-5, max_value=5).map(_Number)
+)
+wild_keys = wild_text | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
+wild_values = st.recursive(
+    wild_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(wild_keys, inner, max_size=3)
+        | st.dictionaries(wild_text, inner, max_size=3).map(MappingProxyType)
+    ),
+    max_leaves=12,
+)
+
+
+def _outcome(encode: Callable[[], bytes]) -> bytes | str:
+    """The bytes, or the field the CanonicalJSONError names."""
+    try:
+        return encode()
+    except CanonicalJSONError as error:
+        return f"refused at {error.field}"
+
+
+@given(wild_values)
+def test_the_fast_path_equals_the_full_walk(value: object) -> None:
+    fast = _outcome(lambda: canonical_json(value, field="v"))
+    full = _outcome(lambda: canonical._encoded(canonical._walked(value, "v"), "v"))
+    assert fast == full
+
+
+def _dicts(value: object) -> object:
+    """``value`` with every mapping a dict (rfc8785 reads only dicts; we read any mapping)."""
+    if isinstance(value, MappingProxyType):
+        return {key: _dicts(item) for key, item in value.items()}
+    if isinstance(value, dict):
+        return {key: _dicts(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_dicts(item) for item in value)
+    return value
+
+
+@given(wild_values)
+def test_what_is_accepted_is_what_rfc8785_writes_and_what_it_refuses_is_refused(
+    value: object,
+) -> None:
+    ours = _outcome(lambda: canonical_json(value))
+    try:
+        theirs: bytes | None = rfc8785.dumps(_dicts(value))  # type: ignore[arg-type]
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        theirs = None
+    if isinstance(ours, bytes):
+        assert ours == theirs
+    if theirs is None:
+        assert isinstance(ours, str)
+
+
+@given(claims())
+def test_claim_records_take_the_fast_path(claim: object) -> None:
+    record = {"schema": 1, "position": 0, "recorded_at": "2024-12-07T12:00:00+00:00"}
+    record["claim"] = encode_claim(claim)  # type: ignore[arg-type]
+    assert canonical._plain(record) is True
+
+
+def test_any_mapping_is_written_as_an_object() -> None:
+    inner = {"b": [1, {"c": None}], "a": "x"}
+    assert canonical_json(MappingProxyType({"m": MappingProxyType(inner)})) == canonical_json(
+        {"m": inner}
+    )

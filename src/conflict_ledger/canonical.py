@@ -11,6 +11,16 @@ b'{"a":"\\xc3\\xa9","b":[1,true,null]}'
 Traceback (most recent call last):
 ...
 conflict_ledger.canonical.CanonicalJSONError: record.x=0.5: a float has no canonical text here. Store numbers as integers or strings (records hold no floats).
+
+Two paths give the same bytes (a property test holds them to each other and to the
+``rfc8785`` package). The fast path, :func:`_plain`, walks the value checking exact types
+only, then lets :mod:`json`'s C encoder sort and write it: about 2.4 us of the walk and
+7 us of encoding for a 490-byte claim record. Anything unusual (a float, a huge integer,
+a key that is not a string or holds a character at or above U+E000, a subclass, a
+mapping that is not a dict) takes the full path, which names the offending field and
+sorts keys by UTF-16 code units. Deciding from the encoder's output text instead
+(searching it for number tokens and stringified keys) was measured slower in CPython:
+about a dozen byte searches, 3.4 us.
 """
 
 from __future__ import annotations
@@ -40,8 +50,16 @@ class CanonicalJSONError(LedgerError, ValueError):
         super().__init__(f"{field}={value!r}: {problem}. {hint}")
 
 
+def _as_json(value: Any) -> Any:
+    """The C encoder's hook for types it does not know: a mapping is written as an object
+    (:func:`_check` has refused everything else before the encoder runs)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"a {type(value).__name__} is not a JSON value")
+
+
 _ENCODE = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"), default=_as_json
 ).encode
 _STRING = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -143,8 +161,15 @@ def canonical_json(value: Any, *, field: str = "record") -> bytes:
     >>> canonical_json({"\\U0001f600": 1, "\\ufb01": 2})  # U+1F600 sorts first in UTF-16
     b'{"\\xf0\\x9f\\x98\\x80":1,"\\xef\\xac\\x81":2}'
     """
-    slow = False if _plain(value) else _check(value, field)
-    text = _slow(value) if slow else _ENCODE(value)
+    return _encoded(_ENCODE(value) if _plain(value) else _walked(value, field), field)
+
+
+def _walked(value: Any, field: str) -> str:
+    """The canonical text found by the full walk: the reference the fast path must equal."""
+    return _slow(value) if _check(value, field) else _ENCODE(value)
+
+
+def _encoded(text: str, field: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:
