@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         directory = Path(tmp)
         making = generation_seconds(n, size)
         for name, suffix, opener in (
-            ("SQLite (FULL)", ".sqlite", lambda p: SqliteStore(p)),
-            ("SQLite (NORMAL)", ".sqlite", lambda p: SqliteStore(p, synchronous="NORMAL")),
-            ("SQLite (FULL, compact)", ".sqlite", lambda p: SqliteStore(p, compact=True)),
+            ("SQLite (FULL, compact: the default)", ".sqlite", lambda p: SqliteStore(p)),
+            ("SQLite (NORMAL, compact)", ".sqlite", lambda p: SqliteStore(p, synchronous="NORMAL")),
+            ("SQLite (FULL, plain JSON)", ".sqlite", lambda p: SqliteStore(p, compact=False)),
             ("JSON Lines (fsync)", ".jsonl", lambda p: JsonlStore(p)),
         ):
             path = directory / f"{name.split()[0].lower()}-{len(rows)}{suffix}"

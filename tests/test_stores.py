@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 import tempfile
@@ -72,8 +73,9 @@ class Opener:
     def __call__(self) -> Ledger:
         if self.kind == "memory":
             return Ledger(registries=REGISTRIES, clock=CLOCK, store=self.memory)
+        # compact is the default for SQLite; the "sqlite" kind is the plain JSON one
         return open_ledger(
-            self.path, registries=REGISTRIES, clock=CLOCK, compact=self.kind == "compact"
+            self.path, registries=REGISTRIES, clock=CLOCK, compact=self.kind != "sqlite"
         )
 
 
@@ -326,7 +328,7 @@ def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) ->
 
 def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
         ledger.extend([make_claim(f"c{i}") for i in range(3)])
     raw = sqlite3.connect(path)
     raw.execute("DROP TRIGGER claims_no_update")  # a determined editor
@@ -346,7 +348,9 @@ def test_a_full_sqlite_disk_is_a_typed_error_and_keeps_nothing(tmp_path: Path) -
         assert isinstance(store, SqliteStore)
         pages = store.execute("PRAGMA page_count")[0][0]
         store.execute(f"PRAGMA max_page_count={pages + 1}")
-        big = [attrs.evolve(make_claim(f"big{i}"), note="x" * 3000) for i in range(20)]
+        # notes that deflate hardly at all (the default store is compact)
+        noise = [random.Random(i).randbytes(1500).hex() for i in range(20)]
+        big = [attrs.evolve(make_claim(f"big{i}"), note=noise[i]) for i in range(20)]
         with pytest.raises(StorageError) as caught:
             ledger.extend(big)
         assert isinstance(caught.value, OSError)
@@ -479,7 +483,7 @@ def test_cli_verify_checks_a_checkpoint_and_names_an_edited_record(
     from conflict_ledger.cli import main
 
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
         ledger.extend([make_claim(f"c{i}", hour=i) for i in range(4)])
     published = tmp_path / "four.checkpoint"
     assert main(["verify", str(path), "--write-checkpoint", str(published)]) == 0
@@ -584,3 +588,39 @@ def test_verify_refuses_a_claims_file_which_has_nothing_to_verify() -> None:
     seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
     with pytest.raises(IntegrityError, match="exchange format"):
         verify_ledger(seed)
+
+
+def test_a_new_sqlite_ledger_is_compact_unless_asked_plain(tmp_path: Path) -> None:
+    with (
+        open_ledger(tmp_path / "default.sqlite", registries=REGISTRIES) as default,
+        open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES, compact=False) as plain,
+    ):
+        assert default.store.meta()["compression"] == "deflate-dictionary-1"
+        assert "compression" not in plain.store.meta()
+    with open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES) as reopened:
+        assert "compression" not in reopened.store.meta()  # an existing file stays as it is
+
+
+def test_compact_records_deflated_with_the_first_releases_settings_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflict_ledger.stores import sqlite as sqlite_module
+
+    claims = [attrs.evolve(make_claim(f"c{i}", hour=i), note="n" * i) for i in range(40)]
+    with open_ledger(tmp_path / "new.sqlite", registries=REGISTRIES, clock=CLOCK) as new:
+        new.extend(claims)
+    # level 6, a 32 KiB window and memory level 9: what compact files were first written with
+    monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
+    monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
+    monkeypatch.setattr(sqlite_module, "_MEMORY_LEVEL", 9)
+    with open_ledger(tmp_path / "old.sqlite", registries=REGISTRIES, clock=CLOCK) as old:
+        old.extend(claims)
+    monkeypatch.undo()
+    with (
+        open_ledger(tmp_path / "old.sqlite", registries=REGISTRIES) as old,
+        open_ledger(tmp_path / "new.sqlite", registries=REGISTRIES) as new,
+    ):
+        assert list(old.store.records()) == list(new.store.records())
+        assert old.verify() == new.verify()
+        stored = "SELECT data FROM claims ORDER BY position"
+        assert old.store.execute(stored) != new.store.execute(stored)  # deflated differently

@@ -180,7 +180,7 @@ def test_every_cut_of_the_sqlite_wal_opens_with_whole_acknowledged_batches(
     tmp_path: Path,
 ) -> None:
     rng = random.Random(5)
-    batches = [[make_claim(f"b{b}-{i}", b) for i in range(rng.randint(1, 4))] for b in range(25)]
+    batches = [[make_claim(f"b{b}-{i}", b) for i in range(rng.randint(1, 4))] for b in range(40)]
     path = tmp_path / "l.sqlite"
     ledger = open_ledger(path, registries=REGISTRIES, clock=CLOCK)
     store = ledger.store

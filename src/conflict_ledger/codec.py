@@ -205,7 +205,7 @@ def open_ledger(
     clock: Clock = system_clock,
     event_types: Mapping[str, type[Event]] | None = None,
     durability: Literal["full", "normal"] = "full",
-    compact: bool = False,
+    compact: bool = True,
 ) -> Ledger:
     """Open (or create) the ledger at ``path``; the suffix chooses the store.
 
@@ -217,7 +217,8 @@ def open_ledger(
     ``gazetteer`` (recorded in a new file, and read back from an existing one), and grow
     with the places, actors, sources and documents registered in the ledger.
     ``durability="normal"`` trades the last batches on a power cut for speed;
-    ``compact=True`` makes a new SQLite file store records deflated (see
+    A new SQLite file stores claim records deflated (``compact=False``: as plain
+    canonical JSON, larger and a little faster to append; see
     :class:`~conflict_ledger.stores.sqlite.SqliteStore`).
 
     >>> import tempfile, os

@@ -76,7 +76,17 @@ _SQLITE_IOERR = 10
 _SQLITE_FULL = 13
 
 COMPRESSION = "deflate-dictionary-1"
-"""The ``compression`` a compact database records in its meta table."""
+"""The ``compression`` a compact database records in its meta table: each claim record is
+a raw deflate stream (RFC 1951) primed with the preset dictionary the meta table holds.
+Readers inflate with a 32 KiB window, so any writer's window size reads."""
+
+# How new records are deflated. A 4 KiB window holds the dictionary and a record; a small
+# hash table (memory level 4) makes the primed compressor cheap to copy (about 6 us a
+# record, where level 6 with the default 256 KiB of state cost about 20 us to copy) for
+# the same size. Level 1 writes about 15 bytes a record more than level 6, 1 us faster.
+_LEVEL = 1
+_WINDOW_BITS = 12
+_MEMORY_LEVEL = 4
 
 # The preset dictionary of compact databases: the keys and common values of a claim
 # record. A new database copies it into its meta table, so a later change here never
@@ -100,9 +110,12 @@ class SqliteStore:
     ``synchronous`` is ``"FULL"`` (default: an acknowledged append survives power loss)
     or ``"NORMAL"`` (faster; survives a crashed process, not necessarily a power cut).
     ``meta`` is recorded when the file is created (e.g. ``{"gazetteer": "syria"}``).
-    ``compact=True`` (for a new file) stores claim records deflated against a preset
-    dictionary of their keys, about a fifth of the bytes on disk, at some cost in append
-    speed; the hash is still over the canonical record, and reading restores it exactly.
+    ``compact`` (for a new file; the default) stores claim records deflated against a
+    preset dictionary of their keys: about a quarter of the bytes on disk (some 150 bytes
+    a claim instead of about 590) for about 6 microseconds a claim more on append and 2
+    on reading. ``compact=False`` keeps the canonical JSON as written, readable with
+    plain SQL. Either way the hash is over the canonical record, reading restores it
+    exactly, and an existing file reads as it was written (its meta table says how).
     """
 
     def __init__(
@@ -112,7 +125,7 @@ class SqliteStore:
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         meta: dict[str, str] | None = None,
         timeout: float = 60.0,
-        compact: bool = False,
+        compact: bool = True,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
@@ -192,7 +205,7 @@ class SqliteStore:
     def _compression(self) -> None:
         settings = self.meta()
         self._compressor: Any = None
-        self._decompressor: Any = None
+        self._dictionary = b""
         if "compression" not in settings:
             return
         if settings["compression"] != COMPRESSION:
@@ -200,18 +213,21 @@ class SqliteStore:
                 path=self.path, problem=f"unknown compression {settings['compression']!r}"
             )
         dictionary = base64.b64decode(settings["dictionary"])
-        self._compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 9, 0, dictionary)
-        self._decompressor = zlib.decompressobj(-15, dictionary)
+        self._dictionary = dictionary
+        self._compressor = zlib.compressobj(
+            _LEVEL, zlib.DEFLATED, -_WINDOW_BITS, _MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY, dictionary
+        )
 
     def _pack(self, data: bytes) -> bytes:
         if self._compressor is None:
             return data
-        packer = self._compressor.copy()
-        return bytes(packer.compress(data) + packer.flush())
+        packer = self._compressor.copy()  # a primed copy: cheaper than a new compressor
+        return packer.compress(data) + packer.flush()
 
     def _check(self, rows: Any, kind: str, start: int) -> Iterator[StoredRecord]:
         sha256 = hashlib.sha256
-        unpacker = self._decompressor if kind == "claim" else None
+        dictionary = self._dictionary if kind == "claim" and self._compressor else None
+        inflater = zlib.decompressobj
         expected = start
         for position, data, digest in rows:
             if position != expected:
@@ -220,9 +236,9 @@ class SqliteStore:
                 )
             expected = position + 1
             data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-            if unpacker is not None:
-                try:
-                    data = unpacker.copy().decompress(data)
+            if dictionary is not None:
+                try:  # a new inflater per record costs less than copying a primed one
+                    data = inflater(-15, dictionary).decompress(data)
                 except zlib.error:
                     data = b""  # fails the hash check below, which names the record
             if sha256(data).digest() != digest:
