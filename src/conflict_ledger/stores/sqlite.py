@@ -222,7 +222,8 @@ class SqliteStore:
         if self._compressor is None:
             return data
         packer = self._compressor.copy()  # a primed copy: cheaper than a new compressor
-        return packer.compress(data) + packer.flush()
+        packed: bytes = packer.compress(data) + packer.flush()
+        return packed
 
     def _check(self, rows: Any, kind: str, start: int) -> Iterator[StoredRecord]:
         sha256 = hashlib.sha256
