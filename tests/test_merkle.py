@@ -174,3 +174,21 @@ def test_checkpoint_text_round_trips_and_refuses_garbage() -> None:
     for bad in ("", "origin\nx\nAAAA\n", "origin\n3\nnot base64!\n", "origin\n3\nAAAA\n"):
         with pytest.raises(ProofError):
             Checkpoint.from_text(bad)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=6))
+def test_extending_in_chunks_builds_the_tree_appending_one_by_one_builds(
+    chunks: list[int],
+) -> None:
+    one, many = MerkleTree(), MerkleTree()
+    leaves = [leaf_hash(i.to_bytes(2, "big")) for i in range(sum(chunks))]
+    for leaf in leaves:
+        one.append(leaf)
+    start = 0
+    for size in chunks:
+        many.extend(leaves[start : start + size])
+        start += size
+    assert many._levels == one._levels
+    assert [many.root(n) for n in range(len(leaves) + 1)] == [
+        one.root(n) for n in range(len(leaves) + 1)
+    ]

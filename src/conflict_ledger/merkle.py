@@ -114,9 +114,32 @@ class MerkleTree:
             index >>= 1
 
     def extend(self, leaves: Iterable[bytes]) -> None:
-        """Add leaf hashes in order."""
-        for leaf in leaves:
-            self.append(leaf)
+        """Add leaf hashes in order (the same tree as appending them one by one, built a
+        level at a time: each new pair of a level hashed once into the next level).
+
+        >>> one, many = MerkleTree(), MerkleTree()
+        >>> for i in range(7):
+        ...     one.append(leaf_hash(bytes([i])))
+        >>> many.extend(leaf_hash(bytes([i])) for i in range(3))
+        >>> many.extend(leaf_hash(bytes([i])) for i in range(3, 7))
+        >>> many.root() == one.root() and many.inclusion_proof(2) == one.inclusion_proof(2)
+        True
+        """
+        levels = self._levels
+        new = list(leaves)
+        level = 0
+        while new:
+            row = levels[level]
+            start = len(row)
+            row.extend(new)
+            # the right children that arrived: odd indices from start on
+            new = [
+                _sha256(b"\x01" + row[index - 1] + row[index]).digest()
+                for index in range(start | 1, len(row), 2)
+            ]
+            level += 1
+            if new and level == len(levels):
+                levels.append([])
 
     def leaf(self, index: int) -> bytes:
         """The leaf hash at ``index``."""
