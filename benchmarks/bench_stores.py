@@ -9,8 +9,11 @@ and one committed batch (one SQLite transaction, one JSON Lines write + fsync) p
 ``--batch`` claims. "Reopen + verify" opens the file afresh, re-reads every record,
 checks its SHA-256 and rebuilds the Merkle root, compared with the checkpoint taken at
 the end of the append. The ceiling is raw ``sqlite3.executemany`` of the same rows into
-a plain table. A smaller run through the whole ``Ledger.extend`` path (validation, alias
-resolution, claim encoding) shows what the library adds on top.
+a plain table. SQLite ledgers are compact (records deflated) by default; the plain JSON
+row is ``compact=False``. A second table times each step of the store path alone on the
+same records (the floor any append rate must fit under). A smaller run through the whole
+``Ledger.extend`` path (validation, alias resolution, claim encoding) shows what the
+library adds on top.
 
 The records are made cheaply from the shape ``codec.encode_claim`` writes (ids, places,
 actors, sources and hours vary), so that generating a million of them costs seconds.
@@ -19,11 +22,13 @@ actors, sources and hours vary), so that generating a million of them costs seco
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sqlite3
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,6 +152,45 @@ def raw_sqlite(path: Path, count: int, size: int) -> float:
     return seconds
 
 
+def per_record_floor(directory: Path, count: int) -> list[tuple[str, float]]:
+    """Microseconds a record for each step of the store path alone, on the same records:
+    what an append at >= 100k claims/s (10 us a record) would have to fit in."""
+    import json
+
+    sample = list(records(count))
+    encoder = json.JSONEncoder(
+        ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+    ).encode
+    datas = [canonical_json(r) for r in sample]
+    packer = SqliteStore(directory / "floor.sqlite")  # compact: the default
+    rows = [(i, packer._pack(d), hashlib.sha256(d).digest()) for i, d in enumerate(datas)]
+    packer.close()
+
+    def timed(step: Any) -> float:
+        best = min(timeit.repeat(step, number=1, repeat=3))
+        return best / count * 1e6
+
+    def insert() -> None:
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute("CREATE TABLE claims (position INTEGER PRIMARY KEY, data BLOB, hash BLOB)")
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", rows)
+        db.execute("COMMIT")
+        db.close()
+
+    steps = [
+        ("json C encoder alone (sorted keys)", lambda: [encoder(r).encode() for r in sample]),
+        ("canonical_json (type walk + encoder)", lambda: [canonical_json(r) for r in sample]),
+        ("SHA-256 of the record", lambda: [hashlib.sha256(d).digest() for d in datas]),
+        ("Merkle leaf hash", lambda: [leaf_hash(d) for d in datas]),
+        ("Merkle tree append", lambda: MerkleTree().extend(leaf_hash(d) for d in datas)),
+        ("StoredRecord.of (hash + record object)", lambda: [StoredRecord.of(0, d) for d in datas]),
+        ("deflate against the dictionary (compact)", lambda: [packer._pack(d) for d in datas]),
+        ("executemany of the packed rows (in memory)", insert),
+    ]
+    return [(name, timed(step)) for name, step in steps]
+
+
 def ledger_path(directory: Path, count: int, suffix: str) -> tuple[float, float]:
     """The whole Ledger.extend path, and reopening into Claims (decoded), per second."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -213,6 +257,21 @@ def main(argv: list[str] | None = None) -> int:
         for name, rate, gross, verify, per in rows:
             shown = "-" if verify != verify else f"{verify:.1f}"
             print(f"| {name} | {rate:,.0f} | {gross:,.0f} | {shown} | {per:.0f} |")
+        floor = per_record_floor(directory, min(n, 50_000))
+        print()
+        print(f"Per record, each step alone ({min(n, 50_000):,} records, best of 3):")
+        print()
+        print("| step | us/record |")
+        print("| --- | ---: |")
+        for name, micros in floor:
+            print(f"| {name} | {micros:.2f} |")
+        needed = sum(
+            m for name, m in floor if not name.startswith(("json C", "SHA", "Merkle leaf"))
+        )
+        print(
+            f"| canonical_json + StoredRecord.of + tree append + deflate + executemany | "
+            f"{needed:.2f} (at most {1e6 / needed:,.0f} claims/s) |"
+        )
         if args.ledger_claims:
             print()
             print(
