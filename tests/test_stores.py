@@ -624,3 +624,19 @@ def test_compact_records_deflated_with_the_first_releases_settings_still_read(
         assert old.verify() == new.verify()
         stored = "SELECT data FROM claims ORDER BY position"
         assert old.store.execute(stored) != new.store.execute(stored)  # deflated differently
+
+
+def test_verify_names_a_record_edited_after_the_ledger_read_it(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
+        ledger.extend([make_claim(f"c{i}") for i in range(3)])
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert ledger.verify().size == 3  # read, decoded, and not decoded again
+        raw = sqlite3.connect(path)
+        raw.execute("DROP TRIGGER claims_no_update")
+        raw.execute("UPDATE claims SET data = replace(data, 'p0', 'p1') WHERE position = 2")
+        raw.commit()
+        raw.close()
+        with pytest.raises(IntegrityError) as caught:
+            ledger.verify()
+        assert caught.value.position == 2

@@ -223,6 +223,9 @@ class Ledger:
         self._pending_values: list[Place | Actor | Source | Document] = []
         self._event_types = event_types
         self._records: list[Recorded] = []
+        # 1 where the record was decoded from the store's bytes (verify need not decode
+        # those bytes again), 0 where this ledger appended it from a Claim
+        self._decoded = bytearray()
         self._by_id: dict[str, Recorded] = {}
         self._tree = MerkleTree()
         self._value_count = 0
@@ -272,6 +275,7 @@ class Ledger:
             for stored_record in store.records(len(self._records)):
                 record = self._decode(stored_record)
                 self._records.append(record)
+                self._decoded.append(1)
                 self._by_id[record.claim.id] = record
                 self._tree.append(leaf_hash(stored_record.data))
 
@@ -388,6 +392,7 @@ class Ledger:
                 self._store.write(stored, ())
             self._tree.extend(leaf_hash(item.data) for item in stored)
         self._records.extend(records)
+        self._decoded.extend(bytes(len(records)))
         self._by_id.update((record.claim.id, record) for record in records)
         return records
 
@@ -583,9 +588,15 @@ class Ledger:
         self._materialise()
         self._refresh()
         tree = MerkleTree()
+        decoded, known = self._decoded, self._tree
         for stored in self._store.records(0):
-            self._decode(stored)  # raises IntegrityError naming the record
-            tree.append(leaf_hash(stored.data))
+            leaf = leaf_hash(stored.data)
+            position = stored.position
+            # The same bytes as a record already decoded from the store decode the same:
+            # only records appended here, new ones and changed ones are decoded again.
+            if position >= len(decoded) or not decoded[position] or leaf != known.leaf(position):
+                self._decode(stored)  # raises IntegrityError naming the record
+            tree.append(leaf)
         for value in self._store.values(0):
             self._decode_value(value)
         if len(tree) < len(self._records):
