@@ -190,6 +190,21 @@ def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
     return (code, actor, other, claim.id, start, end, reported, valid, valid.end, claim)
 
 
+_BEFORE_ALL = -(1 << 62)
+"""Earlier than any instant in micros (year 1 is about -6.2e16): "no window of this kind"."""
+
+
+def _summaries(opened: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
+    # Per actor, the latest end among its open gains, and among its open losses and denials.
+    gained: dict[str, int] = {}
+    lost: dict[str, int] = {}
+    for entry in opened:
+        latest = gained if entry[2] else lost
+        if latest.get(entry[1], _BEFORE_ALL) < entry[0]:
+            latest[entry[1]] = entry[0]
+    return gained, lost
+
+
 def fold(
     state: Frozen, ops: Iterable[Op], holders: list[tuple[int, str | None]] | None = None
 ) -> Frozen:
@@ -199,6 +214,15 @@ def fold(
     new frozen tuple and ``state`` is untouched. The claims are distinct (a ledger's ids
     are unique), so a claim id is appended to the supporting or disputing ids without
     the reference's membership test.
+
+    The reference drops the windows that ended before each gain, loss or denial starts
+    and then scans the rest. Here the windows stay in ``opened`` until it doubles in
+    length (or until the freeze), and the scans read two small maps instead: per actor,
+    the latest end of its gains and of its losses and denials. Claims come in start
+    order, so an actor has a window still open at ``start`` exactly when its latest end
+    is not before ``start``; a claim that starts earlier than the one before it (never,
+    in fold order) drops the ended windows at once and rebuilds the maps, so the
+    result is the reference's for any order.
 
     ``holders`` (optional) receives (index in ``ops``, new holder) at each change of holder.
 
@@ -222,17 +246,21 @@ def fold(
     ) = state
     # The working lists are copied from the frozen tuples only when changed: a long
     # list of disputes or supporting ids is not copied twice per call for nothing.
-    opened = list(open_)
     attackers: list[str] | None = None
     advancing: list[str] | None = None
     presence: list[str] | None = None
     support: list[str] | None = None
     disputes: list[str] | None = None
+    # The windows: None until the first gain, loss or denial of this call; then every
+    # window not dropped yet, in the order they opened (those ending before ``floor``,
+    # the start of the last gain, loss or denial, are closed: dropped at the freeze).
+    opened: list[Any] | None = None
+    gained: dict[str, int] = {}
+    lost: dict[str, int] = {}
+    floor = _BEFORE_ALL
+    limit = 0
     for t, op in enumerate(ops):
         code = op[0]
-        if code == NOOP:
-            continue
-        cid = op[3]
         if code == ATTACK:
             actor = op[1]
             if attackers is None:
@@ -241,62 +269,76 @@ def fold(
                 attackers.append(actor)
             if support is None:
                 support = list(support_t)
-            support.append(cid)
+            support.append(op[3])
             continue
-        if code == ADVANCE:
-            actor = op[1]
-            if advancing is None:
-                advancing = list(advancing_t)
-            if actor not in advancing:
-                advancing.append(actor)
+        if code > HOLD and code != LOSE and code != DENY:
+            if code == NOOP:
+                continue
             if support is None:
                 support = list(support_t)
-            support.append(cid)
+            support.append(op[3])
+            if code == ADVANCE:
+                actor = op[1]
+                if advancing is None:
+                    advancing = list(advancing_t)
+                if actor not in advancing:
+                    advancing.append(actor)
+            elif code == PRESENCE:
+                actor = op[1]
+                if presence is None:
+                    presence = list(presence_t)
+                if actor not in presence:
+                    presence.append(actor)
+                if conf is None or conf < op[5]:
+                    conf, conf_dt = op[5], op[8]
+            else:
+                access = Access.CLOSED if code == CLOSE else Access.OPEN
             continue
-        if code in (CLOSE, OPEN):
-            access = Access.CLOSED if code == CLOSE else Access.OPEN
-            if support is None:
-                support = list(support_t)
-            support.append(cid)
-            continue
-        end = op[5]
-        if code == PRESENCE:
-            actor = op[1]
-            if presence is None:
-                presence = list(presence_t)
-            if actor not in presence:
-                presence.append(actor)
-            if support is None:
-                support = list(support_t)
-            support.append(cid)
-            if conf is None or conf < end:
-                conf, conf_dt = end, op[8]
-            continue
-        start = op[4]
-        if opened:
-            opened = [entry for entry in opened if entry[0] >= start]
+        # A gain, a loss or a denial: it reads and extends the open windows.
+        # Field by field: unpacking would touch the claim and its report instant too,
+        # objects scattered in memory that the fold never reads.
         actor = op[1]
-        if code in (GAIN, HOLD):
-            conflicting = {
-                entry[1]
-                for entry in opened
-                if (entry[2] and entry[1] != actor) or (not entry[2] and entry[1] == actor)
-            }
-            if conflicting:
-                conflicting.add(actor)
-                contenders = tuple(sorted(conflicting))
+        cid = op[3]
+        start = op[4]
+        end = op[5]
+        end_dt = op[8]
+        if opened is None:
+            opened = [entry for entry in open_ if entry[0] >= start]
+            gained, lost = _summaries(opened)
+            limit = 2 * len(opened) + 16
+        elif start < floor:
+            opened = [entry for entry in opened if entry[0] >= floor]
+            gained, lost = _summaries(opened)
+            limit = 2 * len(opened) + 16
+        elif len(opened) > limit:
+            opened = [entry for entry in opened if entry[0] >= start]
+            limit = 2 * len(opened) + 16
+        floor = start
+        if code <= HOLD:
+            rival = lost.get(actor, _BEFORE_ALL) >= start
+            if not rival:
+                for someone, latest in gained.items():
+                    if latest >= start and someone != actor:
+                        rival = True
+                        break
+            if rival:
+                sides = {someone for someone, latest in gained.items() if latest >= start}
+                sides.add(actor)
+                contenders = tuple(sorted(sides))
             else:
                 contenders = ()
+            if gained.get(actor, _BEFORE_ALL) < end:
+                gained[actor] = end
             if conf is None or conf < end:
-                conf, conf_dt = end, op[8]
+                conf, conf_dt = end, end_dt
             if actor == holder:
-                opened.append((end, actor, True, False, cid, op[8]))
+                opened.append((end, actor, True, False, cid, end_dt))
                 if support is None:
                     support = list(support_t)
                 support.append(cid)
                 continue
             dated = code == GAIN
-            opened.append((end, actor, True, dated, cid, op[8]))
+            opened.append((end, actor, True, dated, cid, end_dt))
             first_holder = holder is None
             previous = holder if holder is not None else op[2] or previous
             holder = actor
@@ -312,16 +354,18 @@ def fold(
                 support.append(cid)
             else:
                 support = [cid]
-        elif code == LOSE:
-            conflicted = any(entry[2] and entry[1] == actor for entry in opened)
-            contenders = (actor,) if conflicted else ()
+            continue
+        if lost.get(actor, _BEFORE_ALL) < end:
+            lost[actor] = end
+        if code == LOSE:
+            contenders = (actor,) if gained.get(actor, _BEFORE_ALL) >= start else ()
             if holder is not None and holder != actor:
-                opened.append((end, actor, False, False, cid, op[8]))
+                opened.append((end, actor, False, False, cid, end_dt))
                 if support is None:
                     support = list(support_t)
                 support.append(cid)
                 continue
-            opened.append((end, actor, False, True, cid, op[8]))
+            opened.append((end, actor, False, True, cid, end_dt))
             holder = None
             if holders is not None:
                 holders.append((t, None))
@@ -331,22 +375,24 @@ def fold(
             advancing = []
             support = [cid]
             if conf is None or conf < end:
-                conf, conf_dt = end, op[8]
+                conf, conf_dt = end, end_dt
         else:  # DENY
-            disputes_holder = actor == holder or any(
-                entry[2] and entry[1] == actor for entry in opened
-            )
-            opened.append((end, actor, False, False, cid, op[8]))
-            if disputes_holder:
+            opened.append((end, actor, False, False, cid, end_dt))
+            if actor == holder or gained.get(actor, _BEFORE_ALL) >= start:
                 contenders = tuple(sorted({*contenders, actor}))
             if disputes is None:
                 disputes = list(disputes_t)
             disputes.append(cid)
+    if opened is None:
+        windows = open_
+    else:
+        # The last claim's own window is kept whatever its end, as the reference does.
+        windows = (*[entry for entry in opened[:-1] if entry[0] >= floor], opened[-1])
     return (
         holder,
         previous,
         since,
-        tuple(opened),
+        windows,
         contenders,
         attackers_t if attackers is None else tuple(attackers),
         advancing_t if advancing is None else tuple(advancing),
