@@ -43,6 +43,30 @@ known_times = st.none() | times
 checkpoints = st.sampled_from([1, 2, 3, 8])
 
 
+class _AllLate(AsOfIndex):
+    """Every claim counts as known late: found through LateKnowledge, never by scanning."""
+
+    _prompt = 0
+
+
+class _AskEveryPlace(AsOfIndex):
+    """Never scans claims for what was known differently: asks every place instead."""
+
+    _scan_limit = 0
+
+
+# (index class, column interval): the holder columns checkpointed every 1 to 3 claims
+# (patched by late claims), or never within these small ledgers (None: the default).
+kinds = st.tuples(
+    st.sampled_from([AsOfIndex, _AllLate, _AskEveryPlace]), st.sampled_from([None, 1, 2, 3])
+)
+
+
+def make(ledger: Ledger, kind: tuple[type[AsOfIndex], int | None], every: int = 8) -> AsOfIndex:
+    cls, column_every = kind
+    return cls(ledger, checkpoint_every=every, column_every=column_every)
+
+
 def places_of(ledger: Ledger) -> list[str]:
     return sorted({p for c in ledger.claims() if (p := place_of(c)) is not None} | {"p0"})
 
@@ -82,11 +106,14 @@ def test_the_generated_ledgers_hold_every_modality(modality):
     assert any(c.modality is modality for c in found.claims())
 
 
-@given(busy_ledgers, times, known_times, checkpoints)
-def test_snapshot_equals_the_oracle(ledger, at, known_at, every):
-    index = AsOfIndex(ledger, checkpoint_every=every)
+@given(busy_ledgers, times, known_times, checkpoints, kinds)
+def test_snapshot_equals_the_oracle(ledger, at, known_at, every, kind):
+    index = make(ledger, kind, every)
     expected = snapshot(ledger, at=at, known_at=known_at)
     got = index.snapshot(at=at, known_at=known_at)
+    assert len(got) == len(expected)
+    assert sorted(got.places) == sorted(expected.places)
+    assert all((place in got) for place in expected.places)
     assert got == expected
     assert dict(got.places) == dict(expected.places)
 
@@ -126,20 +153,23 @@ def test_one_long_history_as_known_at_any_time_equals_the_oracle(ledger, at, kno
     assert index.snapshot(at=at, known_at=known_at) == snapshot(ledger, at=at, known_at=known_at)
 
 
-@given(busy_ledgers, times, known_times, checkpoints)
-def test_holders_are_the_snapshots_holders(ledger, at, known_at, every):
-    index = AsOfIndex(ledger, checkpoint_every=every)
+@given(busy_ledgers, times, known_times, checkpoints, kinds)
+def test_holders_are_the_snapshots_holders(ledger, at, known_at, every, kind):
+    index = make(ledger, kind, every)
     expected = {s.place: s.holder for s in snapshot(ledger, at=at, known_at=known_at)}
-    assert dict(index.holders(at=at, known_at=known_at)) == expected
+    holders = index.holders(at=at, known_at=known_at)
+    assert dict(holders) == expected
+    assert list(holders) == sorted(expected)
+    assert len(holders) == len(expected)
+    assert all(place in holders for place in expected) and "nowhere" not in holders
 
 
-@given(busy_ledgers, st.data(), st.lists(times, max_size=6), known_times)
-def test_a_series_of_holders_equals_holders_one_by_one(ledger, data, ats, known_at):
-    index = AsOfIndex(ledger, checkpoint_every=2)
+@given(busy_ledgers, st.data(), st.lists(times, max_size=6), known_times, kinds)
+def test_a_series_of_holders_equals_holders_one_by_one(ledger, data, ats, known_at, kind):
     # Append more claims in between, so that the index of valid starts grows too.
     records = ledger.records()
     growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
-    index = AsOfIndex(growing, checkpoint_every=2)
+    index = make(growing, kind, 2)
     cut = data.draw(st.integers(min_value=0, max_value=len(records)), label="cut")
     growing.extend(r.claim for r in records[:cut])
     index.holders(at=BASE)
@@ -180,21 +210,23 @@ def test_claims_of_a_place_are_its_effective_claims(ledger, at, known_at):
         assert index.claims(place, at=at, known_at=known_at) == expected
 
 
-@given(busy_ledgers, st.lists(times, max_size=6), known_times)
-def test_a_series_equals_snapshots_taken_one_by_one(ledger, ats, known_at):
-    index = AsOfIndex(ledger, checkpoint_every=2)
+@given(busy_ledgers, st.lists(times, max_size=6), known_times, kinds)
+def test_a_series_equals_snapshots_taken_one_by_one(ledger, ats, known_at, kind):
+    index = make(ledger, kind, 2)
     series = index.series(ats, known_at=known_at)
     assert series == tuple(snapshot(ledger, at=at, known_at=known_at) for at in ats)
 
 
-@given(busy_ledgers, st.data(), checkpoints)
-def test_claims_appended_after_the_index_was_built_land_where_they_belong(ledger, data, every):
+@given(busy_ledgers, st.data(), checkpoints, kinds)
+def test_claims_appended_after_the_index_was_built_land_where_they_belong(
+    ledger, data, every, kind
+):
     # Replay the drawn ledger into a fresh one in slices, querying the index between
     # appends: late, back-dated claims, retractions and corrections arrive after the
     # index has folded (and cached) everything before them.
     records = ledger.records()
     growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
-    index = AsOfIndex(growing, checkpoint_every=every)
+    index = make(growing, kind, every)
     done = 0
     while done < len(records):
         step = data.draw(st.integers(min_value=1, max_value=4), label="step")
@@ -209,6 +241,39 @@ def test_claims_appended_after_the_index_was_built_land_where_they_belong(ledger
             s.place: s.holder for s in expected
         }
     assert len(index) == len(ledger)
+
+
+@given(busy_ledgers, st.data(), kinds)
+def test_an_answer_never_changes_when_claims_arrive_after_it(ledger, data, kind):
+    # Snapshots, series and holders handed out before later appends (late, back-dated
+    # claims, retractions, corrections) keep answering for the ledger they were asked
+    # of, whether or not their states were read before the appends.
+    records = ledger.records()
+    growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+    index = make(growing, kind, 2)
+    kept = []
+    done = 0
+    while done < len(records):
+        step = data.draw(st.integers(min_value=1, max_value=5), label="step")
+        growing.extend(r.claim for r in records[done : done + step])
+        done += step
+        at = data.draw(times, label="at")
+        known_at = data.draw(known_times, label="known_at")
+        frozen = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+        frozen.extend(r.claim for r in records[:done])
+        answer = index.snapshot(at=at, known_at=known_at)
+        if data.draw(st.booleans(), label="read one state now"):
+            for state in list(answer.places.values())[:1]:
+                assert state == snapshot(frozen, at=at, known_at=known_at)[state.place]
+        (in_series,) = index.series([at], known_at=known_at)
+        kept.append(
+            (frozen, at, known_at, answer, in_series, index.holders(at=at, known_at=known_at))
+        )
+    for frozen, at, known_at, answer, in_series, holders in kept:
+        expected = snapshot(frozen, at=at, known_at=known_at)
+        assert answer == expected
+        assert in_series == expected
+        assert dict(holders) == {s.place: s.holder for s in expected}
 
 
 @given(busy_ledgers, times, times)
@@ -250,6 +315,8 @@ def test_an_unknown_place_is_unknown():
 def test_a_checkpoint_interval_below_one_is_refused():
     with pytest.raises(InvalidClaimError, match="checkpoint_every"):
         AsOfIndex(load_seed(), checkpoint_every=0)
+    with pytest.raises(InvalidClaimError, match="column_every=-1"):
+        AsOfIndex(load_seed(), column_every=-1)
 
 
 def test_staleness_agrees_with_the_reference_to_the_microsecond():

@@ -50,6 +50,7 @@ from conflict_ledger.time import to_instant
 __all__ = [
     "Excluded",
     "Explanation",
+    "LazyPlaces",
     "PlaceChange",
     "Snapshot",
     "SnapshotDiff",
@@ -165,15 +166,43 @@ def fold_as_of(
     return projection(claims)
 
 
+class LazyPlaces(Mapping[str, PlaceState]):
+    """A read-only mapping of place states computed on first reading (for fast snapshots).
+
+    A subclass knows at once which places it holds and computes each place's state the
+    first time it is read; it never changes what it answers. :class:`Snapshot` keeps
+    such a mapping as it is instead of copying it into a dict.
+    :class:`~conflict_ledger.index.AsOfIndex` hands these out.
+
+    >>> class Two(LazyPlaces):
+    ...     def __getitem__(self, place): return view(PlaceFold(place=place), at="2024-01-01T00:00Z")
+    ...     def __iter__(self): return iter(("a", "b"))
+    ...     def __len__(self): return 2
+    >>> snap = Snapshot(at=pendulum.datetime(2024, 1, 1), known_at=None, position=None, places=Two())
+    >>> [s.place for s in snap]
+    ['a', 'b']
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(MappingProxyType(dict(self)))
+
+
 def _read_only(mapping: Mapping[str, PlaceState]) -> Mapping[str, PlaceState]:
+    if isinstance(mapping, LazyPlaces):
+        return mapping
     return MappingProxyType(dict(mapping))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Snapshot:
     """Every place's state at ``at``, as known at ``known_at`` (None: everything recorded).
 
-    Index it by place id; iterate over its states, sorted by place id.
+    Index it by place id; iterate over its states, sorted by place id. ``places`` may be a
+    :class:`LazyPlaces` mapping (the index's snapshots are): a state is then computed
+    when it is first read, and iterating computes them all. Two snapshots are equal when
+    their instants, positions and states are.
 
     >>> from conflict_ledger.seed import load_seed
     >>> snap = snapshot(load_seed(), at="2024-12-07T00:00Z")
@@ -184,12 +213,38 @@ class Snapshot:
     at: pendulum.DateTime
     known_at: pendulum.DateTime | None
     position: int | None
-    places: Mapping[str, PlaceState] = attrs.field(converter=_read_only, eq=False)
-    _states: tuple[PlaceState, ...] = attrs.field(init=False, alias="_states")
+    places: Mapping[str, PlaceState] = attrs.field(converter=_read_only)
+    _ordered: tuple[PlaceState, ...] | None = attrs.field(
+        init=False, default=None, repr=False, alias="_ordered"
+    )
 
-    @_states.default
-    def _order(self) -> tuple[PlaceState, ...]:
-        return tuple(self.places[place] for place in sorted(self.places))
+    @property
+    def _states(self) -> tuple[PlaceState, ...]:
+        """The states sorted by place id (computed, and kept, on first need)."""
+        states = self._ordered
+        if states is None:
+            places = self.places
+            states = tuple(places[place] for place in sorted(places))
+            object.__setattr__(self, "_ordered", states)
+        return states
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Snapshot)
+        return (self.at, self.known_at, self.position, self._states) == (
+            other.at,
+            other.known_at,
+            other.position,
+            other._states,
+        )
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self.at, self.known_at, self.position, self._states))
 
     def __getitem__(self, place: str) -> PlaceState:
         return self.places[place]
@@ -201,7 +256,7 @@ class Snapshot:
         return iter(self._states)
 
     def __len__(self) -> int:
-        return len(self._states)
+        return len(self.places)
 
     def stale(self, *, max_age: Any) -> tuple[str, ...]:
         """Places whose control no claim has confirmed within ``max_age`` before ``at``.

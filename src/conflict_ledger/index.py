@@ -34,16 +34,19 @@ True
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+import weakref
+from array import array
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 import pendulum
 
 from conflict_ledger import _fastfold as ff
-from conflict_ledger.asof import Snapshot, Timeline, TimelineEntry
+from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
+from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, fold_key
+from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Retraction, SourceGraded
@@ -54,204 +57,108 @@ from conflict_ledger.time import to_instant
 
 __all__ = ["AsOfIndex"]
 
-_NEVER = 1 << 62  # later than any instant, in micros
-_EARLIEST = -(1 << 62)
+_PROMPT = 4 * 86_400 * 1_000_000
+"""A prompt delay (microseconds): claims known as now within it of their start are found
+by scanning the claims begun that long before ``known_at``; the others are kept apart."""
 
 
-def _key(op: ff.Op) -> tuple[int, int, int, str]:
-    return (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID])
-
-
-def _place_name(entry: _Place) -> str:
+def _place_name(entry: PlaceHistory) -> str:
     return entry.place
 
 
-class _Place:
-    """One place's compiled claims, in fold order, with their checkpoints (private, mutable)."""
+class _LazyStates(LazyPlaces):
+    """A snapshot's states: which places count is known at once (a column), each state is
+    computed on first reading. Before the index changes a place, every live answer that
+    has not read it yet keeps a copy of its history as it was, so an answer never changes."""
 
-    __slots__ = (
-        "cancel",
-        "checkpoints",
-        "clean",
-        "first_live",
-        "holders",
-        "memo",
-        "ops",
-        "place",
-        "reach",
-        "starts",
-    )
+    __slots__ = ("__weakref__", "_at", "_col", "_index", "_known", "_pinned", "_read", "_sorted")
 
-    def __init__(self, place: str) -> None:
-        self.place = place
-        self.ops: list[ff.Op] = []
-        self.starts: list[int] = []
-        self.cancel: list[int] = []  # when each claim stopped counting (_NEVER: it counts)
-        self.reach: list[int] = []  # running max of the instant each claim agrees with now
-        self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
-        self.holders: list[str | None] = [None]  # the holder known now after k claims
-        self.first_live = 0  # index of the first claim that counts now
-        self.clean = 0  # the derived lists are right up to here
-        self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
+    def __init__(self, index: AsOfIndex, col: array[int], at: int, known: int | None) -> None:
+        self._index = index
+        self._col = col
+        self._sorted = index._sorted
+        self._at = at
+        self._known = known
+        self._read: dict[str, PlaceState] = {}
+        self._pinned: dict[str, PlaceHistory] = {}
 
-    def position(self, op: ff.Op) -> int:
-        return bisect_left(self.ops, _key(op), key=_key)
+    def _entry(self, place: object) -> PlaceHistory | None:
+        entry = self._index._places.get(place) if isinstance(place, str) else None
+        if entry is None or entry.slot >= len(self._col) or not self._col[entry.slot]:
+            return None
+        return entry
 
-    def settle(self, cancelled: dict[str, int], every: int) -> None:
-        """Bring the derived lists and checkpoints up to date from ``clean`` on."""
-        ops, clean = self.ops, self.clean
-        size = len(ops)
-        if clean >= size and len(self.starts) == size:
-            return
-        known_before = len(self.starts)  # how many claims the derived lists covered
-        del self.starts[clean:], self.cancel[clean:], self.reach[clean:]
-        start_of, reported_of, cid_of = ff.START, ff.REPORTED, ff.CID
-        reach = self.reach[-1] if self.reach else _EARLIEST
-        for op in ops[clean:] if clean else ops:
-            self.starts.append(op[start_of])
-            until = cancelled.get(op[cid_of], _NEVER)
-            self.cancel.append(until)
-            agrees = op[reported_of] if until == _NEVER else until
-            if agrees > reach:
-                reach = agrees
-            self.reach.append(reach)
-        if self.first_live >= clean:
-            cancel = self.cancel
-            live = clean
-            while live < size and cancel[live] != _NEVER:
-                live += 1
-            self.first_live = live
-        block = clean // every
-        del self.checkpoints[block + 1 :]
-        del self.holders[block * every + 1 :]
-        state = self.checkpoints[block]
-        cancel, holders = self.cancel, self.holders
-        for begin in range(block * every, size, every):
-            end = min(begin + every, size)
-            kept = [j for j in range(begin, end) if cancel[j] == _NEVER]
-            changes: list[tuple[int, str | None]] = []
-            state = ff.fold(state, [ops[j] for j in kept], changes)
-            if end - begin == every:
-                self.checkpoints.append(state)
-            changed = {kept[t]: actor for t, actor in changes}
-            holder = holders[-1]
-            for j in range(begin, end):
-                if j in changed:
-                    holder = changed[j]
-                holders.append(holder)
-        self.clean = size
-        # Folds of the first ``clean`` claims or fewer are unchanged; drop the others.
-        memo = self.memo
-        if memo:
-            for count in range(clean + 1, known_before + 1):
-                memo.pop(count, None)
-
-    def prefix(self, count: int, every: int) -> ff.Frozen:
-        """The fold, as known now, of the first ``count`` claims."""
-        block = count // every
-        state = self.checkpoints[block]
-        cancel, ops = self.cancel, self.ops
-        todo = [ops[j] for j in range(block * every, count) if cancel[j] == _NEVER]
-        return ff.fold(state, todo) if todo else state
-
-    def tail(self, i: int, n: int, known: int) -> list[ff.Op]:
-        """Claims ``i`` to ``n`` that counted at ``known``."""
-        ops, cancel, reported = self.ops, self.cancel, ff.REPORTED
-        return [ops[j] for j in range(i, n) if ops[j][reported] <= known and cancel[j] > known]
-
-    def catch_up(self, i: int, n: int, known: int, every: int) -> ff.Frozen | None:
-        """The fold of claims ``i`` to ``n`` as known at ``known``, from the fold known now
-        at ``i``; None when it turns out equal to the fold known now at ``n``.
-
-        Claims known differently then (reported later, or undone later) change the
-        fold only for a while: wherever the fold meets a checkpoint known now again, it
-        jumps to the next claim known differently, or is done.
-        """
-        ops, cancel, checkpoints = self.ops, self.cancel, self.checkpoints
-        reported = ff.REPORTED
-        state = self.prefix(i, every)
-        j = i
-        while j < n:
-            stop = min(n, (j // every + 1) * every)
-            block = [
-                ops[k] for k in range(j, stop) if ops[k][reported] <= known and cancel[k] > known
-            ]
-            if block:
-                state = ff.fold(state, block)
-            j = stop
-            if j < n and state == checkpoints[j // every]:
-                j = next(
-                    (
-                        k
-                        for k in range(j, n)
-                        if (ops[k][reported] <= known and cancel[k] > known)
-                        != (cancel[k] == _NEVER)
-                    ),
-                    n,
-                )
-                if j == n:
-                    return None
-                state = self.prefix(j, every)
+    def __getitem__(self, place: str) -> PlaceState:
+        state = self._read.get(place)
+        if state is None:
+            entry = self._entry(place)
+            if entry is None:
+                raise KeyError(place)
+            history = self._pinned.pop(place, entry)
+            state = self._index._state(history, self._at, self._known)
+            assert state is not None, place  # the column says a claim counts
+            self._read[place] = state
         return state
 
-    def lookup(self, at: int, known: int | None, every: int) -> tuple[ff.Frozen, int] | None:
-        """The frozen fold at ``at`` as known at ``known`` (None: no claim counts), and the
-        memo key it is kept under (-1: not kept, it depends on ``known``)."""
-        n = bisect_right(self.starts, at)
-        i = n if known is None else min(n, bisect_right(self.reach, known))
-        if i < n:
-            assert known is not None
-            # A place is in the answer when some claim counted then: the first i claims
-            # count as they do now, the others are checked one by one.
-            if self.first_live >= i and not self.tail(i, n, known):
-                return None
-            behind = self.catch_up(i, n, known, every)
-            if behind is not None:
-                return behind, -1
-            i = n  # the folds met again and nothing after differs: the fold known now
-        elif self.first_live >= i:
-            return None
-        # Only the first i claims count, as they count now: memoise their fold by i.
-        memo = self.memo.get(i)
-        if memo is None:
-            memo = self.memo[i] = (self.prefix(i, every), None)
-        return memo[0], i
+    def __contains__(self, place: object) -> bool:
+        return self._entry(place) is not None
 
-    def holder(self, at: int, known: int | None, every: int) -> tuple[bool, str | None]:
-        """Whether any claim counts at ``at`` as known at ``known``, and the holder then."""
-        n = bisect_right(self.starts, at)
-        i = n if known is None else min(n, bisect_right(self.reach, known))
-        if i < n:
-            assert known is not None
-            if self.first_live >= i and not self.tail(i, n, known):
-                return False, None
-            behind = self.catch_up(i, n, known, every)
-            if behind is not None:
-                return True, behind[0]
-            return True, self.holders[n]
-        if self.first_live >= i:
-            return False, None
-        return True, self.holders[i]
+    def __iter__(self) -> Iterator[str]:
+        return places_of(self._col, self._sorted)
 
-    def state(
-        self, at: int, known: int | None, every: int, durations: dict[int, Any]
-    ) -> PlaceState | None:
-        """The place's state at ``at`` as known at ``known`` (None: no claim counts)."""
-        found = self.lookup(at, known, every)
-        if found is None:
-            return None
-        frozen, key = found
-        if key < 0:
-            return ff.view(self.place, frozen, at, durations)
-        ready = self.memo[key][1]
-        if ready is None:
-            # Precompute the reading only when the fold is asked about a second time.
-            self.memo[key] = (frozen, False)
-            return ff.view(self.place, frozen, at, durations)
-        if not isinstance(ready, tuple):
-            ready = ff.reading(self.place, frozen)
-            self.memo[key] = (frozen, ready)
-        return ff.read(self.place, frozen, ready, at, durations)
+    def __len__(self) -> int:
+        return len(self._col) - self._col.count(ABSENT)
+
+    def pin(
+        self, entries: Iterable[PlaceHistory], copies: dict[PlaceHistory, PlaceHistory]
+    ) -> None:
+        """Keep the histories of ``entries`` as they are now (they are about to change);
+        ``copies`` shares each copy between answers."""
+        read, pinned, col = self._read, self._pinned, self._col
+        for entry in entries:
+            place = entry.place
+            if place in read or place in pinned or entry.slot >= len(col) or not col[entry.slot]:
+                continue
+            copy = copies.get(entry)
+            if copy is None:
+                copy = copies[entry] = entry.pinned()
+            pinned[place] = copy
+
+
+class _Holders(Mapping[str, str | None]):
+    """Holders by place over one column (read-only; iterates in place order)."""
+
+    __slots__ = ("_actors", "_col", "_places", "_sorted")
+
+    def __init__(self, index: AsOfIndex, col: array[int]) -> None:
+        self._col = col
+        self._places = index._places
+        self._sorted = index._sorted
+        self._actors = index._columns.actors
+
+    def _code(self, place: object) -> int:
+        entry = self._places.get(place) if isinstance(place, str) else None
+        if entry is None or entry.slot >= len(self._col):
+            return ABSENT
+        return self._col[entry.slot]
+
+    def __getitem__(self, place: str) -> str | None:
+        code = self._code(place)
+        if code == ABSENT:
+            raise KeyError(place)
+        return self._actors[code]
+
+    def __contains__(self, place: object) -> bool:
+        return self._code(place) != ABSENT
+
+    def __iter__(self) -> Iterator[str]:
+        return places_of(self._col, self._sorted)
+
+    def __len__(self) -> int:
+        return len(self._col) - self._col.count(ABSENT)
+
+    def __repr__(self) -> str:
+        return f"holders({dict(self)!r})"
 
 
 class AsOfIndex:
@@ -269,32 +176,48 @@ class AsOfIndex:
     'sdf'
     """
 
+    _prompt = _PROMPT
+    _scan_limit: int | None = None  # claims to check one by one before asking every place
+
     def __init__(
         self,
         ledger: Ledger,
         *,
         checkpoint_every: int = 8,
+        column_every: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        if checkpoint_every < 1:
-            raise InvalidClaimError(
-                field="checkpoint_every",
-                value=checkpoint_every,
-                problem="the checkpoint interval is at least 1 claim",
-                hint="Pass checkpoint_every=8 (the default) or another positive integer.",
-            )
+        for field, value in (
+            ("checkpoint_every", checkpoint_every),
+            ("column_every", column_every),
+        ):
+            if value is not None and value < 1:
+                raise InvalidClaimError(
+                    field=field,
+                    value=value,
+                    problem="the checkpoint interval is at least 1 claim",
+                    hint=f"Pass {field}=None for the default, or a positive integer.",
+                )
         self._ledger = ledger
         self._every = checkpoint_every
+        self._column_every = column_every
         self._progress = progress
         self._seen = 0
-        self._places: dict[str, _Place] = {}
+        self._places: dict[str, PlaceHistory] = {}
+        self._by_slot: list[PlaceHistory] = []
         self._cancelled: dict[str, int] = {}
-        self._dirty: set[_Place] = set()
-        self._sorted: list[_Place] | None = None
-        # Every territorial claim's valid start and place, sorted by start: which places
-        # can change between two instants (for series of holders).
+        self._dirty: set[PlaceHistory] = set()
+        self._sorted: list[PlaceHistory] = []  # replaced, never changed: answers share it
+        # Every territorial claim's valid start, place and compiled form, sorted by
+        # start: which places can change between two instants.
         self._starts: list[int] = []
-        self._starters: list[_Place] = []
+        self._starters: list[PlaceHistory] = []
+        self._start_ops: list[ff.Op] = []
+        self._columns = Columns()
+        self._late = LateKnowledge(within=self._prompt)
+        # The lazy answers still alive, by serial number (a mapping is not hashable).
+        self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
+        self._serial = 0
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self.refresh()
@@ -340,12 +263,14 @@ class AsOfIndex:
         return len(records)
 
     def _consume(self, records: Sequence[Recorded]) -> None:
-        incoming: dict[_Place, list[ff.Op]] = {}
+        incoming: dict[PlaceHistory, list[ff.Op]] = {}
         cancellations: list[tuple[str, int]] = []
         places = self._places
         total = len(records)
         shared: dict[int, Any] = {}  # the records keep every object alive meanwhile
         report = self._progress if total >= 50_000 else None
+        created: list[PlaceHistory] = []
+        late = self._late
         for done, record in enumerate(records):
             if report is not None and done % 50_000 == 0:
                 report(done, total)
@@ -360,80 +285,143 @@ class AsOfIndex:
             if place is None:
                 if isinstance(event, SourceGraded):
                     graded = ff.compile_claim(claim, shared)
-                    insort(self._graded, (_key(graded), claim), key=lambda pair: pair[0])
+                    insort(self._graded, (fold_key(graded), claim), key=lambda pair: pair[0])
                 continue
             entry = places.get(place)
             if entry is None:
-                entry = places[place] = _Place(place)
-                if self._sorted is not None:  # keep the places sorted, without re-sorting
-                    insort(self._sorted, entry, key=_place_name)
+                entry = places[place] = PlaceHistory(place, slot=len(self._by_slot))
+                self._by_slot.append(entry)
+                created.append(entry)
             op = ff.compile_claim(claim, shared)
+            late.add(op[ff.REPORTED], op[ff.START], entry)
             incoming.setdefault(entry, []).append(op)
+        undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
+        for target, when in cancellations:
+            claim = self._ledger.claim(target)
+            place = place_of(claim)
+            if place is not None and not isinstance(claim.event, Retraction):
+                undone.append((target, when, places[place], ff.compile_claim(claim, shared)))
+        # Answers handed out read the places lazily: they read what changes now first.
+        if self._readers:
+            changing = {*incoming, *(entry for _, _, entry, _ in undone)}
+            copies: dict[PlaceHistory, PlaceHistory] = {}
+            for reader in list(self._readers.values()):
+                reader.pin(changing, copies)
+        if created:  # a new list: answers handed out keep the one they were made with
+            if len(created) < 64:
+                merged = self._sorted.copy()
+                for entry in created:
+                    insort(merged, entry, key=_place_name)
+                self._sorted = merged
+            else:
+                self._sorted = sorted([*self._sorted, *created], key=_place_name)
         self._index_starts(incoming)
         for entry, ops in incoming.items():
-            ops.sort(key=_key)
+            ops.sort(key=fold_key)
             existing = entry.ops
-            if not existing or _key(existing[-1]) <= _key(ops[0]):
+            if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
                 first = len(existing)
                 existing.extend(ops)
             else:
                 first = entry.position(ops[0])
                 if len(ops) < 64:
                     for op in ops:
-                        insort(existing, op, key=_key)
+                        insort(existing, op, key=fold_key)
                 else:
                     existing.extend(ops)
-                    existing.sort(key=_key)
+                    existing.sort(key=fold_key)
             entry.clean = min(entry.clean, first)
             self._dirty.add(entry)
         cancelled = self._cancelled
         for target, when in cancellations:
-            if cancelled.get(target, _NEVER) <= when:
-                continue
-            cancelled[target] = when
-            undone = self._ledger.claim(target)
-            place = place_of(undone)
-            if place is None or isinstance(undone.event, Retraction):
-                continue  # not a territorial claim
-            entry = places[place]
-            entry.clean = min(entry.clean, entry.position(ff.compile_claim(undone, shared)))
-            self._dirty.add(entry)
+            if cancelled.get(target, NEVER) > when:
+                cancelled[target] = when
+        for target, when, entry, op in undone:
+            if cancelled[target] == when:
+                late.add(when, op[ff.START], entry)
+                entry.clean = min(entry.clean, entry.position(op))
+                self._dirty.add(entry)
         if report is not None:
             report(total, total)
 
-    def _index_starts(self, incoming: dict[_Place, list[ff.Op]]) -> None:
-        starts, starters = self._starts, self._starters
-        pairs = sorted(
-            ((op[ff.START], entry) for entry, ops in incoming.items() for op in ops),
-            key=lambda pair: pair[0],
+    def _index_starts(self, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
+        starts, starters, start_ops = self._starts, self._starters, self._start_ops
+        triples = sorted(
+            ((op[ff.START], entry, op) for entry, ops in incoming.items() for op in ops),
+            key=lambda triple: triple[0],
         )
-        if not pairs:
+        if not triples:
             return
-        if not starts or starts[-1] <= pairs[0][0]:
-            starts.extend(start for start, _ in pairs)
-            starters.extend(entry for _, entry in pairs)
-        elif len(pairs) < 64:
-            for start, entry in pairs:
+        if not starts or starts[-1] <= triples[0][0]:
+            starts.extend(start for start, _, _ in triples)
+            starters.extend(entry for _, entry, _ in triples)
+            start_ops.extend(op for _, _, op in triples)
+        elif len(triples) < 64:
+            for start, entry, op in triples:
                 at = bisect_right(starts, start)
                 starts.insert(at, start)
                 starters.insert(at, entry)
+                start_ops.insert(at, op)
         else:
-            merged = sorted([*zip(starts, starters, strict=True), *pairs], key=lambda p: p[0])
-            self._starts = [start for start, _ in merged]
-            self._starters = [entry for _, entry in merged]
+            merged = sorted(
+                [*zip(starts, starters, start_ops, strict=True), *triples], key=lambda t: t[0]
+            )
+            self._starts = [start for start, _, _ in merged]
+            self._starters = [entry for _, entry, _ in merged]
+            self._start_ops = [op for _, _, op in merged]
 
-    def _settled(self) -> list[_Place]:
+    def _settled(self) -> list[PlaceHistory]:
         self.refresh()
         if self._dirty:
-            every, cancelled = self._every, self._cancelled
+            every, cancelled, columns = self._every, self._cancelled, self._columns
             for entry in self._dirty:
+                first = entry.clean
+                since = entry.ops[first][ff.START] if first < len(entry.ops) else None
                 entry.settle(cancelled, every)
+                if since is not None:
+                    columns.patch(entry, since)
             self._dirty.clear()
-        if self._sorted is None:
-            self._sorted = [self._places[p] for p in sorted(self._places)]
+            columns.reserve(len(self._by_slot))
+            every_col = self._column_every or max(64, len(self._by_slot) // 8)
+            columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
         return self._sorted
 
-    def _state(self, entry: _Place, at: int, known: int | None) -> PlaceState | None:
+    def _column(self, at: int, known: int | None) -> array[int]:
+        """Every place's code at ``at`` as known at ``known`` (settled first)."""
+        self._settled()
+        self._columns.reserve(len(self._by_slot))
+        col = self._columns.at(at, self._starts, self._starters, len(self._by_slot))
+        if known is not None:
+            self._know(col, at, known)
+        return col
+
+    def _know(self, col: array[int], at: int, known: int) -> None:
+        """Turn ``col``, every place at ``at`` as known now, into as known at ``known``.
+
+        Only places with a claim that began by ``at`` and was known differently at
+        ``known`` can differ: the claims begun within a prompt delay before ``known``
+        (checked one by one) and those known late (:class:`LateKnowledge`).
+        """
+        starts, every = self._starts, self._every
+        lo, hi = bisect_right(starts, known - self._prompt), bisect_right(starts, at)
+        limit = max(256, len(col) // 2) if self._scan_limit is None else self._scan_limit
+        if hi - lo > limit:
+            affected: Iterable[PlaceHistory] = self._by_slot  # cheaper to ask every place
+        else:
+            ops, cancelled, starters = self._start_ops, self._cancelled, self._starters
+            reported, cid = ff.REPORTED, ff.CID
+            found = set(self._late.affected(at=at, known=known))
+            for j in range(lo, hi):
+                op = ops[j]
+                if op[reported] > known or cancelled.get(op[cid], EARLIEST) > known:
+                    found.add(starters[j])
+            affected = found
+        code = self._columns.code
+        for entry in affected:
+            present, holder = entry.holder(at, known, every)
+            col[entry.slot] = code(holder) if present else ABSENT
+
+    def _state(self, entry: PlaceHistory, at: int, known: int | None) -> PlaceState | None:
         return entry.state(at, known, self._every, self._durations)
 
     def snapshot(self, *, at: Any, known_at: Any = None, policy: Policy | None = None) -> Snapshot:
@@ -476,9 +464,9 @@ class AsOfIndex:
             for key, claim in self._graded
             if key[0] <= at_i
             and (
-                cancelled.get(key[3], _NEVER) == _NEVER
+                cancelled.get(key[3], NEVER) == NEVER
                 if known_i is None
-                else key[2] <= known_i and cancelled.get(key[3], _NEVER) > known_i
+                else key[2] <= known_i and cancelled.get(key[3], NEVER) > known_i
             )
         ]
         return grades_at(counted, self._ledger.registries.sources, at=cut)
@@ -504,17 +492,27 @@ class AsOfIndex:
     def _snapshot(self, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Snapshot:
         at_i = ff.micros(cut)
         known_i = None if known is None else ff.micros(known)
-        states = {}
-        state_of = self._state
-        for entry in self._settled():
-            state = state_of(entry, at_i, known_i)
-            if state is not None:
-                states[entry.place] = state
+        return self._lazy(cut, known, at_i, known_i, self._column(at_i, known_i))
+
+    def _lazy(
+        self,
+        cut: pendulum.DateTime,
+        known: pendulum.DateTime | None,
+        at_i: int,
+        known_i: int | None,
+        col: array[int],
+    ) -> Snapshot:
+        states = _LazyStates(self, col, at_i, known_i)
+        self._serial += 1
+        self._readers[self._serial] = states
         return Snapshot(at=cut, known_at=known, position=None, places=states)
 
     def holders(self, *, at: Any, known_at: Any = None) -> Mapping[str, str | None]:
         """Just the holder of every place in :meth:`snapshot` (None: nobody), sorted by place:
-        the light answer for a chart or a table, without building every state.
+        the light answer for a chart or a table, without building any state.
+
+        The answer is a read-only mapping over one column of small integers, made from
+        the last checkpoint column before ``at`` and the places whose claims began since.
 
         >>> from conflict_ledger.seed import load_seed
         >>> AsOfIndex(load_seed()).holders(at="2024-12-07T00:00Z")["deir-ez-zor"]
@@ -522,13 +520,32 @@ class AsOfIndex:
         """
         at_i = ff.micros(to_instant(at, field="at"))
         known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
-        every = self._every
-        holders = {}
-        for entry in self._settled():
-            present, holder = entry.holder(at_i, known_i, every)
-            if present:
-                holders[entry.place] = holder
-        return MappingProxyType(holders)
+        return _Holders(self, self._column(at_i, known_i))
+
+    def _columns_at(self, instants: list[int], known: int | None) -> list[array[int]]:
+        """Columns at each of ``instants`` (in that order), each step from the one before."""
+        self._settled()
+        self._columns.reserve(len(self._by_slot))
+        columns, starts, starters = self._columns, self._starts, self._starters
+        size = len(self._by_slot)
+        answers: list[array[int]] = [columns.empty(0)] * len(instants)
+        base: array[int] | None = None
+        previous = 0
+        for step in sorted(range(len(instants)), key=instants.__getitem__):
+            at = instants[step]
+            if base is None:
+                base = columns.at(at, starts, starters, size)
+            elif at > previous:
+                columns.advance(
+                    base, starters, bisect_right(starts, previous), bisect_right(starts, at), at
+                )
+                base = columns.grown(base, size)
+            col = base[:]
+            if known is not None:
+                self._know(col, at, known)
+            answers[step] = col
+            previous = at
+        return answers
 
     def holders_series(
         self, ats: Iterable[Any], *, known_at: Any = None
@@ -536,7 +553,7 @@ class AsOfIndex:
         """:meth:`holders` at each of ``ats`` (in the order given), as known at ``known_at``.
 
         Between two instants only the places with a claim starting in between can
-        change, so each step looks at those places only: a slider over a year of a war
+        change, so each step recomputes those places only: a slider over a year of a war
         costs little more than the claims it passes.
 
         >>> from conflict_ledger.seed import load_seed
@@ -546,41 +563,28 @@ class AsOfIndex:
         """
         instants = [ff.micros(to_instant(at, field="at")) for at in ats]
         known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
-        entries = self._settled()
-        every = self._every
-        absent = object()
-        current: dict[str, Any] = dict.fromkeys((e.place for e in entries), absent)
-        starts, starters = self._starts, self._starters
-        answers: list[Mapping[str, str | None]] = [MappingProxyType({})] * len(instants)
-        previous: int | None = None
-        for step in sorted(range(len(instants)), key=instants.__getitem__):
-            at = instants[step]
-            if previous is None:
-                touched: Iterable[_Place] = entries
-            elif at == previous:
-                touched = ()
-            else:
-                lo, hi = bisect_right(starts, previous), bisect_right(starts, at)
-                touched = {starters[j] for j in range(lo, hi)}
-            for entry in touched:
-                present, holder = entry.holder(at, known_i, every)
-                current[entry.place] = holder if present else absent
-            answers[step] = MappingProxyType(
-                {place: holder for place, holder in current.items() if holder is not absent}
-            )
-            previous = at
-        return tuple(answers)
+        return tuple(_Holders(self, col) for col in self._columns_at(instants, known_i))
 
     def series(self, ats: Iterable[Any], *, known_at: Any = None) -> tuple[Snapshot, ...]:
         """Snapshots at each of ``ats`` (in the order given), as known at ``known_at``.
+
+        Each step starts from the one before, like :meth:`holders_series`; every state
+        is computed when first read.
 
         >>> from conflict_ledger.seed import load_seed
         >>> days = ["2024-12-06T00:00Z", "2024-12-08T00:00Z"]
         >>> [s["deir-ez-zor"].status.value for s in AsOfIndex(load_seed()).series(days)]
         ['changing', 'held']
         """
+        cuts = [to_instant(at, field="at") for at in ats]
         known = None if known_at is None else to_instant(known_at, field="known_at")
-        return tuple(self._snapshot(to_instant(at, field="at"), known) for at in ats)
+        instants = [ff.micros(cut) for cut in cuts]
+        known_i = None if known is None else ff.micros(known)
+        columns = self._columns_at(instants, known_i)
+        return tuple(
+            self._lazy(cut, known, at_i, known_i, col)
+            for cut, at_i, col in zip(cuts, instants, columns, strict=True)
+        )
 
     def place_state(self, place: str, *, at: Any, known_at: Any = None) -> PlaceState:
         """One place's state at ``at`` as known at ``known_at`` (UNKNOWN when no claim counts).
@@ -632,7 +636,7 @@ class AsOfIndex:
         )
         ops, cancel = entry.ops, entry.cancel
         if known_at is None:
-            return [ops[j] for j in range(n) if cancel[j] == _NEVER]
+            return [ops[j] for j in range(n) if cancel[j] == NEVER]
         known = ff.micros(to_instant(known_at, field="known_at"))
         return [ops[j] for j in range(n) if ops[j][ff.REPORTED] <= known and cancel[j] > known]
 
