@@ -21,6 +21,7 @@ per-claim copy, no ``isinstance`` or ``match`` in the loop. :func:`to_place_fold
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -193,6 +194,11 @@ def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
 _BEFORE_ALL = -(1 << 62)
 """Earlier than any instant in micros (year 1 is about -6.2e16): "no window of this kind"."""
 
+_AFTER_ALL = 1 << 62
+"""Later than any instant in micros: the start of "no gain, loss or denial yet"."""
+
+_CID = operator.itemgetter(CID)
+
 
 def _summaries(opened: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
     # Per actor, the latest end among its open gains, and among its open losses and denials.
@@ -216,13 +222,14 @@ def fold(
     the reference's membership test.
 
     The reference drops the windows that ended before each gain, loss or denial starts
-    and then scans the rest. Here the windows stay in ``opened`` until it doubles in
-    length (or until the freeze), and the scans read two small maps instead: per actor,
-    the latest end of its gains and of its losses and denials. Claims come in start
-    order, so an actor has a window still open at ``start`` exactly when its latest end
-    is not before ``start``; a claim that starts earlier than the one before it (never,
-    in fold order) drops the ended windows at once and rebuilds the maps, so the
-    result is the reference's for any order.
+    and then scans the rest. Here the windows stay in a list until it doubles in length
+    (or until the freeze), and the scans read two small maps instead: per actor, the
+    latest end of its gains and of its losses and denials. Claims come in start order,
+    so an actor has a window still open at ``start`` exactly when its latest end is not
+    before ``start``; a claim that starts earlier than the one before it (never, in fold
+    order) drops the ended windows at once and rebuilds the maps, so the result is the
+    reference's for any order. The supporting claims are kept as compiled claims and
+    their ids read at the freeze: most are dropped by a later change of holder first.
 
     ``holders`` (optional) receives (index in ``ops``, new holder) at each change of holder.
 
@@ -244,20 +251,20 @@ def fold(
         conf,
         conf_dt,
     ) = state
-    # The working lists are copied from the frozen tuples only when changed: a long
-    # list of disputes or supporting ids is not copied twice per call for nothing.
+    # The working lists are copied from the frozen tuples only when changed (None until
+    # then); a change of holder empties them by emptying the frozen tuple they copy.
     attackers: list[str] | None = None
     advancing: list[str] | None = None
     presence: list[str] | None = None
-    support: list[str] | None = None
     disputes: list[str] | None = None
-    # The windows: None until the first gain, loss or denial of this call; then every
-    # window not dropped yet, in the order they opened (those ending before ``floor``,
-    # the start of the last gain, loss or denial, are closed: dropped at the freeze).
-    opened: list[Any] | None = None
+    backing: list[Op] = []  # the supporting claims after the ids in ``support_t``
+    # The windows: every window not dropped yet, in the order they opened; those ending
+    # before ``floor`` (the start of the last gain, loss or denial) are closed, and
+    # dropped when the list doubles or at the freeze.
+    opened: list[Any] = []
     gained: dict[str, int] = {}
     lost: dict[str, int] = {}
-    floor = _BEFORE_ALL
+    floor = _AFTER_ALL
     limit = 0
     for t, op in enumerate(ops):
         code = op[0]
@@ -267,16 +274,12 @@ def fold(
                 attackers = list(attackers_t)
             if actor not in attackers:
                 attackers.append(actor)
-            if support is None:
-                support = list(support_t)
-            support.append(op[3])
+            backing.append(op)
             continue
         if code > HOLD and code != LOSE and code != DENY:
             if code == NOOP:
                 continue
-            if support is None:
-                support = list(support_t)
-            support.append(op[3])
+            backing.append(op)
             if code == ADVANCE:
                 actor = op[1]
                 if advancing is None:
@@ -294,20 +297,17 @@ def fold(
             else:
                 access = Access.CLOSED if code == CLOSE else Access.OPEN
             continue
-        # A gain, a loss or a denial: it reads and extends the open windows.
-        # Field by field: unpacking would touch the claim and its report instant too,
-        # objects scattered in memory that the fold never reads.
+        # A gain, a loss or a denial: it reads and extends the open windows. Field by
+        # field: unpacking would touch the claim and its report instant too, objects
+        # scattered in memory that the fold never reads.
         actor = op[1]
-        cid = op[3]
         start = op[4]
         end = op[5]
-        end_dt = op[8]
-        if opened is None:
-            opened = [entry for entry in open_ if entry[0] >= start]
-            gained, lost = _summaries(opened)
-            limit = 2 * len(opened) + 16
-        elif start < floor:
-            opened = [entry for entry in opened if entry[0] >= floor]
+        if start < floor:
+            if floor == _AFTER_ALL:  # the first of this call
+                opened = [entry for entry in open_ if entry[0] >= start]
+            else:  # a claim out of fold order: drop what closed, rebuild the maps
+                opened = [entry for entry in opened if entry[0] >= floor]
             gained, lost = _summaries(opened)
             limit = 2 * len(opened) + 16
         elif len(opened) > limit:
@@ -315,30 +315,25 @@ def fold(
             limit = 2 * len(opened) + 16
         floor = start
         if code <= HOLD:
-            rival = lost.get(actor, _BEFORE_ALL) >= start
-            if not rival:
-                for someone, latest in gained.items():
-                    if latest >= start and someone != actor:
-                        rival = True
-                        break
-            if rival:
-                sides = {someone for someone, latest in gained.items() if latest >= start}
-                sides.add(actor)
-                contenders = tuple(sorted(sides))
+            sides = [actor]
+            for someone, latest in gained.items():
+                if latest >= start and someone != actor:
+                    sides.append(someone)
+            if len(sides) > 1 or lost.get(actor, _BEFORE_ALL) >= start:
+                sides.sort()
+                contenders = tuple(sides)
             else:
                 contenders = ()
             if gained.get(actor, _BEFORE_ALL) < end:
                 gained[actor] = end
             if conf is None or conf < end:
-                conf, conf_dt = end, end_dt
+                conf, conf_dt = end, op[8]
             if actor == holder:
-                opened.append((end, actor, True, False, cid, end_dt))
-                if support is None:
-                    support = list(support_t)
-                support.append(cid)
+                opened.append((end, actor, True, False, op[3], op[8]))
+                backing.append(op)
                 continue
             dated = code == GAIN
-            opened.append((end, actor, True, dated, cid, end_dt))
+            opened.append((end, actor, True, dated, op[3], op[8]))
             first_holder = holder is None
             previous = holder if holder is not None else op[2] or previous
             holder = actor
@@ -346,44 +341,42 @@ def fold(
                 holders.append((t, actor))
             since = op[7]
             if dated:
-                attackers = []
-                advancing = []
-            if not dated and first_holder:
-                if support is None:
-                    support = list(support_t)
-                support.append(cid)
+                attackers = advancing = None
+                attackers_t = advancing_t = ()
+            if dated or not first_holder:
+                support_t = ()
+                backing = [op]
             else:
-                support = [cid]
+                backing.append(op)
             continue
         if lost.get(actor, _BEFORE_ALL) < end:
             lost[actor] = end
         if code == LOSE:
             contenders = (actor,) if gained.get(actor, _BEFORE_ALL) >= start else ()
             if holder is not None and holder != actor:
-                opened.append((end, actor, False, False, cid, end_dt))
-                if support is None:
-                    support = list(support_t)
-                support.append(cid)
+                opened.append((end, actor, False, False, op[3], op[8]))
+                backing.append(op)
                 continue
-            opened.append((end, actor, False, True, cid, end_dt))
+            opened.append((end, actor, False, True, op[3], op[8]))
             holder = None
             if holders is not None:
                 holders.append((t, None))
             previous = actor
             since = op[7]
-            attackers = []
-            advancing = []
-            support = [cid]
+            attackers = advancing = None
+            attackers_t = advancing_t = ()
+            support_t = ()
+            backing = [op]
             if conf is None or conf < end:
-                conf, conf_dt = end, end_dt
+                conf, conf_dt = end, op[8]
         else:  # DENY
-            opened.append((end, actor, False, False, cid, end_dt))
+            opened.append((end, actor, False, False, op[3], op[8]))
             if actor == holder or gained.get(actor, _BEFORE_ALL) >= start:
                 contenders = tuple(sorted({*contenders, actor}))
             if disputes is None:
                 disputes = list(disputes_t)
-            disputes.append(cid)
-    if opened is None:
+            disputes.append(op[3])
+    if floor == _AFTER_ALL:
         windows = open_
     else:
         # The last claim's own window is kept whatever its end, as the reference does.
@@ -398,7 +391,7 @@ def fold(
         advancing_t if advancing is None else tuple(advancing),
         presence_t if presence is None else tuple(presence),
         access,
-        support_t if support is None else tuple(support),
+        (*support_t, *map(_CID, backing)) if backing else support_t,
         disputes_t if disputes is None else tuple(disputes),
         conf,
         conf_dt,
