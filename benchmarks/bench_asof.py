@@ -555,8 +555,32 @@ def run_size(
             for a, k, _, _ in probes
         ]
     )
-    table.add(size, "full snapshot, random (at, known_at)", "conflict_ledger AsOfIndex", ms(ours_s))
+    table.add(
+        size,
+        "full snapshot, random (at, known_at)",
+        "conflict_ledger AsOfIndex (lazy states)",
+        ms(ours_s),
+    )
     figures["snapshot"] = ours_s
+    # The same, with every PlaceState built (what iterating over the snapshot costs);
+    # at other instants, so that no state is found already computed.
+    read_probes = [
+        (instant(a), instant(min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))))
+        for a in (rng.randrange(gen.HOURS) for _ in range(repeat))
+    ]
+    read_s = statistics.median(
+        [
+            median_time(lambda a=a, k=k: list(index.snapshot(at=a, known_at=k)), repeat=1)
+            for a, k in read_probes
+        ]
+    )
+    table.add(
+        size,
+        "full snapshot, random (at, known_at)",
+        "conflict_ledger AsOfIndex, every state read",
+        ms(read_s),
+    )
+    figures["snapshot read"] = read_s
     # Fresh instants for .holders(), so that neither answer finds the other's memos.
     fresh = [
         (instant(a), instant(min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))))
@@ -638,8 +662,23 @@ def run_size(
     cold = AsOfIndex(ledger)
     cold.holders(at=gen.START)  # settles it
     series_s = median_time(lambda: cold.series(days, known_at=known), repeat=1)
-    table.add(size, "series of 100 daily snapshots", "conflict_ledger AsOfIndex", ms(series_s))
+    table.add(
+        size,
+        "series of 100 daily snapshots",
+        "conflict_ledger AsOfIndex (lazy states)",
+        ms(series_s),
+    )
     figures["series"] = series_s
+    noon = [day.add(hours=12) for day in days]
+    series_read_s = median_time(
+        lambda: [list(snap) for snap in cold.series(noon, known_at=known)], repeat=1
+    )
+    table.add(
+        size,
+        "series of 100 daily snapshots",
+        "conflict_ledger AsOfIndex, every state read",
+        ms(series_read_s),
+    )
     holders_series = [
         {p: h for p, h in step.items() if h} for step in index.holders_series(days, known_at=known)
     ]
@@ -687,13 +726,13 @@ def run_size(
     if deep:
         profile = cProfile.Profile()
         profile.enable()
-        for a, k, _, _ in probes:
-            index.snapshot(at=a, known_at=k)
+        for a, k in read_probes:  # the slowest path: a snapshot with every state read
+            list(index.snapshot(at=a.add(hours=1), known_at=k))
         profile.disable()
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(8)
         lines = [line for line in out.getvalue().splitlines() if line.strip()]
-        print("\nwhere a full snapshot's time goes (cProfile, top 8 by own time):")
+        print("\nwhere a full snapshot with every state read goes (cProfile, top 8 by own time):")
         print("\n".join(lines[-10:]))
     alt.duck.close()
     alt.lite.close()
@@ -823,6 +862,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{k}: x{figs[k] / base[k]:.2f}"
                 for k in (
                     "snapshot",
+                    "snapshot read",
                     "holders",
                     "place",
                     "series",

@@ -161,7 +161,8 @@ def test_holders_are_the_snapshots_holders(ledger, at, known_at, every, kind):
     assert dict(holders) == expected
     assert list(holders) == sorted(expected)
     assert len(holders) == len(expected)
-    assert all(place in holders for place in expected) and "nowhere" not in holders
+    assert all(place in holders for place in expected)
+    assert "nowhere" not in holders
 
 
 @given(busy_ledgers, st.data(), st.lists(times, max_size=6), known_times, kinds)

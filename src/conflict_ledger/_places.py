@@ -206,9 +206,9 @@ class PlaceHistory:
         the one known now. (``every`` is unused: the holder needs no checkpoint.)
         """
         n = bisect_right(self.starts, at)
-        i = n if known is None else min(n, bisect_right(self.reach, known))
-        if i == n:
-            return self.first_live < n, self.holders[n]
+        if known is None or not n or self.reach[n - 1] <= known:
+            return self.first_live < n, self.holders[n]  # known then as it is now
+        i = bisect_right(self.reach, known, 0, n)
         ops, cancel = self.ops, self.cancel
         reported, code_of, actor_of = ff.REPORTED, ff.CODE, ff.ACTOR
         gain, hold, lose = ff.GAIN, ff.HOLD, ff.LOSE

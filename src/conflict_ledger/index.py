@@ -384,6 +384,7 @@ class AsOfIndex:
             columns.reserve(len(self._by_slot))
             every_col = self._column_every or max(64, len(self._by_slot) // 8)
             columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
+            self._late.settle()
         return self._sorted
 
     def _column(self, at: int, known: int | None) -> array[int]:
