@@ -218,7 +218,7 @@ class PlaceHistory:
         j = n - 1
         while j >= i:
             op = ops[j]
-            if op[reported] <= known and cancel[j] > known:  # type: ignore[operator]
+            if op[reported] <= known and cancel[j] > known:
                 present = True
                 code = op[code_of]
                 if code in (gain, hold):
