@@ -222,6 +222,7 @@ class Ledger:
         self._lazy = store is None
         self._pending_values: list[Place | Actor | Source | Document] = []
         self._event_types = event_types
+        self._shared = records.Shared()  # equal decoded values shared between claims
         self._records: list[Recorded] = []
         # 1 where the record was decoded from the store's bytes (verify need not decode
         # those bytes again), 0 where this ledger appended it from a Claim
@@ -285,9 +286,11 @@ class Ledger:
             if fields["position"] != stored.position:
                 raise ValueError(f"it says it is at position {fields['position']}")
             claim = records.decode_claim(
-                fields["claim"], event_types=self._event_types or records.BUILTIN_EVENTS
+                fields["claim"],
+                event_types=self._event_types or records.BUILTIN_EVENTS,
+                shared=self._shared,
             )
-            recorded_at = to_instant(fields["recorded_at"], field="recorded_at")
+            recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
         except (LedgerError, ValueError, KeyError, TypeError) as error:
             raise IntegrityError(
                 path=self._store.path,

@@ -44,10 +44,11 @@ from conflict_ledger.events import (
     SourceGraded,
 )
 from conflict_ledger.registry import Actor, Coordinates, Place, Source
-from conflict_ledger.time import ValidTime
+from conflict_ledger.time import ValidTime, to_instant
 
 __all__ = [
     "BUILTIN_EVENTS",
+    "Shared",
     "decode_claim",
     "decode_event",
     "decode_value",
@@ -151,18 +152,109 @@ def encode_claim(claim: Claim) -> dict[str, Any]:
     }
 
 
+class Shared:
+    """Values already decoded, by what their records say, for :func:`decode_claim` to share.
+
+    Claims repeat the same windows, report instants, source chains and events; decoding
+    each once and sharing the (immutable) value saves time and memory when a ledger is
+    read. The cache forgets everything once it holds ``limit`` values of a kind.
+
+    >>> shared = Shared()
+    >>> record = encode_claim(Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+    ...     valid=ValidTime.exact("2024-12-07T00:00Z"), reported_at="2024-12-07T01:00Z",
+    ...     source=SourceChain.of("reuters")))
+    >>> one = decode_claim(record, shared=shared)
+    >>> two = decode_claim({**record, "id": "c2"}, shared=shared)
+    >>> one.valid is two.valid and one.source is two.source and one.event is two.event
+    True
+    """
+
+    __slots__ = ("chains", "events", "instants", "limit", "windows")
+
+    def __init__(self, limit: int = 1 << 16) -> None:
+        self.limit = limit
+        self.instants: dict[Any, Any] = {}
+        self.windows: dict[Any, ValidTime] = {}
+        self.chains: dict[Any, SourceChain] = {}
+        self.events: dict[Any, Event] = {}
+
+    def instant(self, value: Any, field: str = "reported_at") -> Any:
+        """The instant ``value`` (an ISO string) converts to, shared."""
+        found = self.instants.get(value)
+        if found is None:
+            found = to_instant(value, field=field)
+            self._keep(self.instants, value, found)
+        return found
+
+    def window(self, valid: Mapping[str, Any]) -> ValidTime:
+        """The window a ``valid`` record describes, shared."""
+        key = (valid["start"], valid["end"], valid["precision"])
+        found = self.windows.get(key)
+        if found is None:
+            found = ValidTime(
+                start=self.instant(key[0], "start"),
+                end=self.instant(key[1], "end"),
+                precision=key[2],
+            )
+            self._keep(self.windows, key, found)
+        return found
+
+    def chain(self, links: Any) -> SourceChain:
+        """The source chain a list of link records describes, shared."""
+        key = tuple(tuple(link.items()) for link in links)
+        found = self.chains.get(key)
+        if found is None:
+            found = SourceChain(links=[SourceLink(**link) for link in links])
+            self._keep(self.chains, key, found)
+        return found
+
+    def event(self, record: Mapping[str, Any], event_types: Mapping[str, type[Event]]) -> Event:
+        """The event a record describes (as :func:`decode_event`), shared."""
+        key = tuple(record.items())
+        try:
+            found = self.events.get(key)
+        except TypeError:  # a list inside: not worth a key
+            return decode_event(record, event_types)
+        if found is None or type(found) is not event_types.get(str(record.get("type"))):
+            found = decode_event(record, event_types)
+            self._keep(self.events, key, found)
+        return found
+
+    def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(cache) >= self.limit:
+            cache.clear()
+        cache[key] = value
+
+
 def decode_claim(
-    record: Mapping[str, Any], *, event_types: Mapping[str, type[Event]] = BUILTIN_EVENTS
+    record: Mapping[str, Any],
+    *,
+    event_types: Mapping[str, type[Event]] = BUILTIN_EVENTS,
+    shared: Shared | None = None,
 ) -> Claim:
-    """The claim a record describes (the inverse of :func:`encode_claim`)."""
+    """The claim a record describes (the inverse of :func:`encode_claim`).
+
+    ``shared`` (optional) shares equal windows, instants, source chains and events
+    between the claims decoded with it (see :class:`Shared`).
+    """
     evidence = record.get("evidence")
     valid = record["valid"]
+    if shared is None:
+        window = ValidTime(start=valid["start"], end=valid["end"], precision=valid["precision"])
+        event = decode_event(record["event"], event_types)
+        source = SourceChain(links=[SourceLink(**link) for link in record["source"]])
+        reported_at = record["reported_at"]
+    else:
+        window = shared.window(valid)
+        event = shared.event(record["event"], event_types)
+        source = shared.chain(record["source"])
+        reported_at = shared.instant(record["reported_at"])
     return Claim(
         id=record["id"],
-        event=decode_event(record["event"], event_types),
-        valid=ValidTime(start=valid["start"], end=valid["end"], precision=valid["precision"]),
-        reported_at=record["reported_at"],
-        source=SourceChain(links=[SourceLink(**link) for link in record["source"]]),
+        event=event,
+        valid=window,
+        reported_at=reported_at,
+        source=source,
         modality=record.get("modality", "asserted"),
         credibility=record.get("credibility"),
         evidence=None
