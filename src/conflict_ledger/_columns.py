@@ -25,10 +25,13 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
 
 from conflict_ledger._places import PlaceHistory
 
 __all__ = ["ABSENT", "NOBODY", "Columns", "LateKnowledge"]
+
+T = TypeVar("T")
 
 ABSENT = 0
 """No claim about the place counts."""
@@ -148,8 +151,11 @@ class Columns:
         return sum(col.itemsize * len(col) for col in self.cols)
 
 
-class LateKnowledge:
+class LateKnowledge(Generic[T]):
     """Claims known as they are now only long after they began (private, mutable).
+
+    Each is kept with an item of the caller's (the index keeps its place and its
+    compiled form).
 
     A claim *agrees* from the instant knowledge of it stops changing: its report time,
     or the report time of its retraction or correction. Claims that agree more than
@@ -169,16 +175,16 @@ class LateKnowledge:
 
     def __init__(self, *, within: int) -> None:
         self.within = within
-        self._pending: list[tuple[int, int, PlaceHistory]] = []
+        self._pending: list[tuple[int, int, T]] = []
         self._firsts: list[int] = []  # the smallest agreement instant of each bucket
         # Buckets in agreement order; each holds its claims sorted by start.
-        self._buckets: list[tuple[list[int], list[int], list[PlaceHistory]]] = []
-        self._agrees: list[tuple[int, int, PlaceHistory]] = []
+        self._buckets: list[tuple[list[int], list[int], list[T]]] = []
+        self._agrees: list[tuple[int, int, T]] = []
 
-    def add(self, agree: int, start: int, entry: PlaceHistory) -> None:
-        """Remember a claim of ``entry`` beginning at ``start`` that agrees from ``agree``."""
+    def add(self, agree: int, start: int, item: T) -> None:
+        """Remember a claim (``item``) beginning at ``start`` that agrees from ``agree``."""
         if agree - start > self.within:
-            self._pending.append((agree, start, entry))
+            self._pending.append((agree, start, item))
 
     def _merge(self) -> None:
         self._agrees.extend(self._pending)
@@ -198,8 +204,8 @@ class LateKnowledge:
         if len(self._pending) > self._BUCKET:
             self._merge()
 
-    def affected(self, *, at: int, known: int) -> Iterator[PlaceHistory]:
-        """Places with a claim beginning by ``at`` that agrees only after ``known``."""
+    def affected(self, *, at: int, known: int) -> Iterator[T]:
+        """The items of the claims beginning by ``at`` that agree only after ``known``."""
         self.settle()
         for agree, start, entry in self._pending:
             if agree > known and start <= at:

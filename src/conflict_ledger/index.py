@@ -62,6 +62,10 @@ _PROMPT = 4 * 86_400 * 1_000_000
 by scanning the claims begun that long before ``known_at``; the others are kept apart."""
 
 
+_MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE))
+"""The compiled claims that can change a place's holder (the others never do)."""
+
+
 def _place_name(entry: PlaceHistory) -> str:
     return entry.place
 
@@ -167,6 +171,10 @@ class AsOfIndex:
     Built once over ``ledger`` and kept up to date from its new records (never rebuilt).
     ``checkpoint_every`` trades memory for speed: a place's fold is kept every that many
     claims, so an answer folds fewer than that many claims plus those known late.
+    ``column_every`` does the same for the holder columns, every place's holder in one
+    array of small integers: one every that many claims in valid-time order (default
+    None: a sixteenth of the number of places, about 32 bytes a claim), so an answer
+    about every place recomputes at most that many places plus those known late.
     ``progress`` (optional) is called with (records done, records to do) while a large
     batch of new records is indexed, for a progress bar.
 
@@ -214,7 +222,7 @@ class AsOfIndex:
         self._starters: list[PlaceHistory] = []
         self._start_ops: list[ff.Op] = []
         self._columns = Columns()
-        self._late = LateKnowledge(within=self._prompt)
+        self._late: LateKnowledge[tuple[PlaceHistory, ff.Op]] = LateKnowledge(within=self._prompt)
         # The lazy answers still alive, by serial number (a mapping is not hashable).
         self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
         self._serial = 0
@@ -293,7 +301,7 @@ class AsOfIndex:
                 self._by_slot.append(entry)
                 created.append(entry)
             op = ff.compile_claim(claim, shared)
-            late.add(op[ff.REPORTED], op[ff.START], entry)
+            late.add(op[ff.REPORTED], op[ff.START], (entry, op))
             incoming.setdefault(entry, []).append(op)
         undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
         for target, when in cancellations:
@@ -338,7 +346,7 @@ class AsOfIndex:
                 cancelled[target] = when
         for target, when, entry, op in undone:
             if cancelled[target] == when:
-                late.add(when, op[ff.START], entry)
+                late.add(when, op[ff.START], (entry, op))
                 entry.clean = min(entry.clean, entry.position(op))
                 self._dirty.add(entry)
         if report is not None:
@@ -382,7 +390,7 @@ class AsOfIndex:
                     columns.patch(entry, since)
             self._dirty.clear()
             columns.reserve(len(self._by_slot))
-            every_col = self._column_every or max(64, len(self._by_slot) // 8)
+            every_col = self._column_every or max(64, len(self._by_slot) // 16)
             columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
             self._late.settle()
         return self._sorted
@@ -401,24 +409,35 @@ class AsOfIndex:
 
         Only places with a claim that began by ``at`` and was known differently at
         ``known`` can differ: the claims begun within a prompt delay before ``known``
-        (checked one by one) and those known late (:class:`LateKnowledge`).
+        (checked one by one) and those known late (:class:`LateKnowledge`). A claim that
+        moves no holder (an attack, a denial, a forecast...) changes a place only if it
+        decides whether any claim counts; those places and the others are recomputed.
         """
         starts, every = self._starts, self._every
         lo, hi = bisect_right(starts, known - self._prompt), bisect_right(starts, at)
         limit = max(256, len(col) // 2) if self._scan_limit is None else self._scan_limit
         if hi - lo > limit:
-            affected: Iterable[PlaceHistory] = self._by_slot  # cheaper to ask every place
+            redo: Iterable[PlaceHistory] = self._by_slot  # cheaper to ask every place
         else:
             ops, cancelled, starters = self._start_ops, self._cancelled, self._starters
             reported, cid = ff.REPORTED, ff.CID
-            found = set(self._late.affected(at=at, known=known))
+            candidates = list(self._late.affected(at=at, known=known))
             for j in range(lo, hi):
                 op = ops[j]
                 if op[reported] > known or cancelled.get(op[cid], EARLIEST) > known:
-                    found.add(starters[j])
-            affected = found
+                    candidates.append((starters[j], op))
+            redo = set()
+            moves, code_of = _MOVES_HOLDER, ff.CODE
+            for entry, op in candidates:
+                if op[code_of] in moves or not col[entry.slot]:
+                    redo.add(entry)
+                elif op[reported] > known and entry.reach[entry.first_live] > known:
+                    # Unknown then: does a claim known then as now still count?
+                    redo.add(entry)
+                # Otherwise the claim counted then and not now, or another claim known
+                # then as now counts: the place counts either way, its holder unmoved.
         code = self._columns.code
-        for entry in affected:
+        for entry in redo:
             present, holder = entry.holder(at, known, every)
             col[entry.slot] = code(holder) if present else ABSENT
 
