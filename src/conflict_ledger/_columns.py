@@ -108,6 +108,11 @@ class Columns:
                 code = codes.get(holder)
                 col[entry.slot] = self.code(holder) if code is None else code
 
+    def since(self, at: int, starts: Sequence[int]) -> int:
+        """Where in ``starts`` the claims begun after the last checkpoint before ``at`` are."""
+        k = bisect_right(self.marks, at) - 1
+        return bisect_right(starts, self.marks[k]) if k >= 0 else 0
+
     def at(
         self, at: int, starts: Sequence[int], starters: Sequence[PlaceHistory], size: int
     ) -> array[int]:

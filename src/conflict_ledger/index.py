@@ -75,7 +75,17 @@ class _LazyStates(LazyPlaces):
     computed on first reading. Before the index changes a place, every live answer that
     has not read it yet keeps a copy of its history as it was, so an answer never changes."""
 
-    __slots__ = ("__weakref__", "_at", "_col", "_index", "_known", "_pinned", "_read", "_sorted")
+    __slots__ = (
+        "__weakref__",
+        "_at",
+        "_col",
+        "_index",
+        "_known",
+        "_pinned",
+        "_read",
+        "_size",
+        "_sorted",
+    )
 
     def __init__(self, index: AsOfIndex, col: array[int], at: int, known: int | None) -> None:
         self._index = index
@@ -85,6 +95,7 @@ class _LazyStates(LazyPlaces):
         self._known = known
         self._read: dict[str, PlaceState] = {}
         self._pinned: dict[str, PlaceHistory] = {}
+        self._size = -1  # how many places count, once asked
 
     def _entry(self, place: object) -> PlaceHistory | None:
         entry = self._index._places.get(place) if isinstance(place, str) else None
@@ -111,7 +122,13 @@ class _LazyStates(LazyPlaces):
         return places_of(self._col, self._sorted)
 
     def __len__(self) -> int:
-        return len(self._col) - self._col.count(ABSENT)
+        if self._size < 0:
+            self._size = len(self._col) - self._col.count(ABSENT)
+        return self._size
+
+    def complete(self) -> bool:
+        """Whether every state has been read."""
+        return len(self._read) == len(self)
 
     def pin(
         self, entries: Iterable[PlaceHistory], copies: dict[PlaceHistory, PlaceHistory]
@@ -313,8 +330,11 @@ class AsOfIndex:
         if self._readers:
             changing = {*incoming, *(entry for _, _, entry, _ in undone)}
             copies: dict[PlaceHistory, PlaceHistory] = {}
-            for reader in list(self._readers.values()):
-                reader.pin(changing, copies)
+            for serial, reader in list(self._readers.items()):
+                if reader.complete():
+                    del self._readers[serial]  # every state read: nothing left to keep
+                else:
+                    reader.pin(changing, copies)
         if created:  # a new list: answers handed out keep the one they were made with
             if len(created) < 64:
                 merged = self._sorted.copy()
@@ -543,7 +563,8 @@ class AsOfIndex:
         return _Holders(self, self._column(at_i, known_i))
 
     def _columns_at(self, instants: list[int], known: int | None) -> list[array[int]]:
-        """Columns at each of ``instants`` (in that order), each step from the one before."""
+        """Columns at each of ``instants`` (in that order): each step from the one before,
+        or from the last checkpoint column when fewer claims begin after that."""
         self._settled()
         self._columns.reserve(len(self._by_slot))
         columns, starts, starters = self._columns, self._starts, self._starters
@@ -553,13 +574,11 @@ class AsOfIndex:
         previous = 0
         for step in sorted(range(len(instants)), key=instants.__getitem__):
             at = instants[step]
-            if base is None:
+            hi = bisect_right(starts, at)
+            if base is None or hi - columns.since(at, starts) < hi - bisect_right(starts, previous):
                 base = columns.at(at, starts, starters, size)
             elif at > previous:
-                columns.advance(
-                    base, starters, bisect_right(starts, previous), bisect_right(starts, at), at
-                )
-                base = columns.grown(base, size)
+                columns.advance(base, starters, bisect_right(starts, previous), hi, at)
             col = base[:]
             if known is not None:
                 self._know(col, at, known)
