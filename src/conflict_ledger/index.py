@@ -13,8 +13,15 @@ reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answe
   maximum. A question asked ``known_at`` an earlier time starts from the last checkpoint
   that time already agrees with, folds the claims after it that were known then, and
   jumps back onto the checkpoints known now wherever the two folds meet again;
-* the holder known now after every claim, for :meth:`AsOfIndex.holders` and
-  :meth:`AsOfIndex.holders_series`.
+* the holder known now after every claim.
+
+Across places (:mod:`conflict_ledger._columns`) it keeps every place's holder as known
+now in columns of small integers at checkpoint instants. An answer about every place
+copies the last column before its instant, recomputes the places with a claim begun
+since, and, at an earlier ``known_at``, the places with a claim reported or undone after
+it. :meth:`AsOfIndex.holders` is that column; :meth:`AsOfIndex.snapshot` knows from it
+which places count and computes each :class:`~conflict_ledger.territory.PlaceState`
+when it is first read.
 
 The index reads new records from the ledger (``ledger.since(position)``) before each
 answer, or when :meth:`AsOfIndex.refresh` is called; it is never rebuilt from scratch.
