@@ -151,10 +151,6 @@ class Columns:
             cols.append(col)
             pos = hi
 
-    def nbytes(self) -> int:
-        """Bytes held by the checkpoint columns."""
-        return sum(col.itemsize * len(col) for col in self.cols)
-
 
 class LateKnowledge(Generic[T]):
     """Claims known as they are now only long after they began (private, mutable).
