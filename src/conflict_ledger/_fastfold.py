@@ -428,6 +428,25 @@ def to_place_fold(place: str, state: Frozen) -> PlaceFold:
 _SHARED_DURATIONS = 1 << 16
 
 
+def _unconfirmed_for(
+    state: Frozen, at: int, durations: dict[int, _dt.timedelta] | None
+) -> _dt.timedelta | None:
+    """How long before ``at`` the place was last confirmed (None: never), shared through
+    ``durations`` when given."""
+    confirmed = state[11]
+    if confirmed is None:
+        return None
+    elapsed = max(0, at - confirmed)  # microseconds, exactly as the reference view
+    unconfirmed = durations.get(elapsed) if durations is not None else None
+    if unconfirmed is None:
+        unconfirmed = _dt.timedelta(microseconds=elapsed)
+        if durations is not None:
+            if len(durations) >= _SHARED_DURATIONS:
+                durations.clear()
+            durations[elapsed] = unconfirmed
+    return unconfirmed
+
+
 def view(
     place: str,
     state: Frozen,
@@ -479,17 +498,7 @@ def view(
             )
             for actor in contenders
         )
-    confirmed = state[11]
-    unconfirmed = None
-    if confirmed is not None:
-        elapsed = max(0, at - confirmed)  # microseconds, exactly as the reference view
-        unconfirmed = durations.get(elapsed) if durations is not None else None
-        if unconfirmed is None:
-            unconfirmed = _dt.timedelta(microseconds=elapsed)
-            if durations is not None:
-                if len(durations) >= _SHARED_DURATIONS:
-                    durations.clear()
-                durations[elapsed] = unconfirmed
+    unconfirmed = _unconfirmed_for(state, at, durations)
     return PlaceState(
         place=place,
         status=status,
@@ -545,15 +554,5 @@ def read(
     until, fields = ready
     if until is not None and at < until:
         return view(place, state, at, durations)
-    confirmed = state[11]
-    unconfirmed = None
-    if confirmed is not None:
-        elapsed = max(0, at - confirmed)  # microseconds, exactly as the reference view
-        unconfirmed = durations.get(elapsed) if durations is not None else None
-        if unconfirmed is None:
-            unconfirmed = _dt.timedelta(microseconds=elapsed)
-            if durations is not None:
-                if len(durations) >= _SHARED_DURATIONS:
-                    durations.clear()
-                durations[elapsed] = unconfirmed
+    unconfirmed = _unconfirmed_for(state, at, durations)
     return PlaceState(**fields, unconfirmed_for=unconfirmed)
