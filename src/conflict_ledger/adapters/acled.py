@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import json
 import os
 import re
@@ -71,7 +70,9 @@ from conflict_ledger.adapters.rows import (
     RowProblem,
     append_candidates,
     collect_rows,
+    open_csv,
     slug,
+    source_name,
 )
 from conflict_ledger.asof import effective_claims
 from conflict_ledger.claims import Claim, Modality, SourceChain, SourceLink, SourceRole
@@ -453,19 +454,6 @@ def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
         line = reader.line_num + 1
 
 
-def _open(source: str | os.PathLike[str] | IO[str]) -> tuple[IO[str], str]:
-    if isinstance(source, str | os.PathLike):
-        name = os.fspath(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                f"{name}: no such file; give the path of an ACLED CSV export"
-            ) from None
-        return io.StringIO(text, newline=""), name
-    return source, getattr(source, "name", "<stream>")
-
-
 def read_acled(
     source: str | os.PathLike[str] | IO[str],
     registries: Registries,
@@ -487,7 +475,7 @@ def read_acled(
     >>> print(rejected[0])
     old.csv:2: event_date='31/02/2015': '31/02/2015' is not a date (day is out of range for month)
     """
-    handle, default_name = _open(source)
+    handle, default_name = open_csv(source, what="an ACLED CSV export")
     path = name or default_name
     registrar = Registrar(registries)
     return collect_rows(
@@ -520,14 +508,8 @@ def import_acled(
     candidates, rejected = read_acled(
         source, ledger.registries, tz=tz, day_first=day_first, name=name
     )
-    path = rejected[0].path if rejected else (name or _name_of(source))
+    path = rejected[0].path if rejected else (name or source_name(source))
     return append_candidates(ledger, candidates, path=path, rejected=rejected)
-
-
-def _name_of(source: str | os.PathLike[str] | IO[str]) -> str:
-    if isinstance(source, str | os.PathLike):
-        return os.fspath(source)
-    return str(getattr(source, "name", "<stream>"))
 
 
 _META_LINE = re.compile(r"^ACLED (\{.*\})$")

@@ -30,10 +30,13 @@ conflict_ledger.adapters.rows.RejectedRowsError: events.csv: 1 row rejected; the
 
 from __future__ import annotations
 
+import io
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import attrs
 
@@ -61,8 +64,40 @@ __all__ = [
     "RowProblem",
     "append_candidates",
     "collect_rows",
+    "open_csv",
     "slug",
+    "source_name",
 ]
+
+
+def source_name(source: str | os.PathLike[str] | IO[str]) -> str:
+    """The name rejected rows are reported under: a path, or a stream's ``name``.
+
+    >>> source_name("events.csv"), source_name(io.StringIO())
+    ('events.csv', '<stream>')
+    """
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def open_csv(source: str | os.PathLike[str] | IO[str], *, what: str) -> tuple[IO[str], str]:
+    """A CSV source as a text stream (a path is read whole, a BOM dropped) and its name;
+    a missing file says which ``what`` to give instead.
+
+    >>> open_csv("nowhere.csv", what="an ACLED CSV export")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: nowhere.csv: no such file; give the path of an ACLED CSV export
+    """
+    name = source_name(source)
+    if isinstance(source, str | os.PathLike):
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{name}: no such file; give the path of {what}") from None
+        return io.StringIO(text, newline=""), name
+    return source, name
 
 
 def slug(name: str) -> str:

@@ -38,10 +38,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import IO
 
 import pendulum
@@ -55,6 +53,8 @@ from conflict_ledger.adapters.rows import (
     RowProblem,
     append_candidates,
     collect_rows,
+    open_csv,
+    source_name,
 )
 from conflict_ledger.claims import Claim, SourceChain, SourceLink, SourceRole
 from conflict_ledger.errors import LedgerError
@@ -252,14 +252,8 @@ def read_ucdp(
     >>> print(read_ucdp(io.StringIO(text), syria(), name="ged.csv")[1][0])
     ged.csv:2: date_end='2024-12-05': ends before date_start
     """
-    if isinstance(source, str | os.PathLike):
-        path = name or os.fspath(source)
-        try:
-            handle: IO[str] = io.StringIO(Path(source).read_text(encoding="utf-8-sig"), newline="")
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{path}: no such file; give the path of a GED CSV") from None
-    else:
-        handle, path = source, name or str(getattr(source, "name", "<stream>"))
+    handle, default_name = open_csv(source, what="a GED CSV")
+    path = name or default_name
     registrar = Registrar(registries)
     return collect_rows(_rows(handle), path=path, read=lambda row: _row_claim(row, registrar))
 
@@ -278,10 +272,6 @@ def import_ucdp(
     >>> import_ucdp(ledger, "tests/data/ucdp/ged_sample.csv").appended[:2]
     ('ucdp/900001', 'ucdp/900002')
     """
-    path = name or (
-        os.fspath(source)
-        if isinstance(source, str | os.PathLike)
-        else str(getattr(source, "name", "<stream>"))
-    )
+    path = name or source_name(source)
     candidates, rejected = read_ucdp(source, ledger.registries, name=path)
     return append_candidates(ledger, candidates, path=path, rejected=rejected)
