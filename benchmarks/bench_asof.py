@@ -530,6 +530,15 @@ def run_size(
     def instant(hour: int) -> Any:
         return gen.START.add(hours=hour)
 
+    def random_questions() -> list[tuple[Any, Any]]:
+        """New random (at, known_at) pairs, known_at up to 90 days after at."""
+        pairs = []
+        for _ in range(repeat):
+            at_h = rng.randrange(gen.HOURS)
+            known_h = min(gen.HOURS + 24 * 120, at_h + rng.randrange(24 * 90))
+            pairs.append((instant(at_h), instant(known_h)))
+        return pairs
+
     probes = []
     for _ in range(repeat):
         at_h = rng.randrange(gen.HOURS)
@@ -568,10 +577,7 @@ def run_size(
     figures["snapshot"] = ours_s
     # The same, with every PlaceState built (what iterating over the snapshot costs);
     # at other instants, so that no state is found already computed.
-    read_probes = [
-        (instant(a), instant(min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))))
-        for a in (rng.randrange(gen.HOURS) for _ in range(repeat))
-    ]
+    read_probes = random_questions()
     read_s = statistics.median(
         [
             median_time(lambda a=a, k=k: list(index.snapshot(at=a, known_at=k)), repeat=1)
@@ -586,10 +592,7 @@ def run_size(
     )
     figures["snapshot read"] = read_s
     # Fresh instants for .holders(), so that neither answer finds the other's memos.
-    fresh = [
-        (instant(a), instant(min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))))
-        for a in (rng.randrange(gen.HOURS) for _ in range(repeat))
-    ]
+    fresh = random_questions()
     holders_s = statistics.median(
         [median_time(lambda a=a, k=k: index.holders(at=a, known_at=k), repeat=1) for a, k in fresh]
     )
