@@ -10,7 +10,7 @@ mutable working state, never handed out: the index answers with frozen values.
 >>> history = PlaceHistory("homs", slot=0)
 >>> history.ops.append(ff.compile_claim(took))
 >>> history.settle({}, every=8)
->>> history.holder(ff.micros(took.valid.start), None, 8)
+>>> history.holder(ff.micros(took.valid.start), None)
 (True, 'opposition')
 """
 
@@ -197,13 +197,13 @@ class PlaceHistory:
             memo = self.memo[i] = (self.prefix(i, every), None)
         return memo[0], i
 
-    def holder(self, at: int, known: int | None, every: int) -> tuple[bool, str | None]:
+    def holder(self, at: int, known: int | None) -> tuple[bool, str | None]:
         """Whether any claim counts at ``at`` as known at ``known``, and the holder then.
 
         Only gains, holds and losses move the holder, so the claims known differently
         then are read backwards from ``at`` to the last gain or hold that counted, with
         the losses after it; before the first claim known differently, the holder is
-        the one known now. (``every`` is unused: the holder needs no checkpoint.)
+        the one known now.
         """
         n = bisect_right(self.starts, at)
         if known is None or not n or self.reach[n - 1] <= known:

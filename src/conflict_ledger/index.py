@@ -440,7 +440,7 @@ class AsOfIndex:
         moves no holder (an attack, a denial, a forecast...) changes a place only if it
         decides whether any claim counts; those places and the others are recomputed.
         """
-        starts, every = self._starts, self._every
+        starts = self._starts
         lo, hi = bisect_right(starts, known - self._prompt), bisect_right(starts, at)
         limit = max(256, len(col) // 2) if self._scan_limit is None else self._scan_limit
         if hi - lo > limit:
@@ -465,7 +465,7 @@ class AsOfIndex:
                 # then as now counts: the place counts either way, its holder unmoved.
         code = self._columns.code
         for entry in redo:
-            present, holder = entry.holder(at, known, every)
+            present, holder = entry.holder(at, known)
             col[entry.slot] = code(holder) if present else ABSENT
 
     def _state(self, entry: PlaceHistory, at: int, known: int | None) -> PlaceState | None:
