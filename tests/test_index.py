@@ -55,10 +55,25 @@ class _AskEveryPlace(AsOfIndex):
     _scan_limit = 0
 
 
+class _MergeEveryBatch(AsOfIndex):
+    """Merges every batch of new claims by sorting (as large batches are), and brings the
+    columns' ``after`` codes up to date place by place unless a merge re-sorted them."""
+
+    _bulk = 1
+    _recode_share = 0
+
+
+class _RecodePlaceByPlace(AsOfIndex):
+    """Always brings the columns' ``after`` codes up to date place by place."""
+
+    _recode_share = 0
+
+
 # (index class, column interval): the holder columns checkpointed every 1 to 3 claims
 # (patched by late claims), or never within these small ledgers (None: the default).
 kinds = st.tuples(
-    st.sampled_from([AsOfIndex, _AllLate, _AskEveryPlace]), st.sampled_from([None, 1, 2, 3])
+    st.sampled_from([AsOfIndex, _AllLate, _AskEveryPlace, _MergeEveryBatch, _RecodePlaceByPlace]),
+    st.sampled_from([None, 1, 2, 3]),
 )
 
 

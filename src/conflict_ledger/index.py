@@ -210,6 +210,8 @@ class AsOfIndex:
 
     _prompt = _PROMPT
     _scan_limit: int | None = None  # claims to check one by one before asking every place
+    _bulk = 64  # new claims fewer than this are inserted one by one, more merged by sorting
+    _recode_share = 8  # recompute every ``after`` code when over 1/8 of the claims may change
 
     def __init__(
         self,
@@ -246,6 +248,7 @@ class AsOfIndex:
         self._starters: list[PlaceHistory] = []
         self._start_ops: list[ff.Op] = []
         self._columns = Columns()
+        self._recode_all = False  # the claims were re-sorted: recompute every ``after`` code
         self._late: LateKnowledge[tuple[PlaceHistory, ff.Op]] = LateKnowledge(within=self._prompt)
         # The lazy answers still alive, by serial number (a mapping is not hashable).
         self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
@@ -343,7 +346,7 @@ class AsOfIndex:
                 else:
                     reader.pin(changing, copies)
         if created:  # a new list: answers handed out keep the one they were made with
-            if len(created) < 64:
+            if len(created) < self._bulk:
                 merged = self._sorted.copy()
                 for entry in created:
                     insort(merged, entry, key=_place_name)
@@ -359,7 +362,7 @@ class AsOfIndex:
                 existing.extend(ops)
             else:
                 first = entry.position(ops[0])
-                if len(ops) < 64:
+                if len(ops) < self._bulk:
                     for op in ops:
                         insort(existing, op, key=fold_key)
                 else:
@@ -387,13 +390,17 @@ class AsOfIndex:
         )
         if not triples:
             return
+        # Each new claim's code in the columns' ``after`` is set once its place settles.
+        columns = self._columns
         if not starts or starts[-1] <= triples[0][0]:
+            columns.placed(len(starts), len(triples))
             starts.extend(start for start, _, _ in triples)
             starters.extend(entry for _, entry, _ in triples)
             start_ops.extend(op for _, _, op in triples)
-        elif len(triples) < 64:
+        elif len(triples) < self._bulk:
             for start, entry, op in triples:
                 at = bisect_right(starts, start)
+                columns.placed(at, 1)
                 starts.insert(at, start)
                 starters.insert(at, entry)
                 start_ops.insert(at, op)
@@ -404,19 +411,32 @@ class AsOfIndex:
             self._starts = [start for start, _, _ in merged]
             self._starters = [entry for _, entry, _ in merged]
             self._start_ops = [op for _, _, op in merged]
+            columns.placed(0, len(triples))  # the right length; every code is recomputed
+            self._recode_all = True
 
     def _settled(self) -> list[PlaceHistory]:
         self.refresh()
         if self._dirty:
             every, cancelled, columns = self._every, self._cancelled, self._columns
+            columns.reserve(len(self._by_slot))
+            changed: list[tuple[PlaceHistory, int]] = []
+            todo = 0  # claims whose ``after`` code may change
             for entry in self._dirty:
                 first = entry.clean
                 since = entry.ops[first][ff.START] if first < len(entry.ops) else None
                 entry.settle(cancelled, every)
                 if since is not None:
                     columns.patch(entry, since)
+                    changed.append((entry, since))
+                    todo += len(entry.ops) - first
             self._dirty.clear()
-            columns.reserve(len(self._by_slot))
+            starts, starters = self._starts, self._starters
+            if self._recode_all or todo * self._recode_share > len(starts):
+                columns.recode_all(starts, starters)
+                self._recode_all = False
+            else:
+                for entry, since in changed:
+                    columns.recode(entry, since, starts, starters)
             every_col = self._column_every or max(64, len(self._by_slot) // 16)
             columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
             self._late.settle()
@@ -585,7 +605,7 @@ class AsOfIndex:
             if base is None or hi - columns.since(at, starts) < hi - bisect_right(starts, previous):
                 base = columns.at(at, starts, starters, size)
             elif at > previous:
-                columns.advance(base, starters, bisect_right(starts, previous), hi, at)
+                columns.advance(base, starters, bisect_right(starts, previous), hi)
             col = base[:]
             if known is not None:
                 self._know(col, at, known)
