@@ -241,21 +241,18 @@ class LateKnowledge(Generic[T]):
         if len(self._pending) > self._BUCKET:
             self._merge()
 
-    def affected(self, *, at: int, known: int) -> Iterator[T]:
+    def affected(self, *, at: int, known: int) -> list[T]:
         """The items of the claims beginning by ``at`` that agree only after ``known``."""
         self.settle()
-        for agree, start, entry in self._pending:
-            if agree > known and start <= at:
-                yield entry
+        found = [entry for agree, start, entry in self._pending if agree > known and start <= at]
         if not self._buckets:
-            return
+            return found
         first = max(0, bisect_right(self._firsts, known) - 1)
         agrees, starts, entries = self._buckets[first]
-        for j in range(bisect_right(starts, at)):
-            if agrees[j] > known:
-                yield entries[j]
+        found.extend(entries[j] for j in range(bisect_right(starts, at)) if agrees[j] > known)
         for _, starts, entries in self._buckets[first + 1 :]:
-            yield from entries[: bisect_right(starts, at)]
+            found.extend(entries[: bisect_right(starts, at)])
+        return found
 
 
 def places_of(col: array[int], entries: Iterable[PlaceHistory]) -> Iterator[str]:

@@ -73,6 +73,12 @@ _MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE))
 """The compiled claims that can change a place's holder (the others never do)."""
 
 
+def _tag(entry: PlaceHistory, op: ff.Op) -> int:
+    """A claim about ``entry`` as a small integer: the place's slot, and in the lowest bit
+    whether the claim can move a holder."""
+    return entry.slot << 1 | (op[ff.CODE] in _MOVES_HOLDER)
+
+
 def _place_name(entry: PlaceHistory) -> str:
     return entry.place
 
@@ -249,7 +255,9 @@ class AsOfIndex:
         self._start_ops: list[ff.Op] = []
         self._columns = Columns()
         self._recode_all = False  # the claims were re-sorted: recompute every ``after`` code
-        self._late: LateKnowledge[tuple[PlaceHistory, ff.Op]] = LateKnowledge(within=self._prompt)
+        # Claims known late, each as ``_tag(entry, op)``: its place's slot and whether it
+        # can move a holder.
+        self._late: LateKnowledge[int] = LateKnowledge(within=self._prompt)
         # The lazy answers still alive, by serial number (a mapping is not hashable).
         self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
         self._serial = 0
@@ -328,7 +336,7 @@ class AsOfIndex:
                 self._by_slot.append(entry)
                 created.append(entry)
             op = ff.compile_claim(claim, shared)
-            late.add(op[ff.REPORTED], op[ff.START], (entry, op))
+            late.add(op[ff.REPORTED], op[ff.START], _tag(entry, op))
             incoming.setdefault(entry, []).append(op)
         undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
         for target, when in cancellations:
@@ -376,7 +384,7 @@ class AsOfIndex:
                 cancelled[target] = when
         for target, when, entry, op in undone:
             if cancelled[target] == when:
-                late.add(when, op[ff.START], (entry, op))
+                late.add(when, op[ff.START], _tag(entry, op))
                 entry.clean = min(entry.clean, entry.position(op))
                 self._dirty.add(entry)
         if report is not None:
@@ -463,26 +471,33 @@ class AsOfIndex:
         starts = self._starts
         lo, hi = bisect_right(starts, known - self._prompt), bisect_right(starts, at)
         limit = max(256, len(col) // 2) if self._scan_limit is None else self._scan_limit
+        by_slot = self._by_slot
         if hi - lo > limit:
-            redo: Iterable[PlaceHistory] = self._by_slot  # cheaper to ask every place
+            redo: Iterable[PlaceHistory] = by_slot  # cheaper to ask every place
         else:
+            tags = self._late.affected(at=at, known=known)
             ops, cancelled, starters = self._start_ops, self._cancelled, self._starters
             reported, cid = ff.REPORTED, ff.CID
-            candidates = list(self._late.affected(at=at, known=known))
             for j in range(lo, hi):
                 op = ops[j]
                 if op[reported] > known or cancelled.get(op[cid], EARLIEST) > known:
-                    candidates.append((starters[j], op))
-            redo = set()
-            moves, code_of = _MOVES_HOLDER, ff.CODE
-            for entry, op in candidates:
-                if op[code_of] in moves or not col[entry.slot]:
-                    redo.add(entry)
-                elif op[reported] > known and entry.reach[entry.first_live] > known:
-                    # Unknown then: does a claim known then as now still count?
-                    redo.add(entry)
-                # Otherwise the claim counted then and not now, or another claim known
-                # then as now counts: the place counts either way, its holder unmoved.
+                    tags.append(_tag(starters[j], op))
+            slots: set[int] = set()
+            maybe: set[int] = set()
+            for tag in tags:
+                slot = tag >> 1
+                if tag & 1 or not col[slot]:
+                    slots.add(slot)
+                else:
+                    maybe.add(slot)
+            for slot in maybe - slots:
+                # A claim that moves no holder, about a place that counts now: does a
+                # claim known then as now still count? If so, the place counts either
+                # way, its holder unmoved.
+                entry = by_slot[slot]
+                if entry.reach[entry.first_live] > known:
+                    slots.add(slot)
+            redo = [by_slot[slot] for slot in slots]
         code = self._columns.code
         for entry in redo:
             present, holder = entry.holder(at, known)
