@@ -130,10 +130,14 @@ class Columns:
 
     def recode_all(self, starts: Sequence[int], starters: Sequence[PlaceHistory]) -> None:
         """Recompute :attr:`after` for every claim (every history settled)."""
-        value = self.value
         after = array(self.typecode, bytes(array(self.typecode).itemsize * len(starts)))
+        codes, code = self.codes, self.code
         for j, (start, entry) in enumerate(zip(starts, starters, strict=True)):
-            after[j] = value(entry, start)
+            n = bisect_right(entry.starts, start)  # self.value, inlined: once per claim
+            if entry.first_live < n:
+                holder = entry.holders[n]
+                found = codes.get(holder)
+                after[j] = code(holder) if found is None else found
         self.after = after
 
     def placed(self, at: int, count: int) -> None:
