@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as gen
 
 from conflict_ledger import _fastfold as ff
+from conflict_ledger._places import fold_key, laid_out
 from conflict_ledger.asof import Snapshot, effective_claims
 from conflict_ledger.events import Retraction
 from conflict_ledger.index import AsOfIndex
@@ -485,8 +486,10 @@ def run_size(
     for claim in territorial:
         per_place.setdefault(place_of(claim), []).append(ff.compile_claim(claim, shared))  # type: ignore[arg-type]
     for ops in per_place.values():
-        ops.sort(key=lambda op: (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID]))
-    groups = list(per_place.values())
+        ops.sort(key=fold_key)
+    # Laid out in fold order as the index lays out each place's claims when it settles
+    # them; the originals stay alive, as the index keeps them too (ordered by start).
+    groups = [laid_out(ops) for ops in per_place.values()]
     del shared
     gc.collect()
     gc.freeze()  # the compiled claims are long-lived too, as in the index
