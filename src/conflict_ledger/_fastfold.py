@@ -211,6 +211,15 @@ def _summaries(opened: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
     return gained, lost
 
 
+def _frozen(window: tuple[int, str, bool, bool, Op]) -> tuple[Any, ...]:
+    # A window opened by ``fold`` as the frozen state holds it. Its claim's id and end
+    # instant are read only here, for the few windows still open at the freeze: they are
+    # objects scattered in memory (the id made with the claim, the instant shared with
+    # other claims), and taking a reference to each would touch them for every window.
+    end, actor, gained, changed, op = window
+    return (end, actor, gained, changed, op[CID], op[END_DT])
+
+
 def fold(
     state: Frozen, ops: Iterable[Op], holders: list[tuple[int, str | None]] | None = None
 ) -> Frozen:
@@ -230,6 +239,9 @@ def fold(
     order) drops the ended windows at once and rebuilds the maps, so the result is the
     reference's for any order. The supporting claims are kept as compiled claims and
     their ids read at the freeze: most are dropped by a later change of holder first.
+    Likewise the windows keep their compiled claim, and the claims that last changed the
+    holder and last confirmed the place are kept, until the freeze reads their ids and
+    instants: the loop reads only the compiled claims, their numbers and the actors.
 
     ``holders`` (optional) receives (index in ``ops``, new holder) at each change of holder.
 
@@ -260,12 +272,17 @@ def fold(
     backing: list[Op] = []  # the supporting claims after the ids in ``support_t``
     # The windows: every window not dropped yet, in the order they opened; those ending
     # before ``floor`` (the start of the last gain, loss or denial) are closed, and
-    # dropped when the list doubles or at the freeze.
+    # dropped when the list doubles or at the freeze. A window opened in this call is
+    # (end, actor, gained, changed, compiled claim) until the freeze (see ``_frozen``).
     opened: list[Any] = []
     gained: dict[str, int] = {}
     lost: dict[str, int] = {}
     floor = _AFTER_ALL
     limit = 0
+    # The claims that last confirmed the place and last changed its holder (None: not in
+    # this call): their instants are read at the freeze.
+    confirming: Op | None = None
+    since_from: Op | None = None
     for t, op in enumerate(ops):
         code = op[0]
         if code == ATTACK:
@@ -293,7 +310,7 @@ def fold(
                 if actor not in presence:
                     presence.append(actor)
                 if conf is None or conf < op[5]:
-                    conf, conf_dt = op[5], op[8]
+                    conf, confirming = op[5], op
             else:
                 access = Access.CLOSED if code == CLOSE else Access.OPEN
             continue
@@ -327,19 +344,19 @@ def fold(
             if gained.get(actor, _BEFORE_ALL) < end:
                 gained[actor] = end
             if conf is None or conf < end:
-                conf, conf_dt = end, op[8]
+                conf, confirming = end, op
             if actor == holder:
-                opened.append((end, actor, True, False, op[3], op[8]))
+                opened.append((end, actor, True, False, op))
                 backing.append(op)
                 continue
             dated = code == GAIN
-            opened.append((end, actor, True, dated, op[3], op[8]))
+            opened.append((end, actor, True, dated, op))
             first_holder = holder is None
             previous = holder if holder is not None else op[2] or previous
             holder = actor
             if holders is not None:
                 holders.append((t, actor))
-            since = op[7]
+            since_from = op
             if dated:
                 attackers = advancing = None
                 attackers_t = advancing_t = ()
@@ -354,23 +371,23 @@ def fold(
         if code == LOSE:
             contenders = (actor,) if gained.get(actor, _BEFORE_ALL) >= start else ()
             if holder is not None and holder != actor:
-                opened.append((end, actor, False, False, op[3], op[8]))
+                opened.append((end, actor, False, False, op))
                 backing.append(op)
                 continue
-            opened.append((end, actor, False, True, op[3], op[8]))
+            opened.append((end, actor, False, True, op))
             holder = None
             if holders is not None:
                 holders.append((t, None))
             previous = actor
-            since = op[7]
+            since_from = op
             attackers = advancing = None
             attackers_t = advancing_t = ()
             support_t = ()
             backing = [op]
             if conf is None or conf < end:
-                conf, conf_dt = end, op[8]
+                conf, confirming = end, op
         else:  # DENY
-            opened.append((end, actor, False, False, op[3], op[8]))
+            opened.append((end, actor, False, False, op))
             if actor == holder or gained.get(actor, _BEFORE_ALL) >= start:
                 contenders = tuple(sorted({*contenders, actor}))
             if disputes is None:
@@ -380,11 +397,15 @@ def fold(
         windows = open_
     else:
         # The last claim's own window is kept whatever its end, as the reference does.
-        windows = (*[entry for entry in opened[:-1] if entry[0] >= floor], opened[-1])
+        kept = [entry for entry in opened[:-1] if entry[0] >= floor]
+        kept.append(opened[-1])
+        windows = tuple([entry if len(entry) == 6 else _frozen(entry) for entry in kept])
+    if confirming is not None:
+        conf_dt = confirming[8]
     return (
         holder,
         previous,
-        since,
+        since if since_from is None else since_from[7],
         windows,
         contenders,
         attackers_t if attackers is None else tuple(attackers),
