@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import random
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -22,6 +26,7 @@ from hypothesis.stateful import (
 )
 
 from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
+from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import open_ledger, verify_ledger
 from conflict_ledger.errors import DuplicateClaimError, InvalidClaimError, LedgerError
 from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
@@ -640,3 +645,60 @@ def test_verify_names_a_record_edited_after_the_ledger_read_it(tmp_path: Path) -
         with pytest.raises(IntegrityError) as caught:
             ledger.verify()
         assert caught.value.position == 2
+
+
+def _with_second_record(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """A ledger of one claim, then a second record with a right SHA-256 but ``edit``ed."""
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.append(make_claim("c0"))
+        store = ledger.store
+        record = json.loads(next(iter(store.records())).data)
+        record["position"] = 1
+        record["claim"]["id"] = "c1"
+        edit(record)
+        with store.writing():
+            store.write([StoredRecord.of(1, canonical_json(record))], [])
+
+
+EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "claim id": lambda r: r["claim"].update(id="not an id!"),
+    "event type": lambda r: r["claim"]["event"].update(type="coup"),
+    "naive instant": lambda r: r["claim"].update(reported_at="2024-01-01T00:00:00"),
+    "window": lambda r: r["claim"]["valid"].update(precision="fortnight"),
+    "position": lambda r: r.update(position=7),
+    "modality": lambda r: r["claim"].update(modality="rumoured"),
+    "credibility": lambda r: r["claim"].update(credibility=9),
+    "source": lambda r: r["claim"]["source"][0].update(role="leaker"),
+    "schema": lambda r: r.update(schema=2),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_hashed_record_that_is_no_claim_is_named_on_open(tmp_path: Path, edit: str) -> None:
+    # Written with a right SHA-256 (a faulty writer, not an edit): opening still decodes
+    # and checks it, and names it.
+    path = tmp_path / "l.sqlite"
+    _with_second_record(path, EDITS[edit])
+    with pytest.raises(IntegrityError, match="cannot be read as a claim") as caught:
+        open_ledger(path, registries=REGISTRIES, clock=CLOCK)
+    assert caught.value.position == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_opening_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    path = tmp_path / "l.sqlite"
+    _with_second_record(path, lambda r: None)
+    bad = tmp_path / "bad.sqlite"
+    _with_second_record(bad, EDITS["claim id"])
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+            read = [claim.id for claim in ledger.claims()]
+            state = gc.isenabled()
+        with pytest.raises(IntegrityError):
+            open_ledger(bad, registries=REGISTRIES, clock=CLOCK)
+        after_error = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert (read, state, after_error) == (["c0", "c1"], enabled, enabled)

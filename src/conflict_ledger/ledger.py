@@ -32,8 +32,11 @@ conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor' (field eve
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -184,6 +187,28 @@ def _is_known(registries: Registries, value: Place | Actor | Source | Document) 
     return value.id in registry and registry[value.id] == value
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a read of stored records, if it runs
+    and this is the process's only thread; restore it as it was, whatever happens.
+
+    A read builds only values without cycles that the ledger keeps (claims, the windows,
+    events and chains they share, their records), so a collection during it can free
+    nothing the read made: it only traverses the records read so far again, about a
+    sixth of opening a million claims (``benchmarks/bench_open.py``). Reference counting
+    frees everything else as always. With other threads running, the collector is left
+    alone: one of them may need it, or switch it off or on meanwhile.
+    """
+    pause = gc.isenabled() and threading.active_count() == 1
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
+
+
 class Ledger:
     """An append-only ledger of claims, in memory or persisted through a store.
 
@@ -273,22 +298,35 @@ class Ledger:
             self._registries = self._registries.with_values(values)
             self._value_count += len(stored)
         if store.size() > len(self._records):
-            for stored_record in store.records(len(self._records)):
-                record = self._decode(stored_record)
-                self._records.append(record)
-                self._decoded.append(1)
-                self._by_id[record.claim.id] = record
-                self._tree.append(leaf_hash(stored_record.data))
+            # What was read before a bad record is kept, as if read one by one.
+            read: list[Recorded] = []
+            leaves: list[bytes] = []
+            decode = self._decode
+            try:
+                with _collector_paused():
+                    for stored_record in store.records(len(self._records)):
+                        read.append(decode(stored_record))
+                        leaves.append(leaf_hash(stored_record.data))
+            finally:
+                self._records.extend(read)
+                self._decoded.extend(b"\x01" * len(read))
+                self._by_id.update({record.claim.id: record for record in read})
+                self._tree.extend(leaves)
 
     def _decode(self, stored: StoredRecord) -> Recorded:
+        event_types = self._event_types or records.BUILTIN_EVENTS
+        try:  # the record as the ledger writes it: events, windows... decoded once
+            fast = self._shared.stored_claim(stored.data.decode("utf-8"), event_types)
+        except UnicodeDecodeError:
+            fast = None
+        if fast is not None and fast[0] == stored.position:
+            return Recorded(position=stored.position, recorded_at=fast[1], claim=fast[2])
         try:
             fields = upcast(json.loads(stored.data))
             if fields["position"] != stored.position:
                 raise ValueError(f"it says it is at position {fields['position']}")
             claim = records.decode_claim(
-                fields["claim"],
-                event_types=self._event_types or records.BUILTIN_EVENTS,
-                shared=self._shared,
+                fields["claim"], event_types=event_types, shared=self._shared
             )
             recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
         except (LedgerError, ValueError, KeyError, TypeError) as error:

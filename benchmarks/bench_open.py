@@ -1,0 +1,208 @@
+"""Where opening a big SQLite ledger goes: each step of reading it, in microseconds a claim.
+
+    python benchmarks/bench_open.py                              # 100k and 1M claims
+    python benchmarks/bench_open.py --claims 100000 --repeat 3
+    python benchmarks/bench_open.py --compare /tmp/before/src    # the same, beside older code
+
+The ledgers are written as ``bench_asof.py --cold-start`` writes them (the synthetic war
+of ``generate.py``, seed 5, 20,000 places, 50,000 claims a batch), once, into ``--dir``.
+
+The first table times each step of reading on its own, in this process (CPU time, the
+garbage collector off, so that other processes on the machine and collections that
+traverse what the earlier steps still hold do not blur it): the SQL query,
+inflating and checking each record's SHA-256 (``SqliteStore.records``), turning each
+record into a claim (``records.Shared.stored_claim``, and the slow way the ledger falls
+back to: ``json.loads``, ``upcast``, ``decode_claim``), the ``Recorded`` wrapper, and the
+Merkle leaves and tree. The second table is what a new process pays (median of
+``--repeat`` runs, with the range): ``open_ledger(path)`` and ``len(ledger)``, the time
+the garbage collector ran during it (``gc.callbacks``), then ``AsOfIndex(ledger)`` and
+one snapshot, as the cold-start row of ``bench_asof.py`` times them. With ``--compare
+SRC`` the same new-process rows run with ``SRC`` first on ``sys.path`` (e.g. an older
+checkout's ``src``: ``git archive HEAD~3 src | tar -x -C /tmp/before``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import generate as gen
+
+from conflict_ledger import records
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.ledger import Recorded
+from conflict_ledger.merkle import MerkleTree, leaf_hash
+from conflict_ledger.stores import SqliteStore
+from conflict_ledger.stores.schema import upcast
+
+PLACES = 20_000
+
+_CHILD = """
+import gc, json, sys, time
+spent = [0.0, 0, 0.0]
+def timed(phase, info):
+    if phase == "start":
+        spent[2] = time.perf_counter()
+    else:
+        spent[0] += time.perf_counter() - spent[2]
+        spent[1] += 1
+gc.callbacks.append(timed)
+began, cpu = time.perf_counter(), time.process_time()
+from conflict_ledger.codec import open_ledger
+ledger = open_ledger(sys.argv[1])
+size = len(ledger)
+opened, opened_cpu, collected, collections = (
+    time.perf_counter(), time.process_time(), spent[0], spent[1]
+)
+from conflict_ledger.index import AsOfIndex
+snapshot = AsOfIndex(ledger).snapshot(at=sys.argv[2])
+assert size > 0 and len(snapshot) > 0
+print(json.dumps({"open": opened - began, "cpu": opened_cpu - cpu, "gc": collected,
+                  "collections": collections, "index": time.perf_counter() - opened,
+                  "module": __import__("conflict_ledger").__file__}))
+"""
+
+
+def write_ledger(path: str, claims: int) -> float:
+    """Write the ledger as ``bench_asof.cold_start`` does; seconds taken."""
+    made = gen.generate(claims=claims, places=PLACES, seed=5)
+    began = time.perf_counter()
+    with open_ledger(path, durability="normal") as out:
+        regs = made.ledger.registries
+        out.register(*regs.places, *regs.actors, *regs.sources)
+        claims_made = made.ledger.claims()
+        for first in range(0, len(claims_made), 50_000):
+            out.extend(claims_made[first : first + 50_000])
+    return time.perf_counter() - began
+
+
+def timed(what: Any) -> tuple[Any, float]:
+    """The result of ``what()`` and the CPU seconds it took, the garbage collector off (it
+    would traverse every record all the steps hold; the new-process rows measure it)."""
+    gc.disable()
+    began = time.process_time()
+    try:
+        result = what()
+        return result, time.process_time() - began
+    finally:
+        gc.enable()
+
+
+def steps(path: str) -> list[tuple[str, float]]:
+    """CPU seconds of each step of reading the claims, in this process."""
+    out: list[tuple[str, float]] = []
+    db = sqlite3.connect(path)
+    query = "SELECT position, data, hash FROM claims ORDER BY position"
+    rows, seconds = timed(lambda: db.execute(query).fetchall())
+    out.append(("SQL query (rows fetched)", seconds))
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    dictionary = base64.b64decode(meta["dictionary"])
+    inflater = zlib.decompressobj
+    _, seconds = timed(lambda: [inflater(-15, dictionary).decompress(row[1]) for row in rows])
+    out.append(("  of which inflate alone", seconds))
+    rows = []
+    db.close()
+    store = SqliteStore(path)
+    stored, seconds = timed(lambda: list(store.records()))
+    store.close()
+    out.append(("store.records(): query, inflate, SHA-256", seconds))
+    texts, seconds = timed(lambda: [item.data.decode("utf-8") for item in stored])
+    out.append(("bytes to text", seconds))
+    shared = records.Shared()
+    decoded, seconds = timed(lambda: [shared.stored_claim(text) for text in texts])
+    assert all(item is not None for item in decoded)
+    out.append(("claims: Shared.stored_claim (now)", seconds))
+    parsed, seconds = timed(lambda: [json.loads(item.data) for item in stored])
+    out.append(("slow way: json.loads", seconds))
+    fields, seconds = timed(lambda: [upcast(item) for item in parsed])
+    out.append(("slow way: upcast", seconds))
+    parsed = []
+    slow = records.Shared()
+    claims, seconds = timed(lambda: [records.decode_claim(f["claim"], shared=slow) for f in fields])
+    out.append(("slow way: decode_claim, shared", seconds))
+    assert claims == [item[2] for item in decoded]
+    fields = claims = []
+    _, seconds = timed(
+        lambda: [Recorded(position=p, recorded_at=at, claim=claim) for p, at, claim in decoded]
+    )
+    out.append(("Recorded(...)", seconds))
+    leaves, seconds = timed(lambda: [leaf_hash(item.data) for item in stored])
+    out.append(("Merkle leaf hashes", seconds))
+    _, seconds = timed(lambda: MerkleTree().extend(leaves))
+    out.append(("Merkle tree (one extend)", seconds))
+    return out
+
+
+def new_process(path: str, src: str | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
+    at = gen.START.add(hours=gen.HOURS // 2).isoformat()
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, path, at],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", default="/tmp/conflict-ledger-bench-open")
+    parser.add_argument("--compare", metavar="SRC", help="also time the code under SRC")
+    parser.add_argument("--no-steps", action="store_true", help="only the new-process rows")
+    args = parser.parse_args(argv)
+    os.makedirs(args.dir, exist_ok=True)
+    for claims in args.claims:
+        path = os.path.join(args.dir, f"war-{claims}.sqlite")
+        if not os.path.exists(path):
+            print(f"writing {path}: {write_ledger(path, claims):.1f} s", flush=True)
+        print(f"\n{claims:,} claims, {PLACES:,} places ({path})")
+        if not args.no_steps:
+            print(f"  {'step (in this process, CPU, no GC)':<42} {'s':>7} {'us a claim':>11}")
+            for what, seconds in steps(path):
+                print(f"  {what:<42} {seconds:7.2f} {seconds / claims * 1e6:11.2f}", flush=True)
+            gc.collect()
+        trees = [("this checkout", None)]
+        if args.compare:
+            trees.append((args.compare, args.compare))
+        for name, src in trees:
+            runs = [new_process(path, src) for _ in range(args.repeat)]
+            print(f"  new process, {name} ({runs[0]['module']}), {args.repeat} runs:")
+            opened = [run["open"] for run in runs]
+            print(f"    open_ledger + len     {spread(opened)}", end="")
+            print(f"  {statistics.median(opened) / claims * 1e6:5.1f} us a claim")
+            print(f"    of which CPU          {spread([run['cpu'] for run in runs])}")
+            collections = runs[0]["collections"]
+            print(f"    of which GC           {spread([run['gc'] for run in runs])}", end="")
+            print(f"  ({collections} collections)")
+            print(f"    index + one snapshot  {spread([run['index'] for run in runs])}")
+            total = [run["open"] + run["index"] for run in runs]
+            print(f"    cold start in all     {spread(total)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
