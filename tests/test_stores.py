@@ -8,6 +8,7 @@ import random
 import shutil
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -702,3 +703,26 @@ def test_opening_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, ena
     finally:
         (gc.enable if was else gc.disable)()
     assert (read, state, after_error) == (["c0", "c1"], enabled, enabled)
+
+
+def test_a_compact_record_referring_further_back_than_this_librarys_window_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflict_ledger.stores import sqlite as sqlite_module
+
+    # A note that repeats itself from 10,000 characters back, past the first 32 KiB that
+    # inflate writes at once (within them, it finds what it refers to whatever its window)
+    noise = random.Random(7).randbytes(20_000).hex()
+    claim = attrs.evolve(make_claim("c0"), note=noise + noise[30_000:30_300])
+    monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
+    monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
+    with open_ledger(tmp_path / "wide.sqlite", registries=REGISTRIES, clock=CLOCK) as wide:
+        wide.append(claim)
+        dictionary = wide.store._dictionary  # type: ignore[attr-defined]
+        packed = wide.store.execute("SELECT data FROM claims")[0][0]
+    monkeypatch.undo()
+    with pytest.raises(zlib.error, match="too far back"):  # the narrow window alone fails
+        zlib.decompressobj(-sqlite_module._WINDOW_BITS, dictionary).decompress(packed)
+    with open_ledger(tmp_path / "wide.sqlite", registries=REGISTRIES) as again:
+        assert again.claims() == (claim,)
+        again.verify()

@@ -78,7 +78,8 @@ _SQLITE_FULL = 13
 COMPRESSION = "deflate-dictionary-1"
 """The ``compression`` a compact database records in its meta table: each claim record is
 a raw deflate stream (RFC 1951) primed with the preset dictionary the meta table holds.
-Readers inflate with a 32 KiB window, so any writer's window size reads."""
+Readers inflate with this library's 4 KiB window, then, if a record refers further back,
+with a 32 KiB one, so any writer's window size reads."""
 
 # How new records are deflated. A 4 KiB window holds the dictionary and a record; a small
 # hash table (memory level 4) makes the primed compressor cheap to copy (about 6 us a
@@ -238,10 +239,18 @@ class SqliteStore:
             expected = position + 1
             data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             if dictionary is not None:
-                try:  # a new inflater per record costs less than copying a primed one
-                    data = inflater(-15, dictionary).decompress(data)
+                # A new inflater per record costs less than copying a primed one, and a
+                # window the size this library writes with is cheaper to set up than
+                # 32 KiB. A record that refers further back (another writer's) stops
+                # with an error, and is inflated again with the widest window: the bytes
+                # come out the same whatever window reads them, or not at all.
+                try:
+                    data = inflater(-_WINDOW_BITS, dictionary).decompress(data)
                 except zlib.error:
-                    data = b""  # fails the hash check below, which names the record
+                    try:
+                        data = inflater(-15, dictionary).decompress(data)
+                    except zlib.error:
+                        data = b""  # fails the hash check below, which names the record
             if sha256(data).digest() != digest:
                 raise IntegrityError(
                     path=self.path,
