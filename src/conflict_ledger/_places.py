@@ -22,7 +22,7 @@ from typing import Any
 from conflict_ledger import _fastfold as ff
 from conflict_ledger.territory import PlaceState
 
-__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "fold_key", "laid_out"]
+__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "fold_key"]
 
 NEVER = 1 << 62  # later than any instant, in micros
 EARLIEST = -(1 << 62)
@@ -30,35 +30,6 @@ EARLIEST = -(1 << 62)
 
 def fold_key(op: ff.Op) -> tuple[int, int, int, str]:
     return (op[ff.START], op[ff.END], op[ff.REPORTED], op[ff.CID])
-
-
-def laid_out(ops: list[ff.Op]) -> list[ff.Op]:
-    """Equal copies of ``ops``, allocated one after the other in the order given.
-
-    Claims are compiled in ledger (report) order, so a place's compiled claims, and the
-    instants in micros they share with every other place, lie scattered among all the
-    others; the fold then spends much of its time waiting for memory. New tuples, and
-    new integers for the valid starts and ends (shared within the place), made in fold
-    order sit next to each other instead. Nothing holds a compiled claim by identity:
-    the copies are equal to the originals and interchangeable with them.
-
-    >>> op = (0, "a", None, "c1", 1 << 50, 1 << 51, 1 << 50, None, None, None)
-    >>> [copy] = laid_out([op])
-    >>> copy == op, copy is op, copy[ff.START] is op[ff.START]
-    (True, False, False)
-    """
-    fresh: dict[int, int] = {}
-    copies = []
-    for code, actor, other, cid, start, end, reported, valid, end_dt, claim in ops:
-        # ``+ 0`` makes a new int: instants are far past the small ints Python caches.
-        begins = fresh.get(start)
-        if begins is None:
-            begins = fresh[start] = start + 0
-        ends = fresh.get(end)
-        if ends is None:
-            ends = fresh[end] = end + 0
-        copies.append((code, actor, other, cid, begins, ends, reported, valid, end_dt, claim))
-    return copies
 
 
 class PlaceHistory:
@@ -114,8 +85,6 @@ class PlaceHistory:
         if clean >= size and len(self.starts) == size:
             return
         known_before = len(self.starts)  # how many claims the derived lists covered
-        # Laid out anew from ``clean`` on (the fold reads them next, in this order).
-        ops[clean:] = laid_out(ops[clean:])
         del self.starts[clean:], self.cancel[clean:], self.reach[clean:]
         start_of, reported_of, cid_of = ff.START, ff.REPORTED, ff.CID
         reach = self.reach[-1] if self.reach else EARLIEST
