@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -18,7 +19,7 @@ from conflict_ledger.asof import (
 )
 from conflict_ledger.claims import Claim, Modality, SourceChain
 from conflict_ledger.errors import InvalidClaimError
-from conflict_ledger.events import Captured
+from conflict_ledger.events import Captured, Retraction
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.policies import (
@@ -319,6 +320,44 @@ def test_a_claim_reported_months_late_changes_the_past_only_as_known_after_it():
     assert after["deir-ez-zor"].holder == "syrian-government"
     known_before = index.snapshot(at="2024-12-07T00:00Z", known_at="2025-02-01T00:00Z")
     assert tuple(known_before) == tuple(before)
+
+
+@pytest.mark.parametrize("undo", ["retraction", "correction"])
+def test_a_claim_undone_within_days_still_counts_as_known_before_it_was_undone(undo):
+    # Undone a day after it began: not among the claims known late, so only the scan of
+    # claims begun shortly before ``known_at`` finds that it counted then.
+    ledger = load_seed()
+    took = Claim(
+        id="prompt/1",
+        event=Captured(place="deir-ez-zor", actor="syrian-government"),
+        valid=ValidTime.exact("2024-12-08T00:00Z"),
+        reported_at="2024-12-08T01:00Z",
+        source=SourceChain.of("reuters"),
+    )
+    if undo == "retraction":
+        undone = Claim(
+            id="prompt/2",
+            event=Retraction(target="prompt/1"),
+            valid=ValidTime.exact("2024-12-09T00:00Z"),
+            reported_at="2024-12-09T00:00Z",
+            source=SourceChain.of("reuters"),
+        )
+    else:
+        undone = attrs.evolve(
+            took,
+            id="prompt/2",
+            event=Captured(place="deir-ez-zor", actor="sdf"),
+            reported_at="2024-12-09T00:00Z",
+            supersedes="prompt/1",
+        )
+    ledger.extend([took, undone])
+    index = AsOfIndex(ledger)
+    at, known_at = "2024-12-10T00:00Z", "2024-12-08T12:00Z"
+    expected = snapshot(ledger, at=at, known_at=known_at)
+    assert expected["deir-ez-zor"].holder == "syrian-government"
+    assert index.snapshot(at=at, known_at=known_at) == expected
+    assert index.holders(at=at, known_at=known_at)["deir-ez-zor"] == "syrian-government"
+    assert index.holders(at=at)["deir-ez-zor"] == "sdf"
 
 
 def test_an_unknown_place_is_unknown():

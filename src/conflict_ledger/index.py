@@ -248,11 +248,16 @@ class AsOfIndex:
         self._cancelled: dict[str, int] = {}
         self._dirty: set[PlaceHistory] = set()
         self._sorted: list[PlaceHistory] = []  # replaced, never changed: answers share it
-        # Every territorial claim's valid start, place and compiled form, sorted by
-        # start: which places can change between two instants.
+        # Every territorial claim's valid start and place, sorted by start: which places
+        # can change between two instants. Beside them, what a question at an earlier
+        # ``known_at`` asks of the claims begun shortly before it: when each was
+        # reported, its id (was it undone since?) and whether it can move a holder. Not
+        # the compiled claims themselves: places lay theirs out anew as they settle.
         self._starts: list[int] = []
         self._starters: list[PlaceHistory] = []
-        self._start_ops: list[ff.Op] = []
+        self._start_reported: list[int] = []
+        self._start_ids: list[str] = []
+        self._start_moves = bytearray()
         self._columns = Columns()
         self._recode_all = False  # the claims were re-sorted: recompute every ``after`` code
         # Claims known late, each as ``_tag(entry, op)``: its place's slot and whether it
@@ -391,7 +396,8 @@ class AsOfIndex:
             report(total, total)
 
     def _index_starts(self, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
-        starts, starters, start_ops = self._starts, self._starters, self._start_ops
+        starts, starters = self._starts, self._starters
+        reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
         triples = sorted(
             ((op[ff.START], entry, op) for entry, ops in incoming.items() for op in ops),
             key=lambda triple: triple[0],
@@ -404,21 +410,34 @@ class AsOfIndex:
             columns.placed(len(starts), len(triples))
             starts.extend(start for start, _, _ in triples)
             starters.extend(entry for _, entry, _ in triples)
-            start_ops.extend(op for _, _, op in triples)
+            reported.extend(op[ff.REPORTED] for _, _, op in triples)
+            ids.extend(op[ff.CID] for _, _, op in triples)
+            moves.extend(op[ff.CODE] in _MOVES_HOLDER for _, _, op in triples)
         elif len(triples) < self._bulk:
             for start, entry, op in triples:
                 at = bisect_right(starts, start)
                 columns.placed(at, 1)
                 starts.insert(at, start)
                 starters.insert(at, entry)
-                start_ops.insert(at, op)
+                reported.insert(at, op[ff.REPORTED])
+                ids.insert(at, op[ff.CID])
+                moves.insert(at, op[ff.CODE] in _MOVES_HOLDER)
         else:
             merged = sorted(
-                [*zip(starts, starters, start_ops, strict=True), *triples], key=lambda t: t[0]
+                [
+                    *zip(starts, starters, reported, ids, moves, strict=True),
+                    *(
+                        (start, entry, op[ff.REPORTED], op[ff.CID], op[ff.CODE] in _MOVES_HOLDER)
+                        for start, entry, op in triples
+                    ),
+                ],
+                key=lambda row: row[0],
             )
-            self._starts = [start for start, _, _ in merged]
-            self._starters = [entry for _, entry, _ in merged]
-            self._start_ops = [op for _, _, op in merged]
+            self._starts = [row[0] for row in merged]
+            self._starters = [row[1] for row in merged]
+            self._start_reported = [row[2] for row in merged]
+            self._start_ids = [row[3] for row in merged]
+            self._start_moves = bytearray(row[4] for row in merged)
             columns.placed(0, len(triples))  # the right length; every code is recomputed
             self._recode_all = True
 
@@ -476,12 +495,11 @@ class AsOfIndex:
             redo: Iterable[PlaceHistory] = by_slot  # cheaper to ask every place
         else:
             tags = self._late.affected(at=at, known=known)
-            ops, cancelled, starters = self._start_ops, self._cancelled, self._starters
-            reported, cid = ff.REPORTED, ff.CID
+            cancelled, starters = self._cancelled, self._starters
+            reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
             for j in range(lo, hi):
-                op = ops[j]
-                if op[reported] > known or cancelled.get(op[cid], EARLIEST) > known:
-                    tags.append(_tag(starters[j], op))
+                if reported[j] > known or cancelled.get(ids[j], EARLIEST) > known:
+                    tags.append(starters[j].slot << 1 | moves[j])
             slots: set[int] = set()
             maybe: set[int] = set()
             for tag in tags:
