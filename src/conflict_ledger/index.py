@@ -259,6 +259,9 @@ class AsOfIndex:
         self._start_ids: list[str] = []
         self._start_moves = bytearray()
         self._columns = Columns()
+        # By slot: from when every claim up to the place's first one that counts now is
+        # known as it is now (NEVER: no claim counts).
+        self._first_agrees = array("q")
         self._recode_all = False  # the claims were re-sorted: recompute every ``after`` code
         # Claims known late, each as ``_tag(entry, op)``: its place's slot and whether it
         # can move a holder.
@@ -446,12 +449,18 @@ class AsOfIndex:
         if self._dirty:
             every, cancelled, columns = self._every, self._cancelled, self._columns
             columns.reserve(len(self._by_slot))
+            first_agrees = self._first_agrees
+            if len(first_agrees) < len(self._by_slot):
+                first_agrees.extend([NEVER] * (len(self._by_slot) - len(first_agrees)))
             changed: list[tuple[PlaceHistory, int]] = []
             todo = 0  # claims whose ``after`` code may change
             for entry in self._dirty:
                 first = entry.clean
                 since = entry.ops[first][ff.START] if first < len(entry.ops) else None
                 entry.settle(cancelled, every)
+                first_agrees[entry.slot] = (
+                    entry.reach[entry.first_live] if entry.first_live < len(entry.ops) else NEVER
+                )
                 if since is not None:
                     columns.patch(entry, since)
                     changed.append((entry, since))
@@ -508,13 +517,11 @@ class AsOfIndex:
                     slots.add(slot)
                 else:
                     maybe.add(slot)
-            for slot in maybe - slots:
-                # A claim that moves no holder, about a place that counts now: does a
-                # claim known then as now still count? If so, the place counts either
-                # way, its holder unmoved.
-                entry = by_slot[slot]
-                if entry.reach[entry.first_live] > known:
-                    slots.add(slot)
+            # A claim that moves no holder, about a place that counts now: does a claim
+            # known then as now still count? If so, the place counts either way, its
+            # holder unmoved.
+            first_agrees = self._first_agrees
+            slots.update(slot for slot in maybe - slots if first_agrees[slot] > known)
             redo = [by_slot[slot] for slot in slots]
         code = self._columns.code
         for entry in redo:
