@@ -505,9 +505,9 @@ def run_size(
         ops.sort(key=fold_key)
     groups = list(per_place.values())
     # What memory costs the fold: the same claims copied in fold order, so that a place's
-    # compiled claims and their instants sit together. The index does not do this (it
-    # would keep both copies, and the copies cost the build more in collections than
-    # its fold gains): this row only shows how much of the fold's time is memory.
+    # compiled claims and their instants sit together. The index does not do this (at 1M
+    # claims the copies cost its build more in collections than its fold gains): this
+    # row only shows how much of the fold's time is memory.
     together = [laid_out(ops) for ops in groups]
     del shared
     gc.collect()
