@@ -401,11 +401,11 @@ def fold(
         kept.append(opened[-1])
         windows = tuple([entry if len(entry) == 6 else _frozen(entry) for entry in kept])
     if confirming is not None:
-        conf_dt = confirming[8]
+        conf_dt = confirming[END_DT]
     return (
         holder,
         previous,
-        since if since_from is None else since_from[7],
+        since if since_from is None else since_from[VALID],
         windows,
         contenders,
         attackers_t if attackers is None else tuple(attackers),
