@@ -247,16 +247,34 @@ class LateKnowledge(Generic[T]):
 
     def affected(self, *, at: int, known: int) -> list[T]:
         """The items of the claims beginning by ``at`` that agree only after ``known``."""
+        return self.found(at=at, known=known)[0]
+
+    def found(self, *, at: int, known: int) -> tuple[list[T], list[int]]:
+        """:meth:`affected`, and beside each item the start of its claim.
+
+        >>> LateKnowledge(within=10).found(at=50, known=60)
+        ([], [])
+        """
         self.settle()
-        found = [entry for agree, start, entry in self._pending if agree > known and start <= at]
+        items: list[T] = []
+        begun: list[int] = []
+        for agree, start, item in self._pending:
+            if agree > known and start <= at:
+                items.append(item)
+                begun.append(start)
         if not self._buckets:
-            return found
+            return items, begun
         first = max(0, bisect_right(self._firsts, known) - 1)
         agrees, starts, entries = self._buckets[first]
-        found.extend(entries[j] for j in range(bisect_right(starts, at)) if agrees[j] > known)
+        for j in range(bisect_right(starts, at)):
+            if agrees[j] > known:
+                items.append(entries[j])
+                begun.append(starts[j])
         for _, starts, entries in self._buckets[first + 1 :]:
-            found.extend(entries[: bisect_right(starts, at)])
-        return found
+            end = bisect_right(starts, at)
+            items.extend(entries[:end])
+            begun.extend(starts[:end])
+        return items, begun
 
 
 def places_of(col: array[int], entries: Iterable[PlaceHistory]) -> Iterator[str]:

@@ -16,6 +16,7 @@ mutable working state, never handed out: the index answers with frozen values.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -26,6 +27,9 @@ __all__ = ["EARLIEST", "NEVER", "PlaceHistory", "fold_key"]
 
 NEVER = 1 << 62  # later than any instant, in micros
 EARLIEST = -(1 << 62)
+
+
+_GAINS = (ff.GAIN, ff.HOLD)
 
 
 def fold_key(op: ff.Op) -> tuple[int, int, int, str]:
@@ -51,6 +55,7 @@ class PlaceHistory:
         "reach",
         "slot",
         "starts",
+        "walls",
     )
 
     def __init__(self, place: str, *, slot: int) -> None:
@@ -62,6 +67,9 @@ class PlaceHistory:
         self.reach: list[int] = []  # running max of the instant each claim agrees with now
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
         self.holders: list[str | None] = [None]  # the holder known now after k claims
+        # the position of the last gain or hold that counts now among the first k claims
+        # (-1: none): the holder known now does not look behind it
+        self.walls = array("i", [-1])
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
@@ -72,6 +80,7 @@ class PlaceHistory:
         copy.ops, copy.starts, copy.cancel = self.ops.copy(), self.starts.copy(), self.cancel.copy()
         copy.reach, copy.checkpoints = self.reach.copy(), self.checkpoints.copy()
         copy.holders, copy.memo = self.holders.copy(), self.memo.copy()
+        copy.walls = self.walls[:]
         copy.first_live, copy.clean = self.first_live, self.clean
         return copy
 
@@ -85,13 +94,17 @@ class PlaceHistory:
         if clean >= size and len(self.starts) == size:
             return
         known_before = len(self.starts)  # how many claims the derived lists covered
-        del self.starts[clean:], self.cancel[clean:], self.reach[clean:]
-        start_of, reported_of, cid_of = ff.START, ff.REPORTED, ff.CID
+        del self.starts[clean:], self.cancel[clean:], self.reach[clean:], self.walls[clean + 1 :]
+        start_of, reported_of, cid_of, code_of = ff.START, ff.REPORTED, ff.CID, ff.CODE
         reach = self.reach[-1] if self.reach else EARLIEST
-        for op in ops[clean:] if clean else ops:
+        walls, wall = self.walls, self.walls[clean]
+        for position, op in enumerate(ops[clean:] if clean else ops, clean):
             self.starts.append(op[start_of])
             until = cancelled.get(op[cid_of], NEVER)
             self.cancel.append(until)
+            if until == NEVER and op[code_of] in _GAINS:
+                wall = position
+            walls.append(wall)
             agrees = op[reported_of] if until == NEVER else until
             if agrees > reach:
                 reach = agrees
@@ -197,17 +210,23 @@ class PlaceHistory:
             memo = self.memo[i] = (self.prefix(i, every), None)
         return memo[0], i
 
-    def holder(self, at: int, known: int | None) -> tuple[bool, str | None]:
+    def holder(self, at: int, known: int | None, differs: int = NEVER) -> tuple[bool, str | None]:
         """Whether any claim counts at ``at`` as known at ``known``, and the holder then.
 
         Only gains, holds and losses move the holder, so the claims known differently
         then are read backwards from ``at`` to the last gain or hold that counted, with
         the losses after it; before the first claim known differently, the holder is
-        the one known now.
+        the one known now. ``differs`` (optional) is the latest start of the claims
+        known differently then: when a gain or hold that counts now began after it
+        (so it was known then too, or it would be one of them), the place is as known
+        now.
         """
         n = bisect_right(self.starts, at)
         if known is None or not n or self.reach[n - 1] <= known:
             return self.first_live < n, self.holders[n]  # known then as it is now
+        wall = self.walls[n]
+        if wall >= 0 and self.ops[wall][ff.START] > differs:
+            return True, self.holders[n]  # every claim known differently is behind it
         i = bisect_right(self.reach, known, 0, n)
         ops, cancel = self.ops, self.cancel
         reported, code_of, actor_of = ff.REPORTED, ff.CODE, ff.ACTOR

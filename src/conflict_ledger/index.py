@@ -500,33 +500,36 @@ class AsOfIndex:
         lo, hi = bisect_right(starts, known - self._prompt), bisect_right(starts, at)
         limit = max(256, len(col) // 2) if self._scan_limit is None else self._scan_limit
         by_slot = self._by_slot
-        if hi - lo > limit:
-            redo: Iterable[PlaceHistory] = by_slot  # cheaper to ask every place
-        else:
-            tags = self._late.affected(at=at, known=known)
-            cancelled, starters = self._cancelled, self._starters
-            reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
-            for j in range(lo, hi):
-                if reported[j] > known or cancelled.get(ids[j], EARLIEST) > known:
-                    tags.append(starters[j].slot << 1 | moves[j])
-            slots: set[int] = set()
-            maybe: set[int] = set()
-            for tag in tags:
-                slot = tag >> 1
-                if tag & 1 or not col[slot]:
-                    slots.add(slot)
-                else:
-                    maybe.add(slot)
-            # A claim that moves no holder, about a place that counts now: does a claim
-            # known then as now still count? If so, the place counts either way, its
-            # holder unmoved.
-            first_agrees = self._first_agrees
-            slots.update(slot for slot in maybe - slots if first_agrees[slot] > known)
-            redo = [by_slot[slot] for slot in slots]
         code = self._columns.code
-        for entry in redo:
-            present, holder = entry.holder(at, known)
-            col[entry.slot] = code(holder) if present else ABSENT
+        if hi - lo > limit:
+            for entry in by_slot:  # cheaper to ask every place
+                present, holder = entry.holder(at, known)
+                col[entry.slot] = code(holder) if present else ABSENT
+            return
+        tags, begun = self._late.found(at=at, known=known)
+        cancelled, starters = self._cancelled, self._starters
+        reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
+        for j in range(lo, hi):
+            if reported[j] > known or cancelled.get(ids[j], EARLIEST) > known:
+                tags.append(starters[j].slot << 1 | moves[j])
+                begun.append(starts[j])
+        # By place: the latest start of its claims known differently, and whether one of
+        # them may move its holder (or it counts for nothing now).
+        latest: dict[int, int] = {}
+        moved: set[int] = set()
+        for tag, start in zip(tags, begun, strict=True):
+            slot = tag >> 1
+            if start > latest.get(slot, EARLIEST):
+                latest[slot] = start
+            if tag & 1 or not col[slot]:
+                moved.add(slot)
+        # A claim that moves no holder, about a place that counts now: does a claim known
+        # then as now still count? If so, the place counts either way, its holder unmoved.
+        first_agrees = self._first_agrees
+        for slot, start in latest.items():
+            if slot in moved or first_agrees[slot] > known:
+                present, holder = by_slot[slot].holder(at, known, start)
+                col[slot] = code(holder) if present else ABSENT
 
     def _state(self, entry: PlaceHistory, at: int, known: int | None) -> PlaceState | None:
         return entry.state(at, known, self._every, self._durations)
