@@ -38,8 +38,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as gen
 
 from conflict_ledger import _fastfold as ff
-from conflict_ledger._places import fold_key
+from conflict_ledger._places import compile_place, fold_key
 from conflict_ledger.asof import Snapshot, effective_claims
+from conflict_ledger.claims import Claim
 from conflict_ledger.events import Retraction
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
@@ -497,13 +498,14 @@ def run_size(
     )
     figures["build"] = n / build
     territorial = [r.claim for r in ledger.records() if place_of(r.claim) is not None]
-    per_place: dict[str, list[ff.Op]] = {}
-    shared: dict[int, Any] = {}  # windows and instants converted once, as the index does
+    per_place: dict[str, list[Claim]] = {}
     for claim in territorial:
-        per_place.setdefault(place_of(claim), []).append(ff.compile_claim(claim, shared))  # type: ignore[arg-type]
-    for ops in per_place.values():
+        per_place.setdefault(place_of(claim), []).append(claim)  # type: ignore[arg-type]
+    # Compiled as the index compiles them: place by place, sharing windows and instants.
+    shared: dict[int, Any] = {}
+    groups = [compile_place(claims, shared) for claims in per_place.values()]
+    for ops in groups:
         ops.sort(key=fold_key)
-    groups = list(per_place.values())
     # What memory costs the fold: the same claims copied in fold order, so that a place's
     # compiled claims and their instants sit together. The index does not do this (at 1M
     # claims the copies cost its build more in collections than its fold gains): this

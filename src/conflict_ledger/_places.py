@@ -18,18 +18,37 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from typing import Any
 
 from conflict_ledger import _fastfold as ff
+from conflict_ledger.claims import Claim
 from conflict_ledger.territory import PlaceState
 
-__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "fold_key"]
+__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "compile_place", "fold_key"]
 
 NEVER = 1 << 62  # later than any instant, in micros
 EARLIEST = -(1 << 62)
 
 
 _GAINS = (ff.GAIN, ff.HOLD)
+
+
+def compile_place(claims: Iterable[Claim], shared: dict[int, Any] | None = None) -> list[ff.Op]:
+    """One place's claims compiled one after the other (see :func:`ff.compile_claim`).
+
+    Compiled in the ledger's order, a place's claims would lie scattered among every
+    other place's, and the fold would wait on memory; compiled place by place, they sit
+    together.
+
+    >>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+    >>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+    ...              valid=ValidTime.exact("2024-12-07T00:00Z"), reported_at="2024-12-07T01:00Z",
+    ...              source=SourceChain.of("reuters"))
+    >>> [op[ff.CID] for op in compile_place([took])]
+    ['c1']
+    """
+    return [ff.compile_claim(claim, shared) for claim in claims]
 
 
 def fold_key(op: ff.Op) -> tuple[int, int, int, str]:

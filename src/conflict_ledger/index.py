@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import weakref
 from array import array
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -52,7 +52,7 @@ import pendulum
 
 from conflict_ledger import _fastfold as ff
 from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
-from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, fold_key
+from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError
@@ -250,13 +250,12 @@ class AsOfIndex:
         self._sorted: list[PlaceHistory] = []  # replaced, never changed: answers share it
         # Every territorial claim's valid start and place, sorted by start: which places
         # can change between two instants. Beside them, what a question at an earlier
-        # ``known_at`` asks of the claims begun shortly before it: when each was
-        # reported, its id (was it undone since?) and whether it can move a holder. Not
-        # the compiled claims themselves: places lay theirs out anew as they settle.
+        # ``known_at`` asks of the claims begun shortly before it: from when each is
+        # known as it is now (its report, or the report undoing it) and whether it can
+        # move a holder.
         self._starts: list[int] = []
         self._starters: list[PlaceHistory] = []
-        self._start_reported: list[int] = []
-        self._start_ids: list[str] = []
+        self._start_settles: list[int] = []
         self._start_moves = bytearray()
         self._columns = Columns()
         # By slot: from when every claim up to the place's first one that counts now is
@@ -314,6 +313,7 @@ class AsOfIndex:
         return len(records)
 
     def _consume(self, records: Sequence[Recorded]) -> None:
+        arriving: dict[PlaceHistory, list[Claim]] = {}  # compiled place by place
         incoming: dict[PlaceHistory, list[ff.Op]] = {}
         cancellations: list[tuple[str, int]] = []
         places = self._places
@@ -343,9 +343,11 @@ class AsOfIndex:
                 entry = places[place] = PlaceHistory(place, slot=len(self._by_slot))
                 self._by_slot.append(entry)
                 created.append(entry)
-            op = ff.compile_claim(claim, shared)
-            late.add(op[ff.REPORTED], op[ff.START], _tag(entry, op))
-            incoming.setdefault(entry, []).append(op)
+            arriving.setdefault(entry, []).append(claim)
+        for entry, claims in arriving.items():
+            ops = incoming[entry] = compile_place(claims, shared)
+            for op in ops:
+                late.add(op[ff.REPORTED], op[ff.START], _tag(entry, op))
         undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
         for target, when in cancellations:
             claim = self._ledger.claim(target)
@@ -390,9 +392,16 @@ class AsOfIndex:
         for target, when in cancellations:
             if cancelled.get(target, NEVER) > when:
                 cancelled[target] = when
+        starts, starters, settles = self._starts, self._starters, self._start_settles
         for target, when, entry, op in undone:
             if cancelled[target] == when:
                 late.add(when, op[ff.START], _tag(entry, op))
+                # Known as now only from ``when``: this place's claims begun at the same
+                # instant are all marked (one too many is asked again, never one too few).
+                start = op[ff.START]
+                for j in range(bisect_left(starts, start), bisect_right(starts, start)):
+                    if starters[j] is entry and settles[j] < when:
+                        settles[j] = when
                 entry.clean = min(entry.clean, entry.position(op))
                 self._dirty.add(entry)
         if report is not None:
@@ -400,7 +409,7 @@ class AsOfIndex:
 
     def _index_starts(self, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
         starts, starters = self._starts, self._starters
-        reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
+        settles, moves = self._start_settles, self._start_moves
         triples = sorted(
             ((op[ff.START], entry, op) for entry, ops in incoming.items() for op in ops),
             key=lambda triple: triple[0],
@@ -413,8 +422,7 @@ class AsOfIndex:
             columns.placed(len(starts), len(triples))
             starts.extend(start for start, _, _ in triples)
             starters.extend(entry for _, entry, _ in triples)
-            reported.extend(op[ff.REPORTED] for _, _, op in triples)
-            ids.extend(op[ff.CID] for _, _, op in triples)
+            settles.extend(op[ff.REPORTED] for _, _, op in triples)
             moves.extend(op[ff.CODE] in _MOVES_HOLDER for _, _, op in triples)
         elif len(triples) < self._bulk:
             for start, entry, op in triples:
@@ -422,15 +430,14 @@ class AsOfIndex:
                 columns.placed(at, 1)
                 starts.insert(at, start)
                 starters.insert(at, entry)
-                reported.insert(at, op[ff.REPORTED])
-                ids.insert(at, op[ff.CID])
+                settles.insert(at, op[ff.REPORTED])
                 moves.insert(at, op[ff.CODE] in _MOVES_HOLDER)
         else:
             merged = sorted(
                 [
-                    *zip(starts, starters, reported, ids, moves, strict=True),
+                    *zip(starts, starters, settles, moves, strict=True),
                     *(
-                        (start, entry, op[ff.REPORTED], op[ff.CID], op[ff.CODE] in _MOVES_HOLDER)
+                        (start, entry, op[ff.REPORTED], op[ff.CODE] in _MOVES_HOLDER)
                         for start, entry, op in triples
                     ),
                 ],
@@ -438,9 +445,8 @@ class AsOfIndex:
             )
             self._starts = [row[0] for row in merged]
             self._starters = [row[1] for row in merged]
-            self._start_reported = [row[2] for row in merged]
-            self._start_ids = [row[3] for row in merged]
-            self._start_moves = bytearray(row[4] for row in merged)
+            self._start_settles = [row[2] for row in merged]
+            self._start_moves = bytearray(row[3] for row in merged)
             columns.placed(0, len(triples))  # the right length; every code is recomputed
             self._recode_all = True
 
@@ -507,10 +513,9 @@ class AsOfIndex:
                 col[entry.slot] = code(holder) if present else ABSENT
             return
         tags, begun = self._late.found(at=at, known=known)
-        cancelled, starters = self._cancelled, self._starters
-        reported, ids, moves = self._start_reported, self._start_ids, self._start_moves
+        starters, settles, moves = self._starters, self._start_settles, self._start_moves
         for j in range(lo, hi):
-            if reported[j] > known or cancelled.get(ids[j], EARLIEST) > known:
+            if settles[j] > known:
                 tags.append(starters[j].slot << 1 | moves[j])
                 begun.append(starts[j])
         # By place: the latest start of its claims known differently, and whether one of
