@@ -784,25 +784,11 @@ def cold_start(claims: int, places: int, table: Table) -> None:
     import subprocess
     import tempfile
 
-    from conflict_ledger.codec import open_ledger
-
-    made = gen.generate(claims=claims, places=places, seed=5)
     size = f"{claims // 1000:,}k/{places:,}"
     folder = tempfile.mkdtemp(prefix="conflict-ledger-bench-")
     path = os.path.join(folder, "war.sqlite")
-    began = time.perf_counter()
-    with open_ledger(path, durability="normal") as out:
-        regs = made.ledger.registries
-        out.register(*regs.places, *regs.actors, *regs.sources)
-        records = made.ledger.claims()
-        for first in range(0, len(records), 50_000):
-            out.extend(records[first : first + 50_000])
-    table.add(
-        size,
-        "write the ledger to SQLite",
-        "open_ledger + extend",
-        f"{time.perf_counter() - began:.1f} s",
-    )
+    seconds = gen.write_sqlite(path, claims=claims, places=places)
+    table.add(size, "write the ledger to SQLite", "open_ledger + extend", f"{seconds:.1f} s")
     at = gen.START.add(hours=gen.HOURS // 2).isoformat()
     script = (
         "from conflict_ledger.codec import open_ledger\n"

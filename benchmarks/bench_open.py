@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import generate as gen
 
 from conflict_ledger import records
-from conflict_ledger.codec import open_ledger
 from conflict_ledger.ledger import Recorded
 from conflict_ledger.merkle import MerkleTree, leaf_hash
 from conflict_ledger.stores import SqliteStore
@@ -81,15 +80,7 @@ print(json.dumps({"open": opened - began, "cpu": opened_cpu - cpu, "gc": collect
 
 def write_ledger(path: str, claims: int) -> float:
     """Write the ledger as ``bench_asof.cold_start`` does; seconds taken."""
-    made = gen.generate(claims=claims, places=PLACES, seed=5)
-    began = time.perf_counter()
-    with open_ledger(path, durability="normal") as out:
-        regs = made.ledger.registries
-        out.register(*regs.places, *regs.actors, *regs.sources)
-        claims_made = made.ledger.claims()
-        for first in range(0, len(claims_made), 50_000):
-            out.extend(claims_made[first : first + 50_000])
-    return time.perf_counter() - began
+    return gen.write_sqlite(path, claims=claims, places=PLACES)
 
 
 def timed(what: Any) -> tuple[Any, float]:
