@@ -16,19 +16,21 @@ def test_late_knowledge_finds_exactly_the_claims_begun_by_at_and_known_after(
     added, at, known, within
 ):
     # (agree, start, place): a claim agreeing more than ``within`` after its start is
-    # kept; asked (at, known), the places of those begun by ``at`` and agreeing after
-    # ``known`` come back, however the claims were split between buckets and pending.
+    # kept; asked (at, known), the places and starts of those begun by ``at`` and agreeing
+    # after ``known`` come back, however the claims were split between buckets and pending.
     late = LateKnowledge(within=within)
     for agree, start, place in added:
         late.add(agree, start, place)  # type: ignore[arg-type]
     expected = sorted(
-        place
+        (place, start)
         for agree, start, place in added
         if agree - start > within and start <= at and agree > known
     )
-    assert sorted(late.affected(at=at, known=known)) == expected  # type: ignore[type-var]
+    items, starts = late.found(at=at, known=known)
+    assert sorted(zip(items, starts, strict=True)) == expected  # type: ignore[type-var]
     # Asked again (now merged into buckets), the answer is the same.
-    assert sorted(late.affected(at=at, known=known)) == expected  # type: ignore[type-var]
+    items, starts = late.found(at=at, known=known)
+    assert sorted(zip(items, starts, strict=True)) == expected  # type: ignore[type-var]
 
 
 def test_codes_are_stable_and_columns_widen_for_many_actors():

@@ -11,7 +11,8 @@ instant and recomputes only the places with a claim starting in between.
 ``every`` valid starts), patched in place when a late claim, a retraction or a correction
 changes a place's past. Beside them it keeps, for every claim in valid-start order, its
 place's code just after the claim begins (:attr:`Columns.after`): bringing a column
-forward from a checkpoint is then one store per claim begun in between, with no search. :class:`LateKnowledge` finds the places whose knowledge settled
+forward from a checkpoint is then one store per claim begun in between, with no search.
+:class:`LateKnowledge` finds the places whose knowledge settled
 long after their claims began (reported or undone late): only those can be known
 differently at an earlier ``known_at`` than a prompt reporting delay explains.
 
@@ -112,12 +113,12 @@ class Columns:
         since: int,
         starts: Sequence[int],
         starters: Sequence[PlaceHistory],
-    ) -> int:
+    ) -> None:
         """Recompute :attr:`after` for ``entry``'s claims beginning at or after ``since``
-        (its history settled); returns how many distinct starts were looked at."""
+        (its history settled)."""
         after, value = self.after, self.value
         own = entry.starts
-        k, size, looked = bisect_left(own, since), len(own), 0
+        k, size = bisect_left(own, since), len(own)
         while k < size:
             start = own[k]
             code = value(entry, start)
@@ -125,8 +126,6 @@ class Columns:
                 if starters[j] is entry:
                     after[j] = code
             k = bisect_right(own, start, k)
-            looked += 1
-        return looked
 
     def recode_all(self, starts: Sequence[int], starters: Sequence[PlaceHistory]) -> None:
         """Recompute :attr:`after` for every claim (every history settled)."""
@@ -195,8 +194,8 @@ class Columns:
 class LateKnowledge(Generic[T]):
     """Claims known as they are now only long after they began (private, mutable).
 
-    Each is kept with an item of the caller's (the index keeps its place and its
-    compiled form).
+    Each is kept with an item of the caller's (the index keeps a small integer: its
+    place's slot, and whether it can move a holder).
 
     A claim *agrees* from the instant knowledge of it stops changing: its report time,
     or the report time of its retraction or correction. Claims that agree more than
@@ -206,8 +205,8 @@ class LateKnowledge(Generic[T]):
     >>> late = LateKnowledge(within=10)
     >>> late.add(100, 5, "a"), late.add(12, 5, "b")  # "b" agrees 7 after it began: prompt
     (None, None)
-    >>> sorted(late.affected(at=50, known=60))
-    ['a']
+    >>> late.found(at=50, known=60)
+    (['a'], [5])
     """
 
     __slots__ = ("_agrees", "_buckets", "_firsts", "_pending", "within")
@@ -245,12 +244,9 @@ class LateKnowledge(Generic[T]):
         if len(self._pending) > self._BUCKET:
             self._merge()
 
-    def affected(self, *, at: int, known: int) -> list[T]:
-        """The items of the claims beginning by ``at`` that agree only after ``known``."""
-        return self.found(at=at, known=known)[0]
-
     def found(self, *, at: int, known: int) -> tuple[list[T], list[int]]:
-        """:meth:`affected`, and beside each item the start of its claim.
+        """The items of the claims beginning by ``at`` that agree only after ``known``,
+        and beside them the starts of those claims.
 
         >>> LateKnowledge(within=10).found(at=50, known=60)
         ([], [])
