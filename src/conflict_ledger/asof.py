@@ -279,6 +279,10 @@ class Snapshot:
         return self.registries.places.id_of(place, field="place")
 
     def __getitem__(self, place: str) -> PlaceState:
+        try:
+            return self.places[place]  # an id with a state: the common case, one lookup
+        except KeyError:
+            pass
         found = self.place_id(place)
         if found is None:
             raise UnknownPlaceError(
