@@ -172,7 +172,7 @@ def test_the_answers_compared_are_not_empty():
     assert SNAP_DAY.held_by("Moscow") == ("hmeimim-air-base", "tartus-naval-base")
     assert to_blocs(SNAP_DAY, BLOCS).held_by("pro-government alliance")
     assert outside_control(SNAP_DAY, "government bloc", blocs=BLOCS, places=PLACES)
-    assert descendants(PLACES, "Halab") == ("sheikh-maqsoud",)
+    assert "sheikh-maqsoud" in descendants(PLACES, "Halab")
     assert BLOCS.members("government bloc", at=SNAP_DAY.at)
     assert "Hims" in SNAP_LATER
 
@@ -189,8 +189,8 @@ def test_a_known_place_no_claim_names_is_unknown_when_asked_and_absent_when_list
         None,
         (),
     )
-    assert state == INDEX.place_state("Dimashq", at=LATER)
-    assert state == explain(LEDGER, "the capital", at=LATER).state
+    assert state == INDEX.place_state("DAMASCUS", at=LATER)
+    assert state == explain(LEDGER, " damascus ", at=LATER).state
     assert state == INDEX.snapshot(at=LATER)["damascus"]
     assert INDEX.holders(at=LATER)["Damascus"] is None
     assert "damascus" not in [s.place for s in SNAP_LATER]
