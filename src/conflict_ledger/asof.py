@@ -12,8 +12,9 @@ The rule, stated once (the property tests hold the engine to it):
 2. A visible claim is *cancelled* when a visible :class:`~conflict_ledger.events.Retraction`
    targets it or a visible claim ``supersedes`` it. Retractions are not folded.
 3. The rest whose valid window starts at or before ``at`` are folded in valid-time
-   order, ties broken by :func:`order_key`: (valid start, valid end, reported time,
-   claim id). The order never depends on arrival order.
+   order, ties broken by :func:`order_key`: (valid start, the window's end as the fold
+   bounds it by the report, reported time, claim id). The order never depends on
+   arrival order.
 
 >>> from conflict_ledger.seed import load_seed
 >>> ledger = load_seed()
@@ -45,7 +46,14 @@ from conflict_ledger.policies import (
     grades_at,
 )
 from conflict_ledger.registry import Registries, closest_ids
-from conflict_ledger.territory import TERRITORY, PlaceFold, PlaceState, territory, view
+from conflict_ledger.territory import (
+    TERRITORY,
+    PlaceFold,
+    PlaceState,
+    fold_end,
+    territory,
+    view,
+)
 from conflict_ledger.time import to_instant
 
 __all__ = [
@@ -74,14 +82,17 @@ Source = Ledger | Iterable[Recorded]
 
 
 def order_key(claim: Claim) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.DateTime, str]:
-    """The documented fold order: valid start, valid end, reported time, then claim id.
+    """The documented fold order: valid start, the end the fold uses, reported time, claim id.
+
+    The end is :func:`~conflict_ledger.territory.fold_end`: an asserted or denied claim's
+    window ends by its report.
 
     >>> from conflict_ledger.seed import load_seed
     >>> claims = sorted(load_seed().claims(), key=order_key)
     >>> claims[0].valid.start <= claims[-1].valid.start
     True
     """
-    return (claim.valid.start, claim.valid.end, claim.reported_at, claim.id)
+    return (claim.valid.start, fold_end(claim), claim.reported_at, claim.id)
 
 
 def _instant(value: Any, field: str) -> pendulum.DateTime | None:
@@ -480,10 +491,13 @@ def snapshot(
 class TimelineEntry:
     """A place's state from ``start`` until ``end`` (None: still so at the last claim).
 
+    The seed's capture of Deir ez-Zor is dated the whole of 6 December and was reported
+    at 19:00 UTC that day, so it was changing hands for 22 hours, not 24:
+
     >>> from conflict_ledger.seed import load_seed
     >>> first = timeline(load_seed(), "deir-ez-zor").entries[0]
     >>> first.state.status.value, (first.end - first.start).in_hours()
-    ('changing', 24)
+    ('changing', 22)
     """
 
     start: pendulum.DateTime
@@ -548,7 +562,7 @@ def timeline(
         for c in effective_claims(source, known_at=known, position=position)
         if TERRITORY.key(c) == place
     ]
-    instants = sorted({c.valid.start for c in claims} | {c.valid.end for c in claims})
+    instants = sorted({c.valid.start for c in claims} | {fold_end(c) for c in claims})
     entries: list[TimelineEntry] = []
     state = PlaceFold(place=place)
     folded = 0
@@ -667,6 +681,9 @@ class Explanation:
     excluded: tuple[Excluded, ...]
     policy: str = "contest_disagreement"
     grades: Mapping[str, Reliability] = attrs.field(factory=lambda: MappingProxyType({}))
+    bounds: Mapping[str, pendulum.DateTime] = attrs.field(factory=lambda: MappingProxyType({}))
+    """The counted claims whose window the fold ended at their report, and where it ended
+    (:func:`~conflict_ledger.territory.fold_end`): a report bounds the event it asserts."""
 
     def __str__(self) -> str:
         from conflict_ledger.render import explanation_text
@@ -700,8 +717,10 @@ def explain(
     """The claims behind a place's state at ``at`` as known at ``known_at``, under ``policy``.
 
     ``supporting`` are the claims the state rests on, ``disputing`` the denials against
-    it, ``context`` the other counted claims naming the place (forecasts, plans, earlier
+    it (a denial stands on its denier's side of a contest, and is listed here),
+    ``context`` the other counted claims naming the place (forecasts, plans, earlier
     history), and ``excluded`` the claims about it that do not count, with the reason.
+    ``bounds`` says which windows the fold ended at their report.
 
     >>> from conflict_ledger.seed import load_seed
     >>> why = explain(load_seed(), "albukamal", at="2024-12-07T00:00Z")
@@ -740,8 +759,9 @@ def explain(
     (state,) = _policy_states(
         source, chosen, at=cut, known_at=known, position=position, places=[place]
     ).values()
-    support = set(state.claims) | {i for side in state.sides for i in side.claims}
-    disputes = set(state.disputes) - support
+    # A denial stands on its denier's side of a contest, and disputes the state all the same.
+    disputes = set(state.disputes)
+    support = (set(state.claims) | {i for side in state.sides for i in side.claims}) - disputes
     graded = place_claims(source, place, at=cut, known_at=known, position=position).grades
     origins = {c.source.origin for c in counted}
     return Explanation(
@@ -753,6 +773,9 @@ def explain(
         excluded=tuple(excluded),
         policy=getattr(chosen, "__name__", repr(chosen)),
         grades={s: g for s, g in graded.items() if s in origins},
+        bounds=MappingProxyType(
+            {c.id: end for c in counted if (end := fold_end(c)) != c.valid.end}
+        ),
     )
 
 
