@@ -300,3 +300,21 @@ def test_under_every_policy_a_denial_is_a_side_or_decides_or_disputes(policy, na
     else:
         assert state.holder == "a0"
         assert disputing == ["denied"]
+
+
+def test_a_capture_after_a_denied_capture_by_the_same_actor_is_a_change_of_its_own():
+    # a0's first capture (day 7) is denied; its real capture comes on day 20.
+    claims_ = _denied_capture(named=True)
+    real = make("real", Captured(place="p0", actor="a0"), day(20), day(20).end)
+    ledger = rebuild([*claims_, real])
+    during = both(ledger, "p0", at=local("2024-12-20T12:00"))
+    assert during.status is Status.CHANGING
+    after = both(ledger, "p0", at=day(22).start)
+    assert (after.status, after.holder, after.previous, after.claims, after.disputes) == (
+        Status.HELD,
+        "a0",
+        "a1",
+        ("real",),
+        (),
+    )
+    assert after.since == day(20)

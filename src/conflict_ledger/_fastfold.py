@@ -390,7 +390,7 @@ def fold(
                 gained[actor] = reach
             if conf is None or conf < end:
                 conf, confirming = end, op
-            if actor == holder:
+            if actor == holder and not (code == GAIN and contenders_before):
                 opened.append((end, actor, True, False, op, reach, actor))
                 backing.append(op)
                 if denials:

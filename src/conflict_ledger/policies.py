@@ -192,16 +192,27 @@ def _side_of(state: PlaceState, claim: Claim) -> Side | None:
     return next((side for side in state.sides if claim.id in side.claims), None)
 
 
-def _outcome(state: PlaceState, decider: Claim) -> tuple[str | None, str | None]:
+def _outcome(
+    state: PlaceState, decider: Claim, claims: PlaceClaims
+) -> tuple[str | None, str | None]:
     """The holder and previous holder once ``decider`` settles the contest."""
     actor = _actor(decider)
     if decider.modality is Modality.DENIED:
-        # A denial that wins keeps the place with the denier (None: not known); the
-        # actor whose gain it denied never held it, so it is never ``previous``.
+        # A denial that wins: the place is as the claims say without the sides it beat
+        # (so the holder before the denied gain keeps it, with its own previous); when
+        # they name no holder, the denier keeps it. The actor whose gain was denied
+        # never held it, so it is never ``previous``.
         side = _side_of(state, decider)
+        beaten = {i for other in state.sides if other is not side for i in other.claims}
+        rest = fold(
+            territory,
+            [c for c in claims.claims if c.id not in beaten],
+            PlaceFold(place=claims.place),
+        )
+        if rest.holder is not None:
+            return rest.holder, rest.previous
         holder = side.actor if side is not None and side.actor != actor else None
-        previous = state.previous if state.previous not in (holder, actor) else None
-        return holder, previous
+        return holder, rest.previous if rest.previous not in (holder, actor) else None
     if _against(decider):
         if state.holder == actor:
             return None, actor
@@ -211,7 +222,7 @@ def _outcome(state: PlaceState, decider: Claim) -> tuple[str | None, str | None]
 
 def _settle(state: PlaceState, decider: Claim, claims: PlaceClaims) -> PlaceState:
     """The contested ``state`` decided by one claim of the contest."""
-    holder, previous = _outcome(state, decider)
+    holder, previous = _outcome(state, decider, claims)
     pressure = (
         Status.UNDER_ATTACK
         if state.attackers

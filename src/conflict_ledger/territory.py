@@ -294,7 +294,9 @@ def _gain(
     contest = _contest(still_open, actor)
     contenders = contest.contenders(actor)
     seen = _seen(state, end)
-    if actor == state.holder:
+    # A dated gain by a holder whose hold was only contested is a change of its own: it
+    # is dated by its window, and the contested claims stop being its support.
+    if actor == state.holder and not (dated and state.contenders):
         entry = Change(
             claim=claim.id, actor=actor, end=end, gained=True, changed=False, point=point
         )
