@@ -21,6 +21,8 @@ What the record holds (claim ids ``kherson/NN``):
 - 09 Ukraine's defence intelligence (HUR), 11 November: the armed forces are entering the
   city, Kherson returns to Ukraine.
 - 10 ISW, 11 November 18:00 ET: Ukrainian forces are completing the liberation of the west bank.
+- 11 Reznikov (Ukraine's defence minister), reported by babel.ua on 11 November: Russia
+  would need at least a week to pull its troops out of Kherson: a forecast, proved wrong.
 """
 
 from __future__ import annotations
@@ -120,6 +122,14 @@ SOURCES = (
         reliability="B",
     ),
     cl.Source(id="hindustan-times", name="Hindustan Times", kind="newspaper", reliability="C"),
+    cl.Source(
+        id="ukraine-mod",
+        name="Ministry of Defence of Ukraine",
+        kind="official",
+        aliases=("Reznikov",),
+        reliability="D",
+    ),
+    cl.Source(id="babel", name="Babel (babel.ua)", kind="newspaper", reliability="C"),
     cl.Source(id="tos-tv", name="TOS TV Network", kind="newspaper", reliability="C"),
 )
 
@@ -220,6 +230,17 @@ def _claims() -> tuple[cl.Claim, ...]:
             source=cl.SourceChain.of("isw"),
             note="ISW: Ukrainian forces are completing the liberation of the west bank.",
         ),
+        cl.Claim(
+            id="kherson/11",
+            event=cl.ControlLost(place="kherson", actor="russia", withdrew=True),
+            modality="forecast",
+            valid=cl.ValidTime.between(
+                "2022-11-17T00:00+02:00", "2022-11-24T00:00+02:00", precision=cl.Precision.WEEK
+            ),
+            reported_at=end_of(pendulum.date(2022, 11, 11), tz=KYIV),
+            source=cl.SourceChain.of("ukraine-mod", "babel"),
+            note="Reznikov: Russia will need at least a week to withdraw its troops from Kherson.",
+        ),
     )
 
 
@@ -283,6 +304,12 @@ CITES = {
         published="2022-11-11 18:00 ET",
         url="https://www.understandingwar.org/backgrounder/russian-offensive-campaign-assessment-november-11",
         title="Russian Offensive Campaign Assessment, November 11",
+    ),
+    "kherson/11": Cite(
+        publication="babel.ua",
+        published="2022-11-11",
+        url="https://babel.ua/en/news/86910-russia-announced-that-it-had-completely-withdrawn-from-the-right-bank-of-the-kherson-region",
+        title="Russia announced that it had completely withdrawn from the right bank of the Kherson region",
     ),
 }
 

@@ -63,6 +63,7 @@ def test_the_mayors_dispute_counts_until_his_own_correction(ledger: cl.Ledger) -
         ("kherson/08", "its valid window starts after at"),
         ("kherson/09", "its valid window starts after at"),
         ("kherson/10", "its valid window starts after at"),
+        ("kherson/11", "its valid window starts after at"),
     ]
 
 
@@ -98,7 +99,7 @@ def test_known_before_a_report_does_not_see_it(ledger: cl.Ledger) -> None:
     assert (state.status, state.holder) == (cl.Status.HELD, "russia")
     why = cl.explain(ledger, "kherson", at=noon, known_at=known)
     late = {e.claim.id for e in why.excluded if e.reason.endswith("after known_at")}
-    assert late == {"kherson/08", "kherson/09", "kherson/10"}
+    assert late == {"kherson/08", "kherson/09", "kherson/10", "kherson/11"}
 
 
 def test_the_timeline_has_exactly_the_recorded_changes(ledger: cl.Ledger) -> None:
@@ -126,3 +127,16 @@ def test_the_index_answers_as_the_ledger(ledger: cl.Ledger) -> None:
         assert index.snapshot(at=at(when), known_at=known_at) == cl.snapshot(
             ledger, at=at(when), known_at=known_at
         )
+
+
+def test_the_week_long_withdrawal_forecast_resolves_false(ledger: cl.Ledger) -> None:
+    """Reznikov's 'at least a week' never moves control and was wrong: Russia was out on 11 Nov."""
+    assert cl.snapshot(ledger, at=at("2022-11-20 12:00"))["kherson"].holder == "ukraine"
+    outcomes = {
+        known: {r.forecast.id: r.outcome for r in cl.resolve_forecasts(ledger, known_at=at(known))}
+        for known in ("2022-11-12 12:00", "2022-12-01 00:00")
+    }
+    assert outcomes == {
+        "2022-11-12 12:00": {"kherson/11": cl.Outcome.OPEN},
+        "2022-12-01 00:00": {"kherson/11": cl.Outcome.FALSE},
+    }
