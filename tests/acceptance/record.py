@@ -7,8 +7,10 @@ paraphrases, never their sentences.
 Report times. A report is dated by its publication; where the source shows an hour (a
 wire timestamp, an "Updated" line, a statement's stated time), that hour is used, converted
 from the zone it was given in. Where it shows only a date, ``reported_at`` is the midnight
-that ends that date in the publisher's zone (:func:`end_of`): the latest instant the report
-can have appeared, so the report bound never makes a claim earlier than the source allows.
+that ends that date (:func:`end_of`) in the zone the publisher dates in (the place's zone
+when that is unknown): the latest instant the report can have appeared, so neither the
+report bound nor ``known_at`` credits a source with knowing sooner than it said it. A
+statement a report places earlier ("told the media last night") is dated by that.
 """
 
 from __future__ import annotations

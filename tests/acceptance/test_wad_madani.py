@@ -46,7 +46,8 @@ def test_held_by_the_rsf_after_the_armys_withdrawal(ledger: cl.Ledger) -> None:
     state = cl.snapshot(ledger, at=at("2023-12-20 12:00"))["wad-madani"]
     assert (state.status, state.holder, state.previous) == (cl.Status.HELD, "rsf", "saf")
     why = cl.explain(ledger, "wad-madani", at=at("2023-12-20 12:00"))
-    assert {"wad-madani/06", "wad-madani/07"} <= set(ids(why.supporting))
+    assert "wad-madani/06" in ids(why.supporting)
+    assert "wad-madani/07" in ids(why.supporting) + ids(why.context)
     assert why.disputing == ()
 
 
@@ -98,10 +99,12 @@ def test_dagalos_admission_known_before_the_armys_report(ledger: cl.Ledger) -> N
 
 
 def test_the_timeline_has_exactly_the_recorded_changes(ledger: cl.Ledger) -> None:
+    """The fall is settled at The National's date-end (Abu Dhabi, 20:00 UTC); the army's
+    entry of 11 Jan 2025 at TRT World's (Istanbul, 21:00 UTC)."""
     assert changes(cl.timeline(ledger, "wad-madani")) == [
         ("2023-12-14 22:00", "under_advance", "saf"),
         ("2023-12-17 22:00", "changing", "rsf"),
-        ("2023-12-19 22:00", "held", "rsf"),
+        ("2023-12-19 20:00", "held", "rsf"),
         ("2024-02-13 22:00", "contested", None),
         ("2025-01-10 22:00", "changing", "saf"),
         ("2025-01-11 21:00", "held", "saf"),

@@ -26,6 +26,8 @@ import conflict_ledger as cl
 from tests.acceptance.record import Cite, Episode, day, end_of
 
 KHARTOUM = "Africa/Khartoum"
+PARIS = "Europe/Paris"  # Sudan Tribune's dates
+KOLKATA = "Asia/Kolkata"  # Devdiscourse's dates (its Reuters copies)
 
 PLACES = (
     cl.Place(
@@ -114,7 +116,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             event=cl.Captured(place="wad-madani", actor="rsf", from_actor="saf"),
             modality="denied",
             valid=day(2023, 12, 17, tz=KHARTOUM),
-            reported_at=end_of(pendulum.date(2023, 12, 17), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2023, 12, 17), tz=PARIS),
             source=cl.SourceChain.of("saf-spokesperson", "sudan-tribune"),
             note="Army spokesman: the RSF attack on the city was repelled.",
         ),
@@ -122,7 +124,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             id="wad-madani/04",
             event=cl.Holds(place="wad-madani", actor="saf"),
             valid=day(2023, 12, 17, tz=KHARTOUM),
-            reported_at=end_of(pendulum.date(2023, 12, 17), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2023, 12, 17), tz=PARIS),
             source=cl.SourceChain.of("sudan-tribune"),
             note="Residents celebrated in the city on Sunday as the RSF was reported pulling back.",
         ),
@@ -130,7 +132,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             id="wad-madani/05",
             event=cl.Captured(place="wad-madani", actor="rsf", extent="some"),
             valid=day(2023, 12, 18, tz=KHARTOUM),
-            reported_at=end_of(pendulum.date(2023, 12, 18), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2023, 12, 18), tz=KOLKATA),
             source=cl.SourceChain.of("rsf-command", "reuters"),
             note="RSF videos say it entered the city; witnesses confirm its presence and gunfire.",
         ),
@@ -138,7 +140,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             id="wad-madani/06",
             event=cl.Captured(place="wad-madani", actor="rsf", from_actor="saf"),
             valid=fall,
-            reported_at=end_of(pendulum.date(2023, 12, 19), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2023, 12, 19), tz="Asia/Dubai"),
             source=cl.SourceChain.of("rsf-command", "the-national"),
             note="The RSF announced on Tuesday that the city had fallen to it.",
         ),
@@ -146,7 +148,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             id="wad-madani/07",
             event=cl.ControlLost(place="wad-madani", actor="saf", withdrew=True),
             valid=fall,
-            reported_at=end_of(pendulum.date(2023, 12, 19), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2023, 12, 19), tz=KOLKATA),
             source=cl.SourceChain.of("saf-spokesperson", "reuters"),
             note="The army said its forces withdrew from positions in the city; an inquiry is opened.",
         ),
@@ -163,7 +165,7 @@ def _claims() -> tuple[cl.Claim, ...]:
             event=cl.Captured(place="wad-madani", actor="saf", from_actor="rsf"),
             modality="denied",
             valid=day(2024, 2, 14, tz=KHARTOUM),
-            reported_at=end_of(pendulum.date(2024, 2, 15), tz=KHARTOUM),
+            reported_at=end_of(pendulum.date(2024, 2, 15), tz=PARIS),
             source=cl.SourceChain.of("saf-spokesperson", "sudan-tribune"),
             note="Army spokesman: there is no truth to the reports of the city's liberation.",
         ),
