@@ -19,6 +19,7 @@ from conflict_ledger import (
     CrossingClosed,
     CrossingOpened,
     Ledger,
+    Modality,
     PlaceFold,
     Retraction,
     SourceChain,
@@ -37,6 +38,13 @@ from conflict_ledger.testing import BASE, instants, ledgers
 from .support import rebuild, shuffled, target
 
 
+def bounded_end(claim: Claim):
+    """A report bounds an asserted or denied event: it happened by then."""
+    if claim.modality in (Modality.ASSERTED, Modality.DENIED):
+        return max(claim.valid.start, min(claim.valid.end, claim.reported_at))
+    return claim.valid.end
+
+
 def oracle(ledger: Ledger, *, at, known_at=None, position=None):
     """The rule, written as plainly as possible: one fold over all claims with a dict."""
     visible = [
@@ -52,7 +60,7 @@ def oracle(ledger: Ledger, *, at, known_at=None, position=None):
         for c in visible
         if c.id not in undone and not isinstance(c.event, Retraction) and c.valid.start <= at
     ]
-    counted.sort(key=lambda c: (c.valid.start, c.valid.end, c.reported_at, c.id))
+    counted.sort(key=lambda c: (c.valid.start, bounded_end(c), c.reported_at, c.id))
     states: dict[str, PlaceFold] = {}
     for claim in counted:
         place = place_of(claim)

@@ -152,8 +152,9 @@ def at_hour(claim_id: str, event: Event, start: int, end: int, **extra: Any) -> 
     ids=["captured", "holds", "lost-by-the-gainer", "lost-by-another"],
 )
 @pytest.mark.parametrize("denied", [None, "a0", "a1"])
-def test_a_window_that_ends_as_a_claim_starts_is_still_open(then, denied):
-    # a0's gain runs from hour 0 to hour 5; everything after starts at hour 5 exactly.
+def test_a_window_that_ends_as_a_claim_starts_folds_as_the_reference(then, denied):
+    # a0's gain runs from hour 0 to hour 5; everything after starts at hour 5 exactly
+    # (half-open windows: it has closed; the fast fold must agree on every edge).
     ordered = [
         at_hour("c0", Captured(place="p0", actor="a0"), 0, 5),
         at_hour("c1", then, 5, 5),
@@ -167,9 +168,10 @@ def test_a_window_that_ends_as_a_claim_starts_is_still_open(then, denied):
     assert folded == reference_after_each(ordered)
 
 
-def test_a_denial_as_a_gain_window_ends_disputes_the_gainer():
-    # a0's gain (hours 0-5) is still open when the denial of it starts at hour 5, after
-    # a1 took the place at hour 2 and lost it at hour 5: a0 joins the contenders.
+def test_a_denial_as_a_gain_window_ends_does_not_dispute_it():
+    # a0's gain (hours 0-5) has closed when the denial of it starts at hour 5 (windows
+    # are half-open), after a1 took the place at hour 2 and lost it at hour 5: nobody
+    # holds the place and no open gain is denied, so nothing is contested.
     ordered = [
         at_hour("c0", Captured(place="p0", actor="a0"), 0, 5),
         at_hour("c1", Captured(place="p0", actor="a1"), 2, 2),
@@ -177,4 +179,4 @@ def test_a_denial_as_a_gain_window_ends_disputes_the_gainer():
         at_hour("c3", Captured(place="p0", actor="a0"), 5, 5, modality=Modality.DENIED),
     ]
     folded = ff.to_place_fold("p0", ff.fold(ff.EMPTY, [ff.compile_claim(c) for c in ordered]))
-    assert (folded.contenders, folded) == (("a0",), reference_after_each(ordered)[-1])
+    assert (folded.contenders, folded) == ((), reference_after_each(ordered)[-1])

@@ -59,7 +59,9 @@ def test_silence_is_not_continued_control():
 
     ledger = load_seed()
     fresh = snapshot(ledger, at="2024-12-07T00:00Z")
-    assert fresh["deir-ez-zor"].unconfirmed_for == pendulum.duration(hours=3)
+    # Reported 19:00 UTC on 6 December, the capture that day speaks for control until its
+    # report (the report bounds the event), five hours before midnight UTC.
+    assert fresh["deir-ez-zor"].unconfirmed_for == pendulum.duration(hours=5)
     assert "deir-ez-zor" not in fresh.stale(max_age=pendulum.duration(days=2))
     later = snapshot(ledger, at="2025-01-07T00:00Z")
     assert later["deir-ez-zor"].status is Status.HELD

@@ -18,7 +18,7 @@ from conflict_ledger.asof import (
     timeline,
 )
 from conflict_ledger.claims import Claim, Modality, SourceChain
-from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Captured, Retraction
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
@@ -360,11 +360,13 @@ def test_a_claim_undone_within_days_still_counts_as_known_before_it_was_undone(u
     assert index.holders(at=at)["deir-ez-zor"] == "sdf"
 
 
-def test_an_unknown_place_is_unknown():
+def test_a_place_no_claim_names_is_unknown_and_an_unknown_name_is_refused():
     index = AsOfIndex(load_seed())
-    state = index.place_state("nowhere", at=pendulum.datetime(2024, 12, 7, tz="UTC"))
-    assert (state.place, state.status.value, state.holder) == ("nowhere", "unknown", None)
-    assert index.claims("nowhere") == ()
+    state = index.place_state("Damascus", at=pendulum.datetime(2024, 12, 7, tz="UTC"))
+    assert (state.place, state.status.value, state.holder) == ("damascus", "unknown", None)
+    assert index.claims("damascus") == ()
+    with pytest.raises(UnknownPlaceError, match="nowhere"):
+        index.place_state("nowhere", at=pendulum.datetime(2024, 12, 7, tz="UTC"))
 
 
 def test_a_checkpoint_interval_below_one_is_refused():

@@ -170,10 +170,11 @@ def graded_ledger() -> Ledger:
 
 def test_a_denial_turns_a_held_place_into_a_contested_one_and_policies_decide_it():
     ledger = graded_ledger()
-    took = claim("took", Captured(place="p0", actor="a0"), start=BASE, source="s1")
+    took = claim("took", Captured(place="p0", actor="a0", from_actor="a1"), start=BASE, source="s1")
+    # a1 denies that a0 took the place from it: a1 is the other side of the contest.
     denied = claim(
         "denied",
-        Captured(place="p0", actor="a0"),
+        Captured(place="p0", actor="a0", from_actor="a1"),
         start=BASE.add(days=2),
         source="s0",
         modality=Modality.DENIED,
@@ -182,15 +183,40 @@ def test_a_denial_turns_a_held_place_into_a_contested_one_and_policies_decide_it
     assert snapshot(ledger, at=BASE.add(days=5))["p0"].status is Status.HELD
     ledger.append(denied)
     contested = snapshot(ledger, at=BASE.add(days=5))["p0"]
-    assert (contested.status, contested.contenders) == (Status.CONTESTED, ("a0",))
-    assert {side.actor: side.claims for side in contested.sides} == {"a0": ("denied", "took")}
-    # s0 is graded A, s1 D: the denial's source is more reliable, so a0 is not the holder.
+    assert (contested.status, contested.contenders) == (Status.CONTESTED, ("a0", "a1"))
+    assert {side.actor: side.claims for side in contested.sides} == {
+        "a0": ("took",),
+        "a1": ("denied",),
+    }
+    # s0 is graded A, s1 D: the denial's source is more reliable, so a1 keeps the place
+    # and a0, only claimed and denied, is never named as the previous holder.
     reliable = snapshot(ledger, at=BASE.add(days=5), policy=most_reliable_wins)["p0"]
-    assert (reliable.status, reliable.holder, reliable.previous) == (Status.UNKNOWN, None, "a0")
+    assert (reliable.status, reliable.holder, reliable.previous) == (Status.HELD, "a1", None)
     latest = snapshot(ledger, at=BASE.add(days=5), policy=latest_report_wins)["p0"]
-    assert latest.holder is None
+    assert (latest.holder, latest.previous) == ("a1", None)
     # Before the denial was reported, it was held: knowledge, not the world, changed.
     assert snapshot(ledger, at=BASE.add(days=5), known_at=BASE.add(days=2))["p0"].holder == "a0"
+
+
+def test_a_denial_that_names_no_denier_still_contests_and_can_win():
+    ledger = graded_ledger()
+    took = claim("took", Captured(place="p0", actor="a0"), start=BASE, source="s1")
+    denied = claim(
+        "denied",
+        Captured(place="p0", actor="a0"),
+        start=BASE.add(days=2),
+        source="s0",
+        modality=Modality.DENIED,
+    )
+    ledger.extend([took, denied])
+    contested = snapshot(ledger, at=BASE.add(days=5))["p0"]
+    assert (contested.status, contested.contenders, contested.disputes) == (
+        Status.CONTESTED,
+        ("a0",),
+        ("denied",),
+    )
+    reliable = snapshot(ledger, at=BASE.add(days=5), policy=most_reliable_wins)["p0"]
+    assert (reliable.status, reliable.holder, reliable.previous) == (Status.UNKNOWN, None, None)
 
 
 def test_most_reliable_wins_keeps_an_even_contest_contested():
@@ -233,13 +259,17 @@ def test_explain_names_the_policy_the_grades_and_its_decision():
             claim("took", Captured(place="p0", actor="a0"), start=BASE, source="s1"),
             claim(
                 "denied",
-                Captured(place="p0", actor="a0"),
+                Captured(place="p0", actor="a0", from_actor="a1"),
                 start=BASE.add(days=2),
                 source="s0",
                 modality=Modality.DENIED,
             ),
         ]
     )
+    contested = explain(ledger, "p0", at=BASE.add(days=5))
+    assert [side.actor for side in contested.state.sides] == ["a0", "a1"]
+    assert [c.id for c in contested.disputing] == ["denied"]
+    assert [c.id for c in contested.supporting] == ["took"]
     why = explain(ledger, "p0", at=BASE.add(days=5), policy=most_reliable_wins)
     assert why.policy == "most_reliable_wins"
     assert {s: g.value for s, g in why.grades.items()} == {"s0": "A", "s1": "D"}

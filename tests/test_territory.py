@@ -110,12 +110,12 @@ def test_a_denial_of_the_holder_makes_the_place_contested_until_a_later_claim():
     assert fold_view(held, denied, confirmed).status is Status.HELD
 
 
-def test_a_denial_of_someone_else_only_records_the_dispute():
+def test_a_denial_of_a_gain_no_claim_makes_disputes_nothing():
     state = fold_view(
         claim(Captured(place="p0", actor="sdf"), id="a"),
         claim(Captured(place="p0", actor="gov"), id="b", hours=3, modality=Modality.DENIED),
     )
-    assert (state.status, state.disputes) == (Status.HELD, ("b",))
+    assert (state.status, state.holder, state.disputes) == (Status.HELD, "sdf", ())
 
 
 def test_partial_gains_add_a_presence_not_a_holder():

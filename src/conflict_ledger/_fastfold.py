@@ -78,7 +78,10 @@ CODE, ACTOR, OTHER, CID, START, END, REPORTED, VALID, END_DT, CLAIM = range(10)
 Frozen = tuple[Any, ...]
 """A frozen working state: (holder, previous, since, open, contenders, attackers, advancing,
 presence, access, support, disputes, confirmed_at in micros, confirmed_at instant); ``open``
-holds (end micros, actor, gained, changed, claim id, end instant) tuples."""
+holds (end micros, actor, gained, changed, claim id, reach, side, end instant) tuples:
+``reach`` is twice the end, plus one for an instant window, so that the window overlaps
+a window starting at ``s`` exactly when ``reach > 2 * s``; ``side`` is the actor on whose
+side the claim stands (a denial's denier, None when not known; else ``actor``)."""
 
 EMPTY: Frozen = (None, None, None, (), (), (), (), (), None, (), (), None, None)
 """The state of a place no claim has touched (the reference's ``PlaceFold(place=...)``)."""
@@ -105,10 +108,12 @@ def _general_code(claim: Claim) -> tuple[int, str | None, str | None]:
     # Mirrors the ``match`` in territory(), in the same order (subclasses included).
     event = claim.event
     if claim.modality is Modality.DENIED:
-        if isinstance(event, Captured | Holds) and event.extent is Extent.ALL:
+        if isinstance(event, Captured) and event.extent is Extent.ALL:
+            return DENY, event.actor, event.from_actor
+        if isinstance(event, Holds) and event.extent is Extent.ALL:
             return DENY, event.actor, None
         if isinstance(event, HandedOver):
-            return DENY, event.to_actor, None
+            return DENY, event.to_actor, event.from_actor
         return NOOP, None, None
     if claim.modality is not Modality.ASSERTED:
         return NOOP, None, None
@@ -188,7 +193,14 @@ def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
         if known is None:
             known = shared[id(claim.reported_at)] = micros(claim.reported_at)
         reported = known
-    return (code, actor, other, claim.id, start, end, reported, valid, valid.end, claim)
+    end_dt = valid.end
+    if reported < end and claim.modality in _BOUNDED:
+        # A report bounds the event it asserts or denies (territory.fold_end).
+        end, end_dt = (reported, claim.reported_at) if reported > start else (start, valid.start)
+    return (code, actor, other, claim.id, start, end, reported, valid, end_dt, claim)
+
+
+_BOUNDED = frozenset((Modality.ASSERTED, Modality.DENIED))
 
 
 _BEFORE_ALL = -(1 << 62)
@@ -200,24 +212,52 @@ _AFTER_ALL = 1 << 62
 _CID = operator.itemgetter(CID)
 
 
+REACH, SIDE = 5, 6  # positions of the reach and the side in a window, working or frozen
+
+
 def _summaries(opened: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
-    # Per actor, the latest end among its open gains, and among its open losses and denials.
+    # Per actor, the latest reach among its open gains, and among its open losses and denials.
     gained: dict[str, int] = {}
     lost: dict[str, int] = {}
     for entry in opened:
         latest = gained if entry[2] else lost
-        if latest.get(entry[1], _BEFORE_ALL) < entry[0]:
-            latest[entry[1]] = entry[0]
+        if latest.get(entry[1], _BEFORE_ALL) < entry[REACH]:
+            latest[entry[1]] = entry[REACH]
     return gained, lost
 
 
-def _frozen(window: tuple[int, str, bool, bool, Op]) -> tuple[Any, ...]:
+def _denials(opened: list[Any], actor: str, start2: int) -> tuple[set[str], list[str]]:
+    # The named deniers of ``actor``'s gain, and the ids of the denials, among the windows
+    # overlapping ``start2 / 2``, in the order they opened (rare: read only when some
+    # loss or denial of ``actor`` is open).
+    deniers: set[str] = set()
+    denials: list[str] = []
+    for entry in opened:
+        side = entry[SIDE]
+        if entry[2] or entry[1] != actor or side == actor or entry[REACH] <= start2:
+            continue
+        denials.append(entry[4] if len(entry) == 8 else entry[4][CID])
+        if side is not None:
+            deniers.add(side)
+    return deniers, denials
+
+
+def _with(ids: Iterable[str], more: list[str]) -> list[str]:
+    # ``ids`` as a new list, with the ids of ``more`` it lacks added in order.
+    result = list(ids)
+    for item in more:
+        if item not in result:
+            result.append(item)
+    return result
+
+
+def _frozen(window: tuple[Any, ...]) -> tuple[Any, ...]:
     # A window opened by ``fold`` as the frozen state holds it. Its claim's id and end
     # instant are read only here, for the few windows still open at the freeze: they are
     # objects scattered in memory (the id made with the claim, the instant shared with
     # other claims), and taking a reference to each would touch them for every window.
-    end, actor, gained, changed, op = window
-    return (end, actor, gained, changed, op[CID], op[END_DT])
+    end, actor, gained, changed, op, reach, side = window
+    return (end, actor, gained, changed, op[CID], reach, side, op[END_DT])
 
 
 def fold(
@@ -320,39 +360,49 @@ def fold(
         actor = op[1]
         start = op[4]
         end = op[5]
+        start2 = start + start
+        reach = end + end + (end == start)
         if start < floor:
             if floor == _AFTER_ALL:  # the first of this call
-                opened = [entry for entry in open_ if entry[0] >= start]
+                opened = [entry for entry in open_ if entry[REACH] > start2]
             else:  # a claim out of fold order: drop what closed, rebuild the maps
-                opened = [entry for entry in opened if entry[0] >= floor]
+                opened = [entry for entry in opened if entry[REACH] > floor + floor]
             gained, lost = _summaries(opened)
             limit = 2 * len(opened) + 16
         elif len(opened) > limit:
-            opened = [entry for entry in opened if entry[0] >= start]
+            opened = [entry for entry in opened if entry[REACH] > start2]
             limit = 2 * len(opened) + 16
         floor = start
         if code <= HOLD:
-            sides = [actor]
-            for someone, latest in gained.items():
-                if latest >= start and someone != actor:
-                    sides.append(someone)
-            if len(sides) > 1 or lost.get(actor, _BEFORE_ALL) >= start:
-                sides.sort()
-                contenders = tuple(sides)
+            rivals = {
+                someone
+                for someone, latest in gained.items()
+                if latest > start2 and someone != actor
+            }
+            denials: list[str] = []
+            contenders_before = contenders
+            if lost.get(actor, _BEFORE_ALL) > start2:  # a loss or denial of this very gain
+                deniers, denials = _denials(opened, actor, start2)
+                contenders = tuple(sorted({actor, *rivals, *deniers}))
             else:
-                contenders = ()
-            if gained.get(actor, _BEFORE_ALL) < end:
-                gained[actor] = end
+                contenders = tuple(sorted({actor, *rivals})) if rivals else ()
+            if gained.get(actor, _BEFORE_ALL) < reach:
+                gained[actor] = reach
             if conf is None or conf < end:
                 conf, confirming = end, op
             if actor == holder:
-                opened.append((end, actor, True, False, op))
+                opened.append((end, actor, True, False, op, reach, actor))
                 backing.append(op)
+                if denials:
+                    disputes = _with(disputes_t if disputes is None else disputes, denials)
                 continue
             dated = code == GAIN
-            opened.append((end, actor, True, dated, op))
+            opened.append((end, actor, True, dated, op, reach, actor))
             first_holder = holder is None
-            previous = holder if holder is not None else op[2] or previous
+            if first_holder:
+                previous = op[2] or previous
+            elif not contenders_before and holder not in rivals:
+                previous = holder
             holder = actor
             if holders is not None:
                 holders.append((t, actor))
@@ -363,18 +413,22 @@ def fold(
             if dated or not first_holder:
                 support_t = ()
                 backing = [op]
+                disputes = None
+                disputes_t = ()
             else:
                 backing.append(op)
+            if denials:
+                disputes = _with(disputes_t if disputes is None else disputes, denials)
             continue
-        if lost.get(actor, _BEFORE_ALL) < end:
-            lost[actor] = end
+        if lost.get(actor, _BEFORE_ALL) < reach:
+            lost[actor] = reach
         if code == LOSE:
-            contenders = (actor,) if gained.get(actor, _BEFORE_ALL) >= start else ()
+            contenders = (actor,) if gained.get(actor, _BEFORE_ALL) > start2 else ()
             if holder is not None and holder != actor:
-                opened.append((end, actor, False, False, op))
+                opened.append((end, actor, False, False, op, reach, actor))
                 backing.append(op)
                 continue
-            opened.append((end, actor, False, True, op))
+            opened.append((end, actor, False, True, op, reach, actor))
             holder = None
             if holders is not None:
                 holders.append((t, None))
@@ -384,22 +438,34 @@ def fold(
             attackers_t = advancing_t = ()
             support_t = ()
             backing = [op]
+            disputes = None
+            disputes_t = ()
             if conf is None or conf < end:
                 conf, confirming = end, op
         else:  # DENY
-            opened.append((end, actor, False, False, op))
-            if actor == holder or gained.get(actor, _BEFORE_ALL) >= start:
-                contenders = tuple(sorted({*contenders, actor}))
-            if disputes is None:
-                disputes = list(disputes_t)
-            disputes.append(op[3])
+            named = op[2]
+            if named is not None and named != actor:
+                denier = named
+            else:
+                denier = previous if holder == actor else holder
+                if denier == actor:
+                    denier = None
+            opened.append((end, actor, False, False, op, reach, denier))
+            if actor == holder or gained.get(actor, _BEFORE_ALL) > start2:
+                disputing = {*contenders, actor}
+                if denier is not None:
+                    disputing.add(denier)
+                contenders = tuple(sorted(disputing))
+                if disputes is None:
+                    disputes = list(disputes_t)
+                disputes.append(op[3])
     if floor == _AFTER_ALL:
         windows = open_
     else:
         # The last claim's own window is kept whatever its end, as the reference does.
-        kept = [entry for entry in opened[:-1] if entry[0] >= floor]
+        kept = [entry for entry in opened[:-1] if entry[REACH] > floor + floor]
         kept.append(opened[-1])
-        windows = tuple([entry if len(entry) == 6 else _frozen(entry) for entry in kept])
+        windows = tuple([entry if len(entry) == 8 else _frozen(entry) for entry in kept])
     if confirming is not None:
         conf_dt = confirming[END_DT]
     return (
@@ -432,8 +498,17 @@ def to_place_fold(place: str, state: Frozen) -> PlaceFold:
         previous=state[1],
         since=since,
         open=tuple(
-            Change(claim=cid, actor=actor, end=end_dt, gained=gained, changed=changed)
-            for _, actor, gained, changed, cid, end_dt in state[3]
+            Change(
+                claim=cid,
+                actor=actor,
+                end=end_dt,
+                gained=gained,
+                changed=changed,
+                point=bool(reach & 1),
+                denial=side != actor,
+                denier=side if side != actor else None,
+            )
+            for _, actor, gained, changed, cid, reach, side, end_dt in state[3]
         ),
         contenders=state[4],
         attackers=state[5],
@@ -512,7 +587,7 @@ def view(
                 actor=actor,
                 claims=tuple(
                     sorted(
-                        {entry[4] for entry in opened if entry[1] == actor}
+                        {entry[4] for entry in opened if entry[SIDE] == actor}
                         | (support if actor == holder else set())
                     )
                 ),

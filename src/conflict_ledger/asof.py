@@ -12,8 +12,9 @@ The rule, stated once (the property tests hold the engine to it):
 2. A visible claim is *cancelled* when a visible :class:`~conflict_ledger.events.Retraction`
    targets it or a visible claim ``supersedes`` it. Retractions are not folded.
 3. The rest whose valid window starts at or before ``at`` are folded in valid-time
-   order, ties broken by :func:`order_key`: (valid start, valid end, reported time,
-   claim id). The order never depends on arrival order.
+   order, ties broken by :func:`order_key`: (valid start, the window's end as the fold
+   bounds it by the report, reported time, claim id). The order never depends on
+   arrival order.
 
 >>> from conflict_ledger.seed import load_seed
 >>> ledger = load_seed()
@@ -32,7 +33,7 @@ import attrs
 import pendulum
 
 from conflict_ledger.claims import Claim
-from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction
 from conflict_ledger.fold import Keyed
 from conflict_ledger.grades import Reliability
@@ -44,7 +45,15 @@ from conflict_ledger.policies import (
     apply_policy,
     grades_at,
 )
-from conflict_ledger.territory import TERRITORY, PlaceFold, PlaceState, territory, view
+from conflict_ledger.registry import Registries, closest_ids
+from conflict_ledger.territory import (
+    TERRITORY,
+    PlaceFold,
+    PlaceState,
+    fold_end,
+    territory,
+    view,
+)
 from conflict_ledger.time import to_instant
 
 __all__ = [
@@ -73,14 +82,17 @@ Source = Ledger | Iterable[Recorded]
 
 
 def order_key(claim: Claim) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.DateTime, str]:
-    """The documented fold order: valid start, valid end, reported time, then claim id.
+    """The documented fold order: valid start, the end the fold uses, reported time, claim id.
+
+    The end is :func:`~conflict_ledger.territory.fold_end`: an asserted or denied claim's
+    window ends by its report.
 
     >>> from conflict_ledger.seed import load_seed
     >>> claims = sorted(load_seed().claims(), key=order_key)
     >>> claims[0].valid.start <= claims[-1].valid.start
     True
     """
-    return (claim.valid.start, claim.valid.end, claim.reported_at, claim.id)
+    return (claim.valid.start, fold_end(claim), claim.reported_at, claim.id)
 
 
 def _instant(value: Any, field: str) -> pendulum.DateTime | None:
@@ -199,21 +211,38 @@ def _read_only(mapping: Mapping[str, PlaceState]) -> Mapping[str, PlaceState]:
 class Snapshot:
     """Every place's state at ``at``, as known at ``known_at`` (None: everything recorded).
 
-    Index it by place id; iterate over its states, sorted by place id. ``places`` may be a
-    :class:`LazyPlaces` mapping (the index's snapshots are): a state is then computed
-    when it is first read, and iterating computes them all. Two snapshots are equal when
-    their instants, positions and states are.
+    Index it by place id, name or alias; iterate over its states, sorted by place id.
+    ``places`` may be a :class:`LazyPlaces` mapping (the index's snapshots are): a state is
+    then computed when it is first read, and iterating computes them all. Two snapshots
+    are equal when their instants, positions and states are.
+
+    Names (docs/concepts.md, "Places and actors by name"): a snapshot of a ledger keeps
+    the ledger's ``registries`` and reads every name through them. Like a
+    ``defaultdict``, ``len``, iteration, ``in`` and :meth:`get` cover the places some
+    counted claim names, while ``snap[place]`` answers for every place the registries
+    know: UNKNOWN when no claim about it counts yet. An unknown name is never in a
+    snapshot, and ``snap[name]`` and ``get`` raise
+    :class:`~conflict_ledger.errors.UnknownPlaceError` with the closest names. A snapshot
+    made without registries (from plain records) takes ids only.
 
     >>> from conflict_ledger.seed import load_seed
     >>> snap = snapshot(load_seed(), at="2024-12-07T00:00Z")
-    >>> len(snap), "homs" in snap, snap.held_by("russia")
-    (10, True, ('hmeimim-air-base', 'tartus-naval-base'))
+    >>> len(snap), "homs" in snap, "Hims" in snap, snap.held_by("Moscow")
+    (10, True, True, ('hmeimim-air-base', 'tartus-naval-base'))
+    >>> "damascus" in snap, snap["Damascus"].status.value
+    (False, 'unknown')
+    >>> snap["Homz"]
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.UnknownPlaceError: unknown place 'Homz' (field place); did you mean: homs? ...
     """
 
     at: pendulum.DateTime
     known_at: pendulum.DateTime | None
     position: int | None
     places: Mapping[str, PlaceState] = attrs.field(converter=_read_only)
+    registries: Registries | None = attrs.field(default=None, repr=False)
+    """The places and actors names are read through (None: ids only)."""
     _ordered: tuple[PlaceState, ...] | None = attrs.field(
         init=False, default=None, repr=False, alias="_ordered"
     )
@@ -246,11 +275,53 @@ class Snapshot:
     def __hash__(self) -> int:
         return hash((self.at, self.known_at, self.position, self._states))
 
+    def place_id(self, place: str) -> str | None:
+        """The id ``place`` (an id, name or alias) names; None for an id this snapshot,
+        made without registries, has no state for.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> snapshot(load_seed(), at="2024-12-07T00:00Z").place_id("Dayr az-Zawr")
+        'deir-ez-zor'
+        """
+        if place in self.places:
+            return place
+        if self.registries is None:
+            return None
+        return self.registries.places.id_of(place, field="place")
+
     def __getitem__(self, place: str) -> PlaceState:
-        return self.places[place]
+        try:
+            return self.places[place]  # an id with a state: the common case, one lookup
+        except KeyError:
+            pass
+        found = self.place_id(place)
+        if found is None:
+            raise UnknownPlaceError(
+                name=place, suggestions=closest_ids(place, self.places), field="place"
+            )
+        state = self.places.get(found)
+        return view(PlaceFold(place=found), at=self.at) if state is None else state
 
     def __contains__(self, place: object) -> bool:
-        return place in self.places
+        if not isinstance(place, str):
+            return False
+        try:
+            found = self.place_id(place)
+        except UnknownPlaceError:
+            return False
+        return found is not None and found in self.places
+
+    def get(self, place: str, default: PlaceState | None = None) -> PlaceState | None:
+        """The place's state if a claim about it counts, else ``default``; an unknown name
+        raises :class:`~conflict_ledger.errors.UnknownPlaceError`.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> snap = snapshot(load_seed(), at="2024-12-07T00:00Z")
+        >>> snap.get("Deir el-Zor").holder, snap.get("Damascus")
+        ('sdf', None)
+        """
+        found = self.place_id(place)
+        return default if found is None else self.places.get(found, default)
 
     def __iter__(self) -> Iterator[PlaceState]:
         return iter(self._states)
@@ -275,9 +346,24 @@ class Snapshot:
             if s.unconfirmed_for is not None and s.unconfirmed_for > max_age
         )
 
+    def actor_id(self, actor: str) -> str:
+        """The id ``actor`` (an id, name or alias) names; as given without registries.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> snapshot(load_seed(), at="2024-12-07T00:00Z").actor_id("Syrian Kurds")
+        'sdf'
+        """
+        if self.registries is None:
+            return actor
+        return self.registries.actors.id_of(actor, field="actor")
+
     def held_by(self, actor: str) -> tuple[str, ...]:
-        """Ids of the places ``actor`` holds, settled, in this snapshot."""
-        return tuple(s.place for s in self._states if s.holder == actor and s.settled)
+        """Ids of the places ``actor`` (an id, name or alias) holds, settled, in this snapshot.
+
+        An unknown actor raises :class:`~conflict_ledger.errors.UnknownActorError`.
+        """
+        holder = self.actor_id(actor)
+        return tuple(s.place for s in self._states if s.holder == holder and s.settled)
 
     def __str__(self) -> str:
         from conflict_ledger.render import snapshot_table
@@ -293,6 +379,18 @@ class Snapshot:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """IPython's plain-text display: the same text as ``print``."""
         printer.text(str(self))
+
+
+def _place_id(source: Source, place: str) -> str:
+    """The id of ``place`` (an id, name or alias) in a ledger's registries; plain records
+    carry no registry, so with them ``place`` is taken as an id."""
+    if isinstance(source, Ledger):
+        return source.registries.places.id_of(place, field="place")
+    return place
+
+
+def _registries(source: Source) -> Registries | None:
+    return source.registries if isinstance(source, Ledger) else None
 
 
 def _sources(source: Source) -> Any:
@@ -334,12 +432,14 @@ def _policy_states(
 def place_claims(
     source: Source, place: str, *, at: Any, known_at: Any = None, position: int | None = None
 ) -> PlaceClaims:
-    """What a policy sees for one place: its counted claims as of ``at`` and ``known_at``.
+    """What a policy sees for one place (an id, name or alias): its counted claims as of
+    ``at`` and ``known_at``.
 
     >>> from conflict_ledger.seed import load_seed
-    >>> [c.id for c in place_claims(load_seed(), "deir-ez-zor", at="2024-12-07T00:00Z").claims]
+    >>> [c.id for c in place_claims(load_seed(), "Deir el-Zor", at="2024-12-07T00:00Z").claims]
     ['dawn-2024-12-07/c04']
     """
+    place = _place_id(source, place)
     cut = to_instant(at, field="at")
     known = _instant(known_at, "known_at")
     counted = [
@@ -382,17 +482,22 @@ def snapshot(
         places = {place: view(state, at=cut) for place, state in folds.items()}
     else:
         places = _policy_states(source, policy, at=cut, known_at=known, position=position)
-    return Snapshot(at=cut, known_at=known, position=position, places=places)
+    return Snapshot(
+        at=cut, known_at=known, position=position, places=places, registries=_registries(source)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class TimelineEntry:
     """A place's state from ``start`` until ``end`` (None: still so at the last claim).
 
+    The seed's capture of Deir ez-Zor is dated the whole of 6 December and was reported
+    at 19:00 UTC that day, so it was changing hands for 22 hours, not 24:
+
     >>> from conflict_ledger.seed import load_seed
     >>> first = timeline(load_seed(), "deir-ez-zor").entries[0]
     >>> first.state.status.value, (first.end - first.start).in_hours()
-    ('changing', 24)
+    ('changing', 22)
     """
 
     start: pendulum.DateTime
@@ -441,20 +546,23 @@ def timeline(
 ) -> Timeline:
     """Every change in one place's state over valid time, as known at ``known_at``.
 
-    The state can change only where a claim's window starts or ends; the timeline
+    ``place`` is an id, name or alias (an unknown one raises
+    :class:`~conflict_ledger.errors.UnknownPlaceError`; with plain records, an id). The
+    state can change only where a claim's window starts or ends; the timeline
     evaluates the place at each such instant and keeps the changes.
 
     >>> from conflict_ledger.seed import load_seed
     >>> [entry.state.status.value for entry in timeline(load_seed(), "deir-ez-zor")]
     ['changing', 'held']
     """
+    place = _place_id(source, place)
     known = _instant(known_at, "known_at")
     claims = [
         c
         for c in effective_claims(source, known_at=known, position=position)
         if TERRITORY.key(c) == place
     ]
-    instants = sorted({c.valid.start for c in claims} | {c.valid.end for c in claims})
+    instants = sorted({c.valid.start for c in claims} | {fold_end(c) for c in claims})
     entries: list[TimelineEntry] = []
     state = PlaceFold(place=place)
     folded = 0
@@ -573,6 +681,9 @@ class Explanation:
     excluded: tuple[Excluded, ...]
     policy: str = "contest_disagreement"
     grades: Mapping[str, Reliability] = attrs.field(factory=lambda: MappingProxyType({}))
+    bounds: Mapping[str, pendulum.DateTime] = attrs.field(factory=lambda: MappingProxyType({}))
+    """The counted claims whose window the fold ended at their report, and where it ended
+    (:func:`~conflict_ledger.territory.fold_end`): a report bounds the event it asserts."""
 
     def __str__(self) -> str:
         from conflict_ledger.render import explanation_text
@@ -606,14 +717,17 @@ def explain(
     """The claims behind a place's state at ``at`` as known at ``known_at``, under ``policy``.
 
     ``supporting`` are the claims the state rests on, ``disputing`` the denials against
-    it, ``context`` the other counted claims naming the place (forecasts, plans, earlier
+    it (a denial stands on its denier's side of a contest, and is listed here),
+    ``context`` the other counted claims naming the place (forecasts, plans, earlier
     history), and ``excluded`` the claims about it that do not count, with the reason.
+    ``bounds`` says which windows the fold ended at their report.
 
     >>> from conflict_ledger.seed import load_seed
     >>> why = explain(load_seed(), "albukamal", at="2024-12-07T00:00Z")
     >>> [c.modality.value for c in why.context]
     ['forecast']
     """
+    place = _place_id(source, place)
     cut = to_instant(at, field="at")
     known = _instant(known_at, "known_at")
     records = list(_records(source))
@@ -645,8 +759,9 @@ def explain(
     (state,) = _policy_states(
         source, chosen, at=cut, known_at=known, position=position, places=[place]
     ).values()
-    support = set(state.claims) | {i for side in state.sides for i in side.claims}
-    disputes = set(state.disputes) - support
+    # A denial stands on its denier's side of a contest, and disputes the state all the same.
+    disputes = set(state.disputes)
+    support = (set(state.claims) | {i for side in state.sides for i in side.claims}) - disputes
     graded = place_claims(source, place, at=cut, known_at=known, position=position).grades
     origins = {c.source.origin for c in counted}
     return Explanation(
@@ -658,6 +773,9 @@ def explain(
         excluded=tuple(excluded),
         policy=getattr(chosen, "__name__", repr(chosen)),
         grades={s: g for s, g in graded.items() if s in origins},
+        bounds=MappingProxyType(
+            {c.id: end for c in counted if (end := fold_end(c)) != c.valid.end}
+        ),
     )
 
 

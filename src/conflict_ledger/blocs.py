@@ -73,15 +73,19 @@ def outside_control(
 ) -> tuple[str, ...]:
     """Places of the given ``kinds`` that ``bloc`` does not hold, settled, at ``snap.at``.
 
+    ``bloc`` is an actor id, name or alias, read through the snapshot's registries (as
+    given when it has none), or else through ``blocs``' own actors.
+
     Answers "which major cities are outside the government bloc's control on 7 Dec".
 
     >>> from conflict_ledger import load_seed, snapshot
     >>> from conflict_ledger.gazetteer import syria, syria_blocs
     >>> snap = snapshot(load_seed(), at="2024-12-07T00:00Z")
-    >>> outside_control(snap, "government-alliance", blocs=syria_blocs(), places=syria().places)
+    >>> outside_control(snap, "government bloc", blocs=syria_blocs(), places=syria().places)
     ('aleppo', 'deir-ez-zor', 'hama')
     """
     wanted = set(kinds)
+    bloc = blocs.actor_id(snap.actor_id(bloc))
     members = set(blocs.members(bloc, at=snap.at)) | {bloc}
     return tuple(
         s.place

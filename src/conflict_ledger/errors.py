@@ -150,7 +150,7 @@ class UnknownReferenceError(LedgerError, LookupError):
         self.name = name
         self.suggestions = tuple(suggestions)
         self.field = field
-        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else "."
         where = f" (field {field})" if field else ""
         super().__init__(f"unknown {self.kind} {name!r}{where}{hint} {self.remedy}")
 
@@ -163,6 +163,8 @@ class UnknownPlaceError(UnknownReferenceError):
 
     >>> isinstance(UnknownPlaceError(name="Atlantis"), LookupError)
     True
+    >>> print(UnknownPlaceError(name="Atlantis", field="place"))
+    unknown place 'Atlantis' (field place). Register the place in the gazetteer or use one of its ids or aliases.
     """
 
     kind = "place"

@@ -83,4 +83,5 @@ def syria_blocs() -> Blocs:
     >>> syria_blocs().members("government-alliance", at=pendulum.datetime(2024, 12, 7))
     ('hezbollah', 'iran', 'russia', 'syrian-government')
     """
-    return Blocs(memberships=[Membership(**m) for m in _data("syria")["memberships"]])
+    memberships = [Membership(**m) for m in _data("syria")["memberships"]]
+    return Blocs(memberships=memberships, actors=syria().actors)

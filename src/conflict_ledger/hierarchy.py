@@ -25,13 +25,15 @@ __all__ = ["RegionSummary", "descendants", "summarize"]
 
 
 def descendants(places: Registry[Place], region: str) -> tuple[str, ...]:
-    """Every place below ``region`` in the gazetteer (children, grandchildren, ...), sorted.
+    """Every place below ``region`` (an id, name or alias) in the gazetteer (children,
+    grandchildren, ...), sorted; an unknown region raises
+    :class:`~conflict_ledger.errors.UnknownPlaceError`.
 
     >>> from conflict_ledger.gazetteer import syria
-    >>> descendants(syria().places, "aleppo")
+    >>> descendants(syria().places, "Halab")
     ('sheikh-maqsoud',)
     """
-    places[region]  # raises UnknownPlaceError for an unknown region
+    region = places.id_of(region, field="region")
     children: dict[str, list[str]] = {}
     for place in places:
         if place.parent is not None:
@@ -75,7 +77,7 @@ class RegionSummary:
 
 
 def summarize(snap: Snapshot, region: str, places: Registry[Place]) -> RegionSummary:
-    """Summarise the states of ``region``'s descendants in ``snap``.
+    """Summarise the states of ``region``'s (an id, name or alias) descendants in ``snap``.
 
     >>> from conflict_ledger import load_seed, snapshot
     >>> from conflict_ledger.gazetteer import syria
@@ -83,6 +85,7 @@ def summarize(snap: Snapshot, region: str, places: Registry[Place]) -> RegionSum
     >>> dict(summarize(snap, "deir-ez-zor-governorate", syria().places).holders)
     {'sdf': 1, 'unsettled': 1}
     """
+    region = places.id_of(region, field="region")
     below = [p for p in descendants(places, region) if p in snap]
     counts: dict[str, int] = {}
     for place in below:

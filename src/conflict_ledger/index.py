@@ -23,6 +23,10 @@ it. :meth:`AsOfIndex.holders` is that column; :meth:`AsOfIndex.snapshot` knows f
 which places count and computes each :class:`~conflict_ledger.territory.PlaceState`
 when it is first read.
 
+Every query takes a place by id, name or alias, read through the ledger's registries
+(an unknown name raises :class:`~conflict_ledger.errors.UnknownPlaceError`); the
+snapshots it returns carry the registries too.
+
 The index reads new records from the ledger (``ledger.since(position)``) before each
 answer, or when :meth:`AsOfIndex.refresh` is called; it is never rebuilt from scratch.
 It answers on valid time and knowledge time; for a ledger *position* cut use
@@ -55,10 +59,11 @@ from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
-from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
+from conflict_ledger.registry import Registries
 from conflict_ledger.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.time import to_instant
 
@@ -162,13 +167,14 @@ class _LazyStates(LazyPlaces):
 class _Holders(Mapping[str, str | None]):
     """Holders by place over one column (read-only; iterates in place order)."""
 
-    __slots__ = ("_actors", "_col", "_places", "_sorted")
+    __slots__ = ("_actors", "_col", "_names", "_places", "_sorted")
 
     def __init__(self, index: AsOfIndex, col: array[int]) -> None:
         self._col = col
         self._places = index._places
         self._sorted = index._sorted
         self._actors = index._columns.actors
+        self._names = index._ledger.registries.places
 
     def _code(self, place: object) -> int:
         entry = self._places.get(place) if isinstance(place, str) else None
@@ -177,13 +183,28 @@ class _Holders(Mapping[str, str | None]):
         return self._col[entry.slot]
 
     def __getitem__(self, place: str) -> str | None:
+        """The holder of a place (id, name or alias); None for a known place no claim
+        names yet, as in :class:`~conflict_ledger.asof.Snapshot`."""
         code = self._code(place)
         if code == ABSENT:
-            raise KeyError(place)
-        return self._actors[code]
+            code = self._code(self._names.id_of(place, field="place"))
+        return None if code == ABSENT else self._actors[code]
 
     def __contains__(self, place: object) -> bool:
-        return self._code(place) != ABSENT
+        if self._code(place) != ABSENT:
+            return True
+        try:
+            return isinstance(place, str) and self._code(self._names.id_of(place)) != ABSENT
+        except UnknownPlaceError:
+            return False
+
+    def get(self, place: str, default: Any = None) -> Any:
+        """The holder if a claim about the place counts, else ``default``; an unknown name
+        raises :class:`~conflict_ledger.errors.UnknownPlaceError`."""
+        code = self._code(place)
+        if code == ABSENT:
+            code = self._code(self._names.id_of(place, field="place"))
+        return default if code == ABSENT else self._actors[code]
 
     def __iter__(self) -> Iterator[str]:
         return places_of(self._col, self._sorted)
@@ -568,7 +589,16 @@ class AsOfIndex:
                         grades=grades,
                     ),
                 )
-        return Snapshot(at=cut, known_at=known, position=None, places=states)
+        return Snapshot(
+            at=cut, known_at=known, position=None, places=states, registries=self._names()
+        )
+
+    def _names(self) -> Registries:
+        """The ledger's registries, which names in questions are read through."""
+        return self._ledger.registries
+
+    def _place_id(self, place: str) -> str:
+        return self._ledger.registries.places.id_of(place, field="place")
 
     def _grades(self, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Any:
         at_i = ff.micros(cut)
@@ -594,6 +624,7 @@ class AsOfIndex:
         >>> [c.id for c in AsOfIndex(load_seed()).place_claims("homs", at="2024-12-07T00:00Z").claims]
         ['dawn-2024-12-07/c02', 'dawn-2024-12-07/c03']
         """
+        place = self._place_id(place)
         cut = to_instant(at, field="at")
         known = None if known_at is None else to_instant(known_at, field="known_at")
         return PlaceClaims(
@@ -620,7 +651,9 @@ class AsOfIndex:
         states = _LazyStates(self, col, at_i, known_i)
         self._serial += 1
         self._readers[self._serial] = states
-        return Snapshot(at=cut, known_at=known, position=None, places=states)
+        return Snapshot(
+            at=cut, known_at=known, position=None, places=states, registries=self._names()
+        )
 
     def holders(self, *, at: Any, known_at: Any = None) -> Mapping[str, str | None]:
         """Just the holder of every place in :meth:`snapshot` (None: nobody), sorted by place:
@@ -707,6 +740,7 @@ class AsOfIndex:
         >>> AsOfIndex(load_seed()).place_state("homs", at="2024-12-01T00:00Z").status.value
         'unknown'
         """
+        place = self._place_id(place)
         self._settled()
         at_i = ff.micros(to_instant(at, field="at"))
         known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
@@ -721,6 +755,7 @@ class AsOfIndex:
         >>> AsOfIndex(load_seed()).place_fold("deir-ez-zor", at="2024-12-08T00:00Z").holder
         'sdf'
         """
+        place = self._place_id(place)
         self._settled()
         at_i = ff.micros(to_instant(at, field="at"))
         known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
@@ -736,7 +771,7 @@ class AsOfIndex:
         >>> [c.id for c in AsOfIndex(load_seed()).claims("deir-ez-zor")]
         ['dawn-2024-12-07/c04']
         """
-        return tuple(op[ff.CLAIM] for op in self._counted(place, at, known_at))
+        return tuple(op[ff.CLAIM] for op in self._counted(self._place_id(place), at, known_at))
 
     def _counted(self, place: str, at: Any, known_at: Any) -> list[ff.Op]:
         self._settled()
@@ -762,6 +797,7 @@ class AsOfIndex:
         >>> [e.state.status.value for e in AsOfIndex(load_seed()).timeline("deir-ez-zor")]
         ['changing', 'held']
         """
+        place = self._place_id(place)
         known = None if known_at is None else to_instant(known_at, field="known_at")
         ops = self._counted(place, None, known)
         instants = {op[ff.START]: op[ff.CLAIM].valid.start for op in ops}

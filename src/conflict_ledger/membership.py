@@ -14,6 +14,7 @@ import attrs
 import pendulum
 
 from conflict_ledger.errors import InvalidWindowError
+from conflict_ledger.registry import Actor, Registry
 from conflict_ledger.time import to_instant
 
 __all__ = ["Blocs", "Membership"]
@@ -69,18 +70,31 @@ def _memberships(values: Iterable[Membership]) -> tuple[Membership, ...]:
 class Blocs:
     """A set of memberships, asked by actor and time.
 
+    With ``actors`` (a registry, e.g. a gazetteer's), actors and blocs may be asked by
+    id, name or alias, and an unknown one raises
+    :class:`~conflict_ledger.errors.UnknownActorError`; without, by id only.
+
     >>> blocs = Blocs(memberships=[Membership(actor="iran", bloc="axis", start="2015-01-01T00:00Z")])
     >>> blocs.members("axis", at=pendulum.datetime(2024, 1, 1)), blocs.bloc_of("sdf", at=pendulum.datetime(2024, 1, 1))
     (('iran',), None)
     """
 
     memberships: tuple[Membership, ...] = attrs.field(converter=_memberships)
+    actors: Registry[Actor] | None = attrs.field(default=None, repr=False)
+    """The actors names are read through (None: ids only)."""
+
+    def actor_id(self, actor: str) -> str:
+        """The id ``actor`` (an id, name or alias) names; as given without ``actors``.
+
+        >>> from conflict_ledger.gazetteer import syria_blocs
+        >>> syria_blocs().actor_id("pro-government alliance")
+        'government-alliance'
+        """
+        return actor if self.actors is None else self.actors.id_of(actor, field="actor")
 
     def blocs_of(self, actor: str, *, at: pendulum.DateTime) -> tuple[str, ...]:
         """Every bloc ``actor`` belongs to at ``at``, sorted."""
-        return tuple(
-            sorted({m.bloc for m in self.memberships if m.actor == actor and m.covers(at)})
-        )
+        return self._blocs_of(self.actor_id(actor), at)
 
     def bloc_of(self, actor: str, *, at: pendulum.DateTime) -> str | None:
         """The bloc ``actor`` belongs to at ``at`` (the first by id if several), or None."""
@@ -89,9 +103,15 @@ class Blocs:
 
     def members(self, bloc: str, *, at: pendulum.DateTime) -> tuple[str, ...]:
         """The actors in ``bloc`` at ``at``, sorted."""
+        bloc = self.actor_id(bloc)
         return tuple(sorted({m.actor for m in self.memberships if m.bloc == bloc and m.covers(at)}))
 
     def mapping(self, *, at: pendulum.DateTime) -> Mapping[str, str]:
         """Actor id -> bloc id for every actor in a bloc at ``at``."""
-        actors = {m.actor for m in self.memberships}
-        return {a: b for a in sorted(actors) if (b := self.bloc_of(a, at=at)) is not None}
+        actors = sorted({m.actor for m in self.memberships})
+        return {a: blocs[0] for a in actors if (blocs := self._blocs_of(a, at))}
+
+    def _blocs_of(self, actor: str, at: pendulum.DateTime) -> tuple[str, ...]:
+        return tuple(
+            sorted({m.bloc for m in self.memberships if m.actor == actor and m.covers(at)})
+        )

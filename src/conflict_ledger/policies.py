@@ -33,7 +33,7 @@ from conflict_ledger.events import ControlLost, SourceGraded
 from conflict_ledger.fold import fold
 from conflict_ledger.grades import Reliability
 from conflict_ledger.registry import Registry, Source
-from conflict_ledger.territory import PlaceFold, PlaceState, Status, gainer, territory, view
+from conflict_ledger.territory import PlaceFold, PlaceState, Side, Status, gainer, territory, view
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -187,9 +187,31 @@ def _actor(claim: Claim) -> str | None:
     return gainer(claim.event)
 
 
+def _side_of(state: PlaceState, claim: Claim) -> Side | None:
+    """The side of the contest ``claim`` stands on (None: on no named side)."""
+    return next((side for side in state.sides if claim.id in side.claims), None)
+
+
+def _outcome(state: PlaceState, decider: Claim) -> tuple[str | None, str | None]:
+    """The holder and previous holder once ``decider`` settles the contest."""
+    actor = _actor(decider)
+    if decider.modality is Modality.DENIED:
+        # A denial that wins keeps the place with the denier (None: not known); the
+        # actor whose gain it denied never held it, so it is never ``previous``.
+        side = _side_of(state, decider)
+        holder = side.actor if side is not None and side.actor != actor else None
+        previous = state.previous if state.previous not in (holder, actor) else None
+        return holder, previous
+    if _against(decider):
+        if state.holder == actor:
+            return None, actor
+        return state.holder, state.previous
+    return actor, state.previous if state.holder == actor else state.holder
+
+
 def _settle(state: PlaceState, decider: Claim, claims: PlaceClaims) -> PlaceState:
     """The contested ``state`` decided by one claim of the contest."""
-    actor = _actor(decider)
+    holder, previous = _outcome(state, decider)
     pressure = (
         Status.UNDER_ATTACK
         if state.attackers
@@ -197,14 +219,14 @@ def _settle(state: PlaceState, decider: Claim, claims: PlaceClaims) -> PlaceStat
         if state.advancing
         else None
     )
-    if _against(decider):
-        holder = None if state.holder == actor else state.holder
-        previous = actor if state.holder == actor else state.previous
+    side = _side_of(state, decider)
+    if side is not None:
+        on_side = side.claims
     else:
-        holder, previous = actor, state.previous if state.holder == actor else state.holder
-    on_side = tuple(
-        c.id for c in claims.claims if _actor(c) == actor and _against(c) == _against(decider)
-    )
+        actor = _actor(decider)
+        on_side = tuple(
+            c.id for c in claims.claims if _actor(c) == actor and _against(c) == _against(decider)
+        )
     status = pressure or (Status.HELD if holder is not None else Status.UNKNOWN)
     return attrs.evolve(
         state,
@@ -214,11 +236,12 @@ def _settle(state: PlaceState, decider: Claim, claims: PlaceClaims) -> PlaceStat
         contenders=(),
         sides=(),
         claims=on_side,
+        disputes=() if decider.modality is Modality.DENIED else state.disputes,
     )
 
 
 def _contest_claims(state: PlaceState, claims: PlaceClaims) -> list[Claim]:
-    ids = {claim_id for side in state.sides for claim_id in side.claims}
+    ids = {claim_id for side in state.sides for claim_id in side.claims} | set(state.disputes)
     return [c for c in claims.claims if c.id in ids and _actor(c) is not None]
 
 

@@ -12,9 +12,20 @@ The rules, in full (docs/concepts.md explains them with examples):
 * A gain (``Captured``/``Holds`` of the whole place, ``HandedOver``) sets the holder;
   ``ControlLost`` clears it (the loser is kept as ``previous``). Partial gains
   (extent MOST or SOME) add a *presence*, not a holder.
-* Two claims whose valid windows overlap and disagree (different gainers, or a gain and
-  a loss or denial by the same actor) cannot be ordered: the place is CONTESTED between
-  them until a later claim whose window starts after both have ended settles it.
+* A report bounds its own event: an ASSERTED or DENIED claim about the past says the
+  event happened by the time it was reported, so the fold uses the window
+  ``[valid.start, min(valid.end, reported_at))`` (:func:`fold_end`). Forecasts and plans
+  are not bounded. The stored claim is unchanged.
+* Windows are half-open, ``[start, end)``: a window that ends exactly when another starts
+  does not overlap it, so a capture one day and a recapture the next are ordered. An
+  instant (``start == end``) overlaps a window that contains it and an equal instant.
+* Two claims whose windows overlap and disagree (different gainers, or a gain and a
+  loss or denial of the same actor) cannot be ordered: the place is CONTESTED between
+  them until a later claim whose window starts once both have ended settles it.
+* A DENIED gain of actor A is a side: its denier is the event's ``from_actor`` when
+  given, else the holder A's gain would displace. When it contests A's gain, ``sides``
+  lists the denier with the denial. It disputes only A's gain, never a later hold by
+  someone else, and ``previous`` never names an actor whose hold was only contested.
 * ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE until the
   next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
 
@@ -62,6 +73,8 @@ __all__ = [
     "PlaceState",
     "Side",
     "Status",
+    "denier_of",
+    "fold_end",
     "gainer",
     "place_of",
     "territory",
@@ -122,6 +135,9 @@ class Change:
 
     ``gained`` says the claim puts ``actor`` in control (else it says ``actor`` lost or
     does not hold it); ``changed`` says the holder changed with it, dated by its window.
+    ``end`` is the end of the window the fold uses (:func:`fold_end`); ``point`` says the
+    window is an instant. ``denial`` marks a denial of ``actor``'s gain, and ``denier``
+    the actor on whose side the denial stands (None: not known).
     """
 
     claim: str
@@ -129,6 +145,20 @@ class Change:
     end: pendulum.DateTime
     gained: bool
     changed: bool
+    point: bool = False
+    denial: bool = False
+    denier: str | None = None
+
+    def overlaps(self, start: pendulum.DateTime) -> bool:
+        """Whether this window overlaps a window starting at ``start`` (not before its own).
+
+        >>> t = pendulum.datetime(2024, 12, 7)
+        >>> Change(claim="c", actor="a", end=t, gained=True, changed=True).overlaps(t)
+        False
+        >>> Change(claim="c", actor="a", end=t, gained=True, changed=True, point=True).overlaps(t)
+        True
+        """
+        return self.end > start or (self.point and self.end == start)
 
 
 def _add(items: tuple[str, ...], item: str) -> tuple[str, ...]:
@@ -162,46 +192,130 @@ class PlaceFold:
     confirmed_at: pendulum.DateTime | None = None
 
 
-def _seen(state: PlaceFold, valid: ValidTime) -> pendulum.DateTime:
-    if state.confirmed_at is None or state.confirmed_at < valid.end:
-        return valid.end
+def fold_end(claim: Claim) -> pendulum.DateTime:
+    """The end of the window the fold uses: a report bounds the event it asserts or denies.
+
+    An ASSERTED or DENIED claim says its event happened by the time it was reported, so
+    its window ends at ``min(valid.end, reported_at)`` (never before ``valid.start``).
+    Forecasts and plans look ahead and keep their window.
+
+    >>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+    >>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+    ...              valid=ValidTime.between("2024-12-07T00:00Z", "2024-12-08T00:00Z", precision="day"),
+    ...              reported_at="2024-12-07T20:00Z", source=SourceChain.of("reuters"))
+    >>> fold_end(took).isoformat()
+    '2024-12-07T20:00:00+00:00'
+    """
+    valid = claim.valid
+    if claim.modality in _BOUNDED and claim.reported_at < valid.end:
+        return claim.reported_at if claim.reported_at > valid.start else valid.start
+    return valid.end
+
+
+_BOUNDED = (Modality.ASSERTED, Modality.DENIED)
+
+
+def _window(claim: Claim) -> tuple[pendulum.DateTime, pendulum.DateTime, bool]:
+    """The claim's start, the end the fold uses, and whether that window is an instant."""
+    start, end = claim.valid.start, fold_end(claim)
+    return start, end, end == start
+
+
+def _seen(state: PlaceFold, end: pendulum.DateTime) -> pendulum.DateTime:
+    if state.confirmed_at is None or state.confirmed_at < end:
+        return end
     return state.confirmed_at
 
 
-def _overlapping(state: PlaceFold, valid: ValidTime) -> tuple[Change, ...]:
-    # Claims arrive in valid-start order, so an entry that ended before this claim's
+def _overlapping(state: PlaceFold, start: pendulum.DateTime) -> tuple[Change, ...]:
+    # Claims arrive in valid-start order, so an entry that does not overlap this claim's
     # start can never overlap this claim or any later one: drop it.
-    return tuple(change for change in state.open if change.end >= valid.start)
+    return tuple(change for change in state.open if change.overlaps(start))
+
+
+def _previous(state: PlaceFold, contested: bool, from_actor: str | None) -> str | None:
+    """Who held the place before a change of holder: never a holder only contested."""
+    if state.holder is None:
+        return from_actor or state.previous
+    return state.previous if contested else state.holder
+
+
+@attrs.frozen(kw_only=True)
+class _Contest:
+    """What overlapping windows set against a gain: rival gainers, and a loss or a denial
+    of the gainer's own gain (with the deniers' sides and the denials)."""
+
+    rivals: frozenset[str] = frozenset()
+    disputed: bool = False
+    deniers: frozenset[str] = frozenset()
+    denials: tuple[str, ...] = ()
+
+    def contenders(self, actor: str) -> tuple[str, ...]:
+        against = self.rivals | self.deniers
+        if not against and not self.disputed:
+            return ()
+        return _union((actor,), set(against))
+
+
+def _contest(still_open: tuple[Change, ...], actor: str) -> _Contest:
+    rivals: set[str] = set()
+    deniers: set[str] = set()
+    denials: list[str] = []
+    disputed = False
+    for change in still_open:
+        if change.gained:
+            if change.actor != actor:
+                rivals.add(change.actor)
+        elif change.actor == actor:
+            disputed = True
+            if change.denial:
+                denials.append(change.claim)
+                if change.denier is not None:
+                    deniers.add(change.denier)
+    return _Contest(
+        rivals=frozenset(rivals),
+        disputed=disputed,
+        deniers=frozenset(deniers),
+        denials=tuple(denials),
+    )
+
+
+def _with(items: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    for item in more:
+        items = _add(items, item)
+    return items
 
 
 def _gain(
     state: PlaceFold, claim: Claim, actor: str, *, dated: bool, previous: str | None
 ) -> PlaceFold:
-    valid = claim.valid
-    still_open = _overlapping(state, valid)
-    conflicting = {
-        change.actor
-        for change in still_open
-        if (change.gained and change.actor != actor)
-        or (not change.gained and change.actor == actor)
-    }
-    contenders = _union((actor,), conflicting) if conflicting else ()
-    seen = _seen(state, valid)
+    start, end, point = _window(claim)
+    still_open = _overlapping(state, start)
+    contest = _contest(still_open, actor)
+    contenders = contest.contenders(actor)
+    seen = _seen(state, end)
     if actor == state.holder:
-        entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=True, changed=False)
+        entry = Change(
+            claim=claim.id, actor=actor, end=end, gained=True, changed=False, point=point
+        )
         return attrs.evolve(
             state,
             open=(*still_open, entry),
             contenders=contenders,
             support=_add(state.support, claim.id),
+            disputes=_with(state.disputes, contest.denials),
             confirmed_at=seen,
         )
-    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=True, changed=dated)
+    entry = Change(claim=claim.id, actor=actor, end=end, gained=True, changed=dated, point=point)
+    # The outgoing holder's hold was only contested when the place was contested, or
+    # when its own gain is still open against this one.
+    contested = bool(state.contenders) or state.holder in contest.rivals
+    first_hold = not dated and state.holder is None
     return attrs.evolve(
         state,
         holder=actor,
-        previous=state.holder if state.holder is not None else previous or state.previous,
-        since=valid,
+        previous=_previous(state, contested, previous),
+        since=claim.valid,
         open=(*still_open, entry),
         contenders=contenders,
         # A dated change ends the pressure that led to it; a Holds claim only tells
@@ -210,53 +324,103 @@ def _gain(
         advancing=() if dated else state.advancing,
         # A Holds claim naming the first holder keeps what was already behind the
         # place's state (an advance, a closed crossing); a change starts afresh.
-        support=(*state.support, claim.id) if not dated and state.holder is None else (claim.id,),
+        support=(*state.support, claim.id) if first_hold else (claim.id,),
+        # Denials of an earlier holder's gain do not dispute a new holder; denials of
+        # this gain do, even those whose window began first.
+        disputes=_with(state.disputes if first_hold else (), contest.denials),
         confirmed_at=seen,
     )
 
 
 def _lose(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
-    valid = claim.valid
-    still_open = _overlapping(state, valid)
+    start, end, point = _window(claim)
+    still_open = _overlapping(state, start)
     conflicting = any(change.gained and change.actor == actor for change in still_open)
     contenders = (actor,) if conflicting else ()
     if state.holder not in (actor, None):
         # Someone else already holds it: the loss is consistent with what we know.
-        entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=False)
+        entry = Change(
+            claim=claim.id, actor=actor, end=end, gained=False, changed=False, point=point
+        )
         return attrs.evolve(
             state,
             open=(*still_open, entry),
             contenders=contenders,
             support=_add(state.support, claim.id),
         )
-    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=True)
+    entry = Change(claim=claim.id, actor=actor, end=end, gained=False, changed=True, point=point)
     return attrs.evolve(
         state,
         holder=None,
         previous=actor,
-        since=valid,
+        since=claim.valid,
         open=(*still_open, entry),
         contenders=contenders,
         attackers=(),
         advancing=(),
         support=(claim.id,),
-        confirmed_at=_seen(state, valid),
+        disputes=(),
+        confirmed_at=_seen(state, end),
     )
 
 
-def _deny(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
-    valid = claim.valid
-    still_open = _overlapping(state, valid)
-    entry = Change(claim=claim.id, actor=actor, end=valid.end, gained=False, changed=False)
+def denier_of(state: PlaceFold, actor: str, named: str | None) -> str | None:
+    """The actor on whose side a denial of ``actor``'s gain stands (None: not known).
+
+    The denial's ``from_actor`` when it names one; else the holder ``actor``'s gain would
+    displace: the holder, or, when ``actor`` holds, the one it took the place from.
+
+    >>> denier_of(PlaceFold(place="x", holder="a", previous="b"), "a", None)
+    'b'
+    >>> denier_of(PlaceFold(place="x", holder="c"), "a", "b")
+    'b'
+    """
+    if named is not None and named != actor:
+        return named
+    displaced = state.previous if state.holder == actor else state.holder
+    return displaced if displaced != actor else None
+
+
+def _deny(state: PlaceFold, claim: Claim, actor: str, named: str | None) -> PlaceFold:
+    start, end, point = _window(claim)
+    still_open = _overlapping(state, start)
+    denier = denier_of(state, actor, named)
+    entry = Change(
+        claim=claim.id,
+        actor=actor,
+        end=end,
+        gained=False,
+        changed=False,
+        point=point,
+        denial=True,
+        denier=denier,
+    )
     disputes_holder = actor == state.holder or any(
         change.gained and change.actor == actor for change in still_open
     )
+    if not disputes_holder:
+        # It denies a gain no claim here makes: context, not a dispute.
+        return attrs.evolve(state, open=(*still_open, entry))
+    sides = {actor} if denier is None else {actor, denier}
     return attrs.evolve(
         state,
         open=(*still_open, entry),
-        contenders=_union(state.contenders, {actor}) if disputes_holder else state.contenders,
+        contenders=_union(state.contenders, sides),
         disputes=_add(state.disputes, claim.id),
     )
+
+
+def _denied(event: Event) -> tuple[str, str | None] | None:
+    """The actor a denied event would have put in control, and the denier it names."""
+    match event:
+        case Captured(actor=actor, extent=Extent.ALL, from_actor=named):
+            return actor, named
+        case Holds(actor=actor, extent=Extent.ALL):
+            return actor, None
+        case HandedOver(to_actor=actor, from_actor=named):
+            return actor, named
+        case _:
+            return None
 
 
 def gainer(event: Event) -> str | None:
@@ -288,8 +452,8 @@ def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
     <Access.CLOSED: 'closed'>
     """
     if claim.modality is Modality.DENIED:
-        denied = gainer(claim.event)
-        return state if denied is None else _deny(state, claim, denied)
+        denied = _denied(claim.event)
+        return state if denied is None else _deny(state, claim, *denied)
     if claim.modality is not Modality.ASSERTED:
         return state
     match claim.event:
@@ -304,7 +468,7 @@ def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
                 state,
                 presence=_add(state.presence, actor),
                 support=_add(state.support, claim.id),
-                confirmed_at=_seen(state, claim.valid),
+                confirmed_at=_seen(state, fold_end(claim)),
             )
         case ControlLost(actor=actor):
             return _lose(state, claim, actor)
@@ -388,6 +552,11 @@ class PlaceState:
         )
 
 
+def _on_side(change: Change, actor: str) -> bool:
+    """Whether a window's claim stands on ``actor``'s side (a denial on its denier's)."""
+    return change.denier == actor if change.denial else change.actor == actor
+
+
 def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
     """Read a fold at instant ``at`` (the fold holds claims whose windows start by ``at``).
 
@@ -418,7 +587,7 @@ def view(state: PlaceFold, *, at: pendulum.DateTime) -> PlaceState:
                 actor=actor,
                 claims=tuple(
                     sorted(
-                        {change.claim for change in state.open if change.actor == actor}
+                        {change.claim for change in state.open if _on_side(change, actor)}
                         | (set(state.support) if actor == state.holder else set())
                     )
                 ),

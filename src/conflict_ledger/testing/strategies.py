@@ -267,6 +267,12 @@ class _EventDrawer:
         if kind in self.others:
             return draw(self.others[kind])
         place, actor = draw(self.place), draw(self.actor)
+        if kind is Captured:
+            # Sometimes naming whom it was taken from: a denial of it then names its denier.
+            taken_from = draw(st.none() | self.actor)
+            return Captured(
+                place=place, actor=actor, extent=draw(self.extent), from_actor=taken_from
+            )
         if kind in _WITH_EXTENT:
             return kind(place=place, actor=actor, extent=draw(self.extent))
         if kind in _ONE_ACTOR:
