@@ -59,6 +59,7 @@ def test_the_mayors_dispute_counts_until_his_own_correction(ledger: cl.Ledger) -
     assert ids(why.disputing) == ("kherson/02",)
     assert [(e.claim.id, e.reason) for e in why.excluded] == [
         ("kherson/03", "superseded by kherson/06"),
+        ("kherson/06", "its valid window starts after at"),
         ("kherson/07", "its valid window starts after at"),
         ("kherson/08", "its valid window starts after at"),
         ("kherson/09", "its valid window starts after at"),
@@ -68,13 +69,15 @@ def test_the_mayors_dispute_counts_until_his_own_correction(ledger: cl.Ledger) -
 
 
 def test_still_russian_on_10_november_as_known_that_day(ledger: cl.Ledger) -> None:
-    """Shoigu's order is a plan: it never moves control; the March denial no longer disputes."""
+    """Shoigu's order is a plan: it never moves control. Russia's hold rests on the March
+    capture, so Ukraine's denial of that capture still disputes it (never supports it)."""
     noon, evening = at("2022-11-10 12:00"), at("2022-11-10 23:00")
     state = cl.snapshot(ledger, at=noon, known_at=evening)["kherson"]
     assert (state.status, state.holder) == (cl.Status.HELD, "russia")
     why = cl.explain(ledger, "kherson", at=noon, known_at=evening)
     assert "kherson/07" in ids(why.context)
-    assert why.disputing == ()
+    assert ids(why.disputing) == ("kherson/02",)
+    assert "kherson/02" not in ids(why.supporting)
 
 
 def test_russias_withdrawal_alone_leaves_the_city_without_holder(ledger: cl.Ledger) -> None:
