@@ -55,8 +55,10 @@ def test_as_known_in_august_the_town_stays_contested(ledger: cl.Ledger) -> None:
 
 
 def test_the_fall_of_the_command_is_not_settled_during_3_august(ledger: cl.Ledger) -> None:
-    """The capture's window (3 August, bounded by the afternoon report) contains noon: not settled,
-    though a denied July claim already named the MNDAA."""
+    """The capture's window (3 August, bounded by the afternoon report) contains noon: not
+    settled. The MNDAA's July claim was denied and contested, so it is no baseline that
+    makes the August capture 'no change' (the rule that keeps such an actor out of
+    ``previous`` applies to ``holder`` too)."""
     state = cl.snapshot(ledger, at=at("2024-08-03 12:00"))[HQ]
     assert not state.settled
 

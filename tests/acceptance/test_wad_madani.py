@@ -85,6 +85,7 @@ def test_before_the_denial_the_rumour_stood_alone(ledger: cl.Ledger) -> None:
 
 
 def test_held_by_the_army_from_11_january_2025(ledger: cl.Ledger) -> None:
+    """The Feb 2024 denial was of that month's claimed liberation, not of the 2025 entry."""
     state = cl.snapshot(ledger, at=at("2025-01-12 12:00"))["wad-madani"]
     assert (state.status, state.holder, state.previous) == (cl.Status.HELD, "saf", "rsf")
     assert state.disputes == ()
@@ -92,7 +93,8 @@ def test_held_by_the_army_from_11_january_2025(ledger: cl.Ledger) -> None:
 
 def test_dagalos_admission_known_before_the_armys_report(ledger: cl.Ledger) -> None:
     """At 18:30 on 11 Jan only KUNA's report of Dagalo's admission (18:03 local) is known:
-    the RSF lost the city, nobody yet says who holds it."""
+    the RSF lost the city, nobody yet says who holds it. The army's 'liberation' of Feb 2024,
+    denied by the army itself, must not make it the holder."""
     evening = at("2025-01-11 18:30")
     state = cl.snapshot(ledger, at=evening, known_at=evening)["wad-madani"]
     assert (state.status, state.holder, state.previous) == (cl.Status.UNKNOWN, None, "rsf")
