@@ -300,9 +300,9 @@ CITES = {
         title="Ukraine war latest: 'Historic day,' says Zelensky, as armed forces enter Kherson",
     ),
     "kherson/10": Cite(
-        publication="Institute for the Study of War",
+        publication="Institute for the Study of War (its PDF's text, copied at milthink.com)",
         published="2022-11-11 18:00 ET",
-        url="https://www.understandingwar.org/backgrounder/russian-offensive-campaign-assessment-november-11",
+        url="https://milthink.com/detail/63777",
         title="Russian Offensive Campaign Assessment, November 11",
     ),
     "kherson/11": Cite(

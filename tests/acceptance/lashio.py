@@ -257,7 +257,7 @@ CITES = {
     "lashio/11": Cite(
         publication="Radio Free Asia",
         published="2025-04-16",
-        url="https://www.rfa.org/english/myanmar/2025/04/16/myanmar-insurgent-group-withdraw-chinese-pressure",
+        url="https://radiofreeasia-radio-free-asia-prod.web.arc-cdn.net/english/myanmar/2025/04/16/myanmar-insurgent-group-withdraw-chinese-pressure",
         title="(MNDAA preparing to withdraw from Lashio by April 22)",
     ),
     "lashio/12": Cite(
