@@ -172,3 +172,11 @@ def test_a_hold_that_names_the_first_holder_keeps_the_claims_behind_the_pressure
     assert (state.status, state.claims) == (Status.UNDER_ADVANCE, ("a", "b"))
     replaced = claim(Holds(place="p0", actor="sdf"), id="c", hours=5)
     assert fold_view(advanced, held, replaced).claims == ("c",)
+
+
+def test_a_dated_change_of_holder_ends_the_presences_a_hold_does_not():
+    present = claim(Captured(place="p0", actor="rsf", extent=Extent.SOME), id="a")
+    held = claim(Holds(place="p0", actor="saf"), id="b", hours=1)
+    assert fold_view(present, held).presence == ("rsf",)
+    retaken = claim(Captured(place="p0", actor="saf"), id="c", hours=5)
+    assert fold_view(present, retaken).presence == ()

@@ -408,8 +408,8 @@ def fold(
                 holders.append((t, actor))
             since_from = op
             if dated:
-                attackers = advancing = None
-                attackers_t = advancing_t = ()
+                attackers = advancing = presence = None
+                attackers_t = advancing_t = presence_t = ()
             if dated or not first_holder:
                 support_t = ()
                 backing = [op]

@@ -26,8 +26,8 @@ The rules, in full (docs/concepts.md explains them with examples):
   given, else the holder A's gain would displace. When it contests A's gain, ``sides``
   lists the denier with the denial. It disputes only A's gain, never a later hold by
   someone else, and ``previous`` never names an actor whose hold was only contested.
-* ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE until the
-  next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
+* ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE, and a
+  partial gain (MOST, SOME) gives a presence, until the next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
 
 >>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime, to_instant
 >>> took = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
@@ -318,10 +318,12 @@ def _gain(
         since=claim.valid,
         open=(*still_open, entry),
         contenders=contenders,
-        # A dated change ends the pressure that led to it; a Holds claim only tells
-        # us who holds the place, so an advance or attack on it goes on.
+        # A dated change ends the pressure that led to it, and the partial presences
+        # (the whole place changed hands); a Holds claim only tells us who holds the
+        # place, so an advance or attack on it goes on.
         attackers=() if dated else state.attackers,
         advancing=() if dated else state.advancing,
+        presence=() if dated else state.presence,
         # A Holds claim naming the first holder keeps what was already behind the
         # place's state (an advance, a closed crossing); a change starts afresh.
         support=(*state.support, claim.id) if first_hold else (claim.id,),
