@@ -180,3 +180,10 @@ def test_a_dated_change_of_holder_ends_the_presences_a_hold_does_not():
     assert fold_view(present, held).presence == ("rsf",)
     retaken = claim(Captured(place="p0", actor="saf"), id="c", hours=5)
     assert fold_view(present, retaken).presence == ()
+
+
+def test_a_loss_by_someone_who_does_not_hold_the_place_settles_no_contest():
+    one = claim(Captured(place="p0", actor="a"), id="a", width=5)
+    rival = claim(Captured(place="p0", actor="b"), id="b", hours=1, width=5)
+    gone = claim(ControlLost(place="p0", actor="a"), id="c", hours=100)
+    assert fold_view(one, rival, gone).status is Status.CONTESTED

@@ -393,7 +393,9 @@ def fold(
             if actor == holder and not (code == GAIN and contenders_before):
                 opened.append((end, actor, True, False, op, reach, actor))
                 backing.append(op)
-                if denials:
+                if code == GAIN:  # a dated gain dates the hold anew
+                    disputes, disputes_t = denials, ()
+                elif denials:
                     disputes = _with(disputes_t if disputes is None else disputes, denials)
                 continue
             dated = code == GAIN
@@ -423,7 +425,10 @@ def fold(
         if lost.get(actor, _BEFORE_ALL) < reach:
             lost[actor] = reach
         if code == LOSE:
-            contenders = (actor,) if gained.get(actor, _BEFORE_ALL) > start2 else ()
+            if gained.get(actor, _BEFORE_ALL) > start2:
+                contenders = (actor,)
+            elif holder is None or holder == actor:
+                contenders = ()  # a loss by someone else settles no contest
             if holder is not None and holder != actor:
                 opened.append((end, actor, False, False, op, reach, actor))
                 backing.append(op)

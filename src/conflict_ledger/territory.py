@@ -305,7 +305,8 @@ def _gain(
             open=(*still_open, entry),
             contenders=contenders,
             support=_add(state.support, claim.id),
-            disputes=_with(state.disputes, contest.denials),
+            # A dated gain dates the hold anew: only denials of this gain dispute it.
+            disputes=contest.denials if dated else _with(state.disputes, contest.denials),
             confirmed_at=seen,
         )
     entry = Change(claim=claim.id, actor=actor, end=end, gained=True, changed=dated, point=point)
@@ -342,14 +343,15 @@ def _lose(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
     conflicting = any(change.gained and change.actor == actor for change in still_open)
     contenders = (actor,) if conflicting else ()
     if state.holder not in (actor, None):
-        # Someone else already holds it: the loss is consistent with what we know.
+        # Someone else already holds it: the loss is consistent with what we know, and
+        # settles no contest the place is in.
         entry = Change(
             claim=claim.id, actor=actor, end=end, gained=False, changed=False, point=point
         )
         return attrs.evolve(
             state,
             open=(*still_open, entry),
-            contenders=contenders,
+            contenders=contenders or state.contenders,
             support=_add(state.support, claim.id),
         )
     entry = Change(claim=claim.id, actor=actor, end=end, gained=False, changed=True, point=point)
