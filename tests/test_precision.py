@@ -132,3 +132,15 @@ def test_a_stored_precision_that_no_longer_fits_is_read_as_stored():
 def test_the_seed_horizon_is_two_days_wide_and_says_so():
     horizon = load_seed().claim("dawn-2024-12-07/c08").valid
     assert (horizon.width, horizon.precision) == (dt.timedelta(days=2), Precision.DAYS)
+
+
+def test_a_part_of_the_day_it_does_not_know_is_refused():
+    with pytest.raises(InvalidWindowError) as caught:
+        ValidTime.part_of_day(pendulum.date(2024, 12, 6), "dusk", tz=TZ)
+    assert (caught.value.field, caught.value.value) == ("part", "dusk")
+
+
+@pytest.mark.parametrize("phrase", ["this", "the dusk of friday", "friday dusk"])
+def test_half_a_phrase_is_no_phrase(phrase):
+    with pytest.raises(ValueError, match="not a time phrase"):
+        resolve_phrase(phrase, reference=SUNDAY, tz=TZ)
