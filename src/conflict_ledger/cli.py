@@ -20,6 +20,7 @@ from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
+from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.index import AsOfIndex
@@ -124,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--policy", default="contest", help=policy_help)
     _adapter_commands(commands)
     _integrity_commands(commands)
+    add_baseline_command(commands)
     return parser
 
 
@@ -413,6 +415,8 @@ def _run(args: argparse.Namespace) -> str:
     if args.command in ("verify", "repair"):
         return _integrity(args)
     ledger = _open(args.ledger)
+    if args.command == "baseline":
+        return run_baseline(args, ledger)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz
