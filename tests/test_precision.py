@@ -144,3 +144,26 @@ def test_a_part_of_the_day_it_does_not_know_is_refused():
 def test_half_a_phrase_is_no_phrase(phrase):
     with pytest.raises(ValueError, match="not a time phrase"):
         resolve_phrase(phrase, reference=SUNDAY, tz=TZ)
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1)),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=0, max_value=360),
+    st.sampled_from(
+        [
+            "{d1}/{d2} {m2}",
+            "{d1}-{d2} {m2}",
+            "{d1} {m1}-{d2} {m2}",
+            "between {d1} {m1} and {d2} {m2}",
+        ]
+    ),
+)
+def test_a_range_of_dates_resolves_to_those_whole_days(first, span, later, form):
+    """Against the oracle ValidTime.days: the days named, the latest before the report."""
+    last = first + dt.timedelta(days=span)
+    if "{m1}" not in form and first.month != last.month:
+        form = "{d1} {m1}-{d2} {m2}"  # "30/1 Dec" names no range
+    phrase = form.format(d1=first.day, d2=last.day, m1=first.strftime("%b"), m2=last.strftime("%B"))
+    reference = last + dt.timedelta(days=later)
+    assert resolve_phrase(phrase, reference=reference, tz=TZ) == ValidTime.days(first, last, tz=TZ)
