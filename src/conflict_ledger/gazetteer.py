@@ -22,10 +22,10 @@ from typing import Any
 
 from conflict_ledger.errors import UnknownReferenceError
 from conflict_ledger.membership import Blocs, Membership
-from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry
+from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry, Source
 from conflict_ledger.world import world
 
-__all__ = ["BUILTIN", "builtin", "coordinates_note", "syria", "syria_blocs", "world"]
+__all__ = ["BUILTIN", "builtin", "coordinates_note", "seats", "syria", "syria_blocs", "world"]
 
 BUILTIN = ("syria",)
 """Names of the gazetteers shipped with the library."""
@@ -62,9 +62,41 @@ def builtin(name: str) -> Registries:
     return _load(name)[0]
 
 
-def syria() -> Registries:
-    """Places and actors of the Syrian war, enough for the seed article and its sequels."""
-    return builtin("syria")
+def syria(*, sources: bool = False) -> Registries:
+    """Places and actors of the Syrian war; with ``sources``, the common sources too.
+
+    The places are the 14 governorates, their 65 districts, every town of 500 people or
+    more in GeoNames (with its Latin and Arabic spellings), the main crossings and bases;
+    the actors those of 2011-2025. The data file is built by ``gazetteers/build_syria.py``.
+    Sources (wire agencies, monitors, broadcasters, state media; ungraded) are opt-in, so
+    a ledger that registers its own ``reuters`` keeps working.
+
+    >>> places = syria().places
+    >>> places.resolve("Tell Rifaat").parent, places.resolve("Palmyra").id
+    ('aleppo-governorate', 'palmyra')
+    >>> syria(sources=True).sources.resolve("SOHR").kind.value
+    'monitor'
+    """
+    registries = builtin("syria")
+    if not sources:
+        return registries
+    return _with_sources("syria")
+
+
+@functools.cache
+def _with_sources(name: str) -> Registries:
+    shipped = [Source(**fields) for fields in _data(name).get("sources", ())]
+    return builtin(name).with_values(shipped)
+
+
+def seats(name: str = "syria") -> dict[str, str]:
+    """The seat of each governorate and district of a built-in gazetteer (region -> town).
+
+    >>> seats()["tadmur-district"], seats()["rif-dimashq-governorate"]
+    ('palmyra', 'douma')
+    """
+    builtin(name)
+    return dict(_data(name).get("seats", {}))
 
 
 def coordinates_note(name: str = "syria") -> str:

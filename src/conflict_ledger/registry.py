@@ -62,16 +62,22 @@ def normalise_name(name: str) -> str:
     'deir el zor'
     >>> normalise_name("Türkiye") == normalise_name("turkiye")
     True
-    >>> normalise_name("Ra\u02bes al-\u02bfAyn")
-    'ras al ayn'
+    >>> normalise_name("Ra\u02bes al-\u02bfAyn"), normalise_name("Diyarbak\u0131r")
+    ('ras al ayn', 'diyarbakir')
     >>> normalise_name("Херсон"), normalise_name("دَيْر الزَّوْر") == normalise_name("دير الزور")
     ('херсон', True)
     """
     decomposed = unicodedata.normalize("NFKD", name)
     unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
-    unmarked = _MODIFIER_LETTERS.sub("", unmarked)
-    return " ".join(_NOT_A_LETTER.sub(" ", unmarked.casefold()).split())
+    unmarked = _MODIFIER_LETTERS.sub("", unmarked).casefold().translate(_LATIN_FOLD)
+    return " ".join(_NOT_A_LETTER.sub(" ", unmarked).split())
 
+
+# Latin letters with no decomposition, as the letter they are written without a mark
+# (Turkish dotless i: "Karkam\u0131\u015f" is Karkamis; upper-cased it is KARKAMIS).
+_LATIN_FOLD = str.maketrans(
+    {"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u0127": "h", "\u0167": "t"}
+)
 
 # The modifier letters (U+02B0-U+02FF) transliterations write ayn and hamza with: "Ra\u02bes
 # al-\u02bfAyn" is Ras al-Ayn.
@@ -165,6 +171,8 @@ class SourceKind(enum.Enum):
 
     NEWSPAPER = "newspaper"
     AGENCY = "agency"
+    BROADCASTER = "broadcaster"
+    MONITOR = "monitor"
     OFFICIAL = "official"
     ANONYMOUS = "anonymous"
     ARMED_GROUP = "armed_group"

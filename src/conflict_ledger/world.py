@@ -132,10 +132,10 @@ def _alpha_2(country: str) -> str:
 
 
 def _slug(name: str) -> str:
-    """An id's part from a name: its key, letters outside a-z (Turkish dotless i) dropped.
+    """An id's part from a name: its key, with letters outside a-z dropped.
 
     >>> _slug("Diyarbak\u0131r"), _slug("Wad Medani")
-    ('diyarbakr', 'wad-medani')
+    ('diyarbakir', 'wad-medani')
     """
     return "-".join(re.sub(r"[^a-z0-9 ]+", "", normalise_name(name)).split())
 
