@@ -180,6 +180,40 @@ class SourceKind(enum.Enum):
     DATASET = "dataset"
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _kind(kinds: type[E], value: object) -> E:
+    """``value`` as one of ``kinds``; the error lists the valid kinds.
+
+    >>> Place(id="x", name="X", kind="village")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidClaimError: kind='village': not a PlaceKind. Use one of: country, region, governorate, ...
+    """
+    try:
+        return kinds(value)
+    except ValueError:
+        raise InvalidClaimError(
+            field="kind",
+            value=value,
+            problem=f"not a {kinds.__name__}",
+            hint=f"Use one of: {', '.join(str(k.value) for k in kinds)}.",
+        ) from None
+
+
+def _place_kind(value: object) -> PlaceKind:
+    return _kind(PlaceKind, value)
+
+
+def _actor_kind(value: object) -> ActorKind:
+    return _kind(ActorKind, value)
+
+
+def _source_kind(value: object) -> SourceKind:
+    return _kind(SourceKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Coordinates:
     """A WGS 84 point, as micro-degrees-safe decimal degrees.
@@ -209,7 +243,7 @@ class Place:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: PlaceKind = attrs.field(converter=PlaceKind)
+    kind: PlaceKind = attrs.field(converter=_place_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
     parent: str | None = None
     coordinates: Coordinates | None = None
@@ -227,7 +261,7 @@ class Actor:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: ActorKind = attrs.field(converter=ActorKind)
+    kind: ActorKind = attrs.field(converter=_actor_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
@@ -241,7 +275,7 @@ class Source:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: SourceKind = attrs.field(converter=SourceKind)
+    kind: SourceKind = attrs.field(converter=_source_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
     description: str = ""
     reliability: Reliability | None = attrs.field(default=None, converter=reliability)
