@@ -23,7 +23,7 @@ from typing import Any
 from conflict_ledger.errors import InvalidClaimError, UnknownReferenceError
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry, Source
-from conflict_ledger.world import world
+from conflict_ledger.world import starter_actors, world
 
 __all__ = [
     "BUILTIN",
@@ -31,6 +31,7 @@ __all__ = [
     "builtin",
     "coordinates_note",
     "seats",
+    "starter_actors",
     "syria",
     "syria_blocs",
     "world",
