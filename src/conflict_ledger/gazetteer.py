@@ -1,10 +1,13 @@
 """Built-in gazetteers: the places and actors a ledger starts from, shipped as data.
 
-``syria()`` holds what the seed article needs: Syria's cities, crossings, bases and
-regions in a hierarchy (neighbourhood, city, governorate, country), and the actors with
-the aliases reports use. ``world("UA", "SD", ...)`` (:mod:`conflict_ledger.world`) holds
-any country's subdivisions and cities from GeoNames and ISO 3166, to start another war on. Coordinates and where they come from are in the data file
-``conflict_ledger/data/syria.json``; :data:`COORDINATES_NOTE` is its statement of sources.
+``syria()`` holds the Syrian war's places in a hierarchy (country, governorate,
+district, town, neighbourhood; crossings and bases), the actors of 2011-2025 with the
+aliases reports use, their blocs (:func:`syria_blocs`) and, opt-in, the common sources.
+Its data file, ``conflict_ledger/data/syria.json``, is written by
+``gazetteers/build_syria.py`` from GeoNames; :func:`coordinates_note` says where the
+coordinates come from. ``world("UA", "SD", ...)`` (:mod:`conflict_ledger.world`) holds any
+country's subdivisions and cities from GeoNames and ISO 3166, and :func:`starter_actors`
+a few actors of some wars, to start another war on.
 
 >>> registries = syria()
 >>> registries.places.resolve("Dayr az-Zawr").parent
