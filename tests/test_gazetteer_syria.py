@@ -192,3 +192,43 @@ def test_an_acled_export_lands_on_the_gazetteers_towns() -> None:
     places = {claim.event.place_ids()[0] for claim in ledger.claims() if claim.event.place_ids()}
     assert {"tell-rifaat", "rastan", "manbij", "al-mayadin"} <= places
     assert len(ledger.registries.places) == len(PLACES)  # no new place was made
+
+
+# What an ACLED import on the first gazetteer stored (it lacked these towns then).
+OLD_RASTAN = cl.Place(
+    id="rastan", name="Rastan", kind="town", coordinates=cl.Coordinates(lat=34.93, lon=36.73),
+    coordinates_source="ACLED (geo_precision 1)",
+)  # fmt: skip
+OLD_TALL_RIFAT = cl.Place(id="tall-rifat", name="Tall Rifat", kind="town")
+SNA_PRESENT = cl.Claim(
+    id="acled/SYR106",
+    event=cl.Captured(place="tall-rifat", actor="sna", extent="some"),
+    valid=cl.ValidTime.exact("2024-12-01T00:00Z"),
+    reported_at="2024-12-02T00:00Z",
+    source=cl.SourceChain.of("acled"),
+)
+
+
+def test_a_claims_file_written_on_the_first_gazetteer_reads_back_with_its_own_places(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.claims.jsonl"
+    acled = cl.Source(id="acled", name="ACLED", kind="dataset")
+    cl.write_claims_file(
+        path, [SNA_PRESENT], values=[OLD_RASTAN, OLD_TALL_RIFAT, acled], gazetteer="syria"
+    )
+    ledger = cl.read_claims_file(path)
+    places = ledger.registries.places
+    assert places["rastan"] == OLD_RASTAN  # the file's own, not the gazetteer's
+    assert places.resolve("Tall Rifat").id == "tall-rifat"  # the file's name counts
+    assert places.resolve("Tell Rifaat").id == "tell-rifaat"  # the gazetteer's still there
+    assert cl.snapshot(ledger, at="2024-12-03T00:00Z")["tall-rifat"].presence == ("sna",)
+
+
+def test_a_sqlite_ledger_written_on_the_first_gazetteer_reopens(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with cl.open_ledger(path, gazetteer="syria", registries=cl.Registries()) as ledger:
+        ledger.register(OLD_RASTAN, OLD_TALL_RIFAT)
+    with cl.open_ledger(path) as again:
+        assert again.registries.places["rastan"] == OLD_RASTAN
+        assert again.registries.places.resolve("Palmyra").id == "palmyra"

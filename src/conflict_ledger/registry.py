@@ -368,6 +368,31 @@ class Registry(Generic[T]):
                     )
         return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
 
+    def shadowed_by(self, entries: Iterable[T]) -> Registry[T]:
+        """A new registry where ``entries`` replace the entries with their ids and take
+        their names from any other entry (which keeps its id and its other names).
+
+        For values stored with a ledger, read back on a newer gazetteer: the ledger's
+        claims were written with the stored meaning of each id and name.
+
+        >>> old = Registry.of(Place(id="rastan", name="Rastan", kind="town", aliases=("Ar Rastan",)))
+        >>> mine = Place(id="rastan", name="Rastan", kind="town")
+        >>> new = old.shadowed_by([mine])
+        >>> new["rastan"] == mine, "Ar Rastan" in {p.name for p in new}
+        (True, False)
+        """
+        fresh = {entry.id: entry for entry in entries}
+        if not fresh:
+            return self
+        by_id = {**{id: e for id, e in self._by_id.items() if id not in fresh}, **fresh}
+        by_name: dict[str, str] = {}
+        error = self._error
+        for entry in (*fresh.values(), *(e for e in self._by_id.values() if e.id not in fresh)):
+            error = _ERRORS.get(type(entry), error)
+            for name in (entry.id, entry.name, *entry.aliases):
+                by_name.setdefault(normalise_name(name), entry.id)
+        return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
+
     def resolve(self, name: str) -> T:
         """The entry an id, name or alias refers to.
 
@@ -448,6 +473,21 @@ class Registries:
     documents: Mapping[str, Document] = attrs.field(
         factory=lambda: MappingProxyType({}), converter=_read_only
     )
+
+    def shadowed_by(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
+        """New registries where ``values`` (stored with a ledger) replace the entries with
+        their ids and take their names (see :meth:`Registry.shadowed_by`).
+
+        A claims file written on an older gazetteer registered places the gazetteer now
+        has too (an ACLED import's ``rastan``); read back, the file's own values count.
+        """
+        values = list(values)
+        return Registries(
+            places=self.places.shadowed_by(v for v in values if isinstance(v, Place)),
+            actors=self.actors.shadowed_by(v for v in values if isinstance(v, Actor)),
+            sources=self.sources.shadowed_by(v for v in values if isinstance(v, Source)),
+            documents=self.documents,
+        ).with_values(v for v in values if isinstance(v, Document))
 
     def with_values(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
         """New registries with ``values`` added, each to the registry of its type."""
