@@ -201,21 +201,21 @@ OLD_RASTAN = cl.Place(
 )  # fmt: skip
 OLD_TALL_RIFAT = cl.Place(id="tall-rifat", name="Tall Rifat", kind="town")
 SNA_PRESENT = cl.Claim(
-    id="acled/SYR106",
+    id="old/1",
     event=cl.Captured(place="tall-rifat", actor="sna", extent="some"),
     valid=cl.ValidTime.exact("2024-12-01T00:00Z"),
     reported_at="2024-12-02T00:00Z",
-    source=cl.SourceChain.of("acled"),
+    source=cl.SourceChain.of("an-analyst"),
 )
+ANALYST = cl.Source(id="an-analyst", name="An analyst", kind="analyst")
 
 
 def test_a_claims_file_written_on_the_first_gazetteer_reads_back_with_its_own_places(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.claims.jsonl"
-    acled = cl.Source(id="acled", name="ACLED", kind="dataset")
     cl.write_claims_file(
-        path, [SNA_PRESENT], values=[OLD_RASTAN, OLD_TALL_RIFAT, acled], gazetteer="syria"
+        path, [SNA_PRESENT], values=[OLD_RASTAN, OLD_TALL_RIFAT, ANALYST], gazetteer="syria"
     )
     ledger = cl.read_claims_file(path)
     places = ledger.registries.places
@@ -232,3 +232,19 @@ def test_a_sqlite_ledger_written_on_the_first_gazetteer_reopens(tmp_path: Path) 
     with cl.open_ledger(path) as again:
         assert again.registries.places["rastan"] == OLD_RASTAN
         assert again.registries.places.resolve("Palmyra").id == "palmyra"
+
+
+def test_ingesting_into_a_file_of_the_first_gazetteer_keeps_its_own_places(tmp_path: Path) -> None:
+    from conflict_ledger.adapters import files
+
+    path = tmp_path / "old.claims.jsonl"
+    values = [OLD_RASTAN, OLD_TALL_RIFAT, ANALYST]
+    cl.write_claims_file(path, [SNA_PRESENT], values=values, gazetteer="syria")
+    report = files.ingest(ROOT / "tests" / "data" / "acled" / "current.csv", path)
+    assert report.rejected == ()
+    ledger, gazetteer = files.open_ledger(path)
+    assert gazetteer == "syria"
+    assert ledger.registries.places["rastan"] == OLD_RASTAN
+    # The file's own names count: its Tall Rifat is still the one its claims meant.
+    assert ledger.claim("acled/SYR106").event.place == "tall-rifat"
+    assert ledger.claim("acled/SYR103").event.place == "rastan"
