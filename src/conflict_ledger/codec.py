@@ -28,7 +28,13 @@ from conflict_ledger.claims import (
     Claim,
     Document,
 )
-from conflict_ledger.errors import FormatError, InvalidClaimError, LedgerError
+from conflict_ledger.errors import (
+    FormatError,
+    InvalidClaimError,
+    LedgerError,
+    LedgerNotFoundError,
+    NotALedgerError,
+)
 from conflict_ledger.events import (
     Event,
 )
@@ -137,10 +143,11 @@ def read_claims_file(
     from conflict_ledger.gazetteer import builtin
 
     name = os.fspath(path)
+    _check_path(name, create=False)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FormatError(path=name, line=0, problem="no such file") from None
+        raise LedgerNotFoundError(path=name) from None
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -186,6 +193,67 @@ def read_claims_file(
 
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+CLAIMS_SUFFIX = ".claims.jsonl"
+"""The suffix that names a claims file (an exchange file, read into memory)."""
+
+
+def _names_claims_file(path: str) -> bool:
+    return path.lower().endswith(CLAIMS_SUFFIX)
+
+
+def _check_path(path: str, *, create: bool) -> None:
+    """Refuse a directory, and a missing path unless asked to create."""
+    if os.path.isdir(path):
+        raise NotALedgerError(path=path, problem="it is a directory")
+    if not create and not os.path.exists(path):
+        raise LedgerNotFoundError(path=path)
+
+
+def _empty_claims_ledger(
+    registries: Registries | None,
+    gazetteer: str | None,
+    clock: Clock,
+    event_types: Mapping[str, type[Event]] | None,
+) -> Ledger:
+    from conflict_ledger.gazetteer import builtin
+
+    if registries is None:
+        registries = builtin(gazetteer) if gazetteer else Registries()
+    return Ledger(registries=registries, clock=clock, event_types=event_types)
+
+
+def _store(
+    name: str,
+    suffix: str,
+    *,
+    gazetteer: str | None,
+    durability: Literal["full", "normal"],
+    compact: bool,
+    create: bool,
+) -> Store:
+    meta = {"gazetteer": gazetteer} if gazetteer else {}
+    if name == ":memory:":
+        return MemoryStore(meta=meta)
+    if suffix in _SQLITE_SUFFIXES:
+        return SqliteStore(
+            name,
+            meta=meta,
+            synchronous="FULL" if durability == "full" else "NORMAL",
+            compact=compact,
+            create=create,
+        )
+    if suffix == ".jsonl":
+        return JsonlStore(name, meta=meta, fsync=durability == "full", create=create)
+    raise _unknown_suffix(name)
+
+
+def _unknown_suffix(name: str) -> InvalidClaimError:
+    return InvalidClaimError(
+        field="path",
+        value=name,
+        problem="the suffix names no store",
+        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, or ':memory:'.",
+    )
 
 
 def _is_claims_file(path: str) -> bool:
@@ -200,6 +268,7 @@ def _is_claims_file(path: str) -> bool:
 def open_ledger(
     path: str | os.PathLike[str],
     *,
+    create: bool = False,
     registries: Registries | None = None,
     gazetteer: str | None = None,
     clock: Clock = system_clock,
@@ -207,7 +276,16 @@ def open_ledger(
     durability: Literal["full", "normal"] = "full",
     compact: bool = True,
 ) -> Ledger:
-    """Open (or create) the ledger at ``path``; the suffix chooses the store.
+    """Open the ledger at ``path`` (or, with ``create=True``, start one); the suffix chooses
+    the store.
+
+    Reading never writes: without ``create``, a missing path raises
+    :class:`~conflict_ledger.errors.LedgerNotFoundError`, and a directory, an empty
+    SQLite file or one whose ledger tables were dropped raises
+    :class:`~conflict_ledger.errors.NotALedgerError` (or an ``IntegrityError``) instead
+    of becoming a new, empty ledger. ``create=True`` opens the ledger if it exists and
+    creates it if not (a claims file path gives an empty in-memory ledger, to save with
+    :func:`save_ledger`).
 
     ``.sqlite``, ``.sqlite3`` and ``.db`` open a
     :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
@@ -224,7 +302,11 @@ def open_ledger(
     >>> import tempfile, os
     >>> from conflict_ledger.seed import load_seed
     >>> path = os.path.join(tempfile.mkdtemp(), "investigation.sqlite")
-    >>> with open_ledger(path, gazetteer="syria") as ledger:
+    >>> open_ledger(path)
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.LedgerNotFoundError: ...investigation.sqlite: no such file; ...
+    >>> with open_ledger(path, gazetteer="syria", create=True) as ledger:
     ...     for value in load_seed().registries.sources:
     ...         ledger.register(value)
     ...     _ = ledger.extend(load_seed().claims())
@@ -235,33 +317,24 @@ def open_ledger(
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
-    if suffix == ".jsonl" and _is_claims_file(name):
+    if name != ":memory:":
+        if suffix not in (*_SQLITE_SUFFIXES, ".jsonl"):
+            raise _unknown_suffix(name)
+        _check_path(name, create=create)
+    if suffix == ".jsonl" and (
+        _is_claims_file(name) or (not os.path.exists(name) and _names_claims_file(name))
+    ):
+        if not os.path.exists(name):  # create: an empty claims ledger, saved on demand
+            return _empty_claims_ledger(registries, gazetteer, clock, event_types)
         return read_claims_file(
             name,
             registries=registries,
             clock=clock,
             event_types=event_types or BUILTIN_EVENTS,
         )
-    meta = {"gazetteer": gazetteer} if gazetteer else {}
-    store: Store
-    if name == ":memory:":
-        store = MemoryStore(meta=meta)
-    elif suffix in _SQLITE_SUFFIXES:
-        store = SqliteStore(
-            name,
-            meta=meta,
-            synchronous="FULL" if durability == "full" else "NORMAL",
-            compact=compact,
-        )
-    elif suffix == ".jsonl":
-        store = JsonlStore(name, meta=meta, fsync=durability == "full")
-    else:
-        raise InvalidClaimError(
-            field="path",
-            value=name,
-            problem="the suffix names no store",
-            hint="Use a .sqlite, .sqlite3, .db or .jsonl path, or ':memory:'.",
-        )
+    store = _store(
+        name, suffix, gazetteer=gazetteer, durability=durability, compact=compact, create=create
+    )
     if registries is None:
         from conflict_ledger.gazetteer import builtin
 
@@ -283,10 +356,10 @@ def verify_ledger(
     :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
     given a ``checkpoint``, that the ledger only added to what it published.
 
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "empty.jsonl")
-    >>> verify_ledger(path).size
-    0
+    >>> verify_ledger("tests/data/no-such.sqlite")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.LedgerNotFoundError: tests/data/no-such.sqlite: no such file; ...
     """
     name = os.fspath(path)
     if name.lower().endswith(".jsonl") and _is_claims_file(name):

@@ -24,7 +24,9 @@ __all__ = [
     "InvalidClaimError",
     "InvalidWindowError",
     "LedgerError",
+    "LedgerNotFoundError",
     "NaiveDatetimeError",
+    "NotALedgerError",
     "ReportedBeforeEventError",
     "UnknownActorError",
     "UnknownClaimError",
@@ -238,3 +240,44 @@ class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
 
     def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
         return InvalidBatchError(self.message, list(excs))
+
+
+class LedgerNotFoundError(LedgerError, FileNotFoundError):
+    """No ledger or claims file at the path given; reading never creates one.
+
+    >>> error = LedgerNotFoundError(path="investigaton.sqlite")
+    >>> error.path, isinstance(error, FileNotFoundError)
+    ('investigaton.sqlite', True)
+    >>> print(error)
+    investigaton.sqlite: no such file; reading never creates a ledger. Check the path, or open it with create=True to start one (in the CLI: ingest --into or convert).
+    """
+
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: no such file; reading never creates a ledger. Check the path, or open "
+            "it with create=True to start one (in the CLI: ingest --into or convert)."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NotALedgerError(LedgerError, ValueError):
+    """The path exists but holds no ledger: a directory, an empty or foreign database,
+    or a SQLite ledger whose tables were dropped.
+
+    >>> print(NotALedgerError(path="notes", problem="it is a directory"))
+    notes: it is a directory; not a ledger. Give the path of a .sqlite, .jsonl or .claims.jsonl ledger file.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        problem: str,
+        hint: str = "Give the path of a .sqlite, .jsonl or .claims.jsonl ledger file.",
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}; not a ledger. {hint}")

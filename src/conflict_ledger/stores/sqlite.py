@@ -30,11 +30,13 @@ import base64
 import hashlib
 import os
 import sqlite3
+import urllib.parse
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores.base import (
     AppendOnlyError,
     IntegrityError,
@@ -105,6 +107,18 @@ _DICTIONARY = (
 )
 
 
+def _connect(path: str, *, create: bool, timeout: float) -> sqlite3.Connection:
+    """A connection to ``path``; without ``create``, only to a file that exists."""
+    if os.path.isdir(path):
+        raise NotALedgerError(path=path, problem="it is a directory")
+    if create:
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    if not os.path.exists(path):
+        raise LedgerNotFoundError(path=path)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+    return sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True)
+
+
 class SqliteStore:
     """Claim and value records in a SQLite database file.
 
@@ -117,6 +131,10 @@ class SqliteStore:
     on reading. ``compact=False`` keeps the canonical JSON as written, readable with
     plain SQL. Either way the hash is over the canonical record, reading restores it
     exactly, and an existing file reads as it was written (its meta table says how).
+    ``create=False`` opens only an existing ledger and writes no schema: a missing
+    file raises :class:`~conflict_ledger.errors.LedgerNotFoundError`, a database
+    without the ledger's tables :class:`~conflict_ledger.errors.NotALedgerError` or
+    :class:`~conflict_ledger.stores.base.IntegrityError`.
     """
 
     def __init__(
@@ -127,33 +145,24 @@ class SqliteStore:
         meta: dict[str, str] | None = None,
         timeout: float = 60.0,
         compact: bool = True,
+        create: bool = True,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
         self.path = os.fspath(path)
         self._writing = False
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._db = _connect(self.path, create=create, timeout=timeout)
         try:
+            if not create:  # before anything that could write, such as the WAL switch
+                self._check_tables()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA recursive_triggers=ON")
-            with self._errors():
-                self._db.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";\n"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-                if row is None:
-                    settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
-                    if compact:
-                        settings["compression"] = COMPRESSION
-                        settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
-                    self._db.executemany(
-                        "INSERT INTO meta(key, value) VALUES (?, ?)", settings.items()
-                    )
-                elif row[0] != FORMAT:
-                    raise IntegrityError(path=self.path, problem=f"not a {FORMAT} database")
-                self._db.execute("COMMIT")
+            if create:
+                self._create(meta, compact=compact)
+            row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if row is None or row[0] != FORMAT:
+                raise NotALedgerError(path=self.path, problem=f"not a {FORMAT} database")
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise IntegrityError(
@@ -163,6 +172,42 @@ class SqliteStore:
             self._db.close()
             raise
         self._compression()
+
+    def _create(self, meta: dict[str, str] | None, *, compact: bool) -> None:
+        """Create the tables and triggers if missing, and record ``meta`` in a new file."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if row is None:
+                settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
+                if compact:
+                    settings["compression"] = COMPRESSION
+                    settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
+                self._db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", settings.items())
+            self._db.execute("COMMIT")
+
+    def _check_tables(self) -> None:
+        """Refuse a database that lacks a ledger's tables, without creating them."""
+        tables = {
+            str(row[0])
+            for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "meta" not in tables:
+            problem = "an empty SQLite database" if not tables else "a SQLite database"
+            raise NotALedgerError(
+                path=self.path,
+                problem=f"{problem} without a conflict-ledger meta table",
+                hint="Check the path; open it with create=True only to start a new ledger.",
+            )
+        missing = sorted({"claims", "vals"} - tables)
+        if missing:
+            raise IntegrityError(
+                path=self.path,
+                problem=f"the ledger's {' and '.join(missing)} table is missing (dropped?)",
+            )
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
