@@ -515,7 +515,7 @@ def test_cli_verify_checks_a_checkpoint_and_names_an_edited_record(
     raw.execute("UPDATE claims SET data = replace(data, 'a1', 'a2') WHERE position = 2")
     raw.commit()
     raw.close()
-    assert main(["verify", str(path)]) == 1
+    assert main(["verify", str(path)]) == 3  # an integrity failure
     assert "record 2" in capsys.readouterr().err
 
 
@@ -530,7 +530,7 @@ def test_cli_verify_refuses_a_rewritten_history(
             ledger.extend([make_claim(f"{name}{i}", hour=i) for i in range(count)])
     published = tmp_path / "a.checkpoint"
     assert main(["verify", str(first), "--write-checkpoint", str(published)]) == 0
-    assert main(["verify", str(second), "--checkpoint", str(published)]) == 1
+    assert main(["verify", str(second), "--checkpoint", str(published)]) == 3
     assert "not a prefix" in capsys.readouterr().err
 
 
@@ -550,7 +550,7 @@ def test_cli_repairs_a_torn_jsonl_and_commands_read_every_store(
     whole = (tmp_path / "s.jsonl").read_bytes()
     with (tmp_path / "s.jsonl").open("ab") as handle:
         handle.write(b'{"hash":"ab')
-    assert main(["verify", str(tmp_path / "s.jsonl")]) == 1
+    assert main(["verify", str(tmp_path / "s.jsonl")]) == 3
     lines = whole.count(b"\n")
     where = f"line {lines + 1}, byte {len(whole)}"
     assert where in capsys.readouterr().err

@@ -1,7 +1,9 @@
 """The ``conflict-ledger`` command: replay a claims file and ask it questions.
 
-Exit codes: 0 success, 1 a ledger error (bad or missing file, unknown place, bad date),
-2 bad usage, 3 ``ingest`` rejected some rows (the valid ones were kept, unless --strict).
+Exit codes (``conflict_ledger._exits``, docs/cli.md): 0 success, 1 a user error (bad or
+missing file, unknown place, bad date), 2 bad usage, 3 an integrity failure, 4 ``ingest``
+rejected some rows (the valid ones were kept, unless --strict), 70 an internal error, 130
+interrupted, 141 output pipe closed. No error shows a traceback.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,12 +19,13 @@ from typing import Any
 import attrs
 import pendulum
 
+from conflict_ledger import _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
-from conflict_ledger.errors import InvalidClaimError, LedgerError
+from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.merkle import Checkpoint
@@ -478,19 +482,30 @@ def _run(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code (the table is in ``conflict_ledger._exits``).
+
+    No error shows a traceback: each is one clear line on stderr, and a closed output
+    pipe (``| head``) ends quietly. ``CONFLICT_LEDGER_TRACEBACK=1`` shows where an
+    internal error happened.
+    """
     try:
-        if args.command == "ingest":
-            output, report = _ingest(args)
-            print(output)
-            return 3 if report.rejected else 0
-        output = _run(args)
-    except (LedgerError, FileNotFoundError) as error:
-        print(f"conflict-ledger: error: {error}", file=sys.stderr)
-        return 1
-    print(output)
-    return 0
+        code, output = _command(_parser().parse_args(argv))
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _exits.quiet_broken_pipe()
+    except (Exception, KeyboardInterrupt) as error:
+        if os.environ.get("CONFLICT_LEDGER_TRACEBACK"):
+            raise
+        return _exits.report(error, sys.stderr)
+    return code
+
+
+def _command(args: argparse.Namespace) -> tuple[int, str]:
+    if args.command == "ingest":
+        output, report = _ingest(args)
+        return (_exits.REJECTED_ROWS if report.rejected else _exits.OK), output
+    return _exits.OK, _run(args)
 
 
 if __name__ == "__main__":

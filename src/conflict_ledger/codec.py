@@ -321,9 +321,7 @@ def open_ledger(
         if suffix not in (*_SQLITE_SUFFIXES, ".jsonl"):
             raise _unknown_suffix(name)
         _check_path(name, create=create)
-    if suffix == ".jsonl" and (
-        _is_claims_file(name) or (not os.path.exists(name) and _names_claims_file(name))
-    ):
+    if suffix == ".jsonl" and (_is_claims_file(name) or _names_claims_file(name)):
         if not os.path.exists(name):  # create: an empty claims ledger, saved on demand
             return _empty_claims_ledger(registries, gazetteer, clock, event_types)
         return read_claims_file(
@@ -362,7 +360,8 @@ def verify_ledger(
     conflict_ledger.errors.LedgerNotFoundError: tests/data/no-such.sqlite: no such file; ...
     """
     name = os.fspath(path)
-    if name.lower().endswith(".jsonl") and _is_claims_file(name):
+    _check_path(name, create=False)
+    if name.lower().endswith(".jsonl") and (_is_claims_file(name) or _names_claims_file(name)):
         raise IntegrityError(
             path=name,
             problem="a claims file is an exchange format: it holds no recorded times or "

@@ -241,6 +241,17 @@ class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
     def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
         return InvalidBatchError(self.message, list(excs))
 
+    def __str__(self) -> str:
+        """The message, then every reason, one a line (not "5 sub-exceptions").
+
+        >>> print(InvalidBatchError("2 claims rejected", [DuplicateClaimError("a"), ValueError("b")]))
+        2 claims rejected:
+          - claim id 'a' is already in the ledger; ...
+          - b
+        """
+        reasons = "".join(f"\n  - {error}" for error in self.exceptions)
+        return f"{self.message}:{reasons}"
+
 
 class LedgerNotFoundError(LedgerError, FileNotFoundError):
     """No ledger or claims file at the path given; reading never creates one.

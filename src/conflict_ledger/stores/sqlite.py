@@ -162,7 +162,9 @@ class SqliteStore:
                 self._create(meta, compact=compact)
             row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if row is None or row[0] != FORMAT:
-                raise NotALedgerError(path=self.path, problem=f"not a {FORMAT} database")
+                raise IntegrityError(
+                    path=self.path, problem=f"its meta table does not name {FORMAT} (damaged?)"
+                )
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise IntegrityError(
@@ -238,14 +240,26 @@ class SqliteStore:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A damaged page or a dropped table met while reading is an IntegrityError."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise IntegrityError(
+                path=self.path, problem=f"the database cannot be read ({error})"
+            ) from None
+
     def size(self) -> int:
         """How many claim records are committed."""
-        row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
+        with self._reading():
+            row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
         return int(row[0])
 
     def value_count(self) -> int:
         """How many value records are committed."""
-        row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
+        with self._reading():
+            row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
         return int(row[0])
 
     def _compression(self) -> None:
@@ -306,18 +320,24 @@ class SqliteStore:
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
         """Claim records from ``start`` on, each checked against its hash."""
-        rows = self._db.execute(
-            "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
-            (start,),
-        )
-        return self._check(rows, "claim", start)
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
+                (start,),
+            )
+        return self._guarded(self._check(rows, "claim", start))
+
+    def _guarded(self, records: Iterator[StoredRecord]) -> Iterator[StoredRecord]:
+        with self._reading():
+            yield from records
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
-        rows = self._db.execute(
-            "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
-        ).fetchall()
-        return tuple(self._check(rows, "value", start))
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
+            ).fetchall()
+            return tuple(self._check(rows, "value", start))
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -361,7 +381,8 @@ class SqliteStore:
 
     def meta(self) -> dict[str, str]:
         """The settings recorded when the database was created."""
-        return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+        with self._reading():
+            return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
 
     def close(self) -> None:
         """Close the connection."""
