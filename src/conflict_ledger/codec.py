@@ -29,9 +29,7 @@ from conflict_ledger.claims import (
     Document,
 )
 from conflict_ledger.errors import (
-    FormatError,
     InvalidClaimError,
-    LedgerError,
     LedgerNotFoundError,
     NotALedgerError,
 )
@@ -41,7 +39,6 @@ from conflict_ledger.events import (
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.records import (
-    _VALUE_TYPES,
     BUILTIN_EVENTS,
     decode_claim,
     decode_event,
@@ -132,64 +129,31 @@ def read_claims_file(
     """Read a claims file into a new in-memory :class:`~conflict_ledger.ledger.Ledger`.
 
     Registries start from ``registries``, or else from the built-in gazetteer the header
-    names, and grow with the file's own place, actor, source and document records. Any
-    unreadable line raises :class:`~conflict_ledger.errors.FormatError` naming it;
-    invalid claims are reported together, and nothing is returned half-read.
+    names, and grow with the file's own place, actor, source and document records.
+
+    Every line is checked strictly (docs/format.md, "What a reader refuses"): a bad
+    line raises :class:`~conflict_ledger.errors.FormatError` (an unknown field
+    :class:`~conflict_ledger.errors.UnknownFieldError`, with a suggestion) naming the
+    file, line, claim, field and value; a claim naming an unknown place, actor, source
+    or claim raises the matching ``Unknown...Error``, located the same way. Several
+    problems are raised together as an :class:`~conflict_ledger.errors.InvalidBatchError`
+    listing every one, and nothing is returned half-read.
 
     >>> from conflict_ledger.seed import SEED_FILE
     >>> len(read_claims_file(f"seeds/{SEED_FILE}"))
     16
     """
-    from conflict_ledger.gazetteer import builtin
+    from conflict_ledger._loading import load_claims_file
 
-    name = os.fspath(path)
-    _check_path(name, create=False)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LedgerNotFoundError(path=name) from None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
-        raise FormatError(path=name, line=1, problem="the file is empty; it needs a header line")
-    records: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise FormatError(path=name, line=number, problem=f"not JSON ({error.msg})") from None
-        if not isinstance(record, dict) or "record" not in record:
-            raise FormatError(path=name, line=number, problem="a line is an object with 'record'")
-        records.append((number, record))
-    header = records[0][1]
-    if header.get("record") != "header" or header.get("format") != FORMAT:
-        raise FormatError(path=name, line=1, problem=f"the first line is a {FORMAT} header")
-    if not isinstance(header.get("version"), int) or header["version"] > VERSION:
-        raise FormatError(
-            path=name,
-            line=1,
-            problem=f"version {header.get('version')!r} is newer than this library reads "
-            f"({VERSION}); upgrade conflict_ledger",
-        )
-    if registries is None:
-        registries = builtin(header["gazetteer"]) if header.get("gazetteer") else Registries()
-    values = []
-    claims = []
-    for number, record in records[1:]:
-        kind = record["record"]
-        try:
-            if kind == "claim":
-                claims.append(decode_claim(record, event_types=event_types))
-            elif kind in _VALUE_TYPES:
-                values.append(decode_value(record))
-            else:
-                raise ValueError(f"unknown record type {kind!r}")
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
-            raise FormatError(path=name, line=number, problem=str(error)) from None
-    ledger = Ledger(registries=registries.with_values(values), clock=clock)
-    ledger.extend(claims)
-    return ledger
+    _check_path(os.fspath(path), create=False)
+    return load_claims_file(
+        path,
+        registries=registries,
+        event_types=event_types,
+        clock=clock,
+        fmt=FORMAT,
+        version=VERSION,
+    )
 
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")

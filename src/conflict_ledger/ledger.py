@@ -329,7 +329,14 @@ class Ledger:
                 fields["claim"], event_types=event_types, shared=self._shared
             )
             recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 position=stored.position,
@@ -340,7 +347,14 @@ class Ledger:
     def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         try:
             value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 problem=f"value record {stored.position} cannot be read ({error})",
