@@ -107,6 +107,7 @@ from conflict_ledger.registry import (
     Source,
     SourceKind,
 )
+from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
@@ -164,6 +165,7 @@ __all__ = [
     "Keyed",
     "Ledger",
     "LedgerError",
+    "LedgerExistsError",
     "LedgerNotFoundError",
     "Meeting",
     "Membership",
@@ -210,6 +212,7 @@ __all__ = [
     "UnknownSourceError",
     "ValidTime",
     "contest_disagreement",
+    "convert",
     "corroboration_required",
     "credible_only",
     "diff",
@@ -230,6 +233,7 @@ __all__ = [
     "register_ipython",
     "resolve_forecasts",
     "resolve_phrase",
+    "save_ledger",
     "scan",
     "sha256_text",
     "snapshot",

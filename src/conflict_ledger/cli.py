@@ -62,6 +62,9 @@ _EXAMPLES = {
     "  conflict-ledger verify LEDGER --checkpoint published.checkpoint\n"
     "  conflict-ledger verify LEDGER --write-checkpoint today.checkpoint",
     "repair": "conflict-ledger repair ledger.jsonl --checkpoint published.checkpoint",
+    "convert": "conflict-ledger convert syria.claims.jsonl syria.sqlite\n"
+    "  conflict-ledger convert investigation.sqlite archive.jsonl\n"
+    "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
@@ -126,6 +129,14 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--policy", default="contest", help=policy_help)
     _adapter_commands(commands)
     _integrity_commands(commands)
+    convert = _subcommand(
+        commands,
+        "convert",
+        "Save a ledger in the format the target path names (.claims.jsonl, .jsonl, .sqlite), "
+        "registries included.",
+    )
+    convert.add_argument("source", help="a claims file, JSON Lines or SQLite ledger")
+    convert.add_argument("target", help="a new .claims.jsonl, .jsonl or .sqlite path")
     return parser
 
 
@@ -203,10 +214,12 @@ def _adapter_commands(commands: Any) -> None:
         return _subcommand(commands, name, help)
 
     ingest = sub(
-        "ingest", "Import an ACLED or UCDP GED CSV into a claims file (created if missing)."
+        "ingest",
+        "Import an ACLED or UCDP GED CSV into a ledger (created if missing; the format "
+        "follows the path: .claims.jsonl, .jsonl or .sqlite).",
     )
     ingest.add_argument("data", help="the dataset's CSV file")
-    ingest.add_argument("--into", required=True, metavar="LEDGER", help="the claims file to grow")
+    ingest.add_argument("--into", required=True, metavar="LEDGER", help="the ledger to grow")
     ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
     ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")
     ingest.add_argument("--tz", default="UTC", help="zone of the dataset's calendar days")
@@ -411,9 +424,18 @@ def _replay(ledger: Ledger) -> AsOfIndex:
         return AsOfIndex(ledger, progress=lambda done, total: bar.update(done - bar.n))
 
 
+def _convert(args: argparse.Namespace) -> str:
+    from conflict_ledger.saving import convert, format_of
+
+    convert(args.source, args.target)
+    return f"wrote {args.target} ({format_of(args.target)}) from {args.source}"
+
+
 def _run(args: argparse.Namespace) -> str:
     if args.command in ("verify", "repair"):
         return _integrity(args)
+    if args.command == "convert":
+        return _convert(args)
     ledger = _open(args.ledger)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)

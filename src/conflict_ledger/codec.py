@@ -30,6 +30,7 @@ from conflict_ledger.claims import (
 )
 from conflict_ledger.errors import (
     InvalidClaimError,
+    LedgerError,
     LedgerNotFoundError,
     NotALedgerError,
 )
@@ -87,6 +88,9 @@ def write_claims_file(
 
     ``gazetteer`` names a built-in gazetteer the reader starts from (e.g. ``"syria"``).
     The file is written to a temporary name and renamed, so a reader never sees half.
+    A file that could not be read back alone (a claim names a source or place neither
+    ``values`` nor the gazetteer hold) is refused and nothing is written. To save a
+    whole ledger, registries included, use :func:`conflict_ledger.saving.save_ledger`.
 
     >>> import tempfile, pathlib
     >>> from conflict_ledger.seed import load_seed
@@ -97,6 +101,9 @@ def write_claims_file(
     >>> len(path.read_text().splitlines())
     27
     """
+    claims = tuple(claims)
+    values = tuple(values)
+    _check_reads_back(claims, values, gazetteer)
     lines = [
         {
             "record": "header",
@@ -117,6 +124,29 @@ def write_claims_file(
         handle.flush()
         os.fsync(handle.fileno())
     temporary.replace(target)
+
+
+def _check_reads_back(
+    claims: tuple[Claim, ...],
+    values: tuple[Place | Actor | Source | Document, ...],
+    gazetteer: str | None,
+) -> None:
+    """Refuse to write a claims file that could not be read back alone."""
+    from conflict_ledger.gazetteer import builtin
+    from conflict_ledger.ledger import fixed_clock
+
+    try:
+        base = builtin(gazetteer) if gazetteer else Registries()
+        reader = Ledger(registries=base.with_values(values), clock=fixed_clock("2000-01-01T00:00Z"))
+        reader.check(claims)
+    except LedgerError as error:
+        raise InvalidClaimError(
+            field="values",
+            value=f"{len(values)} values",
+            problem=f"the file would not read back ({error}); nothing was written",
+            hint="Pass values= every place, actor, source and document the claims name that "
+            "the gazetteer lacks, or save the whole ledger: save_ledger(ledger, path).",
+        ) from None
 
 
 def read_claims_file(

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -687,9 +688,18 @@ class Ledger:
             )
         return now
 
-    def copy_to(self, target: Store) -> None:
+    def copy_to(self, target: Store | str | os.PathLike[str]) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
-        empty ``target`` store: export and import between SQLite, JSON Lines and memory."""
+        empty ``target`` store: export and import between SQLite, JSON Lines and memory.
+
+        A path saves the ledger there in the format the path names, registries
+        included (:func:`conflict_ledger.saving.save_ledger`).
+        """
+        if isinstance(target, str | os.PathLike):
+            from conflict_ledger.saving import save_ledger  # the same layer, a module up
+
+            save_ledger(self, target)
+            return
         self._materialise()
         self._refresh()
         if target.size() or target.value_count():
