@@ -201,7 +201,7 @@ def _integer(value: Any, field: str, where: Where) -> None:
 
 def _enum(value: Any, kind: type[enum.Enum], field: str, where: Where) -> None:
     allowed = [member.value for member in kind]
-    if value not in allowed or isinstance(value, bool):
+    if type(value) not in {type(item) for item in allowed} or value not in allowed:
         shown = ", ".join(str(item) for item in allowed)
         raise where.error(field, value, f"not a {kind.__name__}", f"Use one of: {shown}.")
 
@@ -370,7 +370,7 @@ def _event(record: Any, where: Where, event_types: Mapping[str, type[Event]]) ->
     if not isinstance(record, dict):
         raise _wrong(record, "an object", "event", where)
     kind = record.get("type")
-    if kind not in event_types or not isinstance(kind, str):
+    if not isinstance(kind, str) or kind not in event_types:
         raise where.error(
             "event.type",
             kind,
