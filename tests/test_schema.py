@@ -217,3 +217,13 @@ def test_an_unknown_gazetteer_is_located_on_line_1(tmp_path: Path) -> None:
     header = '{"record":"header","format":"conflict-ledger/claims","version":1,"gazetteer":"mars"}'
     with pytest.raises(LedgerError, match=r":1: unknown reference 'mars'"):
         read_claims_file(write(tmp_path, header, index=0))
+
+
+@pytest.mark.parametrize("aliases", ["Hims", b"Hims", ["Hims", 7]])
+def test_the_api_refuses_a_string_as_aliases_too(aliases: Any) -> None:
+    from conflict_ledger.errors import InvalidClaimError
+    from conflict_ledger.registry import Place, PlaceKind
+
+    with pytest.raises(InvalidClaimError) as caught:
+        Place(id="homs", name="Homs", kind=PlaceKind.CITY, aliases=aliases)
+    assert caught.value.field == "aliases"
