@@ -227,3 +227,15 @@ def test_the_api_refuses_a_string_as_aliases_too(aliases: Any) -> None:
     with pytest.raises(InvalidClaimError) as caught:
         Place(id="homs", name="Homs", kind=PlaceKind.CITY, aliases=aliases)
     assert caught.value.field == "aliases"
+
+
+def test_a_value_that_clashes_with_another_names_its_line(tmp_path: Path) -> None:
+    source = LINES.index(next(line for line in LINES if '"id":"reuters"' in line))
+    record = json.loads(LINES[source])
+    record["name"] = "Reuters, renamed"  # the same id registered twice, differently
+    lines = [*LINES[: source + 1], json.dumps(record), *LINES[source + 1 :]]
+    path = tmp_path / "clash.claims.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match=rf":{source + 2}: .*already registered") as caught:
+        read_claims_file(path)
+    assert caught.value.line == source + 2  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ the registries and each other, and a reference error names its claim and line to
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from conflict_ledger import _schema
@@ -163,7 +163,7 @@ def load_claims_file(
             registries = builtin(named) if named else Registries()
         except LedgerError as error:
             raise located(error, name, 1, None) from None
-    values: list[_Value] = []
+    values: list[tuple[int, _Value]] = []
     claims: list[tuple[int, Claim]] = []
     problems: list[Exception] = []
     for number, raw in enumerate(lines[1:], start=2):
@@ -175,7 +175,7 @@ def load_claims_file(
         if isinstance(item, Claim):
             claims.append((number, item))
         else:
-            values.append(item)
+            values.append((number, item))
     _raise(problems, name)
     return _ledger(name, registries, values, claims, clock)
 
@@ -183,14 +183,19 @@ def load_claims_file(
 def _ledger(
     path: str,
     registries: Registries,
-    values: Iterable[_Value],
+    values: list[tuple[int, _Value]],
     claims: list[tuple[int, Claim]],
     clock: Clock,
 ) -> Ledger:
     try:
-        registries = registries.with_values(values)
-    except LedgerError as error:
-        raise located(error, path, 0, None) from None
+        registries = registries.with_values(value for _, value in values)
+    except LedgerError:
+        for number, value in values:  # find the line: one value at a time
+            try:
+                registries = registries.with_values([value])
+            except LedgerError as error:
+                raise located(error, path, number, None) from None
+        raise
     ledger = Ledger(registries=registries, clock=clock)
     try:
         ledger.extend(claim for _, claim in claims)
