@@ -129,3 +129,23 @@ def test_every_reading_command_fails_on_a_missing_path_and_creates_nothing(
     assert "no such file" in error
     assert "Traceback" not in error
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE meta SET value = 'not base64!' WHERE key = 'dictionary'",
+        "UPDATE meta SET value = CAST(X'c328ff' AS TEXT) WHERE key = 'format'",
+        "UPDATE meta SET key = CAST(X'ff' AS TEXT) WHERE key = 'version'",
+    ],
+    ids=["dictionary", "format-not-utf8", "key-not-utf8"],
+)
+def test_a_damaged_meta_table_is_an_integrity_error(tmp_path: Path, sql: str) -> None:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, create=True, gazetteer="syria"):
+        pass
+    with sqlite3.connect(path) as db:
+        db.execute(sql)
+    db.close()
+    with pytest.raises(IntegrityError):
+        open_ledger(path)

@@ -165,7 +165,9 @@ class SqliteStore:
                 raise IntegrityError(
                     path=self.path, problem=f"its meta table does not name {FORMAT} (damaged?)"
                 )
-        except sqlite3.DatabaseError as error:
+            self._compression()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            # Python decodes SQLite text as UTF-8 itself: damaged text is a UnicodeDecodeError
             self._db.close()
             raise IntegrityError(
                 path=self.path, problem=f"not a readable SQLite ledger ({error})"
@@ -173,7 +175,6 @@ class SqliteStore:
         except BaseException:
             self._db.close()
             raise
-        self._compression()
 
     def _create(self, meta: dict[str, str] | None, *, compact: bool) -> None:
         """Create the tables and triggers if missing, and record ``meta`` in a new file."""
@@ -245,7 +246,7 @@ class SqliteStore:
         """A damaged page or a dropped table met while reading is an IntegrityError."""
         try:
             yield
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise IntegrityError(
                 path=self.path, problem=f"the database cannot be read ({error})"
             ) from None
@@ -272,7 +273,12 @@ class SqliteStore:
             raise IntegrityError(
                 path=self.path, problem=f"unknown compression {settings['compression']!r}"
             )
-        dictionary = base64.b64decode(settings["dictionary"])
+        try:
+            dictionary = base64.b64decode(settings["dictionary"], validate=True)
+        except (KeyError, ValueError):  # binascii.Error is a ValueError
+            raise IntegrityError(
+                path=self.path, problem="the compression dictionary in its meta table is damaged"
+            ) from None
         self._dictionary = dictionary
         self._compressor = zlib.compressobj(
             _LEVEL, zlib.DEFLATED, -_WINDOW_BITS, _MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY, dictionary
