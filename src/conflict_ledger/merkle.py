@@ -55,6 +55,10 @@ class ProofError(LedgerError, ValueError):
     """
 
 
+def _b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
 def leaf_hash(data: bytes) -> bytes:
     """``SHA-256(0x00 || data)``: the hash of one leaf.
 
@@ -207,10 +211,14 @@ class MerkleTree:
         return tuple(path)
 
 
+def _check_hash(value: bytes, what: str) -> None:
+    if len(value) != 32:
+        raise ProofError(f"{what} is {len(value)} bytes; a SHA-256 hash is 32")
+
+
 def _check_hashes(proof: Sequence[bytes], what: str) -> None:
     for index, item in enumerate(proof):
-        if len(item) != 32:
-            raise ProofError(f"{what}[{index}] is {len(item)} bytes; a SHA-256 hash is 32")
+        _check_hash(item, f"{what}[{index}]")
 
 
 def verify_inclusion(
@@ -219,7 +227,13 @@ def verify_inclusion(
     """Check an inclusion proof (RFC 9162 2.1.3.2); raise :class:`ProofError` if it fails.
 
     >>> verify_inclusion(leaf_hash(b"a"), 0, 1, (), leaf_hash(b"a"))
+    >>> verify_inclusion(b"", 0, 1, (), leaf_hash(b"a"))
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.merkle.ProofError: the leaf hash is 0 bytes; a SHA-256 hash is 32
     """
+    _check_hash(leaf, "the leaf hash")
+    _check_hash(root, "the root")
     _check_hashes(proof, "proof")
     if not 0 <= index < size:
         raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
@@ -252,11 +266,25 @@ def verify_consistency(
     """Check that the tree (``new_size``, ``new_root``) extends (``old_size``, ``old_root``)
     by the consistency ``proof`` (RFC 9162 2.1.4.2); raise :class:`ProofError` if not.
 
+    The empty tree (size 0) has exactly one root, :data:`EMPTY_ROOT`; any other root
+    claimed for it is refused, as are roots and proof hashes that are not 32 bytes.
+
     >>> verify_consistency(0, 3, EMPTY_ROOT, leaf_hash(b"x"), ())
+    >>> verify_consistency(0, 3, leaf_hash(b"x"), leaf_hash(b"x"), ())
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.merkle.ProofError: a tree of size 0 has the empty root 47DEQpj8..., not ...
     """
+    _check_hash(old_root, "the old root")
+    _check_hash(new_root, "the new root")
     _check_hashes(proof, "proof")
     if not 0 <= old_size <= new_size:
         raise ProofError(f"old size {old_size} is not between 0 and the new size {new_size}")
+    if old_size == 0 and old_root != EMPTY_ROOT:
+        raise ProofError(
+            f"a tree of size 0 has the empty root {_b64(EMPTY_ROOT)[:8]}..., "
+            f"not {_b64(old_root)[:6]}..."
+        )
     if old_size == new_size:
         if proof:
             raise ProofError("a proof between equal sizes must be empty")
