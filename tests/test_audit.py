@@ -1,0 +1,94 @@
+"""verify checks what records mean: each forgery a hash cannot see is a named failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_ledger.audit import KINDS, MeaningError
+from conflict_ledger.canonical import canonical_json
+from conflict_ledger.codec import open_ledger, verify_ledger
+
+from .forge import SUFFIXES, append_raw, build, stored
+
+
+def _forged(records: list[dict[str, Any]], **claim: Any) -> dict[str, Any]:
+    last = records[-1]
+    return {**last, "position": len(records), "claim": {**last["claim"], **claim}}
+
+
+def _retraction(target: str) -> dict[str, Any]:
+    return {"type": "retraction", "target": target, "reason": "forged"}
+
+
+FORGERIES = {
+    "duplicate-id": lambda rs: _forged(rs, id="c1"),
+    "unknown-target": lambda rs: _forged(rs, id="x", supersedes="nowhere"),
+    "unknown-place": lambda rs: _forged(
+        rs, id="x", event={**rs[0]["claim"]["event"], "place": "atlantis"}
+    ),
+    "unknown-actor": lambda rs: _forged(
+        rs, id="x", event={**rs[0]["claim"]["event"], "actor": "ghosts"}
+    ),
+    "unknown-source": lambda rs: _forged(
+        rs, id="x", source=[{**rs[0]["claim"]["source"][0], "source": "rumour"}]
+    ),
+    "recorded-at-backwards": lambda rs: {
+        **_forged(rs, id="x"),
+        "recorded_at": "1999-01-01T00:00:00+00:00",
+    },
+}
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("kind", sorted(FORGERIES))
+def test_a_rehashed_forged_record_is_a_named_failure_at_its_position(
+    tmp_path: Path, suffix: str, kind: str
+) -> None:
+    path = tmp_path / f"l{suffix}"
+    build(path)
+    records, _ = stored(path)
+    append_raw(path, FORGERIES[kind](records))
+    with pytest.raises(MeaningError) as caught:
+        verify_ledger(path)
+    assert (caught.value.kind, caught.value.position) == (kind, 6)
+    assert f"(record 6): {kind}:" in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_retraction_of_an_unknown_claim_and_a_non_canonical_record_are_named(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"l{suffix}"
+    build(path)
+    records, _ = stored(path)
+    forged = _forged(records, id="r", event=_retraction("nowhere"))
+    append_raw(path, data=canonical_json(forged).replace(b'"id":"r"', b'"id" : "r"'))
+    with open_ledger(path) as ledger:
+        found = ledger.audit()
+    assert [(e.kind, e.position, e.claim_id) for e in found] == [
+        ("unknown-target", 6, "r"),
+        ("not-canonical", 6, "r"),
+    ]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_forged_record_reusing_an_id_never_replaces_the_original(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"l{suffix}"
+    published = build(path)
+    records, _ = stored(path)
+    with open_ledger(path) as ledger:
+        original = ledger.claim("c1")
+    append_raw(path, FORGERIES["duplicate-id"](records))
+    with open_ledger(path) as ledger:
+        assert ledger.claim("c1") == original
+        with pytest.raises(MeaningError, match="already at position 1"):
+            ledger.verify(checkpoint=published)
+
+
+def test_every_kind_is_tested() -> None:
+    assert set(KINDS) - set(FORGERIES) == {"not-canonical", "unknown-document"}
