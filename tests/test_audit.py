@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from conflict_ledger import audit
 from conflict_ledger.audit import KINDS, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import open_ledger, verify_ledger
+from conflict_ledger.errors import LedgerError
+from conflict_ledger.ledger import Ledger
+from conflict_ledger.stores import MemoryStore
+from conflict_ledger.testing.strategies import ledgers
 
 from .forge import SUFFIXES, append_raw, build, stored
 
@@ -92,3 +100,53 @@ def test_a_forged_record_reusing_an_id_never_replaces_the_original(
 
 def test_every_kind_is_tested() -> None:
     assert set(KINDS) - set(FORGERIES) == {"not-canonical", "unknown-document"}
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _oracle(data: bytes) -> bool:
+    try:
+        return canonical_json(json.loads(data)) == data
+    except (LedgerError, ValueError, TypeError):
+        return False
+
+
+@given(_JSON, st.booleans(), st.booleans(), st.booleans())
+def test_the_fast_canonical_check_agrees_with_canonical_json(
+    value: Any, sort_keys: bool, compact: bool, ascii_only: bool
+) -> None:
+    separators = (",", ":") if compact else (", ", ": ")
+    try:
+        texts = [canonical_json(value)]
+    except (LedgerError, ValueError, TypeError):
+        texts = []
+    try:
+        dumped = json.dumps(
+            value, sort_keys=sort_keys, separators=separators, ensure_ascii=ascii_only
+        )
+        texts.append(dumped.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate in the generated text
+        pass
+    for data in texts:
+        assert audit._canonical(data) == _oracle(data), data
+
+
+@given(ledgers(max_size=12, retracted_share=0.3, corrected_share=0.3))
+def test_a_ledger_the_library_wrote_audits_clean_and_its_copy_too(ledger: Ledger) -> None:
+    assert ledger.audit() == ()
+    copy = Ledger(registries=ledger.registries, store=MemoryStore())
+    ledger.copy_to(copy.store)
+    copy.refresh()
+    assert copy.audit() == ()
+    assert copy.verify() == ledger.verify()

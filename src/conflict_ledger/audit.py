@@ -32,14 +32,15 @@ the claim.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pendulum
 
 from conflict_ledger.canonical import canonical_json
-from conflict_ledger.claims import Claim
+from conflict_ledger.claims import Claim, SourceChain
 from conflict_ledger.errors import LedgerError
-from conflict_ledger.events import Retraction
+from conflict_ledger.events import Event, Retraction
 from conflict_ledger.registry import Registries, Registry
 from conflict_ledger.stores.base import IntegrityError
 
@@ -89,6 +90,9 @@ class Auditor:
         self._registries = registries
         self._positions: dict[str, int] = {}
         self._last: pendulum.DateTime | None = None
+        # events and source chains read from a store are shared between claims
+        # (records.Shared): each distinct one is checked once, by identity
+        self._checked: dict[int, tuple[object, list[tuple[str, str]]]] = {}
 
     def check(
         self, position: int, data: bytes, claim: Claim, recorded_at: pendulum.DateTime
@@ -128,8 +132,29 @@ class Auditor:
         return found
 
     def _names(self, claim: Claim) -> list[tuple[str, str]]:
+        found = [
+            *self._once(claim.event, self._event_names),
+            *self._once(claim.source, self._chain_names),
+        ]
+        evidence, documents = claim.evidence, self._registries.documents
+        if evidence is not None and documents and evidence.document not in documents:
+            found.append(
+                ("unknown-document", f"evidence.document {evidence.document!r} is not registered")
+            )
+        return found
+
+    def _once(
+        self, value: Any, check: Callable[[Any], list[tuple[str, str]]]
+    ) -> list[tuple[str, str]]:
+        kept = self._checked.get(id(value))
+        if kept is None or kept[0] is not value:
+            kept = (value, check(value))  # the value is kept, so its id is not reused
+            self._checked[id(value)] = kept
+        return kept[1]
+
+    def _event_names(self, event: Event) -> list[tuple[str, str]]:
         found = []
-        event, registries = claim.event, self._registries
+        registries = self._registries
         for kind, fields, registry in (
             ("unknown-place", event.place_fields, registries.places),
             ("unknown-actor", event.actor_fields, registries.actors),
@@ -139,20 +164,17 @@ class Auditor:
                 continue  # the ledger carries no such registry: nothing to check against
             for field in fields:
                 found.extend(_unknown(kind, f"event.{field}", getattr(event, field), registry))
-        for index, link in enumerate(claim.source.links if len(registries.sources) else ()):
-            found.extend(
-                _unknown("unknown-source", f"source[{index}]", link.source, registries.sources)
-            )
-        evidence = claim.evidence
-        if (
-            evidence is not None
-            and registries.documents
-            and evidence.document not in registries.documents
-        ):
-            found.append(
-                ("unknown-document", f"evidence.document {evidence.document!r} is not registered")
-            )
         return found
+
+    def _chain_names(self, chain: SourceChain) -> list[tuple[str, str]]:
+        sources = self._registries.sources
+        if not len(sources):
+            return []
+        return [
+            item
+            for index, link in enumerate(chain.links)
+            for item in _unknown("unknown-source", f"source[{index}]", link.source, sources)
+        ]
 
 
 def _unknown(kind: str, field: str, value: Any, registry: Registry[Any]) -> list[tuple[str, str]]:
@@ -164,8 +186,41 @@ def _unknown(kind: str, field: str, value: Any, registry: Registry[Any]) -> list
     ]
 
 
+_MAX_INTEGER = 2**53 - 1
+
+
+def _integer(text: str) -> int:
+    value = int(text)
+    if abs(value) > _MAX_INTEGER:
+        raise ValueError("beyond 2**53 - 1")
+    return value
+
+
+def _no_number(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed in a canonical record")
+
+
+_DECODER = json.JSONDecoder(parse_float=_no_number, parse_int=_integer, parse_constant=_no_number)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def _canonical(data: bytes) -> bool:
+    r"""Whether ``data`` is the RFC 8785 canonical JSON of itself.
+
+    An ASCII record (the common case) is checked with the C encoder alone: keys sorted by
+    code point are then sorted by UTF-16 unit too, floats and integers beyond 2**53 - 1
+    are refused while parsing, and the encoder escapes as RFC 8785 does. Anything else
+    goes through :func:`~conflict_ledger.canonical.canonical_json`.
+
+    >>> _canonical(b'{"a":[1,"x"],"b":null}'), _canonical(b'{"b":null,"a":1}')
+    (True, False)
+    >>> _canonical(b'{"a":1.5}'), _canonical(b'{"a":"\\u0041"}'), _canonical(b'{"a":"\\u00e9"}')
+    (False, False, False)
+    """
     try:
+        if data.isascii():
+            text: str = _ENCODER.encode(_DECODER.decode(data.decode("ascii")))
+            return text.encode("utf-8") == data
         return canonical_json(json.loads(data)) == data
     except (LedgerError, ValueError, TypeError, RecursionError):
         return False
