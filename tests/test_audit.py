@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 from conflict_ledger import audit
 from conflict_ledger.audit import KINDS, MeaningError
 from conflict_ledger.canonical import canonical_json
+from conflict_ledger.claims import Document
 from conflict_ledger.codec import open_ledger, verify_ledger
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.merkle import ProofError
 from conflict_ledger.stores import MemoryStore
 from conflict_ledger.testing.strategies import ledgers
 
-from .forge import SUFFIXES, append_raw, build, stored
+from .forge import SUFFIXES, append_raw, build, rewrite, stored
 
 
 def _forged(records: list[dict[str, Any]], **claim: Any) -> dict[str, Any]:
@@ -99,7 +101,7 @@ def test_a_forged_record_reusing_an_id_never_replaces_the_original(
 
 
 def test_every_kind_is_tested() -> None:
-    assert set(KINDS) - set(FORGERIES) == {"not-canonical", "unknown-document"}
+    assert set(KINDS) - set(FORGERIES) == {"not-canonical", "unknown-document"}  # tested below
 
 
 _JSON = st.recursive(
@@ -150,3 +152,29 @@ def test_a_ledger_the_library_wrote_audits_clean_and_its_copy_too(ledger: Ledger
     copy.refresh()
     assert copy.audit() == ()
     assert copy.verify() == ledger.verify()
+
+
+def test_an_unregistered_document_and_records_after_an_exact_checkpoint_are_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "l.jsonl"
+    published = build(path)
+    records, _ = stored(path)
+    document = {"document": "0" * 64, "paraphrase": "forged", "spans": [[0, 4]]}
+    with open_ledger(path) as ledger:
+        ledger.register(
+            Document(sha256="1" * 64, title="Registered", publication="P", published="2024-12-01")
+        )
+    append_raw(path, _forged(records, id="x", evidence=document))
+    with open_ledger(path) as ledger:
+        assert [(e.kind, e.position) for e in ledger.audit()] == [("unknown-document", 6)]
+    records, values = stored(path)
+    rewrite(
+        path, [*records[:6], {**records[5], "claim": {**records[5]["claim"], "id": "y"}}], values
+    )
+    with open_ledger(path) as ledger:
+        assert ledger.verify(checkpoint=published).size == 7
+        with pytest.raises(
+            ProofError, match=r"1 records after the checkpoint \(positions 6 to 6\)"
+        ):
+            ledger.verify(checkpoint=published, exact=True)

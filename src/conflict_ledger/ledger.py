@@ -638,7 +638,7 @@ class Ledger:
         self._refresh()
         return self._tree.consistency_proof(old_size, new_size)
 
-    def verify(self, *, checkpoint: Checkpoint | None = None) -> Checkpoint:
+    def verify(self, *, checkpoint: Checkpoint | None = None, exact: bool = False) -> Checkpoint:
         """Re-read every stored record, check its hash, position, content and meaning,
         rebuild the Merkle trees of records and values, and check that the ledger extends
         ``checkpoint``; return today's.
@@ -647,7 +647,8 @@ class Ledger:
         record (a :class:`~conflict_ledger.audit.MeaningError` when its hash is sound but
         its meaning is not: a reused claim id, an unknown place...; :meth:`audit` lists
         them all), or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not
-        an extension of the checkpoint (it was rewritten or cut short).
+        an extension of the checkpoint (it was rewritten or cut short). With ``exact``,
+        the checkpoint is the latest published: records after it raise ProofError too.
         """
         tree, values, findings = self._reread()
         if findings:
@@ -664,6 +665,12 @@ class Ledger:
         )
         if checkpoint is not None:
             _extends(checkpoint, tree, values)
+            if exact and len(tree) > checkpoint.size:
+                raise ProofError(
+                    f"the ledger holds {len(tree) - checkpoint.size} records after the "
+                    f"checkpoint (positions {checkpoint.size} to {len(tree) - 1}) that it does "
+                    "not cover: appended after it was published, or forged"
+                )
         return now
 
     def audit(self) -> tuple[MeaningError, ...]:
