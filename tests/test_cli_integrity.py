@@ -119,3 +119,15 @@ def test_an_unsigned_checkpoint_prints_the_c2sp_body(
         ["conflict-ledger", "6"],
         ["registry", "9"],
     )
+
+
+def test_a_checkpoint_without_the_registry_line_still_verifies_the_claims(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "l.sqlite"
+    published = build(ledger)
+    old = tmp_path / "old.checkpoint"
+    old.write_text("".join(line + "\n" for line in published.to_text().splitlines()[:3]))
+    code, out, err = run(capsys, "verify", str(ledger), "--checkpoint", str(old), "--exact")
+    assert code == 0, err
+    assert "ok: extends the published checkpoint of 6 records" in out

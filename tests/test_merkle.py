@@ -249,3 +249,26 @@ def test_extending_in_chunks_builds_the_tree_appending_one_by_one_builds(
     assert [many.root(n) for n in range(len(leaves) + 1)] == [
         one.root(n) for n in range(len(leaves) + 1)
     ]
+
+
+def test_checkpoint_extension_lines_round_trip_and_a_bad_registry_line_is_refused() -> None:
+    point = Checkpoint(
+        origin="o",
+        size=1,
+        root=TREE.root(1),
+        registry_size=2,
+        registry_root=TREE.root(2),
+        extensions=("witnessed-by someone",),
+    )
+    assert Checkpoint.from_text(point.to_text()) == point
+    assert point.to_text().splitlines()[3:] == [
+        f"registry 2 {base64.b64encode(TREE.root(2)).decode()}",
+        "witnessed-by someone",
+    ]
+    for bad in (
+        "registry x AAAA",
+        "registry 2",
+        f"registry 2 {base64.b64encode(b'short').decode()}",
+    ):
+        with pytest.raises(ProofError):
+            Checkpoint.from_text(f"o\n1\n{base64.b64encode(TREE.root(1)).decode()}\n{bad}\n")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conflict_ledger.cli import main
 from conflict_ledger.stores import JsonlStore
 
 from .test_stores_crash import build_jsonl, make_claim
@@ -76,3 +77,19 @@ def test_repair_twice_on_every_torn_tail_of_the_crash_tests_keeps_every_byte(
             torn_cases += 1
     # every cut inside a batch's bytes, less the one just after the header line
     assert torn_cases == sum(ends[d + 1] - ends[d] - 1 for d in range(len(batches))) - 1
+
+
+def test_the_cli_repairs_twice_and_says_there_is_nothing_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "l.jsonl"
+    ends = build_jsonl(path, [[make_claim(f"c{i}", i)] for i in range(3)])
+    whole = path.read_bytes()
+    with path.open("ab") as handle:
+        handle.write(b'{"hash":"00')
+    assert main(["repair", str(path)]) == 0
+    assert main(["repair", str(path)]) == 0
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == f"moved the torn write to {path}.torn-{ends[3]}"
+    assert second == "nothing to repair"
+    assert path.read_bytes() == whole

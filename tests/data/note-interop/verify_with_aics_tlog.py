@@ -13,13 +13,19 @@ line read as an extension line), and the same note with its size altered did not
 
 import sys
 
-from aics_tlog.checkpoint import checkpoint_from_note, verify_checkpoint
-from aics_tlog.note import parse_note, parse_vkey
 
-with open(sys.argv[1], encoding="utf-8") as handle:
-    key = parse_vkey(handle.read().strip())
-with open(sys.argv[2], encoding="utf-8") as handle:
-    note = parse_note(handle.read())
-result = verify_checkpoint(note, key)
-print(checkpoint_from_note(note)[0])
-sys.exit(0 if result.log_ok else 1)
+def main(vkey_path: str, note_path: str) -> int:
+    from aics_tlog.checkpoint import checkpoint_from_note, verify_checkpoint
+    from aics_tlog.note import parse_note, parse_vkey
+
+    with open(vkey_path, encoding="utf-8") as handle:
+        key = parse_vkey(handle.read().strip())
+    with open(note_path, encoding="utf-8") as handle:
+        note = parse_note(handle.read())
+    result = verify_checkpoint(note, key)
+    print(checkpoint_from_note(note)[0])
+    return 0 if result.log_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
