@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.audit import MeaningError
 from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
@@ -107,6 +108,7 @@ from conflict_ledger.registry import (
     SourceKind,
 )
 from conflict_ledger.seed import load_seed
+from conflict_ledger.signing import SignatureError
 from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
     TERRITORY,
@@ -163,6 +165,7 @@ __all__ = [
     "Keyed",
     "Ledger",
     "LedgerError",
+    "MeaningError",
     "Meeting",
     "Membership",
     "Modality",
@@ -186,6 +189,7 @@ __all__ = [
     "ReportedBeforeEventError",
     "Retraction",
     "Side",
+    "SignatureError",
     "Snapshot",
     "SnapshotDiff",
     "Source",
