@@ -407,6 +407,12 @@ class Checkpoint:
                 raise ProofError(f"the registry line {line!r} is not 'registry <size> <root>'")
             registry_size = int(words[1])
             registry_root = _b64_hash(words[2], "checkpoint registry root")
+        for size, tree_root, what in (
+            (int(lines[1]), root, "checkpoint"),
+            (registry_size, registry_root, "checkpoint registry"),
+        ):
+            if size == 0 and tree_root != EMPTY_ROOT:
+                raise ProofError(f"a {what} of size 0 must have the empty root, not another")
         return cls(
             origin=lines[0],
             size=int(lines[1]),
