@@ -161,9 +161,12 @@ class SignerKey:
     @classmethod
     def from_text(cls, text: str) -> SignerKey:
         """Read ``PRIVATE+KEY+name+hex8+base64(0x01 || seed)``."""
-        private, word, name, hex_id, encoded = _key_parts(text, 5, "signer key")
-        if (private, word) != ("PRIVATE", "KEY"):
-            raise SignatureError("a signer key starts with PRIVATE+KEY+")
+        if not text.strip().startswith("PRIVATE+KEY+"):
+            raise SignatureError(
+                "a signer key starts with PRIVATE+KEY+ (is this the verifier key? Sign with "
+                "the secret key file keygen wrote, the one without .pub)"
+            )
+        _, _, name, hex_id, encoded = _key_parts(text, 5, "signer key")
         number, seed = _key_material(name, hex_id, encoded, "signer key")
         key = cls(name=name, id=number, seed=seed)
         if number != key_id(name, key.verifier().public):
@@ -232,7 +235,10 @@ def _split(note: str) -> tuple[str, list[tuple[str, int, bytes]]]:
     _check_text(note)
     cut = note.rfind("\n\n")
     if cut < 0 or not note.endswith("\n"):
-        raise SignatureError("not a signed note: no blank line before signature lines")
+        raise SignatureError(
+            "not a signed note: no blank line and signature lines after the text (an "
+            "unsigned checkpoint? Sign one with conflict-ledger checkpoint LEDGER --sign KEY)"
+        )
     text, lines = note[: cut + 1], note[cut + 2 : -1].split("\n")
     if len(lines) > _MAX_SIGNATURES:
         raise SignatureError(f"more than {_MAX_SIGNATURES} signatures")
