@@ -36,6 +36,9 @@ def _retraction(target: str) -> dict[str, Any]:
 FORGERIES = {
     "duplicate-id": lambda rs: _forged(rs, id="c1"),
     "unknown-target": lambda rs: _forged(rs, id="x", supersedes="nowhere"),
+    "invalid-target": lambda rs: _forged(
+        rs, id="x", supersedes="c5", reported_at="2024-11-27T05:30:00+00:00"
+    ),
     "unknown-place": lambda rs: _forged(
         rs, id="x", event={**rs[0]["claim"]["event"], "place": "atlantis"}
     ),

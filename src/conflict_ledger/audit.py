@@ -7,6 +7,7 @@ order, what the :class:`~conflict_ledger.ledger.Ledger` enforces on every append
 
 - ``duplicate-id``: a claim id already used at an earlier position;
 - ``unknown-target``: a retraction or correction of a claim not earlier in the ledger;
+- ``invalid-target``: one of a retraction, or of a claim reported after it;
 - ``unknown-place``, ``unknown-actor``, ``unknown-source``, ``unknown-document``: a
   name that is not the id of a registered value (checked where the ledger carries a
   registry of that kind: its gazetteer or registered values);
@@ -49,6 +50,7 @@ __all__ = ["KINDS", "Auditor", "MeaningError"]
 KINDS = (
     "duplicate-id",
     "unknown-target",
+    "invalid-target",
     "unknown-place",
     "unknown-actor",
     "unknown-source",
@@ -89,6 +91,7 @@ class Auditor:
         self._path = path
         self._registries = registries
         self._positions: dict[str, int] = {}
+        self._claims: dict[str, Claim] = {}  # the first claim of each id
         self._last: pendulum.DateTime | None = None
         # events and source chains read from a store are shared between claims
         # (records.Shared): each distinct one is checked once, by identity
@@ -100,6 +103,7 @@ class Auditor:
         """The findings for the record at ``position`` (its bytes, claim and recorded time)."""
         found: list[tuple[str, str]] = []
         first = self._positions.setdefault(claim.id, position)
+        self._claims.setdefault(claim.id, claim)
         if first != position:
             found.append(("duplicate-id", f"claim id {claim.id!r} is already at position {first}"))
         found.extend(self._targets(claim, position))
@@ -127,8 +131,16 @@ class Auditor:
         event = claim.event
         target = event.target if isinstance(event, Retraction) else None
         for what, name in (("retracts", target), ("corrects", claim.supersedes)):
-            if name is not None and self._positions.get(name, position) >= position:
+            if name is None:
+                continue
+            if self._positions.get(name, position) >= position:
                 found.append(("unknown-target", f"{what} {name!r}, which is not earlier"))
+                continue
+            earlier = self._claims[name]
+            if isinstance(earlier.event, Retraction):
+                found.append(("invalid-target", f"{what} {name!r}, which is a retraction"))
+            elif claim.reported_at < earlier.reported_at:
+                found.append(("invalid-target", f"{what} {name!r}, which was reported after it"))
         return found
 
     def _names(self, claim: Claim) -> list[tuple[str, str]]:
