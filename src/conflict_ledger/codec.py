@@ -48,6 +48,7 @@ from conflict_ledger.registry import Actor, Place, Registries, Source
 from conflict_ledger.stores.base import IntegrityError, Store, TornWriteError
 from conflict_ledger.stores.jsonl import JsonlStore
 from conflict_ledger.stores.memory import MemoryStore
+from conflict_ledger.stores.postgres import PostgresStore, is_postgres_url
 from conflict_ledger.stores.sqlite import SqliteStore
 
 __all__ = [
@@ -209,7 +210,9 @@ def open_ledger(
 ) -> Ledger:
     """Open (or create) the ledger at ``path``; the suffix chooses the store.
 
-    ``.sqlite``, ``.sqlite3`` and ``.db`` open a
+    A ``postgresql://user@host/db?ledger=NAME`` URL opens a team's ledger on a server
+    (:class:`~conflict_ledger.stores.postgres.PostgresStore`; no password in the URL: use
+    ``PGPASSWORD`` or ``~/.pgpass``). ``.sqlite``, ``.sqlite3`` and ``.db`` open a
     :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
     :class:`~conflict_ledger.stores.jsonl.JsonlStore` (a claims file, whose header says
     ``conflict-ledger/claims``, is read into memory instead), and ``":memory:"`` a
@@ -244,7 +247,9 @@ def open_ledger(
         )
     meta = {"gazetteer": gazetteer} if gazetteer else {}
     store: Store
-    if name == ":memory:":
+    if is_postgres_url(name):  # a team's shared ledger (stores/postgres.py)
+        store = PostgresStore(name, meta=meta)
+    elif name == ":memory:":
         store = MemoryStore(meta=meta)
     elif suffix in _SQLITE_SUFFIXES:
         store = SqliteStore(
@@ -260,7 +265,8 @@ def open_ledger(
             field="path",
             value=name,
             problem="the suffix names no store",
-            hint="Use a .sqlite, .sqlite3, .db or .jsonl path, or ':memory:'.",
+            hint="Use a .sqlite, .sqlite3, .db or .jsonl path, ':memory:', or a "
+            "postgresql://user@host/db?ledger=NAME URL.",
         )
     if registries is None:
         from conflict_ledger.gazetteer import builtin
