@@ -90,15 +90,6 @@ def drop_schemas() -> None:
             db.execute(f'DROP SCHEMA IF EXISTS "{_created.pop()}" CASCADE')
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A ledger URL in a schema of its own, dropped after the test."""
-    try:
-        yield schema_url()
-    finally:
-        drop_schemas()
-
-
 @contextmanager
 def roles(*names: str) -> Iterator[tuple[str, ...]]:
     """Cluster roles named uniquely for this process, dropped (with what they own) after."""
