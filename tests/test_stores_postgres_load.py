@@ -12,7 +12,6 @@ user when the tests run as root) and is skipped when the server binaries are mis
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
 import random
 import shutil
@@ -21,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
