@@ -32,10 +32,12 @@ from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.adapters.ucdp import import_ucdp
 from conflict_ledger.asof import Snapshot
+from conflict_ledger.codec import open_ledger as codec_open_ledger
 from conflict_ledger.codec import read_claims_file, write_claims_file
 from conflict_ledger.gazetteer import builtin
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
+from conflict_ledger.stores.postgres import is_postgres_url
 
 __all__ = [
     "SNAPSHOT_COLUMNS",
@@ -151,6 +153,11 @@ def ingest(
     >>> ingest("tests/data/acled/bad_rows.csv", target, strict=True).appended, target.exists()
     (('acled/SYR200', 'acled/SYR206'), False)
     """
+    if is_postgres_url(os.fspath(ledger_path)):  # a team's ledger on a server
+        return _ingest_into_store(
+            data, os.fspath(ledger_path), kind=kind, gazetteer=gazetteer, tz=tz,
+            day_first=day_first, strict=strict, clock=clock,
+        )  # fmt: skip
     ledger, named = open_ledger(ledger_path, gazetteer=gazetteer, create=True, clock=clock)
     if Dataset(kind) is Dataset.ACLED:
         report = import_acled(ledger, data, tz=tz, day_first=day_first)
@@ -159,6 +166,43 @@ def ingest(
     if strict and report.rejected:
         return report
     save_ledger(ledger_path, ledger, gazetteer=named)
+    return report
+
+
+def _ingest_into_store(
+    data: str | os.PathLike[str],
+    url: str,
+    *,
+    kind: Dataset | str,
+    gazetteer: str | None,
+    tz: str,
+    day_first: bool,
+    strict: bool,
+    clock: Clock,
+) -> ImportReport:
+    """Import into a copy of the stored ledger, then append what is new as one batch
+    (``expected_size``: a colleague's append meanwhile is a ConcurrencyError, nothing kept).
+    """
+    with codec_open_ledger(
+        url, gazetteer=gazetteer, clock=clock, event_types=DATASET_EVENTS
+    ) as target:
+        staging = Ledger(registries=target.registries, clock=clock)
+        staging.extend(target.claims())
+        size = len(staging)
+        if Dataset(kind) is Dataset.ACLED:
+            report = import_acled(staging, data, tz=tz, day_first=day_first)
+        else:
+            report = import_ucdp(staging, data)
+        if strict and report.rejected:
+            return report
+        known, grown = target.registries, staging.registries
+        target.register(
+            *(p for p in grown.places if p.id not in known.places),
+            *(a for a in grown.actors if a.id not in known.actors),
+            *(s for s in grown.sources if s.id not in known.sources),
+            *(d for sha, d in grown.documents.items() if sha not in known.documents),
+        )
+        target.extend(staging.claims()[size:], expected_size=size)
     return report
 
 
