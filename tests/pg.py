@@ -14,6 +14,7 @@ import functools
 import itertools
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -106,6 +107,19 @@ def roles(*names: str) -> Iterator[tuple[str, ...]]:
 
 def _exists(db: Any, role: str) -> bool:
     return bool(db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone())
+
+
+def wait_until_gone(application: str, *, timeout: float = 30.0) -> None:
+    """Wait until the server has ended every session named ``application`` (a killed
+    client's transaction is then committed or rolled back for good)."""
+    deadline = time.monotonic() + timeout
+    with connect() as db:
+        while time.monotonic() < deadline:
+            sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+            if db.execute(sql, (application,)).fetchone()[0] == 0:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"the server still runs a session named {application!r}")
 
 
 def server_binaries() -> dict[str, str] | None:

@@ -197,9 +197,12 @@ KILL_BATCH = 400  # large batches, so that most kills land inside a COPY or its 
 def _endless_writer(url: str, name: str, pipe: int) -> None:  # pragma: no cover - a child
     try:
         with opened(url) as ledger:
+            os.write(pipe, b"ready\n")
             for batch in range(10_000):
                 ledger.extend(batch_claims(name, batch, KILL_BATCH))
                 os.write(pipe, f"{batch}\n".encode())
+    except BaseException as error:
+        os.write(pipe, f"error {error!r}\n".encode())
     finally:
         os._exit(0)
 
@@ -208,27 +211,39 @@ def test_sigkill_of_writers_mid_batch_keeps_every_acknowledged_batch_and_no_part
     url: str,
 ) -> None:
     rng = random.Random(16)
-    acked: dict[str, list[int]] = {}
+    schema = url.rsplit("schema=", 1)[1]
     killed_with_acks = 0
     for trial in range(KILLS):
-        read, write = os.pipe()
-        child = os.fork()
-        if child == 0:  # pragma: no cover - the child
-            os.close(read)
-            _endless_writer(url, f"k{trial}", write)
-        os.close(write)
-        time.sleep(rng.uniform(0.02, 0.4))
-        os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-        with os.fdopen(read) as pipe:
-            acked[f"k{trial}"] = [int(line) for line in pipe.read().split()]
-        killed_with_acks += bool(acked[f"k{trial}"])
-        with opened(url) as ledger:  # at most one unacknowledged batch, and a whole one
-            mine = [c.id for c in ledger.claims() if c.id.startswith(f"k{trial}/")]
-            assert len(mine) - KILL_BATCH * len(acked[f"k{trial}"]) in (0, KILL_BATCH)
-            if len(mine) > KILL_BATCH * len(acked[f"k{trial}"]):  # committed, not yet acked
-                acked[f"k{trial}"].append(len(acked[f"k{trial}"]))
-    _check_whole(url, acked, KILL_BATCH)
+        # a ledger of its own, beside one that grows with every trial
+        for address in (pg.schema_url(f"t{trial}", schema=schema), url):
+            application = f"cl-killed-{os.getpid()}-{trial}"
+            read, write = os.pipe()
+            child = os.fork()
+            if child == 0:  # pragma: no cover - the child
+                os.close(read)
+                _endless_writer(f"{address}&application_name={application}", f"k{trial}", write)
+            os.close(write)
+            with os.fdopen(read) as pipe:
+                started = pipe.readline()
+                assert started == "ready\n", started
+                time.sleep(rng.uniform(0.0, 0.3))
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                acked = [int(line) for line in pipe.read().split()]
+            # a COMMIT sent just before the kill may still land: wait for the server to
+            # finish with the killed client's session before looking
+            pg.wait_until_gone(application)
+            killed_with_acks += bool(acked) and address == url
+            with opened(address) as ledger:  # at most one batch more, and a whole one
+                mine = [c.id for c in ledger.claims() if c.id.startswith(f"k{trial}/")]
+            assert len(mine) - KILL_BATCH * len(acked) in (0, KILL_BATCH)
+            if len(mine) > KILL_BATCH * len(acked):  # committed, killed before its ack
+                acked.append(len(acked))
+            assert mine == [c.id for b in acked for c in batch_claims(f"k{trial}", b, KILL_BATCH)]
+            if address != url:
+                _check_whole(address, {f"k{trial}": acked}, KILL_BATCH)
+    with opened(url) as ledger:
+        assert ledger.verify() == ledger.checkpoint()
     assert killed_with_acks >= KILLS // 4  # many kills came after some batches, mid-stream
 
 

@@ -68,6 +68,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SECRET_KEYS = frozenset({"password", "sslpassword"})
 _OUR_KEYS = ("ledger", "schema")
+_APPLICATION: dict[str, Any] = {"application_name": "conflict-ledger"}  # unless the URL names one
 
 # {s} is the quoted schema. The append-only guard runs for everyone but a superuser who
 # disables triggers (which `verify` against a published checkpoint then catches).
@@ -254,11 +255,9 @@ class PostgresStore:
                 "a PostgreSQL ledger needs psycopg: pip install 'conflict-ledger[postgres]'"
             ) from None
         with self._errors(writing=False):
+            named = {} if "application_name=" in self._conninfo else _APPLICATION
             self._db = psycopg.connect(
-                self._conninfo,
-                autocommit=True,
-                connect_timeout=self._timeout,
-                application_name="conflict-ledger",
+                self._conninfo, autocommit=True, connect_timeout=self._timeout, **named
             )
             self._db.execute(f"LISTEN {CHANNEL}")
         return self._db
