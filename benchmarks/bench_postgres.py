@@ -68,8 +68,9 @@ def _write_share(target: str, ledger_claims: Any, registries: Any, batch: int, g
         os._exit(code)
 
 
-def ingest(target: str, made: Any, writers: int, batch: int) -> float:
-    """Claims/s appending every claim of ``made`` through ``writers`` processes."""
+def ingest(target: str, made: Any, writers: int, batch: int) -> tuple[float, float]:
+    """Claims/s appending every claim of ``made`` through ``writers`` processes, and the
+    CPU seconds the writers used (the server's not counted)."""
     claims = made.ledger.claims()
     registries = made.ledger.registries
     with open_ledger(target, registries=registries, clock=CLOCK):
@@ -86,7 +87,12 @@ def ingest(target: str, made: Any, writers: int, batch: int) -> float:
     time.sleep(1.0)  # let each child open the (empty) ledger
     began = time.perf_counter()
     os.write(go_write, b"x" * writers)
-    failed = [c for c in children if os.waitstatus_to_exitcode(os.waitpid(c, 0)[1]) != 0]
+    failed, cpu = [], 0.0
+    for child in children:
+        _, status, usage = os.wait4(child, 0)
+        cpu += usage.ru_utime + usage.ru_stime
+        if os.waitstatus_to_exitcode(status) != 0:
+            failed.append(child)
     seconds = time.perf_counter() - began
     os.close(go_write)
     if failed:
@@ -94,16 +100,18 @@ def ingest(target: str, made: Any, writers: int, batch: int) -> float:
     with open_ledger(target, registries=registries) as check:
         if len(check) != len(claims):
             raise SystemExit(f"{target}: {len(check)} claims, expected {len(claims)}")
-    return len(claims) / seconds
+    return len(claims) / seconds, cpu
 
 
-def store_path(store: Any, count: int, batch: int) -> float:
+def store_path(store: Any, count: int, batch: int) -> tuple[float, float]:
+    cpu = time.process_time()
     seconds, _ = bench_stores.append_to_store(store, count, batch)
     store.close()
-    return count / seconds
+    return count / seconds, time.process_time() - cpu
 
 
-def cold_open(target: str, at: str) -> float:
+def cold_open(target: str, at: str) -> tuple[float, float]:
+    """Wall and CPU seconds of a new process opening ``target`` and answering a snapshot."""
     script = (
         "import time\n"
         "began = time.perf_counter()\n"
@@ -112,10 +120,11 @@ def cold_open(target: str, at: str) -> float:
         f"ledger = open_ledger({target!r})\n"
         f"snap = AsOfIndex(ledger).snapshot(at={at!r})\n"
         "assert len(snap) > 0\n"
-        "print(time.perf_counter() - began)\n"
+        "print(time.perf_counter() - began, time.process_time())\n"
     )
     done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
-    return float(done.stdout)
+    wall, cpu = done.stdout.split()
+    return float(wall), float(cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,24 +135,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, default=1_000_000, help="claims to open")
     parser.add_argument("--repeat", type=int, default=3, help="cold opens (median shown)")
     args = parser.parse_args(argv)
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = []
     folder = Path(tempfile.mkdtemp(prefix="cl-bench-pg-"))
     try:
         made = gen.generate(claims=args.ingest, places=2_000, retracted_share=0, corrected_share=0)
         n = len(made.ledger)
         for writers in (1, args.writers):
-            sqlite = ingest(str(folder / f"w{writers}.sqlite"), made, writers, args.batch)
+            measure = f"ingest, {writers} writer{'s' if writers > 1 else ''}, Ledger.extend"
+            for name, target in (
+                ("SQLite", str(folder / f"w{writers}.sqlite")),
+                ("PostgreSQL", pg_url(f"w{writers}")),
+            ):
+                rate, cpu = ingest(target, made, writers, args.batch)
+                rows.append((measure, name, f"{rate:,.0f}/s", f"{n / cpu:,.0f}/s"))
+        for name, store in (
+            ("SQLite", SqliteStore(folder / "store.sqlite")),
+            ("PostgreSQL", PostgresStore(pg_url("store"))),
+        ):
+            rate, cpu = store_path(store, n, args.batch)
             rows.append(
-                (f"ingest, {writers} writer(s), Ledger.extend", "SQLite", f"{sqlite:,.0f}/s")
+                ("ingest, 1 writer, store path", name, f"{rate:,.0f}/s", f"{n / cpu:,.0f}/s")
             )
-            server = ingest(pg_url(f"w{writers}"), made, writers, args.batch)
-            rows.append(
-                (f"ingest, {writers} writer(s), Ledger.extend", "PostgreSQL", f"{server:,.0f}/s")
-            )
-        sqlite = store_path(SqliteStore(folder / "store.sqlite"), n, args.batch)
-        rows.append(("ingest, 1 writer, store path", "SQLite", f"{sqlite:,.0f}/s"))
-        server = store_path(PostgresStore(pg_url("store")), n, args.batch)
-        rows.append(("ingest, 1 writer, store path", "PostgreSQL", f"{server:,.0f}/s"))
         path = str(folder / "war.sqlite")
         gen.write_sqlite(path, claims=args.claims, places=20_000)
         with open_ledger(path) as source:
@@ -152,26 +164,27 @@ def main(argv: list[str] | None = None) -> int:
             with open_ledger(pg_url("war")) as copy:
                 source.copy_to(copy.store)
             copied = time.perf_counter() - began
-        rows.append(
-            (f"copy {size:,} claims into the server (copy_to)", "PostgreSQL", f"{copied:.1f} s")
-        )
+        rows.append((f"copy {size:,} claims in (copy_to)", "PostgreSQL", f"{copied:.1f} s", ""))
         at = gen.START.add(hours=gen.HOURS // 2).isoformat()
         for name, target in (("SQLite", path), ("PostgreSQL", pg_url("war"))):
-            times = sorted(cold_open(target, at) for _ in range(args.repeat))
-            shown = f"{times[len(times) // 2]:.2f} s ({times[0]:.2f}-{times[-1]:.2f})"
-            rows.append((f"open + first snapshot, {size:,} claims, new process", name, shown))
+            runs = sorted(cold_open(target, at) for _ in range(args.repeat))
+            wall = f"{runs[len(runs) // 2][0]:.2f} s ({runs[0][0]:.2f}-{runs[-1][0]:.2f})"
+            cpu = f"{sorted(c for _, c in runs)[len(runs) // 2]:.2f} s"
+            rows.append((f"open + first snapshot, {size:,} claims, new process", name, wall, cpu))
     finally:
         with psycopg.connect(SERVER, autocommit=True) as db:
             db.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
         for file in folder.iterdir():
             file.unlink()
         folder.rmdir()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{n:,} claims ingested in batches of {args.batch:,}; server {SERVER}")
+    print(f"{os.cpu_count()} CPUs, load average {load} at the end")
     print()
-    print("| measure | store | result |")
-    print("| --- | --- | ---: |")
-    for measure, store, result in rows:
-        print(f"| {measure} | {store} | {result} |")
+    print("| measure | store | wall clock | per client CPU second / client CPU |")
+    print("| --- | --- | ---: | ---: |")
+    for measure, store, result, cpu in rows:
+        print(f"| {measure} | {store} | {result} | {cpu} |")
     return 0
 
 
