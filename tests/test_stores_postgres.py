@@ -26,6 +26,7 @@ from conflict_ledger.stores import (
     ServerError,
     StorageError,
 )
+from conflict_ledger.stores import postgres as postgres_module
 from conflict_ledger.stores.postgres import redacted, role_statements
 from conflict_ledger.testing.strategies import BASE, registries
 from tests import pg
@@ -237,3 +238,19 @@ def test_an_index_sees_a_colleagues_appends_and_reads_only_them(pg_url: str) -> 
         assert starts == [3]  # only the new records were read
         assert index.snapshot(at=BASE.add(hours=10))["p2"].holder == "a1"
         assert store.wait_for_appends(timeout=0.05) is None
+
+
+def test_a_ledger_read_in_chunks_reads_every_record_once_in_order(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_module, "CHUNK", 7)
+    with opened(pg_url) as ledger:
+        ledger.extend([make_claim(f"c{i}", hour=i) for i in range(21)])
+        published = ledger.checkpoint()
+    with opened(pg_url) as again:
+        assert [r.position for r in again] == list(range(21))
+        assert again.verify(checkpoint=published) == published
+        store = again.store
+        assert [r.position for r in store.records(5)] == list(range(5, 21))
+        assert [r.position for r in store.records(14)] == list(range(14, 21))
+        assert list(store.records(21)) == []

@@ -64,6 +64,9 @@ DEFAULT_SCHEMA = "conflict_ledger"
 CHANNEL = "conflict_ledger"
 """The ``LISTEN``/``NOTIFY`` channel; a payload is ``schema/ledger size``."""
 
+CHUNK = 100_000
+"""Claim records read by one COPY when opening."""
+
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SECRET_KEYS = frozenset({"password", "sslpassword"})
@@ -263,8 +266,11 @@ class PostgresStore:
         return self._db
 
     def _connection(self) -> Any:
-        """The open connection, reconnecting after a restarted server or a lost link."""
+        """The open connection, reconnecting after a restarted server or a lost link
+        (never inside a batch: its transaction, and its lock, went with the old link)."""
         if self._db is None or self._db.closed or self._db.broken:
+            if self._writing:
+                raise StorageError(path=self.path, detail="the connection was lost mid-batch")
             if self._db is not None:
                 self._db.close()
             return self._connect()
@@ -396,12 +402,15 @@ class PostgresStore:
                 )
             yield StoredRecord(position=position, data=data, hash=digest)
 
-    def _copy_out(self, table: str, key: str, start: int) -> list[tuple[int, bytes, bytes]]:
-        """Rows from ``start`` on, through binary COPY (the fastest way out of the server)."""
+    def _copy_out(
+        self, table: str, key: str, start: int, stop: int | None = None
+    ) -> list[tuple[int, bytes, bytes]]:
+        """Rows from ``start`` on (to ``stop``), by binary COPY (the fastest way out)."""
         db = self._connection()
+        until = "" if stop is None else f"AND {key} < {int(stop)} "
         sql = self._sql(
             f"COPY (SELECT {key}, data, hash FROM {{s}}.{table} WHERE ledger = %s "
-            f"AND {key} >= %s ORDER BY {key}) TO STDOUT (FORMAT BINARY)"
+            f"AND {key} >= %s {until}ORDER BY {key}) TO STDOUT (FORMAT BINARY)"
         )
         with (
             self._errors(writing=self._writing),
@@ -412,8 +421,14 @@ class PostgresStore:
             return list(copy.rows())
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
-        """Claim records from ``start`` on, each checked against its hash."""
-        return self._check(self._copy_out("claims", "position", start), "claim", start)
+        """Claim records from ``start`` on, each checked against its hash (read
+        :data:`CHUNK` at a time, so that a big ledger opens in bounded memory)."""
+        while True:
+            rows = self._copy_out("claims", "position", start, start + CHUNK)
+            yield from self._check(rows, "claim", start)
+            if len(rows) < CHUNK:
+                return
+            start += CHUNK
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
