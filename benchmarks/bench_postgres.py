@@ -19,7 +19,8 @@ and Merkle tree follow theirs), and the batches are serialised by the ledger's l
 store under the same records (canonical JSON, SHA-256, Merkle leaf, COPY / executemany and
 commit), like ``bench_stores.py``.
 
-*Open + first snapshot* is a new Python process running ``open_ledger(...)`` and
+*Read* is the store's share of opening: every claim record read and its SHA-256 checked
+(SQLite also inflates each). *Open + first snapshot* is a new Python process running ``open_ledger(...)`` and
 ``AsOfIndex(ledger).snapshot(at=...)`` on the ledger ``bench_asof.py --cold-start`` writes
 (seed 5, 20,000 places), copied byte for byte into PostgreSQL.
 """
@@ -127,6 +128,18 @@ def cold_open(target: str, at: str) -> tuple[float, float]:
     return float(wall), float(cpu)
 
 
+def store_read(store: Any) -> tuple[float, float]:
+    """Seconds reading every claim record from ``store`` (with its SHA-256 checked), wall
+    and CPU: the store's share of opening, before any record becomes a claim."""
+    began, cpu = time.perf_counter(), time.process_time()
+    count = sum(1 for _ in store.records())
+    seconds = time.perf_counter() - began
+    store.close()
+    if count == 0:
+        raise SystemExit("read no records")
+    return seconds, time.process_time() - cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ingest", type=int, default=200_000, help="claims to ingest")
@@ -165,6 +178,19 @@ def main(argv: list[str] | None = None) -> int:
                 source.copy_to(copy.store)
             copied = time.perf_counter() - began
         rows.append((f"copy {size:,} claims in (copy_to)", "PostgreSQL", f"{copied:.1f} s", ""))
+        for name, store in (
+            ("SQLite", SqliteStore(path)),
+            ("PostgreSQL", PostgresStore(pg_url("war"))),
+        ):
+            wall, cpu = store_read(store)
+            rows.append(
+                (
+                    f"read {size:,} records + SHA-256 (store.records)",
+                    name,
+                    f"{wall:.2f} s",
+                    f"{cpu:.2f} s",
+                )
+            )
         at = gen.START.add(hours=gen.HOURS // 2).isoformat()
         for name, target in (("SQLite", path), ("PostgreSQL", pg_url("war"))):
             runs = sorted(cold_open(target, at) for _ in range(args.repeat))
