@@ -214,8 +214,8 @@ def test_sigkill_of_writers_mid_batch_keeps_every_acknowledged_batch_and_no_part
     schema = url.rsplit("schema=", 1)[1]
     killed_with_acks = 0
     for trial in range(KILLS):
-        # a ledger of its own, beside one that grows with every trial
-        for address in (pg.schema_url(f"t{trial}", schema=schema), url):
+        # every other trial on a ledger of its own, the rest on one that grows with them
+        for address in (pg.schema_url(f"t{trial}", schema=schema) if trial % 2 else url,):
             application = f"cl-killed-{os.getpid()}-{trial}"
             read, write = os.pipe()
             child = os.fork()
@@ -233,7 +233,7 @@ def test_sigkill_of_writers_mid_batch_keeps_every_acknowledged_batch_and_no_part
             # a COMMIT sent just before the kill may still land: wait for the server to
             # finish with the killed client's session before looking
             pg.wait_until_gone(application)
-            killed_with_acks += bool(acked) and address == url
+            killed_with_acks += bool(acked)
             with opened(address) as ledger:  # at most one batch more, and a whole one
                 mine = [c.id for c in ledger.claims() if c.id.startswith(f"k{trial}/")]
             assert len(mine) - KILL_BATCH * len(acked) in (0, KILL_BATCH)
