@@ -1,4 +1,5 @@
-"""The store conformance suite: the same behaviour from memory, SQLite and JSON Lines."""
+"""The store conformance suite: the same behaviour from memory, SQLite, JSON Lines and
+PostgreSQL (skipped, with a message, when no server answers: see tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import shutil
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,9 @@ from conflict_ledger.stores import (
 )
 from conflict_ledger.stores import jsonl as jsonl_module
 from conflict_ledger.testing.strategies import BASE, claims, registries
+from tests import pg
 
-KINDS = ("memory", "sqlite", "jsonl", "compact")
+KINDS = ("memory", "sqlite", "jsonl", "compact", "postgres")
 REGISTRIES = registries()
 CLOCK = fixed_clock(BASE)
 
@@ -72,13 +74,17 @@ class Opener:
                 "sqlite": "l.sqlite",
                 "jsonl": "l.jsonl",
                 "compact": "c.sqlite",
+                "postgres": "pg",
             }[kind]
         )
         self.memory = MemoryStore()
+        self.url = pg.schema_url() if kind == "postgres" else ""
 
     def __call__(self) -> Ledger:
         if self.kind == "memory":
             return Ledger(registries=REGISTRIES, clock=CLOCK, store=self.memory)
+        if self.kind == "postgres":
+            return open_ledger(self.url, create=True, registries=REGISTRIES, clock=CLOCK)
         # compact is the default for SQLite; the "sqlite" kind is the plain JSON one
         return open_ledger(
             self.path,
@@ -90,8 +96,11 @@ class Opener:
 
 
 @pytest.fixture(params=KINDS)
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
-    return Opener(request.param, tmp_path)
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    try:
+        yield Opener(request.param, tmp_path)
+    finally:
+        pg.drop_schemas()
 
 
 def test_appended_claims_read_back_equal_after_reopening(opener: Opener) -> None:
@@ -217,6 +226,7 @@ class StoreMachine(RuleBasedStateMachine):
         if hasattr(self, "ledger"):
             self.ledger.close()
             shutil.rmtree(self.directory, ignore_errors=True)
+            pg.drop_schemas()
 
     @rule(batch=claim_batches("x"))
     def append(self, batch: list[Claim]) -> None:
@@ -293,6 +303,10 @@ class CompactSqliteStoreMachine(StoreMachine):
     kind = "compact"
 
 
+class PostgresStoreMachine(StoreMachine):
+    kind = "postgres"
+
+
 TestMemoryStoreMachine = MemoryStoreMachine.TestCase
 TestMemoryStoreMachine.settings = MACHINE_SETTINGS
 TestSqliteStoreMachine = SqliteStoreMachine.TestCase
@@ -301,6 +315,13 @@ TestJsonlStoreMachine = JsonlStoreMachine.TestCase
 TestJsonlStoreMachine.settings = MACHINE_SETTINGS
 TestCompactSqliteStoreMachine = CompactSqliteStoreMachine.TestCase
 TestCompactSqliteStoreMachine.settings = MACHINE_SETTINGS
+
+
+class TestPostgresStoreMachine(PostgresStoreMachine.TestCase):  # type: ignore[name-defined,misc]
+    settings = MACHINE_SETTINGS
+
+    def setUp(self) -> None:
+        pg.base_url()  # skips (or fails, when required) without a server
 
 
 # -- what only one store does -------------------------------------------------------------

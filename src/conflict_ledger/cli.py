@@ -36,6 +36,7 @@ from conflict_ledger.policies import (
     latest_report_wins,
     most_reliable_wins,
 )
+from conflict_ledger.stores.postgres import is_postgres_url
 from conflict_ledger.time import parse_when
 
 __all__ = ["main"]
@@ -57,7 +58,9 @@ _EXAMPLES = {
     "-o snapshot.geojson\n"
     "  conflict-ledger export LEDGER --as csv --at '2024-12-06 20:00' --tz Asia/Damascus\n"
     "  conflict-ledger export LEDGER --as acled -o acled-shaped.csv\n"
-    "  conflict-ledger export LEDGER --as claims-csv -o claims.csv",
+    "  conflict-ledger export LEDGER --as claims-csv -o claims.csv\n"
+    "  conflict-ledger export 'postgresql://me@db/desk?ledger=syria' --as parquet --at 2024-12-07 "
+    "-o parquet/",
     "verify": "conflict-ledger verify investigation.sqlite\n"
     "  conflict-ledger verify LEDGER --checkpoint published.checkpoint\n"
     "  conflict-ledger verify LEDGER --checkpoint signed.checkpoint --key newsroom.key.pub --exact\n"
@@ -102,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         sub = _subcommand(commands, name, help)
         sub.add_argument(
-            "ledger", help="a claims file (.jsonl), e.g. seeds/dawn-2024-12-07.claims.jsonl"
+            "ledger",
+            help="a claims file (.jsonl, e.g. seeds/dawn-2024-12-07.claims.jsonl), a ledger "
+            "(.sqlite, .jsonl) or postgresql://user@host/db?ledger=NAME",
         )
         sub.add_argument(
             "--tz",
@@ -160,7 +165,9 @@ def _subcommand(commands: Any, name: str, help: str) -> argparse.ArgumentParser:
 def _integrity_commands(commands: Any) -> None:
     def sub(name: str, help: str) -> argparse.ArgumentParser:
         parser = _subcommand(commands, name, help)
-        parser.add_argument("ledger", help="a ledger: .sqlite, .db or .jsonl")
+        parser.add_argument(
+            "ledger", help="a ledger: .sqlite, .db, .jsonl or postgresql://user@host/db?ledger=NAME"
+        )
         parser.add_argument(
             "--checkpoint", help="a checkpoint file you published earlier (docs/integrity.md)"
         )
@@ -201,9 +208,12 @@ def _integrity(args: argparse.Namespace) -> str:
 
 
 def _open(path: str) -> Ledger:
-    """A SQLite or JSON Lines ledger through open_ledger; a claims file through the adapter."""
-    if path.lower().endswith((".sqlite", ".sqlite3", ".db")) or (
-        path.lower().endswith(".jsonl") and _is_ledger_file(path)
+    """A SQLite, JSON Lines or PostgreSQL ledger through open_ledger; a claims file through
+    the adapter."""
+    if (
+        is_postgres_url(path)
+        or path.lower().endswith((".sqlite", ".sqlite3", ".db"))
+        or (path.lower().endswith(".jsonl") and _is_ledger_file(path))
     ):
         return open_ledger(path, event_types=DATASET_EVENTS)
     return files.open_ledger(path)[0]
@@ -227,7 +237,12 @@ def _adapter_commands(commands: Any) -> None:
         "follows the path: .claims.jsonl, .jsonl or .sqlite).",
     )
     ingest.add_argument("data", help="the dataset's CSV file")
-    ingest.add_argument("--into", required=True, metavar="LEDGER", help="the ledger to grow")
+    ingest.add_argument(
+        "--into",
+        required=True,
+        metavar="LEDGER",
+        help="the ledger to grow (a file), or postgresql://user@host/db?ledger=NAME",
+    )
     ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
     ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")
     ingest.add_argument("--tz", default="UTC", help="zone of the dataset's calendar days")
@@ -246,7 +261,9 @@ def _adapter_commands(commands: Any) -> None:
         ("plot", "Draw a timeline chart, a snapshot map or small multiples as PNG or SVG."),
     ):
         command = sub(name, help)
-        command.add_argument("ledger", help="a claims file (.jsonl)")
+        command.add_argument(
+            "ledger", help="a claims file (.jsonl), a ledger, or postgresql://...?ledger=NAME"
+        )
         command.add_argument("--tz", default="UTC", help="zone for times given without offset")
         command.add_argument("--known-at", help="count only claims reported by then")
         command.add_argument("--at", help="the valid time of the snapshot (geojson, csv, map)")
@@ -263,7 +280,7 @@ def _adapter_commands(commands: Any) -> None:
             command.add_argument(
                 "--as",
                 dest="kind",
-                choices=("geojson", "csv", "acled", "claims-csv"),
+                choices=("geojson", "csv", "acled", "claims-csv", "parquet"),
                 default="geojson",
             )
         else:
@@ -331,6 +348,8 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             )
         return parse_when(args.at, tz=tz, field="--at")
 
+    if args.command == "export" and args.kind == "parquet":
+        return _parquet(args, ledger, known_at)
     if args.command == "export":
         out = io.StringIO()
         if args.kind == "geojson":
@@ -397,6 +416,25 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
     if args.format == "json":
         return json.dumps({"wrote": str(saved), "chart": args.chart, "axes": len(figure.axes)})
     return f"wrote {args.chart} chart to {saved}"
+
+
+def _parquet(args: argparse.Namespace, ledger: Ledger, known_at: Any) -> str:
+    """``export --as parquet -o DIR``: claims.parquet, and snapshot.parquet given --at."""
+    from conflict_ledger.adapters.parquet import write_parquet
+
+    if args.output is None:
+        raise InvalidClaimError(
+            field="--output",
+            value=None,
+            problem="Parquet export writes files into a directory",
+            hint="Give -o DIR, e.g. -o parquet/ (claims.parquet, and snapshot.parquet with --at).",
+        )
+    at = None if args.at is None else parse_when(args.at, tz=args.tz, field="--at")
+    written = write_parquet(ledger, args.output, at=at, known_at=known_at)
+    if args.format == "json":
+        files_written = {name: str(path) for name, path in written.items()}
+        return json.dumps({"wrote": files_written, "as": "parquet", "claims": len(ledger)})
+    return "\n".join(f"wrote {name} to {path}" for name, path in written.items())
 
 
 def _policy(name: str) -> Policy:

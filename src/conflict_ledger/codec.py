@@ -52,6 +52,7 @@ from conflict_ledger.registry import Actor, Place, Registries, Source
 from conflict_ledger.stores.base import IntegrityError, Store, TornWriteError
 from conflict_ledger.stores.jsonl import JsonlStore
 from conflict_ledger.stores.memory import MemoryStore
+from conflict_ledger.stores.postgres import PostgresStore, is_postgres_url
 from conflict_ledger.stores.sqlite import SqliteStore
 
 __all__ = [
@@ -196,7 +197,10 @@ def _names_claims_file(path: str) -> bool:
 
 
 def _check_path(path: str, *, create: bool) -> None:
-    """Refuse a directory, and a missing path unless asked to create."""
+    """Refuse a directory, and a missing path unless asked to create (a server's ledger
+    is checked by its store)."""
+    if is_postgres_url(path):
+        return
     if os.path.isdir(path):
         raise NotALedgerError(path=path, problem="it is a directory")
     if not create and not os.path.exists(path):
@@ -226,6 +230,8 @@ def _store(
     create: bool,
 ) -> Store:
     meta = {"gazetteer": gazetteer} if gazetteer else {}
+    if is_postgres_url(name):  # a team's shared ledger (stores/postgres.py)
+        return PostgresStore(name, meta=meta, create=create)
     if name == ":memory:":
         return MemoryStore(meta=meta)
     if suffix in _SQLITE_SUFFIXES:
@@ -246,7 +252,8 @@ def _unknown_suffix(name: str) -> InvalidClaimError:
         field="path",
         value=name,
         problem="the suffix names no store",
-        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, or ':memory:'.",
+        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, ':memory:', or a "
+        "postgresql://user@host/db?ledger=NAME URL.",
     )
 
 
@@ -281,7 +288,9 @@ def open_ledger(
     creates it if not (a claims file path gives an empty in-memory ledger, to save with
     :func:`save_ledger`).
 
-    ``.sqlite``, ``.sqlite3`` and ``.db`` open a
+    A ``postgresql://user@host/db?ledger=NAME`` URL opens a team's ledger on a server
+    (:class:`~conflict_ledger.stores.postgres.PostgresStore`; no password in the URL: use
+    ``PGPASSWORD`` or ``~/.pgpass``). ``.sqlite``, ``.sqlite3`` and ``.db`` open a
     :class:`~conflict_ledger.stores.sqlite.SqliteStore`, ``.jsonl`` a
     :class:`~conflict_ledger.stores.jsonl.JsonlStore` (a claims file, whose header says
     ``conflict-ledger/claims``, is read into memory instead), and ``":memory:"`` a
@@ -311,7 +320,7 @@ def open_ledger(
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
-    if name != ":memory:":
+    if name != ":memory:" and not is_postgres_url(name):
         if suffix not in (*_SQLITE_SUFFIXES, ".jsonl"):
             raise _unknown_suffix(name)
         _check_path(name, create=create)

@@ -38,6 +38,7 @@ from conflict_ledger.codec import read_claims_file
 from conflict_ledger.gazetteer import builtin
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
+from conflict_ledger.stores.postgres import is_postgres_url
 
 __all__ = [
     "SNAPSHOT_COLUMNS",
@@ -161,14 +162,21 @@ def ingest(
     (('acled/SYR200', 'acled/SYR206'), False)
     """
     name = os.fspath(ledger_path)
-    if not os.path.exists(name):  # nothing is created unless something is written
+    remote = is_postgres_url(name)  # a team's ledger on a server: created in place
+    if not remote and not os.path.exists(name):  # nothing is created unless written
         saving.format_of(name)  # refuses a suffix that names no format
         stage = Ledger(registries=builtin(gazetteer) if gazetteer else Registries(), clock=clock)
         report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
         if not (strict and report.rejected):
             saving.save_ledger(stage, name, gazetteer=gazetteer)
         return report
-    with codec.open_ledger(name, clock=clock, event_types=DATASET_EVENTS) as target:
+    with codec.open_ledger(
+        name,
+        clock=clock,
+        event_types=DATASET_EVENTS,
+        create=remote,
+        gazetteer=gazetteer if remote else None,
+    ) as target:
         # The rows go into a copy in memory, then into the ledger in one batch: a strict
         # import that rejects a row, or a failure half-way, leaves the ledger as it was.
         stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
@@ -180,8 +188,11 @@ def ingest(
             # on the gazetteer its header names, even where its own values shadow it
             saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
+        # one batch, at the size read: a colleague's append meanwhile is a
+        # ConcurrencyError, and nothing of this import is kept
+        size = len(target)
         target.register(*_new_values(stage.registries, target.registries))
-        target.extend(stage.claims()[len(target) :])
+        target.extend(stage.claims()[size:], expected_size=size)
     return report
 
 

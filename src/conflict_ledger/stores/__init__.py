@@ -1,8 +1,9 @@
-"""Where a ledger keeps its records: in memory, in SQLite, or in a JSON Lines file.
+"""Where a ledger keeps its records: in memory, in SQLite, in a JSON Lines file, or in a
+PostgreSQL database shared by a team.
 
-All three keep the same thing, canonical JSON records with their SHA-256, and pass the
+All keep the same thing, canonical JSON records with their SHA-256, and pass the
 same conformance suite; :func:`conflict_ledger.open_ledger` picks one by the path's
-suffix. See docs/integrity.md.
+suffix, or a ``postgresql://`` URL. See docs/integrity.md.
 
 >>> from conflict_ledger.stores import MemoryStore
 >>> MemoryStore().size()
@@ -13,6 +14,7 @@ from conflict_ledger.stores.base import (
     SCHEMA_VERSION,
     AppendOnlyError,
     IntegrityError,
+    ServerError,
     StorageError,
     Store,
     StoredRecord,
@@ -20,6 +22,7 @@ from conflict_ledger.stores.base import (
 )
 from conflict_ledger.stores.jsonl import JsonlStore, TornTail
 from conflict_ledger.stores.memory import MemoryStore
+from conflict_ledger.stores.postgres import PostgresStore
 from conflict_ledger.stores.schema import UPCASTERS, upcast
 from conflict_ledger.stores.sqlite import SqliteStore
 
@@ -30,6 +33,8 @@ __all__ = [
     "IntegrityError",
     "JsonlStore",
     "MemoryStore",
+    "PostgresStore",
+    "ServerError",
     "SqliteStore",
     "StorageError",
     "Store",

@@ -26,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AppendOnlyError",
     "IntegrityError",
+    "ServerError",
     "StorageError",
     "Store",
     "StoredRecord",
@@ -132,6 +133,27 @@ class StorageError(LedgerError, OSError):
             f"{path}: the write failed ({detail}); nothing of this batch was recorded. "
             "Free disk space or fix the device, then append again."
         )
+
+
+class ServerError(LedgerError, OSError):
+    """A database server could not be reached, or refused a request (a role without the
+    grant, a missing schema); ``detail`` is what the server said, ``hint`` what to do.
+
+    >>> error = ServerError(path="postgresql://db/desk?ledger=x", detail="connection refused")
+    >>> isinstance(error, OSError), error.detail
+    (True, 'connection refused')
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        detail: str,
+        hint: str = "Check that the server runs and that the URL names it.",
+    ) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: {detail}. {hint}")
 
 
 def check_follows_on(path: str, records: Sequence[StoredRecord], expected: int) -> None:
