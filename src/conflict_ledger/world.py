@@ -40,6 +40,8 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
+import attrs
+
 from conflict_ledger.errors import InvalidClaimError, UnknownReferenceError
 from conflict_ledger.registry import (
     Actor,
@@ -189,15 +191,7 @@ def _claim_names(place: Place, taken: dict[str, str]) -> Place:
         key = normalise_name(alias)
         if key and taken.get(key, place.id) == place.id:
             aliases.append(alias)
-    kept = Place(
-        id=place.id,
-        name=place.name,
-        kind=place.kind,
-        aliases=tuple(dict.fromkeys(aliases)),
-        parent=place.parent,
-        coordinates=place.coordinates,
-        coordinates_source=place.coordinates_source,
-    )
+    kept = attrs.evolve(place, aliases=tuple(dict.fromkeys(aliases)))
     for name in (kept.id, kept.name, *kept.aliases):
         taken.setdefault(normalise_name(name), kept.id)
     return kept
