@@ -40,7 +40,7 @@ def add_baseline_command(commands: Any) -> None:
     sub: argparse.ArgumentParser = commands.add_parser(
         "baseline",
         help=help,
-        description=help + " Appends one claim per place; see docs/howto-record-claims.md.",
+        description=help + " Appends one claim per place; see docs/concepts.md (baselines).",
         epilog="examples:\n  " + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -118,7 +118,7 @@ def _holders(pairs: list[str], path: str | None) -> list[tuple[str, str]]:
             )
         holders.append((place.strip(), actor.strip()))
     if path is not None:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:  # Excel writes a BOM
             for row in csv.DictReader(handle):
                 if not row.get("place") or not row.get("actor"):
                     raise InvalidClaimError(
