@@ -48,7 +48,9 @@ from conflict_ledger.errors import (
     InvalidClaimError,
     InvalidWindowError,
     LedgerError,
+    LedgerNotFoundError,
     NaiveDatetimeError,
+    NotALedgerError,
     ReportedBeforeEventError,
     UnknownActorError,
     UnknownClaimError,
@@ -106,6 +108,7 @@ from conflict_ledger.registry import (
     Source,
     SourceKind,
 )
+from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
@@ -163,10 +166,13 @@ __all__ = [
     "Keyed",
     "Ledger",
     "LedgerError",
+    "LedgerExistsError",
+    "LedgerNotFoundError",
     "Meeting",
     "Membership",
     "Modality",
     "NaiveDatetimeError",
+    "NotALedgerError",
     "Outcome",
     "Place",
     "PlaceChange",
@@ -208,6 +214,7 @@ __all__ = [
     "ValidTime",
     "baseline",
     "contest_disagreement",
+    "convert",
     "corroboration_required",
     "credible_only",
     "diff",
@@ -229,6 +236,7 @@ __all__ = [
     "register_ipython",
     "resolve_forecasts",
     "resolve_phrase",
+    "save_ledger",
     "scan",
     "sha256_text",
     "snapshot",

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -330,7 +331,14 @@ class Ledger:
                 fields["claim"], event_types=event_types, shared=self._shared
             )
             recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 position=stored.position,
@@ -341,7 +349,14 @@ class Ledger:
     def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         try:
             value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 problem=f"value record {stored.position} cannot be read ({error})",
@@ -674,9 +689,18 @@ class Ledger:
             )
         return now
 
-    def copy_to(self, target: Store) -> None:
+    def copy_to(self, target: Store | str | os.PathLike[str]) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
-        empty ``target`` store: export and import between SQLite, JSON Lines and memory."""
+        empty ``target`` store: export and import between SQLite, JSON Lines and memory.
+
+        A path saves the ledger there in the format the path names, registries
+        included (:func:`conflict_ledger.saving.save_ledger`).
+        """
+        if isinstance(target, str | os.PathLike):
+            from conflict_ledger.saving import save_ledger  # the same layer, a module up
+
+            save_ledger(self, target)
+            return
         self._materialise()
         self._refresh()
         if target.size() or target.value_count():

@@ -48,6 +48,7 @@ from typing import Any
 import attrs
 
 from conflict_ledger.canonical import canonical_json
+from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores.base import (
     IntegrityError,
     StorageError,
@@ -100,7 +101,8 @@ class JsonlStore:
 
     ``fsync=False`` skips the flush to disk: faster, and still safe against a killed
     process, but a power cut may lose (never tear) the last batches. ``meta`` goes into
-    the header when the file is created.
+    the header when the file is created. ``create=False`` opens only a file that exists
+    (else :class:`~conflict_ledger.errors.LedgerNotFoundError`).
     """
 
     def __init__(
@@ -109,11 +111,18 @@ class JsonlStore:
         *,
         meta: dict[str, str] | None = None,
         fsync: bool = True,
+        create: bool = True,
     ) -> None:
         self.path = os.fspath(path)
         self._fsync = fsync
         self._new_meta = dict(meta or {})
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
+        try:
+            self._fd = os.open(self.path, flags, 0o644)
+        except FileNotFoundError:
+            raise LedgerNotFoundError(path=self.path) from None
+        except IsADirectoryError:
+            raise NotALedgerError(path=self.path, problem="it is a directory") from None
         self._header: dict[str, Any] | None = None
         self._offset = 0  # end of the last committed line
         self._lines = 0  # committed lines, header included
