@@ -124,7 +124,7 @@ def test_a_rejected_baseline_registers_no_source_in_a_durable_ledger(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = str(tmp_path / "war.sqlite")
-    with cl.open_ledger(path, gazetteer="syria") as ledger:
+    with cl.open_ledger(path, gazetteer="syria", create=True) as ledger:
         ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
     code, _, err = run(
         capsys, "baseline", path, "--source", "New map", "--source-kind", "analyst",
