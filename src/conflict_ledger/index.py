@@ -52,11 +52,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 import pendulum
 
 from conflict_ledger import _fastfold as ff
 from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
+from conflict_ledger._tabulate import present, tabulate
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
@@ -64,6 +66,7 @@ from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.registry import Registries
+from conflict_ledger.table import SnapshotTable
 from conflict_ledger.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.time import to_instant
 
@@ -290,6 +293,8 @@ class AsOfIndex:
         self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
         self._serial = 0
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
+        self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
+        self._sorted_slots: tuple[list[PlaceHistory], Any] = ([], None)  # for tables
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self.refresh()
 
@@ -654,6 +659,30 @@ class AsOfIndex:
         return Snapshot(
             at=cut, known_at=known, position=None, places=states, registries=self._names()
         )
+
+    def table(self, *, at: Any, known_at: Any = None) -> SnapshotTable:
+        """:meth:`snapshot` with every state read, as columns (numpy arrays, a row a
+        place that counts, in place order): what a map or a DataFrame reads, without
+        building a :class:`~conflict_ledger.territory.PlaceState` a place.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> table = AsOfIndex(load_seed()).table(at="2024-12-07T00:00Z")
+        >>> dict(zip(table.place, table.holder))["deir-ez-zor"], len(table)
+        ('sdf', 10)
+        """
+        cut = to_instant(at, field="at")
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        at_i = ff.micros(cut)
+        known_i = None if known is None else ff.micros(known)
+        col = self._column(at_i, known_i)
+        entries = self._sorted
+        if self._sorted_slots[0] is not entries:  # replaced when places are added
+            self._sorted_slots = (entries, np.array([e.slot for e in entries], dtype=np.intp))
+        if len(self._windows) > 1 << 16:
+            self._windows.clear()
+        counted = present(entries, self._sorted_slots[1], col)
+        columns = tabulate(counted, at_i, known_i, self._every, self._windows)
+        return SnapshotTable(at=cut, known_at=known, **columns)
 
     def holders(self, *, at: Any, known_at: Any = None) -> Mapping[str, str | None]:
         """Just the holder of every place in :meth:`snapshot` (None: nobody), sorted by place:
