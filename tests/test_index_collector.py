@@ -4,6 +4,7 @@ it found it (the index builds nothing a collection could free)."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -60,6 +61,9 @@ def test_a_large_batch_is_indexed_with_the_collector_paused(
     collections: list[str], enabled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger = _ledger(3_000)
+    # The collector is paused only in a process with one thread (another thread may need
+    # it); earlier tests in the same run may have left threads behind.
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
