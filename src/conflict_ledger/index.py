@@ -685,7 +685,8 @@ class AsOfIndex:
     def table(self, *, at: Any, known_at: Any = None) -> SnapshotTable:
         """:meth:`snapshot` with every state read, as columns (numpy arrays, a row a
         place that counts, in place order): what a map or a DataFrame reads, without
-        building a :class:`~conflict_ledger.territory.PlaceState` a place.
+        building a :class:`~conflict_ledger.territory.PlaceState` a place. The states are
+        the default policy's (:meth:`snapshot` without ``policy``).
 
         >>> from conflict_ledger.seed import load_seed
         >>> table = AsOfIndex(load_seed()).table(at="2024-12-07T00:00Z")
