@@ -99,15 +99,16 @@ further back, with a 32 KiB one, so any writer's window size reads."""
 
 # When the ledger first holds this many claim records, a zstd dictionary of
 # _TRAINED_SIZE bytes is trained on the latest of them (about 0.2 s, once) and every
-# later record is compressed against it: about 65 bytes a synthetic claim record instead
-# of 146 against the raw-content dictionary (benchmarks/bench_ingest.py).
+# later record is compressed against it: about 68 bytes a synthetic claim record instead
+# of 130 against the raw-content dictionary (benchmarks/bench_ingest.py).
 _TRAIN_AT = 2_000
 _TRAINED_SIZE = 4_096
 _ZSTD_LEVEL = 3
 
 # The preset dictionary of compact databases (raw content for zstd, a preset dictionary
-# for deflate): the keys and common values of a claim record. A new database copies it into its meta table, so a later change here never
-# affects how an existing file reads.
+# for deflate): the keys and common values of a claim record. A new database copies it
+# into its meta table, so a later change here never affects how an existing file reads.
+# (An older version of this library opening a zstd file says "unknown compression".)
 _DICTIONARY = (
     b'{"claim":{"credibility":null,"event":{"actor":"","extent":"all","from_actor":null,'
     b'"place":"","type":"attacked","verb":"captured"},"evidence":{"document":"","paraphrase":'
@@ -130,7 +131,7 @@ class SqliteStore:
     ``compact`` (for a new file; the default) stores each claim record as a zstd frame
     against a dictionary: at first the keys of a claim record, then, from the
     2,000th record on, a dictionary trained on the ledger's own records (about an eighth
-    of the bytes of the JSON for the benchmarks' synthetic claims: some 65 bytes a claim
+    of the bytes of the JSON for the benchmarks' synthetic claims: some 68 bytes a claim
     record instead of about 540), for a couple of microseconds a claim on append and on
     reading (``benchmarks/bench_ingest.py``). Files written deflated still read and
     grow deflated. ``compact=False`` keeps the canonical JSON as written, readable with
