@@ -136,3 +136,24 @@ def test_with_nothing_else_recorded_a_snapshot_is_the_baseline_from_its_date_on(
     snap = cl.snapshot(ledger, at=at)
     expected = holders if days >= 0 else {}
     assert {state.place: state.holder for state in snap} == expected
+
+
+def test_a_place_the_source_shows_contested_folds_as_contested_with_both_sides() -> None:
+    ledger = cl.Ledger(registries=syria(), clock=cl.fixed_clock("2024-12-10T00:00Z"))
+    ledger.register(MAP)
+    claims = cl.baseline(
+        {"Homs": ("syrian-government", "opposition"), "Hama": "syrian-government"},
+        at="2024-11-26",
+        source="control-map",
+    )
+    assert [c.id for c in claims] == [
+        "baseline/control-map/2024-11-26/homs/syrian-government",
+        "baseline/control-map/2024-11-26/homs/opposition",
+        "baseline/control-map/2024-11-26/hama",
+    ]
+    ledger.extend(claims)
+    homs = cl.snapshot(ledger, at="2024-11-27T00:00Z")["homs"]
+    assert homs.status is cl.Status.CONTESTED
+    assert {side.actor for side in homs.sides} == {"syrian-government", "opposition"}
+    with pytest.raises(cl.InvalidClaimError):
+        cl.baseline({"Homs": ()}, at="2024-11-26", source="control-map")

@@ -105,3 +105,16 @@ def test_a_baseline_goes_into_a_sqlite_ledger(
     assert code == 0
     with cl.open_ledger(path) as ledger:
         assert cl.snapshot(ledger, at="2024-11-27T00:00Z")["homs"].holder == "syrian-government"
+
+
+def test_a_place_held_twice_on_the_command_line_is_contested(
+    capsys: pytest.CaptureFixture[str], claims_file: str
+) -> None:
+    code, _, _ = run(
+        capsys, "baseline", claims_file, "--source", "reuters", "--at", "2024-11-26",
+        "--hold", "Homs=syrian-government", "--hold", "Hims=opposition fighters",
+        "--hold", "Homs=syrian-government",
+    )  # fmt: skip
+    assert code == 0
+    ledger, _ = files.open_ledger(claims_file)
+    assert cl.snapshot(ledger, at="2024-11-27T00:00Z")["homs"].status is cl.Status.CONTESTED

@@ -132,3 +132,38 @@ def test_a_stored_precision_that_no_longer_fits_is_read_as_stored():
 def test_the_seed_horizon_is_two_days_wide_and_says_so():
     horizon = load_seed().claim("dawn-2024-12-07/c08").valid
     assert (horizon.width, horizon.precision) == (dt.timedelta(days=2), Precision.DAYS)
+
+
+def test_a_part_of_the_day_it_does_not_know_is_refused():
+    with pytest.raises(InvalidWindowError) as caught:
+        ValidTime.part_of_day(pendulum.date(2024, 12, 6), "dusk", tz=TZ)
+    assert (caught.value.field, caught.value.value) == ("part", "dusk")
+
+
+@pytest.mark.parametrize("phrase", ["this", "the dusk of friday", "friday dusk"])
+def test_half_a_phrase_is_no_phrase(phrase):
+    with pytest.raises(ValueError, match="not a time phrase"):
+        resolve_phrase(phrase, reference=SUNDAY, tz=TZ)
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1)),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=0, max_value=360),
+    st.sampled_from(
+        [
+            "{d1}/{d2} {m2}",
+            "{d1}-{d2} {m2}",
+            "{d1} {m1}-{d2} {m2}",
+            "between {d1} {m1} and {d2} {m2}",
+        ]
+    ),
+)
+def test_a_range_of_dates_resolves_to_those_whole_days(first, span, later, form):
+    """Against the oracle ValidTime.days: the days named, the latest before the report."""
+    last = first + dt.timedelta(days=span)
+    if "{m1}" not in form and first.month != last.month:
+        form = "{d1} {m1}-{d2} {m2}"  # "30/1 Dec" names no range
+    phrase = form.format(d1=first.day, d2=last.day, m1=first.strftime("%b"), m2=last.strftime("%B"))
+    reference = last + dt.timedelta(days=later)
+    assert resolve_phrase(phrase, reference=reference, tz=TZ) == ValidTime.days(first, last, tz=TZ)

@@ -85,7 +85,7 @@ def _dated(day: int, month: int, reference: pendulum.Date, tense: Tense) -> pend
 
 def _day(text: str, reference: pendulum.Date, tense: Tense) -> pendulum.Date | None:
     """The single day ``text`` names: today, yesterday, tomorrow, a weekday, a date."""
-    relative = {"today": 0, "this": 0, "yesterday": -1, "tomorrow": 1}
+    relative = {"today": 0, "yesterday": -1, "tomorrow": 1}
     if text in relative:
         return reference.add(days=relative[text])
     name = text.removeprefix("on ").removeprefix("last ")
@@ -149,7 +149,7 @@ def read(phrase: str, *, reference: _dt.date, tense: Tense = "past") -> Phrase |
 
 
 def _part(part: str, named: str, reference: pendulum.Date, tense: Tense) -> Phrase | None:
-    days = _days(named, reference, tense)
+    days = (reference, reference) if named == "this" else _days(named, reference, tense)
     if days is None:
         return None
     first, last = days

