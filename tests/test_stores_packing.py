@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -12,7 +13,7 @@ import zstandard
 
 from conflict_ledger import Captured, Claim, SourceChain, ValidTime
 from conflict_ledger.codec import open_ledger
-from conflict_ledger.ledger import fixed_clock
+from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.stores import SqliteStore, StoredRecord
 from conflict_ledger.stores import sqlite as sqlite_module
 from conflict_ledger.stores.base import AppendOnlyError, IntegrityError
@@ -37,6 +38,12 @@ def make_claims(count: int, first: int = 0) -> list[Claim]:
     ]
 
 
+def new_ledger(path: Path, *, compact: bool = True, **options: Any) -> Ledger:
+    """A new SQLite ledger at ``path`` (the store makes the file, then it is opened)."""
+    SqliteStore(path, compact=compact).close()
+    return open_ledger(path, registries=REGISTRIES, clock=CLOCK, **options)
+
+
 def frame_dictionaries(path: Path) -> list[int]:
     db = sqlite3.connect(path)
     try:
@@ -57,7 +64,7 @@ def test_records_after_the_ledger_holds_enough_are_packed_against_a_trained_dict
 ) -> None:
     path = tmp_path / "l.sqlite"
     claims = make_claims(TRAIN_AT + 200)
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with new_ledger(path) as ledger:
         for first in range(0, len(claims), 100):  # small batches: trained from earlier ones
             ledger.extend(claims[first : first + 100])
         published = ledger.checkpoint()
@@ -74,7 +81,7 @@ def test_a_trained_dictionary_makes_records_smaller(tmp_path: Path) -> None:
     sizes = []
     for name, trained_at in (("raw.sqlite", 10**9), ("trained.sqlite", TRAIN_AT)):
         sqlite_module._TRAIN_AT = trained_at
-        with open_ledger(tmp_path / name, registries=REGISTRIES, clock=CLOCK) as ledger:
+        with new_ledger(tmp_path / name) as ledger:
             ledger.extend(claims)
             rows = ledger.store.execute("SELECT sum(length(data)) FROM claims")  # type: ignore[attr-defined]
             sizes.append(rows[0][0])
@@ -84,7 +91,7 @@ def test_a_trained_dictionary_makes_records_smaller(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("train_early")
 def test_an_edited_dictionary_is_caught_naming_a_record(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with new_ledger(path) as ledger:
         ledger.extend(make_claims(TRAIN_AT + 10))
         with pytest.raises(AppendOnlyError):
             ledger.store.execute("DELETE FROM dicts")  # type: ignore[attr-defined]
@@ -106,7 +113,7 @@ def test_a_writer_that_opened_before_another_trained_reads_and_appends_after_it(
 ) -> None:
     path = tmp_path / "l.sqlite"
     with (
-        open_ledger(path, registries=REGISTRIES, clock=CLOCK) as first,
+        new_ledger(path) as first,
         open_ledger(path, registries=REGISTRIES, clock=CLOCK) as second,
     ):
         first.extend(make_claims(TRAIN_AT + 10))
@@ -138,7 +145,7 @@ def test_a_ledger_deflated_by_an_earlier_version_reads_and_grows_deflated(
 ) -> None:
     path = tmp_path / "old.sqlite"
     monkeypatch.setattr(sqlite_module, "COMPRESSION", sqlite_module.DEFLATE)
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as old:
+    with new_ledger(path) as old:
         old.extend(make_claims(20))
         published = old.checkpoint()
     monkeypatch.undo()
@@ -155,7 +162,7 @@ def test_a_ledger_deflated_by_an_earlier_version_reads_and_grows_deflated(
 def test_an_uncompressed_ledger_stays_plain(tmp_path: Path) -> None:
     path = tmp_path / "plain.sqlite"
     claims = [attrs.evolve(claim, note="plain") for claim in make_claims(3)]
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
+    with new_ledger(path, compact=False) as ledger:
         ledger.extend(claims)
         rows = ledger.store.execute("SELECT data FROM claims")  # type: ignore[attr-defined]
     assert all(bytes(row[0]).startswith(b'{"claim":') for row in rows)
