@@ -623,6 +623,28 @@ def run_size(
         ms(read_s),
     )
     figures["snapshot read"] = read_s
+    # The same as columns (AsOfIndex.table: numpy arrays, no PlaceState a place), at
+    # fresh instants again; checked equal to the states read first.
+    check_at, check_known = read_probes[0]
+    checked = index.table(at=check_at, known_at=check_known)
+    assert dict(zip(checked.place, checked.holder, strict=True)) == {
+        s.place: s.holder for s in index.snapshot(at=check_at, known_at=check_known)
+    }, "table differs"
+    table_probes = random_questions()
+    table_s = statistics.median(
+        [
+            median_time(lambda a=a, k=k: index.table(at=a, known_at=k), repeat=1)
+            for a, k in table_probes
+        ]
+    )
+    table.add(
+        size,
+        "full snapshot, random (at, known_at)",
+        "conflict_ledger AsOfIndex.table (columns, every state)",
+        ms(table_s),
+        ratio(read_s, table_s),
+    )
+    figures["table"] = table_s
     # Fresh instants for .holders(), so that neither answer finds the other's memos.
     fresh = random_questions()
     holders_s = statistics.median(
@@ -718,6 +740,18 @@ def run_size(
         "conflict_ledger AsOfIndex, every state read",
         ms(series_read_s),
     )
+    evening = [day.add(hours=18) for day in days]
+    series_table_s = median_time(
+        lambda: [cold.table(at=day, known_at=known) for day in evening], repeat=1
+    )
+    table.add(
+        size,
+        "series of 100 daily snapshots",
+        "conflict_ledger AsOfIndex.table x 100 (columns, every state)",
+        ms(series_table_s),
+        ratio(series_read_s, series_table_s),
+    )
+    figures["series table"] = series_table_s
     holders_series = [
         {p: h for p, h in step.items() if h} for step in index.holders_series(days, known_at=known)
     ]

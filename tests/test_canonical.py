@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from types import MappingProxyType
 
+import attrs
 import pytest
 import rfc8785
 from hypothesis import given
@@ -14,7 +15,9 @@ from hypothesis import strategies as st
 
 from conflict_ledger import canonical
 from conflict_ledger.canonical import MAX_SAFE_INTEGER, CanonicalJSONError, canonical_json
-from conflict_ledger.codec import encode_claim
+from conflict_ledger.claims import Claim
+from conflict_ledger.codec import encode_claim, encode_value
+from conflict_ledger.registry import Actor, Place, Source
 from conflict_ledger.testing.strategies import claims
 
 # Text of every kind RFC 8785 treats specially: controls, quotes, backslashes, non-ASCII,
@@ -173,3 +176,39 @@ def test_any_mapping_is_written_as_an_object() -> None:
     assert canonical_json(MappingProxyType({"m": MappingProxyType(inner)})) == canonical_json(
         {"m": inner}
     )
+
+
+# Every record the library writes: a stored claim record (as Ledger writes it, with free
+# text of every kind in its note) and the value records of places, actors and sources.
+any_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12) | st.lists(
+    tricky, max_size=5
+).map("".join)
+
+
+@given(claims(), any_text, st.integers(min_value=0, max_value=MAX_SAFE_INTEGER))
+def test_stored_claim_records_are_byte_identical_to_rfc8785(
+    claim: Claim, note: str, position: int
+) -> None:
+    record = {
+        "schema": 1,
+        "position": position,
+        "recorded_at": "2024-12-07T12:00:00+00:00",
+        "claim": encode_claim(attrs.evolve(claim, note=note)),
+    }
+    assert canonical_json(record) == rfc8785.dumps(record)
+
+
+@given(
+    st.sampled_from([Place, Actor, Source]),
+    any_text.filter(str.strip),
+    st.lists(any_text.filter(str.strip), max_size=3),
+    any_text,
+)
+def test_value_records_are_byte_identical_to_rfc8785(
+    kind: type[Place | Actor | Source], name: str, aliases: list[str], description: str
+) -> None:
+    extra = {"description": description} if kind is Source else {}
+    default_kind = {Place: "city", Actor: "state", Source: "agency"}[kind]
+    value = kind(id="v1", name=name, kind=default_kind, aliases=tuple(aliases), **extra)  # type: ignore[arg-type]
+    record = encode_value(value)
+    assert canonical_json(record) == rfc8785.dumps(record)

@@ -3,6 +3,7 @@ PostgreSQL (skipped, with a message, when no server answers: see tests/pg.py).""
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import random
@@ -44,6 +45,7 @@ from conflict_ledger.stores import (
     StoredRecord,
 )
 from conflict_ledger.stores import jsonl as jsonl_module
+from conflict_ledger.stores._packing import Deflate
 from conflict_ledger.testing.strategies import BASE, claims, registries
 from tests import pg
 
@@ -634,7 +636,7 @@ def test_a_new_sqlite_ledger_is_compact_unless_asked_plain(tmp_path: Path) -> No
             tmp_path / "plain.sqlite", create=True, registries=REGISTRIES, compact=False
         ) as plain,
     ):
-        assert default.store.meta()["compression"] == "deflate-dictionary-1"
+        assert default.store.meta()["compression"] == "zstd-dictionary-1"
         assert "compression" not in plain.store.meta()
     with open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES) as reopened:
         assert "compression" not in reopened.store.meta()  # an existing file stays as it is
@@ -646,14 +648,15 @@ def test_compact_records_deflated_with_the_first_releases_settings_still_read(
     from conflict_ledger.stores import sqlite as sqlite_module
 
     claims = [attrs.evolve(make_claim(f"c{i}", hour=i), note="n" * i) for i in range(40)]
+    monkeypatch.setattr(sqlite_module, "COMPRESSION", sqlite_module.DEFLATE)
     with open_ledger(
         tmp_path / "new.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
     ) as new:
         new.extend(claims)
     # level 6, a 32 KiB window and memory level 9: what compact files were first written with
-    monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
-    monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
-    monkeypatch.setattr(sqlite_module, "_MEMORY_LEVEL", 9)
+    monkeypatch.setattr(Deflate, "LEVEL", 6)
+    monkeypatch.setattr(Deflate, "WINDOW_BITS", 15)
+    monkeypatch.setattr(Deflate, "MEMORY_LEVEL", 9)
     with open_ledger(
         tmp_path / "old.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
     ) as old:
@@ -753,17 +756,18 @@ def test_a_compact_record_referring_further_back_than_this_librarys_window_reads
     # inflate writes at once (within them, it finds what it refers to whatever its window)
     noise = random.Random(7).randbytes(20_000).hex()
     claim = attrs.evolve(make_claim("c0"), note=noise + noise[30_000:30_300])
-    monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
-    monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
+    monkeypatch.setattr(sqlite_module, "COMPRESSION", sqlite_module.DEFLATE)
+    monkeypatch.setattr(Deflate, "LEVEL", 6)
+    monkeypatch.setattr(Deflate, "WINDOW_BITS", 15)
     with open_ledger(
         tmp_path / "wide.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
     ) as wide:
         wide.append(claim)
-        dictionary = wide.store._dictionary  # type: ignore[attr-defined]
+        dictionary = base64.b64decode(wide.store.meta()["dictionary"])
         packed = wide.store.execute("SELECT data FROM claims")[0][0]
     monkeypatch.undo()
     with pytest.raises(zlib.error, match="too far back"):  # the narrow window alone fails
-        zlib.decompressobj(-sqlite_module._WINDOW_BITS, dictionary).decompress(packed)
+        zlib.decompressobj(-Deflate.WINDOW_BITS, dictionary).decompress(packed)
     with open_ledger(tmp_path / "wide.sqlite", registries=REGISTRIES) as again:
         assert again.claims() == (claim,)
         again.verify()

@@ -52,6 +52,7 @@ __all__ = [
     "micros",
     "read",
     "reading",
+    "status_at",
     "to_place_fold",
     "view",
 ]
@@ -548,6 +549,34 @@ def _unconfirmed_for(
     return unconfirmed
 
 
+def status_at(state: Frozen, at: int) -> tuple[Status, tuple[str, ...]]:
+    """The status of a frozen state at ``at`` (micros) and its contenders, as
+    :func:`~conflict_ledger.territory.view` says them.
+
+    >>> status_at(EMPTY, 0)
+    (<Status.UNKNOWN: 'unknown'>, ())
+    """
+    contenders: tuple[str, ...] = state[4]
+    if contenders:
+        return Status.CONTESTED, contenders
+    holder, previous = state[0], state[1]
+    pending = [entry for entry in state[3] if entry[3] and entry[0] > at]
+    if pending:
+        actors = {entry[1] for entry in pending if entry[2]}
+        if previous is not None:
+            actors.add(previous)
+        if holder is not None:
+            actors.add(holder)
+        return Status.CHANGING, tuple(sorted(actors))
+    if state[5]:
+        return Status.UNDER_ATTACK, contenders
+    if state[6]:
+        return Status.UNDER_ADVANCE, contenders
+    if holder is not None:
+        return Status.HELD, contenders
+    return Status.UNKNOWN, contenders
+
+
 def view(
     place: str,
     state: Frozen,
@@ -562,28 +591,8 @@ def view(
     >>> view("homs", EMPTY, 0).status
     <Status.UNKNOWN: 'unknown'>
     """
-    holder, previous, opened = state[0], state[1], state[3]
-    contenders = state[4]
-    if contenders:
-        status = Status.CONTESTED
-    else:
-        pending = [entry for entry in opened if entry[3] and entry[0] > at]
-        if pending:
-            status = Status.CHANGING
-            actors = {entry[1] for entry in pending if entry[2]}
-            if previous is not None:
-                actors.add(previous)
-            if holder is not None:
-                actors.add(holder)
-            contenders = tuple(sorted(actors))
-        elif state[5]:
-            status = Status.UNDER_ATTACK
-        elif state[6]:
-            status = Status.UNDER_ADVANCE
-        elif holder is not None:
-            status = Status.HELD
-        else:
-            status = Status.UNKNOWN
+    holder, opened = state[0], state[3]
+    status, contenders = status_at(state, at)
     sides: tuple[Side, ...] = ()
     if status is Status.CONTESTED:
         support = set(state[9])
@@ -604,7 +613,7 @@ def view(
         place=place,
         status=status,
         holder=holder,
-        previous=previous,
+        previous=state[1],
         since=state[2],
         contenders=contenders,
         attackers=state[5],

@@ -12,15 +12,17 @@ Traceback (most recent call last):
 ...
 conflict_ledger.canonical.CanonicalJSONError: record.x=0.5: a float has no canonical text here. Store numbers as integers or strings (records hold no floats).
 
-Two paths give the same bytes (a property test holds them to each other and to the
-``rfc8785`` package). The fast path, :func:`_plain`, walks the value checking exact types
-only, then lets :mod:`json`'s C encoder sort and write it: about 2.4 us of the walk and
-7 us of encoding for a 490-byte claim record. Anything unusual (a float, a huge integer,
-a key that is not a string or holds a character at or above U+E000, a subclass, a
-mapping that is not a dict) takes the full path, which names the offending field and
-sorts keys by UTF-16 code units. Deciding from the encoder's output text instead
-(searching it for number tokens and stringified keys) was measured slower in CPython:
-about a dozen byte searches, 3.4 us.
+Two paths give the same bytes (property tests hold them to each other and to the
+``rfc8785`` package). The fast path checks the value's exact types a container at a time
+(:func:`_plain`), then lets ``orjson``
+sort and write it, refusing integers beyond +-(2**53 - 1) itself: about 2 us for a
+1 KiB claim record, where the stdlib encoder and a per-value walk took 18 us
+(``benchmarks/bench_ingest.py``). orjson writes what RFC 8785 writes for these values:
+shortest escapes (``\\n``, ``\\u001f``), other text as UTF-8, no whitespace, keys sorted
+by code point, which is UTF-16 order unless a key holds a character at or above U+E000.
+Anything unusual (such a key, a float, a huge integer, a key that is not a string, a
+subclass, a mapping that is not a dict, a lone surrogate) takes the full path, which
+names the offending field and sorts keys by UTF-16 code units.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from conflict_ledger.errors import LedgerError
 
@@ -114,12 +118,22 @@ def _check(value: Any, path: str) -> bool:
     )
 
 
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
+
+
 def _plain(value: Any) -> bool:
-    """The fast path: True when ``value`` is plainly canonical-ready (no float, no huge
-    integer, no key needing UTF-16 ordering). False sends it to :func:`_check`."""
+    """The fast path: True when ``value`` holds only exact dicts, lists, tuples, strings,
+    integers, booleans and None, and no key needs UTF-16 ordering. False sends it to
+    :func:`_check` (integers out of range are left to orjson, which refuses them).
+
+    >>> _plain({"a": [1, None, {"b": "c"}]}), _plain({"a": 0.5}), _plain({"\\ue000": 1})
+    (True, False, False)
+    """
     kind = type(value)
     if kind is dict:
         for key, item in value.items():
+            # Code point order equals UTF-16 order unless a key holds a character at or
+            # above U+E000 (surrogate pairs sort below U+E000..U+FFFF in UTF-16).
             if type(key) is not str or (not key.isascii() and max(key) >= "\ue000"):
                 return False
             if type(item) is not str and item is not None and not _plain(item):
@@ -130,9 +144,7 @@ def _plain(value: Any) -> bool:
             if type(item) is not str and item is not None and not _plain(item):
                 return False
         return True
-    if kind is int:
-        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
-    return kind is str or kind is bool or value is None
+    return kind is str or kind is int or kind is bool or value is None
 
 
 def _utf16_key(key: str) -> bytes:
@@ -161,7 +173,12 @@ def canonical_json(value: Any, *, field: str = "record") -> bytes:
     >>> canonical_json({"\\U0001f600": 1, "\\ufb01": 2})  # U+1F600 sorts first in UTF-16
     b'{"\\xf0\\x9f\\x98\\x80":1,"\\xef\\xac\\x81":2}'
     """
-    return _encoded(_ENCODE(value) if _plain(value) else _walked(value, field), field)
+    if _plain(value):
+        try:
+            return orjson.dumps(value, option=_ORJSON)
+        except orjson.JSONEncodeError:
+            pass  # a huge integer or a lone surrogate: the full walk names it
+    return _encoded(_walked(value, field), field)
 
 
 def _walked(value: Any, field: str) -> str:

@@ -49,21 +49,25 @@ import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import attrs
+import numpy as np
 import pendulum
 
 from conflict_ledger import _fastfold as ff
 from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
+from conflict_ledger._tabulate import present, tabulate
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
-from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.ledger import Ledger, Recorded, _collector_paused
 from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.registry import Registries
+from conflict_ledger.table import SnapshotTable
 from conflict_ledger.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.time import to_instant
 
@@ -76,6 +80,18 @@ by scanning the claims begun that long before ``known_at``; the others are kept 
 
 _MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE))
 """The compiled claims that can change a place's holder (the others never do)."""
+
+
+_LARGE = 1_000
+"""Work on this many records or places at once runs with the cyclic collector paused."""
+
+
+def _paused(large: bool) -> AbstractContextManager[None]:
+    """Pause the cyclic garbage collector for large work (see the ledger's read of stored
+    records): indexing builds lists and tuples without cycles that the index keeps, so a
+    collection during it frees nothing and only traverses them again; at 100k claims it
+    was about half the time of a new index's first answer (benchmarks/bench_open.py)."""
+    return _collector_paused() if large else nullcontext()
 
 
 def _tag(entry: PlaceHistory, op: ff.Op) -> int:
@@ -264,6 +280,7 @@ class AsOfIndex:
         self._column_every = column_every
         self._progress = progress
         self._seen = 0
+        self._unsettled = 0  # records read since the places were last settled
         self._places: dict[str, PlaceHistory] = {}
         self._by_slot: list[PlaceHistory] = []
         self._cancelled: dict[str, int] = {}
@@ -290,6 +307,8 @@ class AsOfIndex:
         self._readers: weakref.WeakValueDictionary[int, _LazyStates] = weakref.WeakValueDictionary()
         self._serial = 0
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
+        self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
+        self._sorted_slots: tuple[list[PlaceHistory], Any] = ([], None)  # for tables
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self.refresh()
 
@@ -329,7 +348,9 @@ class AsOfIndex:
         if len(self._ledger) == self._seen:
             return 0
         records = self._ledger.since(self._seen)
-        self._consume(records)
+        with _paused(len(records) >= _LARGE):
+            self._consume(records)
+        self._unsettled += len(records)
         self._seen += len(records)
         return len(records)
 
@@ -474,36 +495,42 @@ class AsOfIndex:
     def _settled(self) -> list[PlaceHistory]:
         self.refresh()
         if self._dirty:
-            every, cancelled, columns = self._every, self._cancelled, self._columns
-            columns.reserve(len(self._by_slot))
-            first_agrees = self._first_agrees
-            if len(first_agrees) < len(self._by_slot):
-                first_agrees.extend([NEVER] * (len(self._by_slot) - len(first_agrees)))
-            changed: list[tuple[PlaceHistory, int]] = []
-            todo = 0  # claims whose ``after`` code may change
-            for entry in self._dirty:
-                first = entry.clean
-                since = entry.ops[first][ff.START] if first < len(entry.ops) else None
-                entry.settle(cancelled, every)
-                first_agrees[entry.slot] = (
-                    entry.reach[entry.first_live] if entry.first_live < len(entry.ops) else NEVER
-                )
-                if since is not None:
-                    columns.patch(entry, since)
-                    changed.append((entry, since))
-                    todo += len(entry.ops) - first
-            self._dirty.clear()
-            starts, starters = self._starts, self._starters
-            if self._recode_all or todo * self._recode_share > len(starts):
-                columns.recode_all(starts, starters)
-                self._recode_all = False
-            else:
-                for entry, since in changed:
-                    columns.recode(entry, since, starts, starters)
-            every_col = self._column_every or max(64, len(self._by_slot) // 16)
-            columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
-            self._late.settle()
+            with _paused(self._unsettled >= _LARGE):
+                self._settle()
+            self._unsettled = 0
         return self._sorted
+
+    def _settle(self) -> None:
+        """Fold the changed places and bring the holder columns up to date."""
+        every, cancelled, columns = self._every, self._cancelled, self._columns
+        columns.reserve(len(self._by_slot))
+        first_agrees = self._first_agrees
+        if len(first_agrees) < len(self._by_slot):
+            first_agrees.extend([NEVER] * (len(self._by_slot) - len(first_agrees)))
+        changed: list[tuple[PlaceHistory, int]] = []
+        todo = 0  # claims whose ``after`` code may change
+        for entry in self._dirty:
+            first = entry.clean
+            since = entry.ops[first][ff.START] if first < len(entry.ops) else None
+            entry.settle(cancelled, every)
+            first_agrees[entry.slot] = (
+                entry.reach[entry.first_live] if entry.first_live < len(entry.ops) else NEVER
+            )
+            if since is not None:
+                columns.patch(entry, since)
+                changed.append((entry, since))
+                todo += len(entry.ops) - first
+        self._dirty.clear()
+        starts, starters = self._starts, self._starters
+        if self._recode_all or todo * self._recode_share > len(starts):
+            columns.recode_all(starts, starters)
+            self._recode_all = False
+        else:
+            for entry, since in changed:
+                columns.recode(entry, since, starts, starters)
+        every_col = self._column_every or max(64, len(self._by_slot) // 16)
+        columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
+        self._late.settle()
 
     def _column(self, at: int, known: int | None) -> array[int]:
         """Every place's code at ``at`` as known at ``known`` (settled first)."""
@@ -654,6 +681,31 @@ class AsOfIndex:
         return Snapshot(
             at=cut, known_at=known, position=None, places=states, registries=self._names()
         )
+
+    def table(self, *, at: Any, known_at: Any = None) -> SnapshotTable:
+        """:meth:`snapshot` with every state read, as columns (numpy arrays, a row a
+        place that counts, in place order): what a map or a DataFrame reads, without
+        building a :class:`~conflict_ledger.territory.PlaceState` a place. The states are
+        the default policy's (:meth:`snapshot` without ``policy``).
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> table = AsOfIndex(load_seed()).table(at="2024-12-07T00:00Z")
+        >>> dict(zip(table.place, table.holder))["deir-ez-zor"], len(table)
+        ('sdf', 10)
+        """
+        cut = to_instant(at, field="at")
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        at_i = ff.micros(cut)
+        known_i = None if known is None else ff.micros(known)
+        col = self._column(at_i, known_i)
+        entries = self._sorted
+        if self._sorted_slots[0] is not entries:  # replaced when places are added
+            self._sorted_slots = (entries, np.array([e.slot for e in entries], dtype=np.intp))
+        if len(self._windows) > 1 << 16:
+            self._windows.clear()
+        counted = present(entries, self._sorted_slots[1], col)
+        columns = tabulate(counted, at_i, known_i, self._every, self._windows)
+        return SnapshotTable(at=cut, known_at=known, **columns)
 
     def holders(self, *, at: Any, known_at: Any = None) -> Mapping[str, str | None]:
         """Just the holder of every place in :meth:`snapshot` (None: nobody), sorted by place:
