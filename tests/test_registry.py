@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import conflict_ledger as cl
 from conflict_ledger import (
     Actor,
     InvalidClaimError,
@@ -76,3 +77,18 @@ def test_ids_must_be_slugs():
     with pytest.raises(InvalidClaimError) as caught:
         Actor(id="Syrian Army", name="Syrian Army", kind="government")
     assert caught.value.field == "id"
+
+
+@pytest.mark.parametrize(
+    ("make", "kinds"),
+    [
+        (lambda: cl.Place(id="x", name="X", kind="village"), cl.PlaceKind),
+        (lambda: cl.Actor(id="x", name="X", kind="militia"), cl.ActorKind),
+        (lambda: cl.Source(id="x", name="X", kind="blog"), cl.SourceKind),
+    ],
+)
+def test_an_unknown_kind_is_a_typed_error_listing_the_valid_kinds(make, kinds) -> None:
+    with pytest.raises(cl.InvalidClaimError) as caught:
+        make()
+    assert caught.value.field == "kind"
+    assert all(kind.value in caught.value.hint for kind in kinds)

@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
     Claim,
@@ -211,6 +212,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownSourceError",
     "ValidTime",
+    "baseline",
     "contest_disagreement",
     "convert",
     "corroboration_required",
@@ -222,6 +224,7 @@ __all__ = [
     "fold",
     "fold_as_of",
     "forecast_scores",
+    "is_baseline",
     "latest_report_wins",
     "load_seed",
     "most_reliable_wins",

@@ -187,15 +187,18 @@ def _ledger(
     claims: list[tuple[int, Claim]],
     clock: Clock,
 ) -> Ledger:
-    try:
-        registries = registries.with_values(value for _, value in values)
+    try:  # the file's own values must agree with each other
+        Registries().with_values(value for _, value in values)
     except LedgerError:
+        own = Registries()
         for number, value in values:  # find the line: one value at a time
             try:
-                registries = registries.with_values([value])
+                own = own.with_values([value])
             except LedgerError as error:
                 raise located(error, path, number, None) from None
         raise
+    # the file's own values count over a newer gazetteer's (registries.shadowed_by)
+    registries = registries.shadowed_by(value for _, value in values)
     ledger = Ledger(registries=registries, clock=clock)
     try:
         ledger.extend(claim for _, claim in claims)

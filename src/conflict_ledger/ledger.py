@@ -296,7 +296,8 @@ class Ledger:
         if store.value_count() > self._value_count:
             stored = store.values(self._value_count)
             values = [self._decode_value(value) for value in stored]
-            self._registries = self._registries.with_values(values)
+            # stored values count over a newer gazetteer's (Registries.shadowed_by)
+            self._registries = self._registries.shadowed_by(values)
             self._value_count += len(stored)
         if store.size() > len(self._records):
             # What was read before a bad record is kept, as if read one by one.

@@ -55,14 +55,34 @@ __all__ = [
 def normalise_name(name: str) -> str:
     """The key a name is looked up by: accents, case, punctuation and spacing removed.
 
+    Letters of every script are kept (only their combining marks go, as Arabic's short
+    vowels do), so names in Cyrillic, Arabic or Burmese stay distinct keys.
+
     >>> normalise_name("  Deir el-Zor ")
     'deir el zor'
     >>> normalise_name("Türkiye") == normalise_name("turkiye")
     True
+    >>> normalise_name("Ra\u02bes al-\u02bfAyn"), normalise_name("Diyarbak\u0131r")
+    ('ras al ayn', 'diyarbakir')
+    >>> normalise_name("Херсон"), normalise_name("دَيْر الزَّوْر") == normalise_name("دير الزور")
+    ('херсон', True)
     """
     decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", ascii_only.casefold()).split())
+    unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
+    unmarked = _MODIFIER_LETTERS.sub("", unmarked).casefold().translate(_LATIN_FOLD)
+    return " ".join(_NOT_A_LETTER.sub(" ", unmarked).split())
+
+
+# Latin letters with no decomposition, as the letter they are written without a mark
+# (Turkish dotless i: "Karkam\u0131\u015f" is Karkamis; upper-cased it is KARKAMIS).
+_LATIN_FOLD = str.maketrans(
+    {"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u0127": "h", "\u0167": "t"}
+)
+
+# The modifier letters (U+02B0-U+02FF) transliterations write ayn and hamza with: "Ra\u02bes
+# al-\u02bfAyn" is Ras al-Ayn.
+_MODIFIER_LETTERS = re.compile(r"[\u02b0-\u02ff]")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def closest_ids(name: str, ids: Iterable[str], *, max_count: int = 3) -> tuple[str, ...]:
@@ -122,6 +142,7 @@ class PlaceKind(enum.Enum):
     TOWN = "town"
     NEIGHBOURHOOD = "neighbourhood"
     BORDER_CROSSING = "border_crossing"
+    DISTRICT = "district"
     BASE = "base"
     AIRPORT = "airport"
     FACILITY = "facility"
@@ -150,11 +171,47 @@ class SourceKind(enum.Enum):
 
     NEWSPAPER = "newspaper"
     AGENCY = "agency"
+    BROADCASTER = "broadcaster"
+    MONITOR = "monitor"
     OFFICIAL = "official"
     ANONYMOUS = "anonymous"
     ARMED_GROUP = "armed_group"
     ANALYST = "analyst"
     DATASET = "dataset"
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _kind(kinds: type[E], value: object) -> E:
+    """``value`` as one of ``kinds``; the error lists the valid kinds.
+
+    >>> Place(id="x", name="X", kind="village")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidClaimError: kind='village': not a PlaceKind. Use one of: country, region, governorate, ...
+    """
+    try:
+        return kinds(value)
+    except ValueError:
+        raise InvalidClaimError(
+            field="kind",
+            value=value,
+            problem=f"not a {kinds.__name__}",
+            hint=f"Use one of: {', '.join(str(k.value) for k in kinds)}.",
+        ) from None
+
+
+def _place_kind(value: object) -> PlaceKind:
+    return _kind(PlaceKind, value)
+
+
+def _actor_kind(value: object) -> ActorKind:
+    return _kind(ActorKind, value)
+
+
+def _source_kind(value: object) -> SourceKind:
+    return _kind(SourceKind, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -211,7 +268,7 @@ class Place:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: PlaceKind = attrs.field(converter=PlaceKind)
+    kind: PlaceKind = attrs.field(converter=_place_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
     parent: str | None = None
     coordinates: Coordinates | None = None
@@ -229,7 +286,7 @@ class Actor:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: ActorKind = attrs.field(converter=ActorKind)
+    kind: ActorKind = attrs.field(converter=_actor_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
@@ -243,7 +300,7 @@ class Source:
 
     id: str = attrs.field(validator=_check_id)
     name: str
-    kind: SourceKind = attrs.field(converter=SourceKind)
+    kind: SourceKind = attrs.field(converter=_source_kind)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
     description: str = ""
     reliability: Reliability | None = attrs.field(default=None, converter=reliability)
@@ -336,6 +393,31 @@ class Registry(Generic[T]):
                     )
         return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
 
+    def shadowed_by(self, entries: Iterable[T]) -> Registry[T]:
+        """A new registry where ``entries`` replace the entries with their ids and take
+        their names from any other entry (which keeps its id and its other names).
+
+        For values stored with a ledger, read back on a newer gazetteer: the ledger's
+        claims were written with the stored meaning of each id and name.
+
+        >>> old = Registry.of(Place(id="rastan", name="Rastan", kind="town", aliases=("Ar Rastan",)))
+        >>> mine = Place(id="rastan", name="Rastan", kind="town")
+        >>> new = old.shadowed_by([mine])
+        >>> new["rastan"] == mine, "Ar Rastan" in {p.name for p in new}
+        (True, False)
+        """
+        fresh = {entry.id: entry for entry in entries}
+        if not fresh:
+            return self
+        by_id = {**{id: e for id, e in self._by_id.items() if id not in fresh}, **fresh}
+        by_name: dict[str, str] = {}
+        error = self._error
+        for entry in (*fresh.values(), *(e for e in self._by_id.values() if e.id not in fresh)):
+            error = _ERRORS.get(type(entry), error)
+            for name in (entry.id, entry.name, *entry.aliases):
+                by_name.setdefault(normalise_name(name), entry.id)
+        return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
+
     def resolve(self, name: str) -> T:
         """The entry an id, name or alias refers to.
 
@@ -416,6 +498,21 @@ class Registries:
     documents: Mapping[str, Document] = attrs.field(
         factory=lambda: MappingProxyType({}), converter=_read_only
     )
+
+    def shadowed_by(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
+        """New registries where ``values`` (stored with a ledger) replace the entries with
+        their ids and take their names (see :meth:`Registry.shadowed_by`).
+
+        A claims file written on an older gazetteer registered places the gazetteer now
+        has too (an ACLED import's ``rastan``); read back, the file's own values count.
+        """
+        values = list(values)
+        return Registries(
+            places=self.places.shadowed_by(v for v in values if isinstance(v, Place)),
+            actors=self.actors.shadowed_by(v for v in values if isinstance(v, Actor)),
+            sources=self.sources.shadowed_by(v for v in values if isinstance(v, Source)),
+            documents=self.documents,
+        ).with_values(v for v in values if isinstance(v, Document))
 
     def with_values(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
         """New registries with ``values`` added, each to the registry of its type."""

@@ -114,8 +114,9 @@ def open_ledger(
 def save_ledger(
     path: str | os.PathLike[str], ledger: Ledger, *, gazetteer: str | None = None
 ) -> None:
-    """The earlier spelling of :func:`conflict_ledger.saving.save_ledger` (arguments the
-    other way round); use that one.
+    """Write ``ledger`` as a claims file at ``path``, whatever its suffix (as
+    :func:`conflict_ledger.saving.save_claims_file`). To save in the format a path
+    names, use :func:`conflict_ledger.saving.save_ledger` (ledger first).
 
     >>> import tempfile, conflict_ledger as cl
     >>> path = Path(tempfile.mkdtemp()) / "seed.claims.jsonl"
@@ -123,7 +124,7 @@ def save_ledger(
     >>> len(open_ledger(path)[0])
     16
     """
-    saving.save_ledger(ledger, path, gazetteer=gazetteer)
+    saving.save_claims_file(ledger, path, gazetteer=gazetteer)
 
 
 def _new_values(stage: Registries, target: Registries) -> list[Place | Actor | Source | Document]:
@@ -176,8 +177,8 @@ def ingest(
         report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
         if strict and report.rejected:
             return report
-        if target.store.path == ":memory:":  # a claims file: rewritten whole
-            saving.save_claims_file(stage, name)
+        if target.store.path == ":memory:":  # a claims file: rewritten whole, on its gazetteer
+            saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
         target.register(*_new_values(stage.registries, target.registries))
         target.extend(stage.claims()[len(target) :])

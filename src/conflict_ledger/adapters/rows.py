@@ -278,8 +278,8 @@ class Registrar:
     >>> names = Registrar(syria())
     >>> names.place("Deir el-Zor", "", "", kind=PlaceKind.CITY, coordinates_source="ACLED")
     ('deir-ez-zor', None)
-    >>> names.place("Rastan", "34.93", "36.73", kind=PlaceKind.TOWN, coordinates_source="ACLED")[1].coordinates
-    Coordinates(lat=34.93, lon=36.73)
+    >>> names.place("Umm Batna", "33.12", "35.85", kind=PlaceKind.TOWN, coordinates_source="ACLED")[1].coordinates
+    Coordinates(lat=33.12, lon=35.85)
     >>> names.actor("Syrian Kurds", ActorKind.ARMED_GROUP)
     ('sdf', None)
     """
