@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.audit import MeaningError
 from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
@@ -110,6 +111,7 @@ from conflict_ledger.registry import (
 )
 from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
 from conflict_ledger.seed import load_seed
+from conflict_ledger.signing import SignatureError
 from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
     TERRITORY,
@@ -168,6 +170,7 @@ __all__ = [
     "LedgerError",
     "LedgerExistsError",
     "LedgerNotFoundError",
+    "MeaningError",
     "Meeting",
     "Membership",
     "Modality",
@@ -192,6 +195,7 @@ __all__ = [
     "ReportedBeforeEventError",
     "Retraction",
     "Side",
+    "SignatureError",
     "Snapshot",
     "SnapshotDiff",
     "Source",

@@ -187,17 +187,17 @@ def _ledger(
     claims: list[tuple[int, Claim]],
     clock: Clock,
 ) -> Ledger:
-    try:  # the file's own values must agree with each other
-        Registries().with_values(value for _, value in values)
-    except LedgerError:
-        own = Registries()
-        for number, value in values:  # find the line: one value at a time
+    # The file's values must agree with each other (one value per id); against a newer
+    # gazetteer, they count over its entries with the same id or name (shadowed_by).
+    seen: dict[tuple[type, str], _Value] = {}
+    for number, value in values:
+        key = (type(value), str(getattr(value, "id", None) or getattr(value, "sha256", "")))
+        first = seen.setdefault(key, value)
+        if first != value:
             try:
-                own = own.with_values([value])
+                Registries().with_values([first, value])
             except LedgerError as error:
                 raise located(error, path, number, None) from None
-        raise
-    # the file's own values count over a newer gazetteer's (registries.shadowed_by)
     registries = registries.shadowed_by(value for _, value in values)
     ledger = Ledger(registries=registries, clock=clock)
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from conflict_ledger import _exits
+from conflict_ledger import _cli_integrity, _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
@@ -29,7 +29,6 @@ from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.policies import (
     Policy,
     contest_disagreement,
@@ -61,11 +60,13 @@ _EXAMPLES = {
     "  conflict-ledger export LEDGER --as claims-csv -o claims.csv",
     "verify": "conflict-ledger verify investigation.sqlite\n"
     "  conflict-ledger verify LEDGER --checkpoint published.checkpoint\n"
+    "  conflict-ledger verify LEDGER --checkpoint signed.checkpoint --key newsroom.key.pub --exact\n"
     "  conflict-ledger verify LEDGER --write-checkpoint today.checkpoint",
     "repair": "conflict-ledger repair ledger.jsonl --checkpoint published.checkpoint",
     "convert": "conflict-ledger convert syria.claims.jsonl syria.sqlite\n"
     "  conflict-ledger convert investigation.sqlite archive.jsonl\n"
     "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
+    **_cli_integrity.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
@@ -171,6 +172,8 @@ def _integrity_commands(commands: Any) -> None:
         "ledger only added to a published checkpoint; name the first record that fails.",
     )
     check.add_argument("--write-checkpoint", help="also write today's checkpoint to this file")
+    _cli_integrity.add_verify_options(check)
+    _cli_integrity.add_commands(commands, _subcommand)
     sub("repair", "Move a JSON Lines ledger's torn last write to a side file (never deletes).")
 
 
@@ -178,7 +181,7 @@ def _integrity(args: argparse.Namespace) -> str:
     published = None
     if args.checkpoint:
         with open(args.checkpoint, encoding="utf-8") as handle:
-            published = Checkpoint.from_text(handle.read())
+            published = _cli_integrity.read_checkpoint(handle.read(), getattr(args, "key", None))
     if args.command == "repair":
         with open_ledger(args.ledger) as ledger:
             repair = getattr(ledger.store, "repair", None)
@@ -190,6 +193,7 @@ def _integrity(args: argparse.Namespace) -> str:
     lines = [f"ok: {now.size} records; every hash, position and record checked"]
     if published is not None:
         lines.append(f"ok: extends the published checkpoint of {published.size} records")
+    lines.extend(_cli_integrity.verify_lines(args, published, now))
     if args.write_checkpoint:
         with open(args.write_checkpoint, "w", encoding="utf-8") as handle:
             handle.write(now.to_text())
@@ -440,6 +444,8 @@ def _run(args: argparse.Namespace) -> str:
         return _integrity(args)
     if args.command == "convert":
         return _convert(args)
+    if args.command in _cli_integrity.COMMANDS:
+        return _cli_integrity.run(args)
     ledger = _open(args.ledger)
     if args.command == "baseline":
         return run_baseline(args, ledger)

@@ -137,8 +137,7 @@ def _check_reads_back(
 
     try:
         base = builtin(gazetteer) if gazetteer else Registries()
-        registries = base.shadowed_by(values)  # as the reader does
-        reader = Ledger(registries=registries, clock=fixed_clock("2000-01-01T00:00Z"))
+        reader = Ledger(registries=base.shadowed_by(values), clock=fixed_clock("2000-01-01T00:00Z"))
         reader.check(claims)
     except LedgerError as error:
         raise InvalidClaimError(

@@ -115,8 +115,9 @@ def save_ledger(
     path: str | os.PathLike[str], ledger: Ledger, *, gazetteer: str | None = None
 ) -> None:
     """Write ``ledger`` as a claims file at ``path``, whatever its suffix (as
-    :func:`conflict_ledger.saving.save_claims_file`). To save in the format a path
-    names, use :func:`conflict_ledger.saving.save_ledger` (ledger first).
+    :func:`conflict_ledger.saving.save_claims_file`; the baseline command rewrites a
+    claims file named ``x.jsonl`` this way). To save in the format a path names, use
+    :func:`conflict_ledger.saving.save_ledger` (ledger first).
 
     >>> import tempfile, conflict_ledger as cl
     >>> path = Path(tempfile.mkdtemp()) / "seed.claims.jsonl"
@@ -177,7 +178,8 @@ def ingest(
         report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
         if strict and report.rejected:
             return report
-        if target.store.path == ":memory:":  # a claims file: rewritten whole, on its gazetteer
+        if target.store.path == ":memory:":  # a claims file: rewritten whole
+            # on the gazetteer its header names, even where its own values shadow it
             saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
         target.register(*_new_values(stage.registries, target.registries))

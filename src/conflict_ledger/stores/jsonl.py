@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -94,6 +95,23 @@ def _wrap(kind: str, record: StoredRecord) -> bytes:
         )
         + b"}\n"
     )
+
+
+def _keep(name: str, data: bytes) -> Path:
+    """Write ``data`` durably to a new file ``name`` (or ``name.2``, ``name.3``... when
+    taken); never overwrite. Returns the file written."""
+    for number in itertools.count(1):
+        side = Path(name if number == 1 else f"{name}.{number}")
+        try:
+            handle = side.open("xb")
+        except FileExistsError:
+            continue
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return side
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class JsonlStore:
@@ -336,6 +354,10 @@ class JsonlStore:
     def repair(self, *, min_size: int = 0) -> Path | None:
         """Move a torn tail to ``<path>.torn-<offset>`` and cut it off; return the side file.
 
+        Repair is idempotent: a second torn write at the same offset goes to
+        ``<path>.torn-<offset>.2`` (then ``.3``...), never over an earlier side file, and
+        repairing a whole file changes nothing.
+
         Refuses (:class:`~conflict_ledger.stores.base.IntegrityError`) when fewer than
         ``min_size`` claims would remain, e.g. the size of a checkpoint you published.
         Returns None when there is nothing to repair.
@@ -352,12 +374,9 @@ class JsonlStore:
             if self.torn is None:
                 return None
             torn = self.torn
-            side = Path(f"{self.path}.torn-{torn.offset}")
-            data = os.pread(self._fd, torn.length, torn.offset)
-            with side.open("xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            side = _keep(
+                f"{self.path}.torn-{torn.offset}", os.pread(self._fd, torn.length, torn.offset)
+            )
             os.ftruncate(self._fd, torn.offset)
             os.fsync(self._fd)
             self._scan()
