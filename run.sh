@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job: set up the library alone, replay the seed ledger, show the territorial snapshot.
 # Answers print in Damascus time (--tz reads the times given and prints the times shown).
-# It installs only conflict_ledger and its runtime dependencies (attrs, pendulum, rapidfuzz)
+# It installs only conflict_ledger and its runtime dependencies (pyproject's [project] dependencies)
 # into .venv-run/, and runs pip again only when pyproject.toml changed (the stamp holds its
 # checksum; the install is editable, so a change to the code needs no reinstall).
 # The development toolchain (pytest, mypy, pandas, matplotlib, mkdocs...) is test.sh's.

@@ -544,8 +544,9 @@ def render(table: dict[str, Figures], outcomes: list[Outcome]) -> str:
     if accepted:
         lines.append(
             "read without error, random damage that left a valid file (a letter changed in a "
-            "note, a line no claim needs cut out, a byte of SQLite free space): "
-            + ", ".join(f"{k} {n}" for k, n in sorted(accepted.items()))
+            "note, a line no claim needs cut out, a byte of SQLite free space, a JSON Lines "
+            "ledger cut short: its whole batches kept, the torn tail reported by verify_ledger "
+            "and the CLI's verify): " + ", ".join(f"{k} {n}" for k, n in sorted(accepted.items()))
         )
     untyped = table["all"].untyped
     lines.append("untyped errors: " + ("; ".join(untyped) if untyped else "none"))

@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -191,4 +192,16 @@ def convert(
     (16, 9)
     """
     with open_ledger(source, event_types=event_types) as ledger:
-        save_ledger(ledger, target, gazetteer=gazetteer)
+        named = gazetteer if gazetteer is not None else _declared(source)
+        save_ledger(ledger, target, gazetteer=named)
+
+
+def _declared(path: str | os.PathLike[str]) -> str | None:
+    """The gazetteer a claims file's header names (None for a ledger store: its meta says)."""
+    try:
+        with open(path, "rb") as handle:
+            header = json.loads(handle.readline(1 << 16))
+    except (OSError, ValueError):
+        return None
+    named = header.get("gazetteer") if isinstance(header, dict) else None
+    return named if isinstance(named, str) and header.get("record") == "header" else None

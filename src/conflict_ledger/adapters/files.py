@@ -115,8 +115,10 @@ def open_ledger(
 def save_ledger(
     path: str | os.PathLike[str], ledger: Ledger, *, gazetteer: str | None = None
 ) -> None:
-    """The earlier spelling of :func:`conflict_ledger.saving.save_ledger` (arguments the
-    other way round); use that one.
+    """Write ``ledger`` as a claims file at ``path``, whatever its suffix (as
+    :func:`conflict_ledger.saving.save_claims_file`; the baseline command rewrites a
+    claims file named ``x.jsonl`` this way). To save in the format a path names, use
+    :func:`conflict_ledger.saving.save_ledger` (ledger first).
 
     >>> import tempfile, conflict_ledger as cl
     >>> path = Path(tempfile.mkdtemp()) / "seed.claims.jsonl"
@@ -124,7 +126,7 @@ def save_ledger(
     >>> len(open_ledger(path)[0])
     16
     """
-    saving.save_ledger(ledger, path, gazetteer=gazetteer)
+    saving.save_claims_file(ledger, path, gazetteer=gazetteer)
 
 
 def _new_values(stage: Registries, target: Registries) -> list[Place | Actor | Source | Document]:
