@@ -74,7 +74,7 @@ def ingest(target: str, made: Any, writers: int, batch: int) -> tuple[float, flo
     CPU seconds the writers used (the server's not counted)."""
     claims = made.ledger.claims()
     registries = made.ledger.registries
-    with open_ledger(target, registries=registries, clock=CLOCK):
+    with open_ledger(target, registries=registries, clock=CLOCK, create=True):
         pass  # created before the writers race
     go_read, go_write = os.pipe()
     children = []
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         with open_ledger(path) as source:
             size = len(source)
             began = time.perf_counter()
-            with open_ledger(pg_url("war")) as copy:
+            with open_ledger(pg_url("war"), create=True) as copy:
                 source.copy_to(copy.store)
             copied = time.perf_counter() - began
         rows.append((f"copy {size:,} claims in (copy_to)", "PostgreSQL", f"{copied:.1f} s", ""))

@@ -200,7 +200,10 @@ def ledger_path(directory: Path, count: int, suffix: str) -> tuple[float, float]
     claims = synthetic.ledger.claims()
     path = directory / f"ledger{suffix}"
     with open_ledger(
-        path, registries=synthetic.ledger.registries, clock=fixed_clock("2025-01-01T00:00Z")
+        path,
+        create=True,
+        registries=synthetic.ledger.registries,
+        clock=fixed_clock("2025-01-01T00:00Z"),
     ) as ledger:
         began = time.perf_counter()
         for start in range(0, len(claims), 10_000):

@@ -293,7 +293,7 @@ def write_sqlite(path: str, *, claims: int, places: int, seed: int = 5) -> float
 
     made = generate(claims=claims, places=places, seed=seed)
     began = time.perf_counter()
-    with open_ledger(path, durability="normal") as out:
+    with open_ledger(path, durability="normal", create=True) as out:
         regs = made.ledger.registries
         out.register(*regs.places, *regs.actors, *regs.sources)
         written = made.ledger.claims()

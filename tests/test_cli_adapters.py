@@ -62,16 +62,16 @@ def test_ingest_grows_one_file_that_every_command_reads(capsys, tmp_path: Path) 
     assert code == 0
 
 
-def test_ingest_reports_rejected_rows_and_exits_3(capsys, tmp_path: Path) -> None:
+def test_ingest_reports_rejected_rows_and_exits_4(capsys, tmp_path: Path) -> None:
     ledger = tmp_path / "l.jsonl"
     code, out, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", ledger)
-    assert code == 3
+    assert code == 4
     assert "2 claims appended" in out
     assert f"rejected {ACLED / 'bad_rows.csv'}:4: event_date=" in out
     assert ledger.exists()
     strict = tmp_path / "strict.jsonl"
     code, out, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", strict, "--strict")
-    assert code == 3
+    assert code == 4
     assert "nothing written" in out
     assert not strict.exists()
 

@@ -98,7 +98,7 @@ def test_a_baseline_goes_into_a_sqlite_ledger(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = str(tmp_path / "war.sqlite")
-    with cl.open_ledger(path, gazetteer="syria") as ledger:
+    with cl.open_ledger(path, gazetteer="syria", create=True) as ledger:
         ledger.register(cl.Source(id="isw", name="ISW", kind="analyst"))
     code, _, _ = run(capsys, "baseline", path, "--source", "isw", "--at", "2024-11-26",
                      "--hold", "Homs=syrian-government")  # fmt: skip

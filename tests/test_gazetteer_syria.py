@@ -227,7 +227,7 @@ def test_a_claims_file_written_on_the_first_gazetteer_reads_back_with_its_own_pl
 
 def test_a_sqlite_ledger_written_on_the_first_gazetteer_reopens(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    with cl.open_ledger(path, gazetteer="syria", registries=cl.Registries()) as ledger:
+    with cl.open_ledger(path, gazetteer="syria", registries=cl.Registries(), create=True) as ledger:
         ledger.register(OLD_RASTAN, OLD_TALL_RIFAT)
     with cl.open_ledger(path) as again:
         assert again.registries.places["rastan"] == OLD_RASTAN

@@ -82,6 +82,63 @@ def test_published_consistency_vectors(case: dict[str, object]) -> None:
         verify_consistency(*args)  # type: ignore[arg-type]
 
 
+VECTOR_DIR = Path(__file__).parent / "data" / "transparency-dev-merkle" / "testdata"
+INCLUSION_FILES = sorted((VECTOR_DIR / "inclusion").rglob("*.json"))
+CONSISTENCY_FILES = sorted((VECTOR_DIR / "consistency").rglob("*.json"))
+
+# The one vector where we are deliberately stricter than transparency-dev/merkle: it
+# accepts two equal 12-byte "roots" ("don't care 2") for sizes 1 and 1, and we refuse any
+# root that is not a 32-byte SHA-256 hash (issue 14: verifiers refuse wrong-length hashes).
+STRICTER = {"consistency/additional/sizes-are-equal-one-and-proof-is-empty.json"}
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(VECTOR_DIR).as_posix()
+
+
+def test_every_published_vector_file_is_run() -> None:
+    assert (len(INCLUSION_FILES), len(CONSISTENCY_FILES)) == (98, 98)
+
+
+@pytest.mark.parametrize("path", INCLUSION_FILES, ids=_name)
+def test_every_published_inclusion_vector(path: Path) -> None:
+    case = json.loads(path.read_text())
+    proof = [b64(p) for p in case["proof"] or []]
+    args = (b64(case["leafHash"]), case["leafIdx"], case["treeSize"], proof, b64(case["root"]))
+    if case["wantErr"]:
+        with pytest.raises(ProofError):
+            verify_inclusion(*args)
+    else:
+        verify_inclusion(*args)
+
+
+@pytest.mark.parametrize("path", CONSISTENCY_FILES, ids=_name)
+def test_every_published_consistency_vector(path: Path) -> None:
+    case = json.loads(path.read_text())
+    proof = [b64(p) for p in case["proof"] or []]
+    args = (case["size1"], case["size2"], b64(case["root1"]), b64(case["root2"]), proof)
+    if case["wantErr"] or _name(path) in STRICTER:
+        with pytest.raises(ProofError):
+            verify_consistency(*args)
+    else:
+        verify_consistency(*args)
+
+
+def test_wrong_length_hashes_and_a_non_empty_root_for_size_0_are_refused() -> None:
+    root = TREE.root(4)
+    with pytest.raises(ProofError, match="the root is 31 bytes"):
+        verify_inclusion(TREE.leaf(0), 0, 4, TREE.inclusion_proof(0, 4), root[:31])
+    with pytest.raises(ProofError, match="the leaf hash is 33 bytes"):
+        verify_inclusion(TREE.leaf(0) + b"x", 0, 4, TREE.inclusion_proof(0, 4), root)
+    with pytest.raises(ProofError, match="the new root is 0 bytes"):
+        verify_consistency(2, 4, TREE.root(2), b"", TREE.consistency_proof(2, 4))
+    with pytest.raises(ProofError, match="size 0 has the empty root"):
+        verify_consistency(0, 4, TREE.root(1), root, ())
+    with pytest.raises(ProofError, match="size 0 has the empty root"):
+        verify_consistency(0, 0, TREE.root(1), TREE.root(1), ())
+    verify_consistency(0, 4, EMPTY_ROOT, root, ())
+
+
 def test_the_published_happy_proofs_are_the_ones_we_build() -> None:
     tree = MerkleTree()
     tree.extend(leaf_hash(bytes.fromhex(h)) for h in VECTORS["leaf_inputs_hex"])
@@ -192,3 +249,26 @@ def test_extending_in_chunks_builds_the_tree_appending_one_by_one_builds(
     assert [many.root(n) for n in range(len(leaves) + 1)] == [
         one.root(n) for n in range(len(leaves) + 1)
     ]
+
+
+def test_checkpoint_extension_lines_round_trip_and_a_bad_registry_line_is_refused() -> None:
+    point = Checkpoint(
+        origin="o",
+        size=1,
+        root=TREE.root(1),
+        registry_size=2,
+        registry_root=TREE.root(2),
+        extensions=("witnessed-by someone",),
+    )
+    assert Checkpoint.from_text(point.to_text()) == point
+    assert point.to_text().splitlines()[3:] == [
+        f"registry 2 {base64.b64encode(TREE.root(2)).decode()}",
+        "witnessed-by someone",
+    ]
+    for bad in (
+        "registry x AAAA",
+        "registry 2",
+        f"registry 2 {base64.b64encode(b'short').decode()}",
+    ):
+        with pytest.raises(ProofError):
+            Checkpoint.from_text(f"o\n1\n{base64.b64encode(TREE.root(1)).decode()}\n{bad}\n")

@@ -84,10 +84,14 @@ class Opener:
         if self.kind == "memory":
             return Ledger(registries=REGISTRIES, clock=CLOCK, store=self.memory)
         if self.kind == "postgres":
-            return open_ledger(self.url, registries=REGISTRIES, clock=CLOCK)
+            return open_ledger(self.url, create=True, registries=REGISTRIES, clock=CLOCK)
         # compact is the default for SQLite; the "sqlite" kind is the plain JSON one
         return open_ledger(
-            self.path, registries=REGISTRIES, clock=CLOCK, compact=self.kind != "sqlite"
+            self.path,
+            create=True,
+            registries=REGISTRIES,
+            clock=CLOCK,
+            compact=self.kind != "sqlite",
         )
 
 
@@ -324,7 +328,9 @@ class TestPostgresStoreMachine(PostgresStoreMachine.TestCase):  # type: ignore[n
 
 
 def test_sqlite_refuses_update_delete_and_replace_with_a_typed_error(tmp_path: Path) -> None:
-    with open_ledger(tmp_path / "l.sqlite", registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(
+        tmp_path / "l.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
+    ) as ledger:
         ledger.register(Source(id="witness", name="A witness", kind=SourceKind.ANONYMOUS))
         ledger.extend([make_claim("c0"), make_claim("c1")])
         store = ledger.store
@@ -344,7 +350,7 @@ def test_sqlite_refuses_update_delete_and_replace_with_a_typed_error(tmp_path: P
 
 def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         ledger.append(make_claim("c0"))
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA recursive_triggers=ON")
@@ -355,7 +361,9 @@ def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) ->
 
 def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
+    with open_ledger(
+        path, create=True, registries=REGISTRIES, clock=CLOCK, compact=False
+    ) as ledger:
         ledger.extend([make_claim(f"c{i}") for i in range(3)])
     raw = sqlite3.connect(path)
     raw.execute("DROP TRIGGER claims_no_update")  # a determined editor
@@ -363,13 +371,13 @@ def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
     raw.commit()
     raw.close()
     with pytest.raises(IntegrityError) as caught:
-        open_ledger(path, registries=REGISTRIES, clock=CLOCK)
+        open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK)
     assert caught.value.position == 1
 
 
 def test_a_full_sqlite_disk_is_a_typed_error_and_keeps_nothing(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         ledger.append(make_claim("c0"))
         store = ledger.store
         assert isinstance(store, SqliteStore)
@@ -393,7 +401,7 @@ def test_a_full_jsonl_disk_is_a_typed_error_and_leaves_no_partial_record(
     import os
 
     path = tmp_path / "l.jsonl"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         ledger.append(make_claim("c0"))
         before = path.read_bytes()
 
@@ -430,7 +438,7 @@ def test_open_ledger_reads_a_claims_file_and_refuses_unknown_suffixes(tmp_path: 
 
 def test_a_new_file_remembers_its_gazetteer(tmp_path: Path) -> None:
     for name in ("g.sqlite", "g.jsonl"):
-        with open_ledger(tmp_path / name, gazetteer="syria") as ledger:
+        with open_ledger(tmp_path / name, gazetteer="syria", create=True) as ledger:
             ledger.register(Source(id="me", name="Me", kind=SourceKind.ANALYST))
         with open_ledger(tmp_path / name) as again:
             assert again.registries.places.resolve("Dayr az-Zawr").id == "deir-ez-zor"
@@ -510,11 +518,13 @@ def test_cli_verify_checks_a_checkpoint_and_names_an_edited_record(
     from conflict_ledger.cli import main
 
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
+    with open_ledger(
+        path, create=True, registries=REGISTRIES, clock=CLOCK, compact=False
+    ) as ledger:
         ledger.extend([make_claim(f"c{i}", hour=i) for i in range(4)])
     published = tmp_path / "four.checkpoint"
     assert main(["verify", str(path), "--write-checkpoint", str(published)]) == 0
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         ledger.append(make_claim("c4"))
     capsys.readouterr()
     assert main(["verify", str(path), "--checkpoint", str(published)]) == 0
@@ -526,7 +536,7 @@ def test_cli_verify_checks_a_checkpoint_and_names_an_edited_record(
     raw.execute("UPDATE claims SET data = replace(data, 'a1', 'a2') WHERE position = 2")
     raw.commit()
     raw.close()
-    assert main(["verify", str(path)]) == 1
+    assert main(["verify", str(path)]) == 3  # an integrity failure
     assert "record 2" in capsys.readouterr().err
 
 
@@ -537,11 +547,11 @@ def test_cli_verify_refuses_a_rewritten_history(
 
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     for path, name, count in ((first, "c", 3), (second, "d", 5)):
-        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
             ledger.extend([make_claim(f"{name}{i}", hour=i) for i in range(count)])
     published = tmp_path / "a.checkpoint"
     assert main(["verify", str(first), "--write-checkpoint", str(published)]) == 0
-    assert main(["verify", str(second), "--checkpoint", str(published)]) == 1
+    assert main(["verify", str(second), "--checkpoint", str(published)]) == 3
     assert "not a prefix" in capsys.readouterr().err
 
 
@@ -553,7 +563,7 @@ def test_cli_repairs_a_torn_jsonl_and_commands_read_every_store(
 
     seed = load_seed()
     for name in ("s.sqlite", "s.jsonl"):
-        with open_ledger(tmp_path / name, gazetteer="syria", clock=CLOCK) as ledger:
+        with open_ledger(tmp_path / name, gazetteer="syria", clock=CLOCK, create=True) as ledger:
             ledger.register(*seed.registries.sources, *seed.registries.documents.values())
             ledger.extend(seed.claims())
         assert main(["snapshot", str(tmp_path / name), "--at", "2024-12-07"]) == 0
@@ -561,7 +571,7 @@ def test_cli_repairs_a_torn_jsonl_and_commands_read_every_store(
     whole = (tmp_path / "s.jsonl").read_bytes()
     with (tmp_path / "s.jsonl").open("ab") as handle:
         handle.write(b'{"hash":"ab')
-    assert main(["verify", str(tmp_path / "s.jsonl")]) == 1
+    assert main(["verify", str(tmp_path / "s.jsonl")]) == 3
     lines = whole.count(b"\n")
     where = f"line {lines + 1}, byte {len(whole)}"
     assert where in capsys.readouterr().err
@@ -590,13 +600,13 @@ def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: P
     sizes = {}
     for name, compact in (("plain.sqlite", False), ("compact.sqlite", True)):
         with open_ledger(
-            tmp_path / name, registries=REGISTRIES, clock=CLOCK, compact=compact
+            tmp_path / name, create=True, registries=REGISTRIES, clock=CLOCK, compact=compact
         ) as ledger:
             ledger.extend(claims)
             sizes[name] = ledger.store.execute("SELECT sum(length(data)) FROM claims")[0][0]
     with (
-        open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES) as plain,
-        open_ledger(tmp_path / "compact.sqlite", registries=REGISTRIES) as compact_,
+        open_ledger(tmp_path / "plain.sqlite", create=True, registries=REGISTRIES) as plain,
+        open_ledger(tmp_path / "compact.sqlite", create=True, registries=REGISTRIES) as compact_,
     ):
         assert list(plain.store.records()) == list(compact_.store.records())
         assert plain.checkpoint() == compact_.checkpoint()
@@ -607,7 +617,7 @@ def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: P
     raw.commit()
     raw.close()
     with pytest.raises(IntegrityError) as caught:
-        open_ledger(tmp_path / "compact.sqlite", registries=REGISTRIES)
+        open_ledger(tmp_path / "compact.sqlite", create=True, registries=REGISTRIES)
     assert caught.value.position == 4
 
 
@@ -619,8 +629,10 @@ def test_verify_refuses_a_claims_file_which_has_nothing_to_verify() -> None:
 
 def test_a_new_sqlite_ledger_is_compact_unless_asked_plain(tmp_path: Path) -> None:
     with (
-        open_ledger(tmp_path / "default.sqlite", registries=REGISTRIES) as default,
-        open_ledger(tmp_path / "plain.sqlite", registries=REGISTRIES, compact=False) as plain,
+        open_ledger(tmp_path / "default.sqlite", create=True, registries=REGISTRIES) as default,
+        open_ledger(
+            tmp_path / "plain.sqlite", create=True, registries=REGISTRIES, compact=False
+        ) as plain,
     ):
         assert default.store.meta()["compression"] == "deflate-dictionary-1"
         assert "compression" not in plain.store.meta()
@@ -634,18 +646,22 @@ def test_compact_records_deflated_with_the_first_releases_settings_still_read(
     from conflict_ledger.stores import sqlite as sqlite_module
 
     claims = [attrs.evolve(make_claim(f"c{i}", hour=i), note="n" * i) for i in range(40)]
-    with open_ledger(tmp_path / "new.sqlite", registries=REGISTRIES, clock=CLOCK) as new:
+    with open_ledger(
+        tmp_path / "new.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
+    ) as new:
         new.extend(claims)
     # level 6, a 32 KiB window and memory level 9: what compact files were first written with
     monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
     monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
     monkeypatch.setattr(sqlite_module, "_MEMORY_LEVEL", 9)
-    with open_ledger(tmp_path / "old.sqlite", registries=REGISTRIES, clock=CLOCK) as old:
+    with open_ledger(
+        tmp_path / "old.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
+    ) as old:
         old.extend(claims)
     monkeypatch.undo()
     with (
-        open_ledger(tmp_path / "old.sqlite", registries=REGISTRIES) as old,
-        open_ledger(tmp_path / "new.sqlite", registries=REGISTRIES) as new,
+        open_ledger(tmp_path / "old.sqlite", create=True, registries=REGISTRIES) as old,
+        open_ledger(tmp_path / "new.sqlite", create=True, registries=REGISTRIES) as new,
     ):
         assert list(old.store.records()) == list(new.store.records())
         assert old.verify() == new.verify()
@@ -655,9 +671,11 @@ def test_compact_records_deflated_with_the_first_releases_settings_still_read(
 
 def test_verify_names_a_record_edited_after_the_ledger_read_it(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK, compact=False) as ledger:
+    with open_ledger(
+        path, create=True, registries=REGISTRIES, clock=CLOCK, compact=False
+    ) as ledger:
         ledger.extend([make_claim(f"c{i}") for i in range(3)])
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         assert ledger.verify().size == 3  # read, decoded, and not decoded again
         raw = sqlite3.connect(path)
         raw.execute("DROP TRIGGER claims_no_update")
@@ -671,7 +689,7 @@ def test_verify_names_a_record_edited_after_the_ledger_read_it(tmp_path: Path) -
 
 def _with_second_record(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
     """A ledger of one claim, then a second record with a right SHA-256 but ``edit``ed."""
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         ledger.append(make_claim("c0"))
         store = ledger.store
         record = json.loads(next(iter(store.records())).data)
@@ -702,7 +720,7 @@ def test_a_hashed_record_that_is_no_claim_is_named_on_open(tmp_path: Path, edit:
     path = tmp_path / "l.sqlite"
     _with_second_record(path, EDITS[edit])
     with pytest.raises(IntegrityError, match="cannot be read as a claim") as caught:
-        open_ledger(path, registries=REGISTRIES, clock=CLOCK)
+        open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK)
     assert caught.value.position == 1
 
 
@@ -715,11 +733,11 @@ def test_opening_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, ena
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
             read = [claim.id for claim in ledger.claims()]
             state = gc.isenabled()
         with pytest.raises(IntegrityError):
-            open_ledger(bad, registries=REGISTRIES, clock=CLOCK)
+            open_ledger(bad, create=True, registries=REGISTRIES, clock=CLOCK)
         after_error = gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
@@ -737,7 +755,9 @@ def test_a_compact_record_referring_further_back_than_this_librarys_window_reads
     claim = attrs.evolve(make_claim("c0"), note=noise + noise[30_000:30_300])
     monkeypatch.setattr(sqlite_module, "_LEVEL", 6)
     monkeypatch.setattr(sqlite_module, "_WINDOW_BITS", 15)
-    with open_ledger(tmp_path / "wide.sqlite", registries=REGISTRIES, clock=CLOCK) as wide:
+    with open_ledger(
+        tmp_path / "wide.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
+    ) as wide:
         wide.append(claim)
         dictionary = wide.store._dictionary  # type: ignore[attr-defined]
         packed = wide.store.execute("SELECT data FROM claims")[0][0]

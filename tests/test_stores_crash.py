@@ -42,7 +42,7 @@ def make_claim(name: str, hour: int = 0) -> Claim:
 def build_jsonl(path: Path, batches: list[list[Claim]]) -> list[int]:
     """Write the batches; return the file size after each commit (index 0: empty file)."""
     ends = [0]
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         for batch in batches:
             ledger.extend(batch)
             ends.append(path.stat().st_size)
@@ -90,7 +90,7 @@ def test_a_torn_jsonl_opens_refuses_appends_and_repairs_into_a_side_file(
     ends = build_jsonl(path, [[make_claim(f"c{i}", i)] for i in range(5)])
     whole = path.read_bytes()
     os.truncate(path, ends[3] + 40)  # a crash in the middle of the fourth record's line
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         assert [c.id for c in ledger.claims()] == ["c0", "c1", "c2"]
         with pytest.raises(TornWriteError) as caught:
             ledger.append(make_claim("late"))
@@ -161,7 +161,7 @@ def test_every_crash_point_of_a_jsonl_batch_keeps_every_acknowledged_claim(
             store.close()
             trials += 1
             if cut % 97 == 0 or finished:  # open the whole ledger, repair, append
-                with open_ledger(crash, registries=REGISTRIES, clock=CLOCK) as ledger:
+                with open_ledger(crash, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
                     ids = [c.id for c in ledger.claims()]
                     assert ids[: len(acknowledged)] == acknowledged
                     store_ = ledger.store
@@ -182,7 +182,7 @@ def test_every_cut_of_the_sqlite_wal_opens_with_whole_acknowledged_batches(
     rng = random.Random(5)
     batches = [[make_claim(f"b{b}-{i}", b) for i in range(rng.randint(1, 4))] for b in range(40)]
     path = tmp_path / "l.sqlite"
-    ledger = open_ledger(path, registries=REGISTRIES, clock=CLOCK)
+    ledger = open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK)
     store = ledger.store
     assert isinstance(store, SqliteStore)
     store.execute("PRAGMA wal_autocheckpoint=0")  # keep every frame in the WAL
@@ -212,7 +212,9 @@ def test_every_cut_of_the_sqlite_wal_opens_with_whole_acknowledged_batches(
         (trial / "l.sqlite-wal").write_bytes(log[:cut])
         whole_batches = sum(1 for end in ends[1:] if end <= cut)
         expected = [c.id for batch in batches[:whole_batches] for c in batch]
-        with open_ledger(trial / "l.sqlite", registries=REGISTRIES, clock=CLOCK) as opened:
+        with open_ledger(
+            trial / "l.sqlite", create=True, registries=REGISTRIES, clock=CLOCK
+        ) as opened:
             assert [c.id for c in opened.claims()] == expected, cut
             opened.verify()
         shutil.rmtree(trial)
@@ -226,7 +228,7 @@ KILLS = 60
 def _writer(path: Path, acks: int) -> None:
     """The child: append batches forever, reporting each acknowledged batch on ``acks``."""
     try:
-        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
             for batch in range(10_000):
                 claims = [make_claim(f"k{batch}-{i}", batch) for i in range(1 + batch % 3)]
                 ledger.extend(claims)
@@ -254,7 +256,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_claim(tmp_path: Path, su
             acknowledged = [int(line) for line in pipe.read().split()]
         expected = [f"k{batch}-{i}" for batch in acknowledged for i in range(1 + batch % 3)]
         killed_after_acks += bool(acknowledged)
-        with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
             ids = [c.id for c in ledger.claims()]
             assert ids[: len(expected)] == expected
             # Whole batches only: what follows the acknowledged ones is one whole batch.
@@ -279,7 +281,7 @@ def test_eight_processes_appending_250_each_lose_and_duplicate_nothing(
     tmp_path: Path, suffix: str
 ) -> None:
     path = tmp_path / f"shared{suffix}"
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK):
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK):
         pass
     children = []
     for writer in range(WRITERS):
@@ -288,7 +290,7 @@ def test_eight_processes_appending_250_each_lose_and_duplicate_nothing(
             code = 1
             try:
                 with open_ledger(
-                    path, registries=REGISTRIES, clock=CLOCK, durability="normal"
+                    path, create=True, registries=REGISTRIES, clock=CLOCK, durability="normal"
                 ) as ledger:
                     for i in range(APPENDS):
                         ledger.append(make_claim(f"w{writer}/{i:03d}", i))
@@ -300,7 +302,7 @@ def test_eight_processes_appending_250_each_lose_and_duplicate_nothing(
         children.append(child)
     codes = [os.waitpid(child, 0)[1] for child in children]
     assert codes == [0] * WRITERS
-    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         records = ledger.records()
         ids = [r.claim.id for r in records]
         assert len(records) == WRITERS * APPENDS

@@ -46,7 +46,7 @@ def make_claim(name: str, *, place: str = "p0", hour: int = 0) -> Claim:
 
 
 def opened(url: str) -> Ledger:
-    return open_ledger(url, registries=REGISTRIES, clock=CLOCK)
+    return open_ledger(url, create=True, registries=REGISTRIES, clock=CLOCK)
 
 
 @pytest.fixture
@@ -167,6 +167,8 @@ def test_the_writer_role_appends_and_the_reader_role_only_reads(schema: str) -> 
 
 
 def test_a_ledger_the_database_does_not_hold_is_an_error_unless_created(pg_url: str) -> None:
+    with pytest.raises(IntegrityError, match="holds no ledger named 'main'"):
+        open_ledger(pg_url)  # reading never creates: create=True does
     with pytest.raises(IntegrityError, match="holds no ledger named 'main'"):
         PostgresStore(pg_url, create=False)
     PostgresStore(pg_url).close()

@@ -137,7 +137,7 @@ def test_a_name_with_letters_of_any_script_keeps_a_key(name: str) -> None:
 
 def test_a_ledger_file_records_its_world_gazetteer_and_reopens_on_it(tmp_path) -> None:
     path = tmp_path / "sudan.sqlite"
-    with cl.open_ledger(path, gazetteer="world:SD@15000") as ledger:
+    with cl.open_ledger(path, gazetteer="world:SD@15000", create=True) as ledger:
         ledger.register(cl.Actor(id="rsf", name="Rapid Support Forces", kind="armed_group"))
         ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
         ledger.append(

@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.audit import MeaningError
 from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
@@ -48,7 +49,9 @@ from conflict_ledger.errors import (
     InvalidClaimError,
     InvalidWindowError,
     LedgerError,
+    LedgerNotFoundError,
     NaiveDatetimeError,
+    NotALedgerError,
     ReportedBeforeEventError,
     UnknownActorError,
     UnknownClaimError,
@@ -106,7 +109,9 @@ from conflict_ledger.registry import (
     Source,
     SourceKind,
 )
+from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
 from conflict_ledger.seed import load_seed
+from conflict_ledger.signing import SignatureError
 from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.territory import (
     TERRITORY,
@@ -163,10 +168,14 @@ __all__ = [
     "Keyed",
     "Ledger",
     "LedgerError",
+    "LedgerExistsError",
+    "LedgerNotFoundError",
+    "MeaningError",
     "Meeting",
     "Membership",
     "Modality",
     "NaiveDatetimeError",
+    "NotALedgerError",
     "Outcome",
     "Place",
     "PlaceChange",
@@ -186,6 +195,7 @@ __all__ = [
     "ReportedBeforeEventError",
     "Retraction",
     "Side",
+    "SignatureError",
     "Snapshot",
     "SnapshotDiff",
     "Source",
@@ -208,6 +218,7 @@ __all__ = [
     "ValidTime",
     "baseline",
     "contest_disagreement",
+    "convert",
     "corroboration_required",
     "credible_only",
     "diff",
@@ -229,6 +240,7 @@ __all__ = [
     "register_ipython",
     "resolve_forecasts",
     "resolve_phrase",
+    "save_ledger",
     "scan",
     "sha256_text",
     "snapshot",

@@ -1,7 +1,9 @@
 """The ``conflict-ledger`` command: replay a claims file and ask it questions.
 
-Exit codes: 0 success, 1 a ledger error (bad or missing file, unknown place, bad date),
-2 bad usage, 3 ``ingest`` rejected some rows (the valid ones were kept, unless --strict).
+Exit codes (``conflict_ledger._exits``, docs/cli.md): 0 success, 1 a user error (bad or
+missing file, unknown place, bad date), 2 bad usage, 3 an integrity failure, 4 ``ingest``
+rejected some rows (the valid ones were kept, unless --strict), 70 an internal error, 130
+interrupted, 141 output pipe closed. No error shows a traceback.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,16 +19,16 @@ from typing import Any
 import attrs
 import pendulum
 
+from conflict_ledger import _cli_integrity, _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
-from conflict_ledger.errors import InvalidClaimError, LedgerError
+from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.policies import (
     Policy,
     contest_disagreement,
@@ -60,8 +63,13 @@ _EXAMPLES = {
     "-o parquet/",
     "verify": "conflict-ledger verify investigation.sqlite\n"
     "  conflict-ledger verify LEDGER --checkpoint published.checkpoint\n"
+    "  conflict-ledger verify LEDGER --checkpoint signed.checkpoint --key newsroom.key.pub --exact\n"
     "  conflict-ledger verify LEDGER --write-checkpoint today.checkpoint",
     "repair": "conflict-ledger repair ledger.jsonl --checkpoint published.checkpoint",
+    "convert": "conflict-ledger convert syria.claims.jsonl syria.sqlite\n"
+    "  conflict-ledger convert investigation.sqlite archive.jsonl\n"
+    "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
+    **_cli_integrity.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
@@ -131,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
     _adapter_commands(commands)
     _integrity_commands(commands)
     add_baseline_command(commands)
+    convert = _subcommand(
+        commands,
+        "convert",
+        "Save a ledger in the format the target path names (.claims.jsonl, .jsonl, .sqlite), "
+        "registries included.",
+    )
+    convert.add_argument("source", help="a claims file, JSON Lines or SQLite ledger")
+    convert.add_argument("target", help="a new .claims.jsonl, .jsonl or .sqlite path")
     return parser
 
 
@@ -163,6 +179,8 @@ def _integrity_commands(commands: Any) -> None:
         "ledger only added to a published checkpoint; name the first record that fails.",
     )
     check.add_argument("--write-checkpoint", help="also write today's checkpoint to this file")
+    _cli_integrity.add_verify_options(check)
+    _cli_integrity.add_commands(commands, _subcommand)
     sub("repair", "Move a JSON Lines ledger's torn last write to a side file (never deletes).")
 
 
@@ -170,7 +188,7 @@ def _integrity(args: argparse.Namespace) -> str:
     published = None
     if args.checkpoint:
         with open(args.checkpoint, encoding="utf-8") as handle:
-            published = Checkpoint.from_text(handle.read())
+            published = _cli_integrity.read_checkpoint(handle.read(), getattr(args, "key", None))
     if args.command == "repair":
         with open_ledger(args.ledger) as ledger:
             repair = getattr(ledger.store, "repair", None)
@@ -182,6 +200,7 @@ def _integrity(args: argparse.Namespace) -> str:
     lines = [f"ok: {now.size} records; every hash, position and record checked"]
     if published is not None:
         lines.append(f"ok: extends the published checkpoint of {published.size} records")
+    lines.extend(_cli_integrity.verify_lines(args, published, now))
     if args.write_checkpoint:
         with open(args.write_checkpoint, "w", encoding="utf-8") as handle:
             handle.write(now.to_text())
@@ -213,14 +232,16 @@ def _adapter_commands(commands: Any) -> None:
         return _subcommand(commands, name, help)
 
     ingest = sub(
-        "ingest", "Import an ACLED or UCDP GED CSV into a claims file (created if missing)."
+        "ingest",
+        "Import an ACLED or UCDP GED CSV into a ledger (created if missing; the format "
+        "follows the path: .claims.jsonl, .jsonl or .sqlite).",
     )
     ingest.add_argument("data", help="the dataset's CSV file")
     ingest.add_argument(
         "--into",
         required=True,
         metavar="LEDGER",
-        help="the claims file to grow, or postgresql://user@host/db?ledger=NAME",
+        help="the ledger to grow, or postgresql://user@host/db?ledger=NAME",
     )
     ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
     ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")
@@ -449,9 +470,20 @@ def _replay(ledger: Ledger) -> AsOfIndex:
         return AsOfIndex(ledger, progress=lambda done, total: bar.update(done - bar.n))
 
 
+def _convert(args: argparse.Namespace) -> str:
+    from conflict_ledger.saving import convert, format_of
+
+    convert(args.source, args.target)
+    return f"wrote {args.target} ({format_of(args.target)}) from {args.source}"
+
+
 def _run(args: argparse.Namespace) -> str:
     if args.command in ("verify", "repair"):
         return _integrity(args)
+    if args.command == "convert":
+        return _convert(args)
+    if args.command in _cli_integrity.COMMANDS:
+        return _cli_integrity.run(args)
     ledger = _open(args.ledger)
     if args.command == "baseline":
         return run_baseline(args, ledger)
@@ -522,19 +554,30 @@ def _run(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code (the table is in ``conflict_ledger._exits``).
+
+    No error shows a traceback: each is one clear line on stderr, and a closed output
+    pipe (``| head``) ends quietly. ``CONFLICT_LEDGER_TRACEBACK=1`` shows where an
+    internal error happened.
+    """
     try:
-        if args.command == "ingest":
-            output, report = _ingest(args)
-            print(output)
-            return 3 if report.rejected else 0
-        output = _run(args)
-    except (LedgerError, FileNotFoundError) as error:
-        print(f"conflict-ledger: error: {error}", file=sys.stderr)
-        return 1
-    print(output)
-    return 0
+        code, output = _command(_parser().parse_args(argv))
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _exits.quiet_broken_pipe()
+    except (Exception, KeyboardInterrupt) as error:
+        if os.environ.get("CONFLICT_LEDGER_TRACEBACK"):
+            raise
+        return _exits.report(error, sys.stderr)
+    return code
+
+
+def _command(args: argparse.Namespace) -> tuple[int, str]:
+    if args.command == "ingest":
+        output, report = _ingest(args)
+        return (_exits.REJECTED_ROWS if report.rejected else _exits.OK), output
+    return _exits.OK, _run(args)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,18 @@ from conflict_ledger.claims import (
     Claim,
     Document,
 )
-from conflict_ledger.errors import FormatError, InvalidClaimError, LedgerError
+from conflict_ledger.errors import (
+    InvalidClaimError,
+    LedgerError,
+    LedgerNotFoundError,
+    NotALedgerError,
+)
 from conflict_ledger.events import (
     Event,
 )
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.merkle import Checkpoint
 from conflict_ledger.records import (
-    _VALUE_TYPES,
     BUILTIN_EVENTS,
     decode_claim,
     decode_event,
@@ -85,6 +89,9 @@ def write_claims_file(
 
     ``gazetteer`` names a built-in gazetteer the reader starts from (e.g. ``"syria"``).
     The file is written to a temporary name and renamed, so a reader never sees half.
+    A file that could not be read back alone (a claim names a source or place neither
+    ``values`` nor the gazetteer hold) is refused and nothing is written. To save a
+    whole ledger, registries included, use :func:`conflict_ledger.saving.save_ledger`.
 
     >>> import tempfile, pathlib
     >>> from conflict_ledger.seed import load_seed
@@ -95,6 +102,9 @@ def write_claims_file(
     >>> len(path.read_text().splitlines())
     27
     """
+    claims = tuple(claims)
+    values = tuple(values)
+    _check_reads_back(claims, values, gazetteer)
     lines = [
         {
             "record": "header",
@@ -117,6 +127,29 @@ def write_claims_file(
     temporary.replace(target)
 
 
+def _check_reads_back(
+    claims: tuple[Claim, ...],
+    values: tuple[Place | Actor | Source | Document, ...],
+    gazetteer: str | None,
+) -> None:
+    """Refuse to write a claims file that could not be read back alone."""
+    from conflict_ledger.gazetteer import builtin
+    from conflict_ledger.ledger import fixed_clock
+
+    try:
+        base = builtin(gazetteer) if gazetteer else Registries()
+        reader = Ledger(registries=base.shadowed_by(values), clock=fixed_clock("2000-01-01T00:00Z"))
+        reader.check(claims)
+    except LedgerError as error:
+        raise InvalidClaimError(
+            field="values",
+            value=f"{len(values)} values",
+            problem=f"the file would not read back ({error}); nothing was written",
+            hint="Pass values= every place, actor, source and document the claims name that "
+            "the gazetteer lacks, or save the whole ledger: save_ledger(ledger, path).",
+        ) from None
+
+
 def read_claims_file(
     path: str | os.PathLike[str],
     *,
@@ -127,67 +160,95 @@ def read_claims_file(
     """Read a claims file into a new in-memory :class:`~conflict_ledger.ledger.Ledger`.
 
     Registries start from ``registries``, or else from the built-in gazetteer the header
-    names, and grow with the file's own place, actor, source and document records. Any
-    unreadable line raises :class:`~conflict_ledger.errors.FormatError` naming it;
-    invalid claims are reported together, and nothing is returned half-read.
+    names, and grow with the file's own place, actor, source and document records.
+
+    Every line is checked strictly (docs/format.md, "What a reader refuses"): a bad
+    line raises :class:`~conflict_ledger.errors.FormatError` (an unknown field
+    :class:`~conflict_ledger.errors.UnknownFieldError`, with a suggestion) naming the
+    file, line, claim, field and value; a claim naming an unknown place, actor, source
+    or claim raises the matching ``Unknown...Error``, located the same way. Several
+    problems are raised together as an :class:`~conflict_ledger.errors.InvalidBatchError`
+    listing every one, and nothing is returned half-read.
 
     >>> from conflict_ledger.seed import SEED_FILE
     >>> len(read_claims_file(f"seeds/{SEED_FILE}"))
     16
     """
-    from conflict_ledger.gazetteer import builtin
+    from conflict_ledger._loading import load_claims_file
 
-    name = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FormatError(path=name, line=0, problem="no such file") from None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
-        raise FormatError(path=name, line=1, problem="the file is empty; it needs a header line")
-    records: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise FormatError(path=name, line=number, problem=f"not JSON ({error.msg})") from None
-        if not isinstance(record, dict) or "record" not in record:
-            raise FormatError(path=name, line=number, problem="a line is an object with 'record'")
-        records.append((number, record))
-    header = records[0][1]
-    if header.get("record") != "header" or header.get("format") != FORMAT:
-        raise FormatError(path=name, line=1, problem=f"the first line is a {FORMAT} header")
-    if not isinstance(header.get("version"), int) or header["version"] > VERSION:
-        raise FormatError(
-            path=name,
-            line=1,
-            problem=f"version {header.get('version')!r} is newer than this library reads "
-            f"({VERSION}); upgrade conflict_ledger",
-        )
-    if registries is None:
-        registries = builtin(header["gazetteer"]) if header.get("gazetteer") else Registries()
-    values = []
-    claims = []
-    for number, record in records[1:]:
-        kind = record["record"]
-        try:
-            if kind == "claim":
-                claims.append(decode_claim(record, event_types=event_types))
-            elif kind in _VALUE_TYPES:
-                values.append(decode_value(record))
-            else:
-                raise ValueError(f"unknown record type {kind!r}")
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
-            raise FormatError(path=name, line=number, problem=str(error)) from None
-    # the file's own values count over a newer gazetteer's (registries.shadowed_by)
-    ledger = Ledger(registries=registries.shadowed_by(values), clock=clock)
-    ledger.extend(claims)
-    return ledger
+    _check_path(os.fspath(path), create=False)
+    return load_claims_file(
+        path,
+        registries=registries,
+        event_types=event_types,
+        clock=clock,
+        fmt=FORMAT,
+        version=VERSION,
+    )
 
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+CLAIMS_SUFFIX = ".claims.jsonl"
+"""The suffix that names a claims file (an exchange file, read into memory)."""
+
+
+def _names_claims_file(path: str) -> bool:
+    return path.lower().endswith(CLAIMS_SUFFIX)
+
+
+def _check_path(path: str, *, create: bool) -> None:
+    """Refuse a directory, and a missing path unless asked to create."""
+    if os.path.isdir(path):
+        raise NotALedgerError(path=path, problem="it is a directory")
+    if not create and not os.path.exists(path):
+        raise LedgerNotFoundError(path=path)
+
+
+def _empty_claims_ledger(
+    registries: Registries | None,
+    gazetteer: str | None,
+    clock: Clock,
+    event_types: Mapping[str, type[Event]] | None,
+) -> Ledger:
+    from conflict_ledger.gazetteer import builtin
+
+    if registries is None:
+        registries = builtin(gazetteer) if gazetteer else Registries()
+    return Ledger(registries=registries, clock=clock, event_types=event_types)
+
+
+def _store(
+    name: str,
+    suffix: str,
+    *,
+    gazetteer: str | None,
+    durability: Literal["full", "normal"],
+    compact: bool,
+    create: bool,
+) -> Store:
+    meta = {"gazetteer": gazetteer} if gazetteer else {}
+    if name == ":memory:":
+        return MemoryStore(meta=meta)
+    if suffix in _SQLITE_SUFFIXES:
+        return SqliteStore(
+            name,
+            meta=meta,
+            synchronous="FULL" if durability == "full" else "NORMAL",
+            compact=compact,
+            create=create,
+        )
+    if suffix == ".jsonl":
+        return JsonlStore(name, meta=meta, fsync=durability == "full", create=create)
+    raise _unknown_suffix(name)
+
+
+def _unknown_suffix(name: str) -> InvalidClaimError:
+    return InvalidClaimError(
+        field="path",
+        value=name,
+        problem="the suffix names no store",
+        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, or ':memory:'.",
+    )
 
 
 def _is_claims_file(path: str) -> bool:
@@ -202,6 +263,7 @@ def _is_claims_file(path: str) -> bool:
 def open_ledger(
     path: str | os.PathLike[str],
     *,
+    create: bool = False,
     registries: Registries | None = None,
     gazetteer: str | None = None,
     clock: Clock = system_clock,
@@ -209,7 +271,16 @@ def open_ledger(
     durability: Literal["full", "normal"] = "full",
     compact: bool = True,
 ) -> Ledger:
-    """Open (or create) the ledger at ``path``; the suffix chooses the store.
+    """Open the ledger at ``path`` (or, with ``create=True``, start one); the suffix chooses
+    the store.
+
+    Reading never writes: without ``create``, a missing path raises
+    :class:`~conflict_ledger.errors.LedgerNotFoundError`, and a directory, an empty
+    SQLite file or one whose ledger tables were dropped raises
+    :class:`~conflict_ledger.errors.NotALedgerError` (or an ``IntegrityError``) instead
+    of becoming a new, empty ledger. ``create=True`` opens the ledger if it exists and
+    creates it if not (a claims file path gives an empty in-memory ledger, to save with
+    :func:`save_ledger`).
 
     A ``postgresql://user@host/db?ledger=NAME`` URL opens a team's ledger on a server
     (:class:`~conflict_ledger.stores.postgres.PostgresStore`; no password in the URL: use
@@ -228,7 +299,11 @@ def open_ledger(
     >>> import tempfile, os
     >>> from conflict_ledger.seed import load_seed
     >>> path = os.path.join(tempfile.mkdtemp(), "investigation.sqlite")
-    >>> with open_ledger(path, gazetteer="syria") as ledger:
+    >>> open_ledger(path)
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.LedgerNotFoundError: ...investigation.sqlite: no such file; ...
+    >>> with open_ledger(path, gazetteer="syria", create=True) as ledger:
     ...     for value in load_seed().registries.sources:
     ...         ledger.register(value)
     ...     _ = ledger.extend(load_seed().claims())
@@ -238,37 +313,42 @@ def open_ledger(
     (16, True)
     """
     name = os.fspath(path)
+    if is_postgres_url(name):  # a team's shared ledger on a server (stores/postgres.py)
+        meta = {"gazetteer": gazetteer} if gazetteer else {}
+        return _on_store(
+            PostgresStore(name, meta=meta, create=create),
+            registries=registries,
+            clock=clock,
+            event_types=event_types,
+        )
     suffix = os.path.splitext(name)[1].lower()
-    if suffix == ".jsonl" and _is_claims_file(name):
+    if name != ":memory:":
+        if suffix not in (*_SQLITE_SUFFIXES, ".jsonl"):
+            raise _unknown_suffix(name)
+        _check_path(name, create=create)
+    if suffix == ".jsonl" and (_is_claims_file(name) or _names_claims_file(name)):
+        if not os.path.exists(name):  # create: an empty claims ledger, saved on demand
+            return _empty_claims_ledger(registries, gazetteer, clock, event_types)
         return read_claims_file(
             name,
             registries=registries,
             clock=clock,
             event_types=event_types or BUILTIN_EVENTS,
         )
-    meta = {"gazetteer": gazetteer} if gazetteer else {}
-    store: Store
-    if is_postgres_url(name):  # a team's shared ledger (stores/postgres.py)
-        store = PostgresStore(name, meta=meta)
-    elif name == ":memory:":
-        store = MemoryStore(meta=meta)
-    elif suffix in _SQLITE_SUFFIXES:
-        store = SqliteStore(
-            name,
-            meta=meta,
-            synchronous="FULL" if durability == "full" else "NORMAL",
-            compact=compact,
-        )
-    elif suffix == ".jsonl":
-        store = JsonlStore(name, meta=meta, fsync=durability == "full")
-    else:
-        raise InvalidClaimError(
-            field="path",
-            value=name,
-            problem="the suffix names no store",
-            hint="Use a .sqlite, .sqlite3, .db or .jsonl path, ':memory:', or a "
-            "postgresql://user@host/db?ledger=NAME URL.",
-        )
+    store = _store(
+        name, suffix, gazetteer=gazetteer, durability=durability, compact=compact, create=create
+    )
+    return _on_store(store, registries=registries, clock=clock, event_types=event_types)
+
+
+def _on_store(
+    store: Store,
+    *,
+    registries: Registries | None,
+    clock: Clock,
+    event_types: Mapping[str, type[Event]] | None,
+) -> Ledger:
+    """A ledger on an open store; registries from the gazetteer the store names."""
     if registries is None:
         from conflict_ledger.gazetteer import builtin
 
@@ -290,13 +370,15 @@ def verify_ledger(
     :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
     given a ``checkpoint``, that the ledger only added to what it published.
 
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "empty.jsonl")
-    >>> verify_ledger(path).size
-    0
+    >>> verify_ledger("tests/data/no-such.sqlite")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.LedgerNotFoundError: tests/data/no-such.sqlite: no such file; ...
     """
     name = os.fspath(path)
-    if name.lower().endswith(".jsonl") and _is_claims_file(name):
+    if not is_postgres_url(name):
+        _check_path(name, create=False)
+    if name.lower().endswith(".jsonl") and (_is_claims_file(name) or _names_claims_file(name)):
         raise IntegrityError(
             path=name,
             problem="a claims file is an exchange format: it holds no recorded times or "

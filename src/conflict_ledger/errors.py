@@ -24,10 +24,13 @@ __all__ = [
     "InvalidClaimError",
     "InvalidWindowError",
     "LedgerError",
+    "LedgerNotFoundError",
     "NaiveDatetimeError",
+    "NotALedgerError",
     "ReportedBeforeEventError",
     "UnknownActorError",
     "UnknownClaimError",
+    "UnknownFieldError",
     "UnknownPlaceError",
     "UnknownReferenceError",
     "UnknownSourceError",
@@ -213,19 +216,95 @@ class EvidenceError(LedgerError, ValueError):
 
 
 class FormatError(LedgerError, ValueError):
-    """A ledger file line could not be read as a record of the documented format.
+    """A line of a claims file could not be read as a record of the documented format.
+
+    ``path`` and ``line`` say where; ``field`` and ``value`` (when known) what; ``claim_id``
+    which claim; ``hint`` what to do.
 
     >>> FormatError(path="claims.jsonl", line=3, problem="not JSON").line
     3
+    >>> print(FormatError(path="c.jsonl", line=4, field="modality", value="maybe",
+    ...                   problem="not a modality", claim_id="c1",
+    ...                   hint="Use one of: asserted, denied, forecast."))
+    c.jsonl:4: claim 'c1', field modality='maybe': not a modality. Use one of: asserted, denied, forecast.
     """
 
-    def __init__(self, *, path: str, line: int, problem: str) -> None:
+    def __init__(
+        self,
+        *,
+        path: str,
+        line: int,
+        problem: str,
+        field: str | None = None,
+        value: Any = None,
+        claim_id: str | None = None,
+        hint: str = "See docs/format.md for the claims file format.",
+    ) -> None:
         self.path = path
         self.line = line
         self.problem = problem
-        super().__init__(
-            f"{path}:{line}: {problem}. See docs/format.md for the claims file format."
+        self.field = field
+        self.value = value
+        self.claim_id = claim_id
+        self.hint = hint
+        where = f"claim {claim_id!r}, " if claim_id is not None else ""
+        if field is not None:
+            where += f"field {field}={_short(value)}: "
+        elif where:
+            where = where[:-2] + ": "
+        super().__init__(f"{path}:{line}: {where}{problem}. {hint}")
+
+
+class UnknownFieldError(FormatError):
+    """A record has a field the format does not define: misspelt, or from elsewhere.
+
+    It is refused, never dropped: a misspelt ``modallity`` would otherwise turn a
+    forecast into an assertion.
+
+    >>> error = UnknownFieldError(path="c.jsonl", line=2, field="supercedes", value="c1",
+    ...                           allowed=("id", "note", "supersedes"))
+    >>> error.suggestion
+    'supersedes'
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        line: int,
+        field: str,
+        value: Any,
+        allowed: Sequence[str],
+        claim_id: str | None = None,
+    ) -> None:
+        import difflib
+
+        name = field.rsplit(".", 1)[-1]
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        self.suggestion = close[0] if close else None
+        hint = (
+            f"Did you mean {self.suggestion!r}?"
+            if self.suggestion
+            else f"Allowed here: {', '.join(sorted(allowed))}."
         )
+        super().__init__(
+            path=path,
+            line=line,
+            field=field,
+            value=value,
+            claim_id=claim_id,
+            problem="no such field in the format (refused, not dropped)",
+            hint=hint,
+        )
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a 4,000-digit number, a long text)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        return f"<an integer of more than {limit} digits>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
@@ -238,3 +317,55 @@ class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
 
     def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
         return InvalidBatchError(self.message, list(excs))
+
+    def __str__(self) -> str:
+        """The message, then every reason, one a line (not "5 sub-exceptions").
+
+        >>> print(InvalidBatchError("2 claims rejected", [DuplicateClaimError("a"), ValueError("b")]))
+        2 claims rejected:
+          - claim id 'a' is already in the ledger; ...
+          - b
+        """
+        reasons = "".join(f"\n  - {error}" for error in self.exceptions)
+        return f"{self.message}:{reasons}"
+
+
+class LedgerNotFoundError(LedgerError, FileNotFoundError):
+    """No ledger or claims file at the path given; reading never creates one.
+
+    >>> error = LedgerNotFoundError(path="investigaton.sqlite")
+    >>> error.path, isinstance(error, FileNotFoundError)
+    ('investigaton.sqlite', True)
+    >>> print(error)
+    investigaton.sqlite: no such file; reading never creates a ledger. Check the path, or open it with create=True to start one (in the CLI: ingest --into or convert).
+    """
+
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: no such file; reading never creates a ledger. Check the path, or open "
+            "it with create=True to start one (in the CLI: ingest --into or convert)."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NotALedgerError(LedgerError, ValueError):
+    """The path exists but holds no ledger: a directory, an empty or foreign database,
+    or a SQLite ledger whose tables were dropped.
+
+    >>> print(NotALedgerError(path="notes", problem="it is a directory"))
+    notes: it is a directory; not a ledger. Give the path of a .sqlite, .jsonl or .claims.jsonl ledger file.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        problem: str,
+        hint: str = "Give the path of a .sqlite, .jsonl or .claims.jsonl ledger file.",
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}; not a ledger. {hint}")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ import attrs
 import pendulum
 
 from conflict_ledger import records
+from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document, SourceChain
 from conflict_ledger.errors import (
@@ -55,7 +57,13 @@ from conflict_ledger.errors import (
     UnknownReferenceError,
 )
 from conflict_ledger.events import Event, Retraction
-from conflict_ledger.merkle import Checkpoint, MerkleTree, ProofError, leaf_hash
+from conflict_ledger.merkle import (
+    Checkpoint,
+    MerkleTree,
+    ProofError,
+    leaf_hash,
+    verify_consistency,
+)
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
 from conflict_ledger.stores.base import (
     SCHEMA_VERSION,
@@ -254,6 +262,7 @@ class Ledger:
         self._decoded = bytearray()
         self._by_id: dict[str, Recorded] = {}
         self._tree = MerkleTree()
+        self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
         self._refresh()
 
@@ -282,6 +291,7 @@ class Ledger:
         with self._store.writing():
             self._store.write(stored, values)
         self._value_count = len(values)
+        self._value_tree.extend(leaf_hash(item.data) for item in values)
         self._tree.extend(leaf_hash(item.data) for item in stored)
 
     def refresh(self) -> None:
@@ -298,6 +308,7 @@ class Ledger:
             # stored values count over a newer gazetteer's (Registries.shadowed_by)
             self._registries = self._registries.shadowed_by(values)
             self._value_count += len(stored)
+            self._value_tree.extend(leaf_hash(value.data) for value in stored)
         if store.size() > len(self._records):
             # What was read before a bad record is kept, as if read one by one.
             read: list[Recorded] = []
@@ -311,7 +322,9 @@ class Ledger:
             finally:
                 self._records.extend(read)
                 self._decoded.extend(b"\x01" * len(read))
-                self._by_id.update({record.claim.id: record for record in read})
+                by_id = self._by_id
+                for record in read:  # a forged record reusing an id never hides the first
+                    by_id.setdefault(record.claim.id, record)
                 self._tree.extend(leaves)
 
     def _decode(self, stored: StoredRecord) -> Recorded:
@@ -330,7 +343,14 @@ class Ledger:
                 fields["claim"], event_types=event_types, shared=self._shared
             )
             recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 position=stored.position,
@@ -341,7 +361,14 @@ class Ledger:
     def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         try:
             value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
-        except (LedgerError, ValueError, KeyError, TypeError) as error:
+        except (
+            LedgerError,
+            ValueError,
+            KeyError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+        ) as error:
             raise IntegrityError(
                 path=self._store.path,
                 problem=f"value record {stored.position} cannot be read ({error})",
@@ -408,6 +435,7 @@ class Ledger:
             self._store.write((), new)
         self._registries = registries
         self._value_count += len(new)
+        self._value_tree.extend(leaf_hash(value.data) for value in new)
 
     def append(self, claim: Claim, *, expected_size: int | None = None) -> Recorded:
         """Append one claim; see :meth:`extend`."""
@@ -589,10 +617,17 @@ class Ledger:
     # -- proofs --------------------------------------------------------------------------
 
     def checkpoint(self, *, origin: str = "conflict-ledger") -> Checkpoint:
-        """The ledger's size and Merkle root now, to publish (see :class:`Checkpoint`)."""
+        """The ledger's size and Merkle root now, and its registry's, to publish (see
+        :class:`~conflict_ledger.merkle.Checkpoint`)."""
         self._materialise()
         self._refresh()
-        return Checkpoint(origin=origin, size=len(self._tree), root=self._tree.root())
+        return Checkpoint(
+            origin=origin,
+            size=len(self._tree),
+            root=self._tree.root(),
+            registry_size=len(self._value_tree),
+            registry_root=self._value_tree.root(),
+        )
 
     def leaf_hash(self, position: int) -> bytes:
         """The Merkle leaf hash of the record at ``position``."""
@@ -619,17 +654,52 @@ class Ledger:
         self._refresh()
         return self._tree.consistency_proof(old_size, new_size)
 
-    def verify(self, *, checkpoint: Checkpoint | None = None) -> Checkpoint:
-        """Re-read every stored record, check its hash, position and content, rebuild the
-        Merkle tree, and check that the ledger extends ``checkpoint``; return today's.
+    def verify(self, *, checkpoint: Checkpoint | None = None, exact: bool = False) -> Checkpoint:
+        """Re-read every stored record, check its hash, position, content and meaning,
+        rebuild the Merkle trees of records and values, and check that the ledger extends
+        ``checkpoint``; return today's.
 
         Raises :class:`~conflict_ledger.stores.base.IntegrityError` naming the first bad
-        record, or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not an
-        extension of the checkpoint (it was rewritten or cut short).
+        record (a :class:`~conflict_ledger.audit.MeaningError` when its hash is sound but
+        its meaning is not: a reused claim id, an unknown place...; :meth:`audit` lists
+        them all), or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not
+        an extension of the checkpoint (it was rewritten or cut short). With ``exact``,
+        the checkpoint is the latest published: records after it raise ProofError too.
         """
+        tree, values, findings = self._reread()
+        if findings:
+            first = findings[0]
+            if len(findings) > 1:
+                first.add_note(f"{len(findings)} problems in all; Ledger.audit() lists them")
+            raise first
+        now = Checkpoint(
+            origin=checkpoint.origin if checkpoint else "conflict-ledger",
+            size=len(tree),
+            root=tree.root(),
+            registry_size=len(values),
+            registry_root=values.root(),
+        )
+        if checkpoint is not None:
+            _extends(checkpoint, tree, values)
+            if exact and len(tree) > checkpoint.size:
+                raise ProofError(
+                    f"the ledger holds {len(tree) - checkpoint.size} records after the "
+                    f"checkpoint (positions {checkpoint.size} to {len(tree) - 1}) that it does "
+                    "not cover: appended after it was published, or forged"
+                )
+        return now
+
+    def audit(self) -> tuple[MeaningError, ...]:
+        """Every record whose hash is sound but whose meaning is not, in ledger order
+        (see :mod:`conflict_ledger.audit`); empty for a ledger this library wrote."""
+        return self._reread()[2]
+
+    def _reread(self) -> tuple[MerkleTree, MerkleTree, tuple[MeaningError, ...]]:
+        """Both trees rebuilt from the store's bytes, and the audit's findings."""
         self._materialise()
         self._refresh()
-        tree = MerkleTree()
+        tree, findings = MerkleTree(), list[MeaningError]()
+        auditor = Auditor(path=self._store.path, registries=self._registries)
         decoded, known = self._decoded, self._tree
         for stored in self._store.records(0):
             leaf = leaf_hash(stored.data)
@@ -637,46 +707,44 @@ class Ledger:
             # The same bytes as a record already decoded from the store decode the same:
             # only records appended here, new ones and changed ones are decoded again.
             if position >= len(decoded) or not decoded[position] or leaf != known.leaf(position):
-                self._decode(stored)  # raises IntegrityError naming the record
+                record = self._decode(stored)  # raises IntegrityError naming the record
+            else:
+                record = self._records[position]
+            findings.extend(auditor.check(position, stored.data, record.claim, record.recorded_at))
             tree.append(leaf)
+        values = MerkleTree()
         for value in self._store.values(0):
             self._decode_value(value)
-        if len(tree) < len(self._records):
-            raise IntegrityError(
-                path=self._store.path,
-                position=len(tree),
-                problem=f"the store holds {len(tree)} records but {len(self._records)} were "
-                "read before: records disappeared",
-            )
-        if tree.root(len(self._records)) != self._tree.root():
-            raise IntegrityError(
-                path=self._store.path, problem="records changed since they were read"
-            )
-        now = Checkpoint(
-            origin=checkpoint.origin if checkpoint else "conflict-ledger",
-            size=len(tree),
-            root=tree.root(),
-        )
-        if checkpoint is not None:
-            if checkpoint.size > len(tree):
-                raise ProofError(
-                    f"the checkpoint published {checkpoint.size} records but the ledger holds "
-                    f"{len(tree)}: records were removed"
+            values.append(leaf_hash(value.data))
+        for rebuilt, held, what in (
+            (tree, self._tree, "records"),
+            (values, self._value_tree, "values"),
+        ):
+            if len(rebuilt) < len(held):
+                raise IntegrityError(
+                    path=self._store.path,
+                    position=len(rebuilt) if what == "records" else None,
+                    problem=f"the store holds {len(rebuilt)} {what} but {len(held)} were "
+                    f"read before: {what} disappeared",
                 )
-            from conflict_ledger.merkle import verify_consistency
+            if rebuilt.root(len(held)) != held.root():
+                raise IntegrityError(
+                    path=self._store.path, problem=f"{what} changed since they were read"
+                )
+        return tree, values, tuple(findings)
 
-            verify_consistency(
-                checkpoint.size,
-                len(tree),
-                checkpoint.root,
-                now.root,
-                tree.consistency_proof(checkpoint.size),
-            )
-        return now
-
-    def copy_to(self, target: Store) -> None:
+    def copy_to(self, target: Store | str | os.PathLike[str]) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
-        empty ``target`` store: export and import between SQLite, JSON Lines and memory."""
+        empty ``target`` store: export and import between SQLite, JSON Lines and memory.
+
+        A path saves the ledger there in the format the path names, registries
+        included (:func:`conflict_ledger.saving.save_ledger`).
+        """
+        if isinstance(target, str | os.PathLike):
+            from conflict_ledger.saving import save_ledger  # the same layer, a module up
+
+            save_ledger(self, target)
+            return
         self._materialise()
         self._refresh()
         if target.size() or target.value_count():
@@ -690,3 +758,25 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"
+
+
+def _extends(checkpoint: Checkpoint, tree: MerkleTree, values: MerkleTree) -> None:
+    """Raise ProofError unless the records (and, when the checkpoint commits to them, the
+    registered values) only grew since ``checkpoint``."""
+    parts = [("records", checkpoint.size, checkpoint.root, tree)]
+    if checkpoint.registry_size is not None and checkpoint.registry_root is not None:
+        parts.append(
+            ("registry values", checkpoint.registry_size, checkpoint.registry_root, values)
+        )
+    for what, size, root, rebuilt in parts:
+        if size > len(rebuilt):
+            raise ProofError(
+                f"the checkpoint published {size} {what} but the ledger holds "
+                f"{len(rebuilt)}: {what} were removed"
+            )
+        try:
+            verify_consistency(
+                size, len(rebuilt), root, rebuilt.root(), rebuilt.consistency_proof(size)
+            )
+        except ProofError as error:
+            raise ProofError(f"{what}: {error}") from None

@@ -55,6 +55,10 @@ class ProofError(LedgerError, ValueError):
     """
 
 
+def _b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
 def leaf_hash(data: bytes) -> bytes:
     """``SHA-256(0x00 || data)``: the hash of one leaf.
 
@@ -207,10 +211,14 @@ class MerkleTree:
         return tuple(path)
 
 
+def _check_hash(value: bytes, what: str) -> None:
+    if len(value) != 32:
+        raise ProofError(f"{what} is {len(value)} bytes; a SHA-256 hash is 32")
+
+
 def _check_hashes(proof: Sequence[bytes], what: str) -> None:
     for index, item in enumerate(proof):
-        if len(item) != 32:
-            raise ProofError(f"{what}[{index}] is {len(item)} bytes; a SHA-256 hash is 32")
+        _check_hash(item, f"{what}[{index}]")
 
 
 def verify_inclusion(
@@ -219,7 +227,13 @@ def verify_inclusion(
     """Check an inclusion proof (RFC 9162 2.1.3.2); raise :class:`ProofError` if it fails.
 
     >>> verify_inclusion(leaf_hash(b"a"), 0, 1, (), leaf_hash(b"a"))
+    >>> verify_inclusion(b"", 0, 1, (), leaf_hash(b"a"))
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.merkle.ProofError: the leaf hash is 0 bytes; a SHA-256 hash is 32
     """
+    _check_hash(leaf, "the leaf hash")
+    _check_hash(root, "the root")
     _check_hashes(proof, "proof")
     if not 0 <= index < size:
         raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
@@ -252,11 +266,25 @@ def verify_consistency(
     """Check that the tree (``new_size``, ``new_root``) extends (``old_size``, ``old_root``)
     by the consistency ``proof`` (RFC 9162 2.1.4.2); raise :class:`ProofError` if not.
 
+    The empty tree (size 0) has exactly one root, :data:`EMPTY_ROOT`; any other root
+    claimed for it is refused, as are roots and proof hashes that are not 32 bytes.
+
     >>> verify_consistency(0, 3, EMPTY_ROOT, leaf_hash(b"x"), ())
+    >>> verify_consistency(0, 3, leaf_hash(b"x"), leaf_hash(b"x"), ())
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.merkle.ProofError: a tree of size 0 has the empty root 47DEQpj8..., not ...
     """
+    _check_hash(old_root, "the old root")
+    _check_hash(new_root, "the new root")
     _check_hashes(proof, "proof")
     if not 0 <= old_size <= new_size:
         raise ProofError(f"old size {old_size} is not between 0 and the new size {new_size}")
+    if old_size == 0 and old_root != EMPTY_ROOT:
+        raise ProofError(
+            f"a tree of size 0 has the empty root {_b64(EMPTY_ROOT)[:8]}..., "
+            f"not {_b64(old_root)[:6]}..."
+        )
     if old_size == new_size:
         if proof:
             raise ProofError("a proof between equal sizes must be empty")
@@ -305,43 +333,91 @@ def verify_consistency(
 CHECKPOINT_ORIGIN = "conflict-ledger"
 
 
+def _b64_hash(text: str, what: str) -> bytes:
+    try:
+        value = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ProofError(f"{what} {text!r} is not base64") from None
+    _check_hash(value, what)
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class Checkpoint:
-    """What a ledger held: its ``size`` and Merkle ``root``, under an ``origin`` name.
+    """What a ledger held: its ``size`` and Merkle ``root``, under an ``origin`` name, and
+    the registered values (places, actors, sources, documents) it held: ``registry_size``
+    value records whose own Merkle tree has the root ``registry_root``.
 
-    Its text form follows the body of a C2SP ``tlog-checkpoint``: the origin line, the
-    size in decimal, the root in base64, each ending in a newline. Publish it (in a
-    report, an email, a timestamping service) and later ask for a consistency proof.
+    Its text form is a C2SP ``tlog-checkpoint`` body: the origin line, the size in
+    decimal, the root in base64, then the extension line ``registry <size> <root>``, each
+    ending in a newline. Publish it (in a report, an email, a timestamping service; signed
+    with :mod:`conflict_ledger.signing`) and later ask for a consistency proof.
 
-    >>> point = Checkpoint(origin="conflict-ledger/demo", size=0, root=EMPTY_ROOT)
+    >>> point = Checkpoint(origin="conflict-ledger/demo", size=0, root=EMPTY_ROOT,
+    ...                    registry_size=0, registry_root=EMPTY_ROOT)
     >>> print(point.to_text(), end="")
     conflict-ledger/demo
     0
     47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
+    registry 0 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
     >>> Checkpoint.from_text(point.to_text()) == point
     True
+
+    A checkpoint without the registry line (as the first releases wrote, or another
+    log's) reads with ``registry_size`` None; it then commits to the claims only. Other
+    extension lines are kept in ``extensions``.
     """
 
     origin: str = CHECKPOINT_ORIGIN
     size: int
     root: bytes
+    registry_size: int | None = None
+    registry_root: bytes | None = None
+    extensions: tuple[str, ...] = ()
 
     def to_text(self) -> str:
-        """The checkpoint as three newline-terminated lines."""
-        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode('ascii')}\n"
+        """The checkpoint body: newline-terminated lines."""
+        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode("ascii")]
+        if self.registry_size is not None and self.registry_root is not None:
+            lines.append(f"registry {self.registry_size} {_b64(self.registry_root)}")
+        lines.extend(self.extensions)
+        return "".join(line + "\n" for line in lines)
 
     @classmethod
     def from_text(cls, text: str) -> Checkpoint:
-        """Read a checkpoint's text (lines after the third, such as signatures, are ignored)."""
-        lines = text.split("\n")
-        if len(lines) < 4 or not lines[0] or not lines[1].isdigit():
+        """Read a checkpoint's body (a blank line and the signatures after it are ignored:
+        check them with :func:`conflict_ledger.signing.verify_note`)."""
+        end = text.find("\n\n")
+        body = text if end < 0 else text[: end + 1]
+        lines = body[:-1].split("\n")
+        if len(lines) < 3 or not body.endswith("\n") or not lines[0]:
             raise ProofError(
                 "a checkpoint is three lines: origin, size in decimal, base64 root hash"
             )
-        try:
-            root = base64.b64decode(lines[2], validate=True)
-        except binascii.Error:
-            raise ProofError(f"checkpoint root {lines[2]!r} is not base64") from None
-        if len(root) != 32:
-            raise ProofError(f"checkpoint root is {len(root)} bytes; a SHA-256 hash is 32")
-        return cls(origin=lines[0], size=int(lines[1]), root=root)
+        if not (lines[1].isascii() and lines[1].isdigit()):
+            raise ProofError(f"checkpoint size {lines[1]!r} is not a decimal number")
+        root = _b64_hash(lines[2], "checkpoint root")
+        registry_size, registry_root, extensions = None, None, []
+        for line in lines[3:]:
+            words = line.split(" ")
+            if words[0] != "registry" or registry_size is not None:
+                extensions.append(line)
+                continue
+            if len(words) != 3 or not (words[1].isascii() and words[1].isdigit()):
+                raise ProofError(f"the registry line {line!r} is not 'registry <size> <root>'")
+            registry_size = int(words[1])
+            registry_root = _b64_hash(words[2], "checkpoint registry root")
+        for size, tree_root, what in (
+            (int(lines[1]), root, "checkpoint"),
+            (registry_size, registry_root, "checkpoint registry"),
+        ):
+            if size == 0 and tree_root != EMPTY_ROOT:
+                raise ProofError(f"a {what} of size 0 must have the empty root, not another")
+        return cls(
+            origin=lines[0],
+            size=int(lines[1]),
+            root=root,
+            registry_size=registry_size,
+            registry_root=registry_root,
+            extensions=tuple(extensions),
+        )

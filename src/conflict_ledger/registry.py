@@ -227,7 +227,32 @@ class Coordinates:
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    """Aliases as a tuple of strings; a single string is refused, not split into letters.
+
+    >>> _names(["Hims", "Emesa"])
+    ('Hims', 'Emesa')
+    >>> _names("Hims")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidClaimError: aliases='Hims': a single string, not a list of names. Write aliases=['Hims'].
+    """
+    if isinstance(value, str | bytes):
+        raise InvalidClaimError(
+            field="aliases",
+            value=value,
+            problem="a single string, not a list of names",
+            hint=f"Write aliases=[{value!r}].",
+        )
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidClaimError(
+                field="aliases",
+                value=name,
+                problem="an alias is a string",
+                hint="Give each alias as a string.",
+            )
+    return names
 
 
 @attrs.frozen(kw_only=True)

@@ -12,9 +12,9 @@ file, and then another, grows one file that every other command reads.
 ...     "event_id_cnty,event_date,event_type,sub_event_type,actor1,location,timestamp\\n"
 ...     "SYR1,2024-12-06,Battles,Non-state actor overtakes territory,SDF,Deir ez-Zor,1733529600\\n",
 ...     encoding="utf-8")
->>> ingest(data, folder / "ledger.jsonl", kind="acled").appended
+>>> ingest(data, folder / "ledger.claims.jsonl", kind="acled").appended
 ('acled/SYR1',)
->>> open_ledger(folder / "ledger.jsonl")[0].claim("acled/SYR1").event.actor
+>>> open_ledger(folder / "ledger.claims.jsonl")[0].claim("acled/SYR1").event.actor
 'sdf'
 """
 
@@ -27,13 +27,14 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from conflict_ledger import codec, saving
 from conflict_ledger.adapters.acled import import_acled
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.adapters.ucdp import import_ucdp
 from conflict_ledger.asof import Snapshot
-from conflict_ledger.codec import open_ledger as codec_open_ledger
-from conflict_ledger.codec import read_claims_file, write_claims_file
+from conflict_ledger.claims import Document
+from conflict_ledger.codec import read_claims_file
 from conflict_ledger.gazetteer import builtin
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
@@ -114,7 +115,8 @@ def open_ledger(
 def save_ledger(
     path: str | os.PathLike[str], ledger: Ledger, *, gazetteer: str | None = None
 ) -> None:
-    """Write ``ledger`` as a claims file: the values ``gazetteer`` lacks, then every claim.
+    """The earlier spelling of :func:`conflict_ledger.saving.save_ledger` (arguments the
+    other way round); use that one.
 
     >>> import tempfile, conflict_ledger as cl
     >>> path = Path(tempfile.mkdtemp()) / "seed.claims.jsonl"
@@ -122,17 +124,17 @@ def save_ledger(
     >>> len(open_ledger(path)[0])
     16
     """
-    base = builtin(gazetteer) if gazetteer else Registries()
-    values: list[Place | Actor | Source] = []
-    registries = ledger.registries
-    # a value the gazetteer lacks, or has otherwise (one stored on an older gazetteer)
-    values.extend(p for p in registries.places if p.id not in base.places or base.places[p.id] != p)
-    values.extend(a for a in registries.actors if a.id not in base.actors or base.actors[a.id] != a)
-    values.extend(
-        s for s in registries.sources if s.id not in base.sources or base.sources[s.id] != s
-    )
-    documents = [d for sha, d in registries.documents.items() if sha not in base.documents]
-    write_claims_file(path, ledger.claims(), values=[*values, *documents], gazetteer=gazetteer)
+    saving.save_ledger(ledger, path, gazetteer=gazetteer)
+
+
+def _new_values(stage: Registries, target: Registries) -> list[Place | Actor | Source | Document]:
+    """What an import registered in ``stage`` that ``target`` lacks."""
+    values: list[Place | Actor | Source | Document] = []
+    for new, old in ((stage.places, target.places), (stage.actors, target.actors)):
+        values.extend(v for v in new if v.id not in old or old[v.id] != v)
+    values.extend(v for v in stage.sources if v.id not in target.sources)
+    values.extend(d for sha, d in stage.documents.items() if sha not in target.documents)
+    return values
 
 
 def ingest(
@@ -146,67 +148,59 @@ def ingest(
     strict: bool = False,
     clock: Clock = system_clock,
 ) -> ImportReport:
-    """Import a dataset file into the claims file at ``ledger_path`` (created if missing).
+    """Import a dataset file into the ledger at ``ledger_path`` (created if missing).
 
-    Re-ingesting appends only corrections and new rows. Rejected rows are in the
-    report; with ``strict``, any rejected row means nothing is written.
+    The format follows the path, as in :func:`conflict_ledger.saving.save_ledger`: a
+    ``.claims.jsonl`` claims file is rewritten whole, a ``.jsonl`` JSON Lines or a
+    ``.sqlite`` ledger grows by one atomic batch. Re-ingesting appends only corrections
+    and new rows. Rejected rows are in the report; with ``strict``, any rejected row
+    means nothing is written.
 
     >>> import tempfile
-    >>> target = Path(tempfile.mkdtemp()) / "ledger.jsonl"
+    >>> target = Path(tempfile.mkdtemp()) / "ledger.sqlite"
     >>> ingest("tests/data/acled/bad_rows.csv", target, strict=True).appended, target.exists()
     (('acled/SYR200', 'acled/SYR206'), False)
     """
-    if is_postgres_url(os.fspath(ledger_path)):  # a team's ledger on a server
-        return _ingest_into_store(
-            data, os.fspath(ledger_path), kind=kind, gazetteer=gazetteer, tz=tz,
-            day_first=day_first, strict=strict, clock=clock,
-        )  # fmt: skip
-    ledger, named = open_ledger(ledger_path, gazetteer=gazetteer, create=True, clock=clock)
-    if Dataset(kind) is Dataset.ACLED:
-        report = import_acled(ledger, data, tz=tz, day_first=day_first)
-    else:
-        report = import_ucdp(ledger, data)
-    if strict and report.rejected:
+    name = os.fspath(ledger_path)
+    server = is_postgres_url(name)  # a team's ledger: created on the server if missing
+    if not server and not os.path.exists(name):  # nothing is created unless something is written
+        saving.format_of(name)  # refuses a suffix that names no format
+        stage = Ledger(registries=builtin(gazetteer) if gazetteer else Registries(), clock=clock)
+        report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
+        if not (strict and report.rejected):
+            saving.save_ledger(stage, name, gazetteer=gazetteer)
         return report
-    save_ledger(ledger_path, ledger, gazetteer=named)
-    return report
-
-
-def _ingest_into_store(
-    data: str | os.PathLike[str],
-    url: str,
-    *,
-    kind: Dataset | str,
-    gazetteer: str | None,
-    tz: str,
-    day_first: bool,
-    strict: bool,
-    clock: Clock,
-) -> ImportReport:
-    """Import into a copy of the stored ledger, then append what is new as one batch
-    (``expected_size``: a colleague's append meanwhile is a ConcurrencyError, nothing kept).
-    """
-    with codec_open_ledger(
-        url, gazetteer=gazetteer, clock=clock, event_types=DATASET_EVENTS
+    with codec.open_ledger(
+        name,
+        clock=clock,
+        event_types=DATASET_EVENTS,
+        gazetteer=gazetteer if server else None,
+        create=server,
     ) as target:
-        staging = Ledger(registries=target.registries, clock=clock)
-        staging.extend(target.claims())
-        size = len(staging)
-        if Dataset(kind) is Dataset.ACLED:
-            report = import_acled(staging, data, tz=tz, day_first=day_first)
-        else:
-            report = import_ucdp(staging, data)
+        # The rows go into a copy in memory, then into the ledger in one batch: a strict
+        # import that rejects a row, or a failure half-way, leaves the ledger as it was.
+        stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
+        stage.extend(target.claims())
+        size = len(stage)
+        report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
         if strict and report.rejected:
             return report
-        known, grown = target.registries, staging.registries
-        target.register(
-            *(p for p in grown.places if p.id not in known.places),
-            *(a for a in grown.actors if a.id not in known.actors),
-            *(s for s in grown.sources if s.id not in known.sources),
-            *(d for sha, d in grown.documents.items() if sha not in known.documents),
-        )
-        target.extend(staging.claims()[size:], expected_size=size)
+        if target.store.path == ":memory:":  # a claims file: rewritten whole
+            # on the gazetteer its header names, even where its own values shadow it
+            saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
+            return report
+        target.register(*_new_values(stage.registries, target.registries))
+        # another writer's append meanwhile is a ConcurrencyError, and nothing is kept
+        target.extend(stage.claims()[size:], expected_size=size)
     return report
+
+
+def _import(
+    ledger: Ledger, data: str | os.PathLike[str], *, kind: Dataset | str, tz: str, day_first: bool
+) -> ImportReport:
+    if Dataset(kind) is Dataset.ACLED:
+        return import_acled(ledger, data, tz=tz, day_first=day_first)
+    return import_ucdp(ledger, data)
 
 
 def _iso(value: Any) -> str:

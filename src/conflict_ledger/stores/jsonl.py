@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -48,6 +49,7 @@ from typing import Any
 import attrs
 
 from conflict_ledger.canonical import canonical_json
+from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores.base import (
     IntegrityError,
     StorageError,
@@ -95,12 +97,30 @@ def _wrap(kind: str, record: StoredRecord) -> bytes:
     )
 
 
+def _keep(name: str, data: bytes) -> Path:
+    """Write ``data`` durably to a new file ``name`` (or ``name.2``, ``name.3``... when
+    taken); never overwrite. Returns the file written."""
+    for number in itertools.count(1):
+        side = Path(name if number == 1 else f"{name}.{number}")
+        try:
+            handle = side.open("xb")
+        except FileExistsError:
+            continue
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return side
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 class JsonlStore:
     """Claim and value records in a JSON Lines file (see the module docstring).
 
     ``fsync=False`` skips the flush to disk: faster, and still safe against a killed
     process, but a power cut may lose (never tear) the last batches. ``meta`` goes into
-    the header when the file is created.
+    the header when the file is created. ``create=False`` opens only a file that exists
+    (else :class:`~conflict_ledger.errors.LedgerNotFoundError`).
     """
 
     def __init__(
@@ -109,11 +129,18 @@ class JsonlStore:
         *,
         meta: dict[str, str] | None = None,
         fsync: bool = True,
+        create: bool = True,
     ) -> None:
         self.path = os.fspath(path)
         self._fsync = fsync
         self._new_meta = dict(meta or {})
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
+        try:
+            self._fd = os.open(self.path, flags, 0o644)
+        except FileNotFoundError:
+            raise LedgerNotFoundError(path=self.path) from None
+        except IsADirectoryError:
+            raise NotALedgerError(path=self.path, problem="it is a directory") from None
         self._header: dict[str, Any] | None = None
         self._offset = 0  # end of the last committed line
         self._lines = 0  # committed lines, header included
@@ -327,6 +354,10 @@ class JsonlStore:
     def repair(self, *, min_size: int = 0) -> Path | None:
         """Move a torn tail to ``<path>.torn-<offset>`` and cut it off; return the side file.
 
+        Repair is idempotent: a second torn write at the same offset goes to
+        ``<path>.torn-<offset>.2`` (then ``.3``...), never over an earlier side file, and
+        repairing a whole file changes nothing.
+
         Refuses (:class:`~conflict_ledger.stores.base.IntegrityError`) when fewer than
         ``min_size`` claims would remain, e.g. the size of a checkpoint you published.
         Returns None when there is nothing to repair.
@@ -343,12 +374,9 @@ class JsonlStore:
             if self.torn is None:
                 return None
             torn = self.torn
-            side = Path(f"{self.path}.torn-{torn.offset}")
-            data = os.pread(self._fd, torn.length, torn.offset)
-            with side.open("xb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            side = _keep(
+                f"{self.path}.torn-{torn.offset}", os.pread(self._fd, torn.length, torn.offset)
+            )
             os.ftruncate(self._fd, torn.offset)
             os.fsync(self._fd)
             self._scan()

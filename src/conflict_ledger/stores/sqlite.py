@@ -30,11 +30,13 @@ import base64
 import hashlib
 import os
 import sqlite3
+import urllib.parse
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores.base import (
     AppendOnlyError,
     IntegrityError,
@@ -105,6 +107,18 @@ _DICTIONARY = (
 )
 
 
+def _connect(path: str, *, create: bool, timeout: float) -> sqlite3.Connection:
+    """A connection to ``path``; without ``create``, only to a file that exists."""
+    if os.path.isdir(path):
+        raise NotALedgerError(path=path, problem="it is a directory")
+    if create:
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    if not os.path.exists(path):
+        raise LedgerNotFoundError(path=path)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+    return sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True)
+
+
 class SqliteStore:
     """Claim and value records in a SQLite database file.
 
@@ -117,6 +131,10 @@ class SqliteStore:
     on reading. ``compact=False`` keeps the canonical JSON as written, readable with
     plain SQL. Either way the hash is over the canonical record, reading restores it
     exactly, and an existing file reads as it was written (its meta table says how).
+    ``create=False`` opens only an existing ledger and writes no schema: a missing
+    file raises :class:`~conflict_ledger.errors.LedgerNotFoundError`, a database
+    without the ledger's tables :class:`~conflict_ledger.errors.NotALedgerError` or
+    :class:`~conflict_ledger.stores.base.IntegrityError`.
     """
 
     def __init__(
@@ -127,34 +145,29 @@ class SqliteStore:
         meta: dict[str, str] | None = None,
         timeout: float = 60.0,
         compact: bool = True,
+        create: bool = True,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
         self.path = os.fspath(path)
         self._writing = False
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._db = _connect(self.path, create=create, timeout=timeout)
         try:
+            if not create:  # before anything that could write, such as the WAL switch
+                self._check_tables()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA recursive_triggers=ON")
-            with self._errors():
-                self._db.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";\n"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-                if row is None:
-                    settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
-                    if compact:
-                        settings["compression"] = COMPRESSION
-                        settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
-                    self._db.executemany(
-                        "INSERT INTO meta(key, value) VALUES (?, ?)", settings.items()
-                    )
-                elif row[0] != FORMAT:
-                    raise IntegrityError(path=self.path, problem=f"not a {FORMAT} database")
-                self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as error:
+            if create:
+                self._create(meta, compact=compact)
+            row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if row is None or row[0] != FORMAT:
+                raise IntegrityError(
+                    path=self.path, problem=f"its meta table does not name {FORMAT} (damaged?)"
+                )
+            self._compression()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            # Python decodes SQLite text as UTF-8 itself: damaged text is a UnicodeDecodeError
             self._db.close()
             raise IntegrityError(
                 path=self.path, problem=f"not a readable SQLite ledger ({error})"
@@ -162,7 +175,42 @@ class SqliteStore:
         except BaseException:
             self._db.close()
             raise
-        self._compression()
+
+    def _create(self, meta: dict[str, str] | None, *, compact: bool) -> None:
+        """Create the tables and triggers if missing, and record ``meta`` in a new file."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";\n"):
+                if statement.strip():
+                    self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if row is None:
+                settings = {"format": FORMAT, "version": VERSION, **(meta or {})}
+                if compact:
+                    settings["compression"] = COMPRESSION
+                    settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
+                self._db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", settings.items())
+            self._db.execute("COMMIT")
+
+    def _check_tables(self) -> None:
+        """Refuse a database that lacks a ledger's tables, without creating them."""
+        tables = {
+            str(row[0])
+            for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "meta" not in tables:
+            problem = "an empty SQLite database" if not tables else "a SQLite database"
+            raise NotALedgerError(
+                path=self.path,
+                problem=f"{problem} without a conflict-ledger meta table",
+                hint="Check the path; open it with create=True only to start a new ledger.",
+            )
+        missing = sorted({"claims", "vals"} - tables)
+        if missing:
+            raise IntegrityError(
+                path=self.path,
+                problem=f"the ledger's {' and '.join(missing)} table is missing (dropped?)",
+            )
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -193,14 +241,26 @@ class SqliteStore:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A damaged page or a dropped table met while reading is an IntegrityError."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise IntegrityError(
+                path=self.path, problem=f"the database cannot be read ({error})"
+            ) from None
+
     def size(self) -> int:
         """How many claim records are committed."""
-        row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
+        with self._reading():
+            row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
         return int(row[0])
 
     def value_count(self) -> int:
         """How many value records are committed."""
-        row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
+        with self._reading():
+            row = self._db.execute("SELECT coalesce(max(seq) + 1, 0) FROM vals").fetchone()
         return int(row[0])
 
     def _compression(self) -> None:
@@ -213,7 +273,12 @@ class SqliteStore:
             raise IntegrityError(
                 path=self.path, problem=f"unknown compression {settings['compression']!r}"
             )
-        dictionary = base64.b64decode(settings["dictionary"])
+        try:
+            dictionary = base64.b64decode(settings["dictionary"], validate=True)
+        except (KeyError, ValueError):  # binascii.Error is a ValueError
+            raise IntegrityError(
+                path=self.path, problem="the compression dictionary in its meta table is damaged"
+            ) from None
         self._dictionary = dictionary
         self._compressor = zlib.compressobj(
             _LEVEL, zlib.DEFLATED, -_WINDOW_BITS, _MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY, dictionary
@@ -261,18 +326,24 @@ class SqliteStore:
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
         """Claim records from ``start`` on, each checked against its hash."""
-        rows = self._db.execute(
-            "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
-            (start,),
-        )
-        return self._check(rows, "claim", start)
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT position, data, hash FROM claims WHERE position >= ? ORDER BY position",
+                (start,),
+            )
+        return self._guarded(self._check(rows, "claim", start))
+
+    def _guarded(self, records: Iterator[StoredRecord]) -> Iterator[StoredRecord]:
+        with self._reading():
+            yield from records
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
-        rows = self._db.execute(
-            "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
-        ).fetchall()
-        return tuple(self._check(rows, "value", start))
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT seq, data, hash FROM vals WHERE seq >= ? ORDER BY seq", (start,)
+            ).fetchall()
+            return tuple(self._check(rows, "value", start))
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -316,7 +387,8 @@ class SqliteStore:
 
     def meta(self) -> dict[str, str]:
         """The settings recorded when the database was created."""
-        return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+        with self._reading():
+            return {str(k): str(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
 
     def close(self) -> None:
         """Close the connection."""

@@ -626,7 +626,9 @@ def _opened_stores() -> dict[str, Store]:
         ) -> Iterator[Ledger]:
             path = folder / f"ledger{suffix}"
             clock = fixed_clock(cst.BASE)
-            with open_ledger(path, clock=clock, event_types=event_types, **options) as writer:
+            with open_ledger(
+                path, create=True, clock=clock, event_types=event_types, **options
+            ) as writer:
                 writer.register(*_values(ledger.registries))
                 writer.extend(ledger.claims())
             # Read back with nothing but the file: its registries must come back too.

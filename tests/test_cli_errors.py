@@ -1,0 +1,136 @@
+"""The command line never shows a traceback, and its exit codes say what went wrong."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conflict_ledger import _exits, cli
+from conflict_ledger.cli import main
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.seed import load_seed
+
+SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl")
+
+COMMANDS = (
+    ["snapshot", "{}", "--at", "2024-12-07"],
+    ["timeline", "{}", "homs"],
+    ["explain", "{}", "homs", "--at", "2024-12-07"],
+    ["diff", "{}", "--at", "2024-12-06"],
+    ["export", "{}", "--as", "acled"],
+    ["verify", "{}"],
+    ["repair", "{}"],
+)
+
+
+def _sqlite_ledger(path: Path) -> Path:
+    seed = load_seed()
+    with open_ledger(path, create=True, gazetteer="syria") as ledger:
+        ledger.register(*seed.registries.sources, *seed.registries.documents.values())
+        ledger.extend(seed.claims())
+    return path
+
+
+def _damaged_pages(path: Path) -> Path:
+    _sqlite_ledger(path)
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 + 100, len(data), 97):  # every page but the header
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+BAD_FILES = {
+    "directory.jsonl": lambda p: p.mkdir() or p,
+    "latin1.claims.jsonl": lambda p: p.write_bytes(b'{"record":"header","n":"\xe9"}\n') and p,
+    "binary.sqlite": lambda p: p.write_bytes(bytes(range(256)) * 40) and p,
+    "empty.sqlite": lambda p: p.touch() or p,
+    "empty.claims.jsonl": lambda p: p.touch() or p,
+    "text.sqlite": lambda p: p.write_text("not a database\n") and p,
+    "garbage.jsonl": lambda p: p.write_bytes(b"\x00\xff{{{\n") and p,
+    "damaged.sqlite": _damaged_pages,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_no_command_shows_a_traceback_on_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], name: str
+) -> None:
+    path = BAD_FILES[name](tmp_path / name)
+    code = main([part.replace("{}", str(path)) for part in command])
+    out, err = capsys.readouterr()
+    assert code in (_exits.USER_ERROR, _exits.INTEGRITY), err
+    assert err.startswith("conflict-ledger: error: "), err
+    assert "Traceback" not in err + out
+    assert "internal error" not in err
+
+
+def test_a_damaged_sqlite_ledger_is_an_integrity_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _damaged_pages(tmp_path / "l.sqlite")
+    assert main(["verify", str(path)]) == _exits.INTEGRITY
+    assert str(path) in capsys.readouterr().err
+
+
+def test_an_internal_error_is_one_line_and_exit_70(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> str:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "_run", broken)
+    assert main(["snapshot", SEED, "--at", "2024-12-07"]) == _exits.INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("conflict-ledger: error: internal error (ZeroDivisionError")
+    assert "Traceback" not in err
+
+
+def test_an_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run", interrupted)
+    assert main(["snapshot", SEED, "--at", "2024-12-07"]) == _exits.INTERRUPTED
+    assert capsys.readouterr().err == "conflict-ledger: interrupted\n"
+
+
+def test_a_closed_output_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["snapshot", SEED, "--at", "2024-12-07"]) == _exits.PIPE_CLOSED
+    assert err.getvalue() == ""
+
+
+def test_piping_into_a_reader_that_stops_shows_no_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conflict_ledger.cli", "timeline", SEED, "homs"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()  # like `| head -0`: the reader is gone before the output
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == _exits.PIPE_CLOSED
+    assert err == ""
+
+
+def test_an_os_error_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "published.checkpoint"
+    assert main(["verify", SEED, "--checkpoint", str(missing)]) == _exits.USER_ERROR
+    err = capsys.readouterr().err
+    assert str(missing) in err
+    assert "Traceback" not in err
