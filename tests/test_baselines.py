@@ -157,3 +157,11 @@ def test_a_place_the_source_shows_contested_folds_as_contested_with_both_sides()
     assert {side.actor for side in homs.sides} == {"syrian-government", "opposition"}
     with pytest.raises(cl.InvalidClaimError):
         cl.baseline({"Homs": ()}, at="2024-11-26", source="control-map")
+
+
+def test_a_bad_zone_is_a_typed_error_even_for_an_aware_time() -> None:
+    with pytest.raises(cl.InvalidClaimError) as caught:
+        cl.baseline(
+            {"homs": "sdf"}, at=cl.to_instant("2024-11-26T00:00Z"), tz="Mars/Olympus", source="isw"
+        )
+    assert caught.value.field == "tz"

@@ -118,3 +118,25 @@ def test_a_place_held_twice_on_the_command_line_is_contested(
     assert code == 0
     ledger, _ = files.open_ledger(claims_file)
     assert cl.snapshot(ledger, at="2024-11-27T00:00Z")["homs"].status is cl.Status.CONTESTED
+
+
+def test_a_rejected_baseline_registers_no_source_in_a_durable_ledger(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = str(tmp_path / "war.sqlite")
+    with cl.open_ledger(path, gazetteer="syria", create=True) as ledger:
+        ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
+    code, _, err = run(
+        capsys, "baseline", path, "--source", "New map", "--source-kind", "analyst",
+        "--at", "2024-11-26", "--hold", "Homs=martians",
+    )  # fmt: skip
+    assert code == 1
+    assert "unknown actor 'martians'" in err
+    with cl.open_ledger(path) as again:
+        assert "new-map" not in again.registries.sources
+    # A known source named by its name is not registered again, whatever --source-kind says.
+    code, _, _ = run(
+        capsys, "baseline", path, "--source", "Reuters", "--source-kind", "analyst",
+        "--at", "2024-11-26", "--hold", "Homs=syrian-government",
+    )  # fmt: skip
+    assert code == 0

@@ -57,7 +57,7 @@ def test_verify_checkpoint_and_export_take_a_url(
 ) -> None:
     checkpoint = tmp_path / "published.checkpoint"
     code, out, _ = run(capsys, "verify", url, "--write-checkpoint", checkpoint)
-    assert (code, out.startswith("ok: 16 records")) == (0, True)
+    assert (code, out.startswith("ok: 16 records"), _) == (0, True, "")
     assert Checkpoint.from_text(checkpoint.read_text()).size == 16
     code, out, _ = run(capsys, "verify", url, "--checkpoint", checkpoint)
     assert (code, "extends the published checkpoint of 16 records" in out) == (0, True)
@@ -74,7 +74,7 @@ def test_ingest_into_a_url_appends_one_batch_or_nothing(
     capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
     code, out, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", url, "--strict")
-    assert (code, "nothing written" in out) == (4, True)  # 4: rows rejected
+    assert (code, "nothing written" in out) == (4, True)  # rows rejected (docs/cli.md, exit codes)
     with open_ledger(url) as ledger:
         assert len(ledger) == 16
     code, out, _ = run(capsys, "ingest", ACLED / "current.csv", "--into", url)

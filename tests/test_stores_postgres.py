@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+from conflict_ledger import Captured, Claim, LedgerNotFoundError, SourceChain, ValidTime
 from conflict_ledger.codec import open_ledger
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.index import AsOfIndex
@@ -46,7 +46,7 @@ def make_claim(name: str, *, place: str = "p0", hour: int = 0) -> Claim:
 
 
 def opened(url: str) -> Ledger:
-    return open_ledger(url, create=True, registries=REGISTRIES, clock=CLOCK)
+    return open_ledger(url, registries=REGISTRIES, clock=CLOCK, create=True)
 
 
 @pytest.fixture
@@ -167,9 +167,7 @@ def test_the_writer_role_appends_and_the_reader_role_only_reads(schema: str) -> 
 
 
 def test_a_ledger_the_database_does_not_hold_is_an_error_unless_created(pg_url: str) -> None:
-    with pytest.raises(IntegrityError, match="holds no ledger named 'main'"):
-        open_ledger(pg_url)  # reading never creates: create=True does
-    with pytest.raises(IntegrityError, match="holds no ledger named 'main'"):
+    with pytest.raises(LedgerNotFoundError, match="holds no ledger named 'main'"):
         PostgresStore(pg_url, create=False)
     PostgresStore(pg_url).close()
     PostgresStore(pg_url, create=False).close()
@@ -213,7 +211,7 @@ from conflict_ledger.codec import open_ledger
 from conflict_ledger.ledger import fixed_clock
 from conflict_ledger.testing.strategies import BASE, registries
 from tests.test_stores_postgres import make_claim
-with open_ledger(sys.argv[1], registries=registries(), clock=fixed_clock(BASE)) as ledger:
+with open_ledger(sys.argv[1], registries=registries(), clock=fixed_clock(BASE), create=True) as ledger:
     ledger.extend([make_claim(f"colleague{i}", place=f"p{i % 3}", hour=i) for i in range(5)])
 """
 

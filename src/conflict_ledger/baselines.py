@@ -38,6 +38,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import pendulum
+
 from conflict_ledger.claims import Claim, Modality, SourceChain
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
@@ -66,12 +68,16 @@ def baseline(
 
     ``holders`` maps places to actors (ids, names or aliases: the ledger resolves them
     on append); a place the source shows as contested maps to its contenders, one claim
-    each (``{"Homs": ("syrian-government", "opposition")}``), and folds as CONTESTED. ``at`` and ``reported_at`` are aware datetimes or ISO strings; a date
-    or a time without an offset is read in ``tz``. ``source`` is the source's id or
-    name, ``title`` what the source is ("ISW-CTP control map, 26 Nov 2024").
+    each (``{"Homs": ("syrian-government", "opposition")}``), and folds as CONTESTED.
+    ``at`` and ``reported_at`` are aware datetimes or ISO strings; a date or a time
+    without an offset is read in ``tz``, and the ids carry ``at``'s date there.
+    ``source`` is the source's id or name, ``title`` what the source is ("ISW-CTP
+    control map, 26 Nov 2024").
 
     >>> [c.id for c in baseline({"homs": "syrian-government"}, at="2024-11-26", source="ISW")]
     ['baseline/isw/2024-11-26/homs']
+    >>> baseline({"homs": "sdf"}, at="2024-11-26", tz="Asia/Damascus", source="ISW")[0].id
+    'baseline/isw/2024-11-26/homs'
     >>> baseline({}, at="2024-11-26", source="ISW")
     Traceback (most recent call last):
     ...
@@ -86,7 +92,8 @@ def baseline(
         )
     instant = _when(at, tz=tz, field="at")
     published = instant if reported_at is None else _when(reported_at, tz=tz, field="reported_at")
-    stem = f"{BASELINE_PREFIX}{_slug(source)}/{instant.date().isoformat()}"
+    day = instant.in_timezone(_zone(tz)).date().isoformat()
+    stem = f"{BASELINE_PREFIX}{_slug(source)}/{day}"
     note = BASELINE_NOTE + (title or f"who held what at {instant.isoformat()}, per {source}")
     return tuple(
         Claim(
@@ -119,7 +126,8 @@ def _held(stem: str, holders: Mapping[str, str | Sequence[str]]) -> Iterator[tup
 
 
 def is_baseline(claim: Claim) -> bool:
-    """Whether ``claim`` is part of a baseline (:func:`baseline` made it, or its id says so).
+    """Whether ``claim`` is part of a baseline: its id and its note say so, as
+    :func:`baseline` writes them.
 
     >>> is_baseline(baseline({"homs": "syrian-government"}, at="2024-11-26", source="isw")[0])
     True
@@ -127,12 +135,24 @@ def is_baseline(claim: Claim) -> bool:
     return claim.id.startswith(BASELINE_PREFIX) and claim.note.startswith(BASELINE_NOTE)
 
 
-def _when(value: Any, *, tz: str, field: str) -> Any:
+def _when(value: Any, *, tz: str, field: str) -> pendulum.DateTime:
     if isinstance(value, str):
         return parse_when(value, tz=tz, field=field)
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return parse_when(value.isoformat(), tz=tz, field=field)
     return to_instant(value, field=field)
+
+
+def _zone(tz: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    try:
+        return pendulum.timezone(tz)
+    except Exception:
+        raise InvalidClaimError(
+            field="tz",
+            value=tz,
+            problem="not an IANA timezone name",
+            hint="Use a name such as 'UTC' or 'Asia/Damascus'.",
+        ) from None
 
 
 def _slug(name: str) -> str:

@@ -241,7 +241,7 @@ def _adapter_commands(commands: Any) -> None:
         "--into",
         required=True,
         metavar="LEDGER",
-        help="the ledger to grow, or postgresql://user@host/db?ledger=NAME",
+        help="the ledger to grow (a file), or postgresql://user@host/db?ledger=NAME",
     )
     ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
     ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")

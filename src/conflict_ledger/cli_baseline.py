@@ -21,7 +21,7 @@ from conflict_ledger.baselines import _slug, baseline
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.registry import Source, SourceKind
+from conflict_ledger.registry import Registries, Source, SourceKind
 from conflict_ledger.stores.memory import MemoryStore
 
 __all__ = ["add_baseline_command", "run_baseline"]
@@ -40,7 +40,7 @@ def add_baseline_command(commands: Any) -> None:
     sub: argparse.ArgumentParser = commands.add_parser(
         "baseline",
         help=help,
-        description=help + " Appends one claim per place; see docs/howto-record-claims.md.",
+        description=help + " Appends one claim per place; see docs/concepts.md (baselines).",
         epilog="examples:\n  " + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -66,16 +66,18 @@ def add_baseline_command(commands: Any) -> None:
 
 
 def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
-    """Append the baseline ``args`` describe to ``ledger`` (opened from ``args.ledger``)."""
-    places = ledger.registries.places
+    """Append the baseline ``args`` describe to ``ledger`` (opened from ``args.ledger``).
+
+    Every name and time is checked before anything is written, so a rejected baseline
+    leaves the ledger as it was (the source it would have registered included).
+    """
+    registries = ledger.registries
     holders: dict[str, list[str]] = {}
     for place, actor in _holders(args.hold, args.csv):
-        actors = holders.setdefault(places.id_of(place, field="--hold"), [])
+        registries.actors.id_of(actor, field="--hold")
+        actors = holders.setdefault(registries.places.id_of(place, field="--hold"), [])
         if actor not in actors:
             actors.append(actor)
-    if args.source_kind is not None and args.source not in ledger.registries.sources.ids():
-        kind = _source_kind(args.source_kind)
-        ledger.register(Source(id=_slug(args.source), name=args.source, kind=kind))
     claims = baseline(
         holders,
         at=args.at,
@@ -84,6 +86,11 @@ def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
         title=args.title,
         tz=args.tz,
     )
+    if args.source_kind is None:
+        registries.sources.id_of(args.source, field="--source")
+    elif not _known(registries, args.source):
+        kind = _source_kind(args.source_kind)
+        ledger.register(Source(id=_slug(args.source), name=args.source, kind=kind))
     ledger.extend(claims)
     if isinstance(ledger.store, MemoryStore):  # a claims file: write it back whole
         files.save_ledger(args.ledger, ledger, gazetteer=files.open_ledger(args.ledger)[1])
@@ -111,7 +118,7 @@ def _holders(pairs: list[str], path: str | None) -> list[tuple[str, str]]:
             )
         holders.append((place.strip(), actor.strip()))
     if path is not None:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:  # Excel writes a BOM
             for row in csv.DictReader(handle):
                 if not row.get("place") or not row.get("actor"):
                     raise InvalidClaimError(
@@ -122,6 +129,14 @@ def _holders(pairs: list[str], path: str | None) -> list[tuple[str, str]]:
                     )
                 holders.append((row["place"].strip(), row["actor"].strip()))
     return holders
+
+
+def _known(registries: Registries, source: str) -> bool:
+    try:
+        registries.sources.resolve(source)
+    except LookupError:
+        return False
+    return True
 
 
 def _source_kind(value: str) -> SourceKind:

@@ -197,7 +197,10 @@ def _names_claims_file(path: str) -> bool:
 
 
 def _check_path(path: str, *, create: bool) -> None:
-    """Refuse a directory, and a missing path unless asked to create."""
+    """Refuse a directory, and a missing path unless asked to create (a server's ledger
+    is checked by its store)."""
+    if is_postgres_url(path):
+        return
     if os.path.isdir(path):
         raise NotALedgerError(path=path, problem="it is a directory")
     if not create and not os.path.exists(path):
@@ -227,6 +230,8 @@ def _store(
     create: bool,
 ) -> Store:
     meta = {"gazetteer": gazetteer} if gazetteer else {}
+    if is_postgres_url(name):  # a team's shared ledger (stores/postgres.py)
+        return PostgresStore(name, meta=meta, create=create)
     if name == ":memory:":
         return MemoryStore(meta=meta)
     if suffix in _SQLITE_SUFFIXES:
@@ -247,7 +252,8 @@ def _unknown_suffix(name: str) -> InvalidClaimError:
         field="path",
         value=name,
         problem="the suffix names no store",
-        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, or ':memory:'.",
+        hint="Use a .sqlite, .sqlite3, .db, .jsonl or .claims.jsonl path, ':memory:', or a "
+        "postgresql://user@host/db?ledger=NAME URL.",
     )
 
 
@@ -313,16 +319,8 @@ def open_ledger(
     (16, True)
     """
     name = os.fspath(path)
-    if is_postgres_url(name):  # a team's shared ledger on a server (stores/postgres.py)
-        meta = {"gazetteer": gazetteer} if gazetteer else {}
-        return _on_store(
-            PostgresStore(name, meta=meta, create=create),
-            registries=registries,
-            clock=clock,
-            event_types=event_types,
-        )
     suffix = os.path.splitext(name)[1].lower()
-    if name != ":memory:":
+    if name != ":memory:" and not is_postgres_url(name):
         if suffix not in (*_SQLITE_SUFFIXES, ".jsonl"):
             raise _unknown_suffix(name)
         _check_path(name, create=create)
@@ -338,17 +336,6 @@ def open_ledger(
     store = _store(
         name, suffix, gazetteer=gazetteer, durability=durability, compact=compact, create=create
     )
-    return _on_store(store, registries=registries, clock=clock, event_types=event_types)
-
-
-def _on_store(
-    store: Store,
-    *,
-    registries: Registries | None,
-    clock: Clock,
-    event_types: Mapping[str, type[Event]] | None,
-) -> Ledger:
-    """A ledger on an open store; registries from the gazetteer the store names."""
     if registries is None:
         from conflict_ledger.gazetteer import builtin
 
@@ -376,8 +363,7 @@ def verify_ledger(
     conflict_ledger.errors.LedgerNotFoundError: tests/data/no-such.sqlite: no such file; ...
     """
     name = os.fspath(path)
-    if not is_postgres_url(name):
-        _check_path(name, create=False)
+    _check_path(name, create=False)
     if name.lower().endswith(".jsonl") and (_is_claims_file(name) or _names_claims_file(name)):
         raise IntegrityError(
             path=name,

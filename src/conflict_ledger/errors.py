@@ -340,10 +340,10 @@ class LedgerNotFoundError(LedgerError, FileNotFoundError):
     investigaton.sqlite: no such file; reading never creates a ledger. Check the path, or open it with create=True to start one (in the CLI: ingest --into or convert).
     """
 
-    def __init__(self, *, path: str) -> None:
+    def __init__(self, *, path: str, problem: str = "no such file") -> None:
         self.path = path
         super().__init__(
-            f"{path}: no such file; reading never creates a ledger. Check the path, or open "
+            f"{path}: {problem}; reading never creates a ledger. Check the path, or open "
             "it with create=True to start one (in the CLI: ingest --into or convert)."
         )
 

@@ -35,7 +35,7 @@ from conflict_ledger.claims import Document
 from conflict_ledger.codec import _SQLITE_SUFFIXES, CLAIMS_SUFFIX, open_ledger, write_claims_file
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.events import Event
-from conflict_ledger.gazetteer import BUILTIN, builtin
+from conflict_ledger.gazetteer import BUILTIN, WORLD_PREFIX, builtin
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
 
@@ -78,8 +78,8 @@ def gazetteer_of(ledger: Ledger) -> str | None:
     ('syria', None)
     """
     named = ledger.store.meta().get("gazetteer")
-    if named in BUILTIN:
-        return named
+    if named in BUILTIN or (isinstance(named, str) and named.startswith(WORLD_PREFIX)):
+        return str(named)
     registries = ledger.registries
     for name in BUILTIN:
         base = builtin(name)

@@ -7,11 +7,11 @@ user's to register: no one list of them fits every war.
 
 Ids are stable for a given data release, and readable:
 
-- a country: the slug of its ISO 3166 name (``'sudan'``, ``'ukraine'``, ``'myanmar'``);
-- a subdivision: its ISO 3166-2 code, lower-cased (``'sd-gz'``, Al Jazirah state);
+- a country: the slug of its ISO 3166 common name (``'sudan'``, ``'ukraine'``, ``'syria'``);
+- a subdivision: its ISO 3166-2 code, lower-cased (``'sd-gz'``, Gezira state);
 - a city: the country's alpha-2 code and the slug of its GeoNames name (``'sd-wad-medani'``);
-  a smaller namesake in the same country takes its GeoNames id as a suffix
-  (``'sy-al-qusayr-169304'``).
+  a smaller namesake in the same country takes its GeoNames id as a suffix, in its id
+  and its name (Kyiv's Podil district: ``'ua-podil-696877'``, ``'Podil (GeoNames 696877)'``).
 
 Two entries may not share a name, so where GeoNames spells two places alike, the name
 goes to the bigger one: the country first, then cities by population, then subdivisions.
@@ -39,6 +39,8 @@ import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
+
+import attrs
 
 from conflict_ledger.errors import InvalidClaimError, UnknownReferenceError
 from conflict_ledger.registry import (
@@ -189,15 +191,7 @@ def _claim_names(place: Place, taken: dict[str, str]) -> Place:
         key = normalise_name(alias)
         if key and taken.get(key, place.id) == place.id:
             aliases.append(alias)
-    kept = Place(
-        id=place.id,
-        name=place.name,
-        kind=place.kind,
-        aliases=tuple(dict.fromkeys(aliases)),
-        parent=place.parent,
-        coordinates=place.coordinates,
-        coordinates_source=place.coordinates_source,
-    )
+    kept = attrs.evolve(place, aliases=tuple(dict.fromkeys(aliases)))
     for name in (kept.id, kept.name, *kept.aliases):
         taken.setdefault(normalise_name(name), kept.id)
     return kept

@@ -162,8 +162,8 @@ def ingest(
     (('acled/SYR200', 'acled/SYR206'), False)
     """
     name = os.fspath(ledger_path)
-    server = is_postgres_url(name)  # a team's ledger: created on the server if missing
-    if not server and not os.path.exists(name):  # nothing is created unless something is written
+    remote = is_postgres_url(name)  # a team's ledger on a server: created in place
+    if not remote and not os.path.exists(name):  # nothing is created unless written
         saving.format_of(name)  # refuses a suffix that names no format
         stage = Ledger(registries=builtin(gazetteer) if gazetteer else Registries(), clock=clock)
         report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
@@ -174,14 +174,13 @@ def ingest(
         name,
         clock=clock,
         event_types=DATASET_EVENTS,
-        gazetteer=gazetteer if server else None,
-        create=server,
+        create=remote,
+        gazetteer=gazetteer if remote else None,
     ) as target:
         # The rows go into a copy in memory, then into the ledger in one batch: a strict
         # import that rejects a row, or a failure half-way, leaves the ledger as it was.
         stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
         stage.extend(target.claims())
-        size = len(stage)
         report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
         if strict and report.rejected:
             return report
@@ -189,8 +188,10 @@ def ingest(
             # on the gazetteer its header names, even where its own values shadow it
             saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
+        # one batch, at the size read: a colleague's append meanwhile is a
+        # ConcurrencyError, and nothing of this import is kept
+        size = len(target)
         target.register(*_new_values(stage.registries, target.registries))
-        # another writer's append meanwhile is a ConcurrencyError, and nothing is kept
         target.extend(stage.claims()[size:], expected_size=size)
     return report
 

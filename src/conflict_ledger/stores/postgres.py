@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.errors import InvalidClaimError, LedgerNotFoundError
 from conflict_ledger.stores.base import (
     AppendOnlyError,
     IntegrityError,
@@ -355,10 +355,9 @@ class PostgresStore:
             raise IntegrityError(path=self.path, problem=f"not a {FORMAT} ledger")
 
     def _missing(self) -> None:
-        raise IntegrityError(
+        raise LedgerNotFoundError(
             path=self.path,
             problem=f"the database holds no ledger named {self.ledger!r} in schema {self.schema!r}",
-            hint="Check the URL's ledger= and schema=, or open it with a writer role to create it.",
         )
 
     def _lock(self, db: Any) -> None:
