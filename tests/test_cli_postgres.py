@@ -96,3 +96,13 @@ def test_an_unreachable_server_is_a_clear_error_without_a_traceback(
     assert code == 1
     assert err.startswith("conflict-ledger: error: postgresql://me:***@127.0.0.1:1/x?ledger=l: ")
     assert "secret" not in err
+
+
+def test_a_signed_checkpoint_of_a_server_ledger_verifies_with_the_desks_key(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
+) -> None:
+    key, point = tmp_path / "desk.key", tmp_path / "today.checkpoint"
+    assert run(capsys, "keygen", "desk.example/syria", "--out", key)[0] == 0
+    assert run(capsys, "checkpoint", url, "--sign", key, "-o", point)[0] == 0
+    code, out, _ = run(capsys, "verify", url, "--checkpoint", point, "--key", f"{key}.pub")
+    assert (code, "extends the published checkpoint of 16 records" in out) == (0, True)

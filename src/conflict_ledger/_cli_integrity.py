@@ -45,7 +45,9 @@ def add_commands(commands: Any, subcommand: Subcommand) -> None:
         "checkpoint",
         "Verify a ledger and print its checkpoint, signed with --sign, to publish.",
     )
-    point.add_argument("ledger", help="a ledger: .sqlite, .db or .jsonl")
+    point.add_argument(
+        "ledger", help="a ledger: .sqlite, .db, .jsonl or postgresql://user@host/db?ledger=NAME"
+    )
     point.add_argument("--sign", metavar="KEY", help="a secret key file from keygen")
     point.add_argument("--origin", help="the checkpoint's first line (default: the key's name)")
     point.add_argument("-o", "--output", help="write the checkpoint to this file (never over one)")
