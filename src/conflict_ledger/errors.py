@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "DatasetFileError",
     "DuplicateClaimError",
     "EvidenceError",
     "FormatError",
@@ -238,3 +239,22 @@ class InvalidBatchError(ExceptionGroup[Exception], LedgerError):
 
     def derive(self, excs: Sequence[Exception]) -> InvalidBatchError:  # type: ignore[override]
         return InvalidBatchError(self.message, list(excs))
+
+
+class DatasetFileError(LedgerError, ValueError):
+    """A dataset file as a whole cannot be imported (empty, wrong layout, undecodable).
+
+    One error for the file, never one per row; nothing was written.
+
+    >>> error = DatasetFileError(path="ged.csv", problem="this looks like a UCDP GED file",
+    ...                          hint="Pass --kind ucdp.")
+    >>> str(error), isinstance(error, ValueError)
+    ('ged.csv: this looks like a UCDP GED file. Pass --kind ucdp.', True)
+    """
+
+    def __init__(self, *, path: str, problem: str, hint: str, encoding: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+        self.encoding = encoding
+        super().__init__(f"{path}: {problem}. {hint}")
