@@ -63,8 +63,10 @@ def _widen(rows: Sequence[tuple[int, Mapping[str, str]]]) -> dict[str, str]:
             found[position].append(actor)
         if position in ("actor1", "actor2") and row.get("inter", "").strip():
             wide["inter" + position[-1]] = row["inter"].strip()
-    for column, actors in found.items():
-        wide[column] = "; ".join(actors) if column.startswith("assoc") else (actors or [""])[0]
+    for column, actors in found.items():  # sorted: the order of the rows never matters
+        wide[column] = (
+            "; ".join(sorted(actors)) if column.startswith("assoc") else min(actors, default="")
+        )
     return wide
 
 

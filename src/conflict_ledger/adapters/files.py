@@ -140,11 +140,15 @@ def ingest(
     day_first: bool = True,
     strict: bool = False,
     clock: Clock = system_clock,
+    encoding: str | None = None,
+    reported_at: str = "revision",
+    actor_map: str | os.PathLike[str] | None = None,
 ) -> ImportReport:
     """Import a dataset file into the claims file at ``ledger_path`` (created if missing).
 
     Re-ingesting appends only corrections and new rows. Rejected rows are in the
-    report; with ``strict``, any rejected row means nothing is written.
+    report; with ``strict``, any rejected row means nothing is written. ``encoding``,
+    ``reported_at`` and ``actor_map`` are :func:`~conflict_ledger.adapters.acled.import_acled`'s.
 
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "ledger.jsonl"
@@ -153,9 +157,18 @@ def ingest(
     """
     ledger, named = open_ledger(ledger_path, gazetteer=gazetteer, create=True, clock=clock)
     if Dataset(kind) is Dataset.ACLED:
-        report = import_acled(ledger, data, tz=tz, day_first=day_first)
+        report = import_acled(
+            ledger,
+            data,
+            tz=tz,
+            day_first=day_first,
+            encoding=encoding,
+            reported_at=reported_at,
+            actor_map=actor_map,
+            now=clock(),
+        )
     else:
-        report = import_ucdp(ledger, data)
+        report = import_ucdp(ledger, data, encoding=encoding)
     if strict and report.rejected:
         return report
     save_ledger(ledger_path, ledger, gazetteer=named)
