@@ -459,3 +459,17 @@ def test_read_acled_file_reports_the_layout() -> None:
     assert (found.layout.generation.value, found.layout.long) == ("2015", False)
     found = read_acled_file(io.StringIO(_long_rows([0, 1])), syria())
     assert (found.layout.generation.value, found.layout.long) == ("2022-", True)
+
+
+def test_ingesting_a_long_file_again_into_a_claims_file_appends_nothing_whatever_tz(
+    tmp_path: Path,
+) -> None:
+    from conflict_ledger.adapters.files import ingest
+
+    data = tmp_path / "long.csv"
+    data.write_text(_long_rows([0, 1, 2, 3]), encoding="utf-8")
+    target = tmp_path / "ledger.jsonl"
+    assert ingest(data, target).appended == ("acled/SYR31",)
+    data.write_text(_long_rows([2, 0, 3, 1]), encoding="utf-8")
+    again = ingest(data, target, tz="Asia/Damascus")
+    assert (again.appended, again.unchanged) == ((), ("acled/SYR31",))

@@ -75,7 +75,8 @@ class Placer:
         self._names = name_index(registries.places)
         self._by_name: dict[str, list[str]] = {}
         for place in self._places.values():
-            for name in {normalise_name(n) for n in (place.name, *place.aliases)}:
+            stem = place.name.split(" (", 1)[0]  # "Hama (Bay, Somalia)", made by an import
+            for name in {normalise_name(n) for n in (place.name, stem, *place.aliases)}:
                 self._by_name.setdefault(name, []).append(place.id)
         self._country: dict[str, str | None] = {}
         self._cache: dict[tuple[str, ...], tuple[str, tuple[Place, ...]]] = {}
