@@ -473,3 +473,34 @@ def test_ingesting_a_long_file_again_into_a_claims_file_appends_nothing_whatever
     data.write_text(_long_rows([2, 0, 3, 1]), encoding="utf-8")
     again = ingest(data, target, tz="Asia/Damascus")
     assert (again.appended, again.unchanged) == ((), ("acled/SYR31",))
+
+
+GED = (
+    "id,type_of_violence,conflict_name,side_a,side_b,source_original,source_office,"
+    "source_date,where_prec,where_coordinates,latitude,longitude,country,date_prec,"
+    "date_start,date_end,best\n"
+    # a source that spoke before the coded start (2.1% of one real GED file's events)
+    "700001,1,Syria: Government,Government of Syria,Syrian insurgents,SOHR,Reuters,"
+    "2024-11-28,1,Hama town,35.13,36.75,Syria,1,2024-12-01,2024-12-02,11\n"
+    "700002,1,Syria: Government,Government of Syria,Syrian insurgents,SOHR,AFP,"
+    "2024-12-03,1,Hama town,35.13,36.75,Syria,1,2024-12-02,2024-12-02,4\n"
+)
+
+
+def test_ged_events_are_kept_even_when_a_source_spoke_first_and_shown_as_context() -> None:
+    ledger = _ledger()
+    import_acled(ledger, io.StringIO(_current(_row(
+        "SYR99", "Non-state actor overtakes territory", "HTS: Hayat Tahrir al Sham",
+        "Rebel group", GOV, "State forces", "Hama,35.13,36.75", date="2024-12-05"))))  # fmt: skip
+    report = import_ucdp(ledger, io.StringIO(GED), name="ged.csv")
+    assert report.appended == ("ucdp/700001", "ucdp/700002")
+    assert report.flagged == ("ucdp/700001",)
+    early = ledger.claim("ucdp/700001")
+    assert early.event.fatalities == 11
+    assert "precedes date_start" in early.note
+    place = early.event.place
+    why = cl.explain(ledger, place, at="2024-12-06T00:00Z")
+    assert {c.id for c in why.context} >= {"ucdp/700001", "ucdp/700002"}
+    line = cl.timeline(ledger, place)
+    assert [c.id for c in line.context] == ["ucdp/700001", "ucdp/700002"]
+    assert line.entries[-1].state.holder == "hts"  # GED moves no holder

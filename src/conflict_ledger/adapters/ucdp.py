@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO
 
@@ -45,6 +46,7 @@ import attrs
 import pendulum
 
 from conflict_ledger.adapters.dataset import DatasetEvent
+from conflict_ledger.adapters.placing import Placer
 from conflict_ledger.adapters.rows import (
     Candidate,
     ImportReport,
@@ -125,8 +127,11 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+_SUFFIX = re.compile(r"\s+(town|city|village)$", re.IGNORECASE)
+
+
 def _row_claim(
-    row: Mapping[str, str], registrar: Registrar
+    row: Mapping[str, str], registrar: Registrar, placer: Placer
 ) -> tuple[Claim, tuple[Place | Actor | Source, ...]]:
     def need(name: str) -> str:
         value = row.get(name, "").strip()
@@ -151,12 +156,13 @@ def _row_claim(
     where = row.get("where_coordinates", "").strip() or need("where_description")
     where_prec = row.get("where_prec", "").strip() or "1"
     try:
-        place, place_value = registrar.place(
-            where,
-            row.get("latitude", ""),
-            row.get("longitude", ""),
-            kind=_WHERE_KINDS.get(where_prec, PlaceKind.TOWN),
-            coordinates_source=f"UCDP GED (where_prec {where_prec})",
+        place, place_values = placer.place(
+            location=_SUFFIX.sub("", where) or where,
+            country=row.get("country", ""),
+            admin1=row.get("adm_1", "").removesuffix(" governorate"),
+            lat=row.get("latitude", ""),
+            lon=row.get("longitude", ""),
+            geo=where_prec if where_prec in ("1", "2") else "3",
         )
     except (ValueError, LedgerError) as error:
         raise RowProblem("where_coordinates", where, str(error)) from None
@@ -207,7 +213,8 @@ def _row_claim(
             # start, and flagged.
             flag = f"source_date {first_said.isoformat()} precedes date_start {start.isoformat()}"
             reported = max(reported, valid.start)
-    values.extend(v for v in (place_value, actor_value, other_value) if v is not None)
+    values.extend(place_values)
+    values.extend(v for v in (actor_value, other_value) if v is not None)
     note = "; ".join(
         f"{name}={row[name].strip()}"
         for name in ("conflict_name", "dyad_name", "country", "adm_1", "source_headline")
@@ -276,7 +283,10 @@ def read_ucdp(
     """
     table = read_table(source, what="a GED CSV", encoding=encoding, name=name)
     registrar = Registrar(registries)
-    return collect_rows(_rows(table), path=table.path, read=lambda row: _row_claim(row, registrar))
+    placer = Placer(registries, label="UCDP GED (where_prec {})")
+    return collect_rows(
+        _rows(table), path=table.path, read=lambda row: _row_claim(row, registrar, placer)
+    )
 
 
 def import_ucdp(
