@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -33,7 +34,7 @@ from conflict_ledger.registry import (
     SourceKind,
     normalise_name,
 )
-from conflict_ledger.time import Precision, ValidTime
+from conflict_ledger.time import Precision, ValidTime, to_instant
 
 __all__ = ["ACLED_SOURCE", "TERRITORIAL_SUB_EVENTS", "ReportClock", "RowReader"]
 
@@ -93,13 +94,27 @@ def whole_number(text: str, field: str, *, default: str = "") -> int:
     return int(number)
 
 
+@functools.lru_cache(maxsize=65536)  # an export's rows share a few upload timestamps
 def parse_stamp(text: str) -> pendulum.DateTime:
     """An ACLED ``timestamp``: seconds since 1970 (``1733616000``, ``1733616000.0``) or an
-    ISO date-time as R and pandas write it (``2024-12-08T00:00:00Z``; no offset is UTC)."""
+    ISO date-time as R and pandas write it (``2024-12-08T00:00:00Z``; no offset is UTC).
+
+    >>> parse_stamp("1733616000.0") == parse_stamp("2024-12-08T00:00:00Z")
+    True
+    """
     value = text.strip()
     try:
-        if re.fullmatch(r"\d+(\.0+)?", value):
-            return pendulum.from_timestamp(int(float(value)), tz="UTC")
+        if value.isdigit() or re.fullmatch(r"\d+(\.0+)?", value):
+            moment = _dt.datetime.fromtimestamp(int(float(value)), _dt.UTC)
+            return pendulum.DateTime(  # pendulum.UTC: the instant claims keep as is
+                moment.year,
+                moment.month,
+                moment.day,
+                moment.hour,
+                moment.minute,
+                moment.second,
+                tzinfo=pendulum.UTC,
+            )
         moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, OverflowError):
         raise RowProblem(
@@ -107,7 +122,7 @@ def parse_stamp(text: str) -> pendulum.DateTime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.UTC)
-    return pendulum.instance(moment).in_timezone("UTC")
+    return to_instant(moment, field="timestamp")
 
 
 def _window(day: _dt.date, precision: int, tz: str) -> ValidTime:
@@ -132,7 +147,8 @@ def _kind_of(name: str, inter: str) -> ActorKind:
 def _note(
     row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str], extra: dict[str, str]
 ) -> str:
-    fields = {k: v.strip() for k, v in row.items() if k != "notes" and v.strip()}
+    fields = {k: v.strip() for k, v in row.items() if v and k != "notes"}
+    fields = {k: v for k, v in fields.items() if v}
     fields["event_date"] = event_date.isoformat()
     fields["event_type"], fields["sub_event_type"] = types
     fields.update(extra)
@@ -165,12 +181,19 @@ class RowReader:
             normalise_name(n): s.id for s in registries.sources for n in (s.id, s.name, *s.aliases)
         }
         self.made_actors: dict[str, Actor] = {}
-        self.windows: dict[tuple[_dt.date, int], ValidTime] = {}
+        self.actors: dict[tuple[str, str], tuple[str, Actor | None]] = {}
+        self.windows: dict[tuple[str, str, str], tuple[_dt.date, ValidTime]] = {}
         self.chains: dict[str, tuple[SourceChain, tuple[Source, ...]]] = {}
 
     # -- the parts ----------------------------------------------------------------------
 
     def actor(self, name: str, inter: str) -> tuple[str, Actor | None]:
+        key = (name, inter)
+        if key not in self.actors:
+            self.actors[key] = self._actor(name, inter)
+        return self.actors[key]
+
+    def _actor(self, name: str, inter: str) -> tuple[str, Actor | None]:
         known = self.known_actor(name)
         if known is not None:
             return known, None
@@ -216,14 +239,21 @@ class RowReader:
         return id
 
     def window(self, row: Mapping[str, str]) -> tuple[_dt.date, ValidTime]:
-        text = row.get("event_date", "").strip()
+        key = (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        found = self.windows.get(key)
+        if found is None:  # an export has a few thousand distinct dates: read each once
+            found = self.windows[key] = self._window(*key)
+        return found
+
+    def _window(self, date: str, year: str, precision_text: str) -> tuple[_dt.date, ValidTime]:
+        text = date.strip()
         if not text:
-            raise RowProblem("event_date", row.get("event_date"), "required and empty")
+            raise RowProblem("event_date", date, "required and empty")
         try:
             day = self.parse_date(text, self.day_first)
         except ValueError as error:
             raise RowProblem("event_date", text, str(error)) from None
-        year = row.get("year", "").strip().removesuffix(".0")
+        year = year.strip().removesuffix(".0")
         if year.isdigit() and int(year) != day.year:
             raise RowProblem(
                 "event_date",
@@ -231,14 +261,11 @@ class RowReader:
                 f"the date's year disagrees with year={year}; is it month-first? "
                 "(pass day_first=False for US spreadsheets)",
             )
-        precision = whole_number(row.get("time_precision", ""), "time_precision", default="1")
-        key = (day, precision)
-        if key not in self.windows:
-            try:
-                self.windows[key] = _window(day, precision, self.tz)
-            except ValueError as error:
-                raise RowProblem("time_precision", precision, str(error)) from None
-        return day, self.windows[key]
+        precision = whole_number(precision_text, "time_precision", default="1")
+        try:
+            return day, _window(day, precision, self.tz)
+        except ValueError as error:
+            raise RowProblem("time_precision", precision, str(error)) from None
 
     def reported(self, row: Mapping[str, str], valid: ValidTime) -> pendulum.DateTime:
         if self.clock is ReportClock.IMPORT and self.now is not None:

@@ -30,6 +30,7 @@ file that is not ACLED with one error saying what it looks like.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Sequence
 
@@ -125,6 +126,7 @@ _SUBTYPES = {_key(name): name for name in SUB_EVENT_TYPES} | {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_types(event_type: str, sub_event_type: str) -> tuple[str, str]:
     """The current (event type, sub-event type) of any generation's spelling.
 

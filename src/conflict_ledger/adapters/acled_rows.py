@@ -50,6 +50,9 @@ def event_order(event_id: str) -> tuple[object, ...]:
     >>> sorted(["SYR10", "SYR2", "IRQ7"], key=event_order)
     ['IRQ7', 'SYR2', 'SYR10']
     """
+    head = event_id.rstrip("0123456789")
+    if head != event_id and not any(c.isdigit() for c in head):  # "SYR1234": the fast path
+        return (head, int(event_id[len(head) :]), "")
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", event_id))
 
 
@@ -114,7 +117,7 @@ def _resolve(
 
 
 def merge_events(
-    rows: Iterable[tuple[int, Mapping[str, str]]], *, long: bool
+    rows: Iterable[tuple[int, dict[str, str]]], *, long: bool
 ) -> tuple[list[Merged], list[tuple[tuple[int, ...], str]], list[str]]:
     """Group rows by ``event_id_cnty`` into events (see the module docstring).
 
@@ -128,7 +131,7 @@ def merge_events(
         if not event_id:
             alone.append(Merged((line,), row))  # rejected later, with its line
             continue
-        groups.setdefault(event_id, []).append((line, dict(row)))
+        groups.setdefault(event_id, []).append((line, row))
     events: list[Merged] = []
     problems: list[tuple[tuple[int, ...], str]] = []
     duplicates: list[str] = []

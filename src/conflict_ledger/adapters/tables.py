@@ -185,7 +185,9 @@ def read_table(
     markers = MISSING_MARKERS
     for values in reader:
         if any(values):
-            rows.append((line, ["" if v in markers else v for v in values]))
+            if not markers.isdisjoint(values):
+                values = ["" if v in markers else v for v in values]
+            rows.append((line, values))
         line = reader.line_num + 1
     if not rows:
         raise DatasetFileError(
