@@ -504,3 +504,12 @@ def test_ged_events_are_kept_even_when_a_source_spoke_first_and_shown_as_context
     line = cl.timeline(ledger, place)
     assert [c.id for c in line.context] == ["ucdp/700001", "ucdp/700002"]
     assert line.entries[-1].state.holder == "hts"  # GED moves no holder
+
+
+def test_progress_is_reported_while_reading() -> None:
+    seen: list[tuple[int, int]] = []
+    ledger = _ledger()
+    import_acled(
+        ledger, io.StringIO(Y2015), progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(3, 3)]

@@ -10,7 +10,7 @@ import argparse
 import datetime
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -264,6 +264,20 @@ def _place(ledger: Ledger, name: str) -> str:
     return ledger.registries.places.resolve(name).id
 
 
+def _progress_bar() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} events",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
 def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
     report = files.ingest(
         args.data,
@@ -276,6 +290,7 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
         encoding=args.encoding,
         reported_at=args.reported_at,
         actor_map=args.actors,
+        progress=_progress_bar() if sys.stderr.isatty() else None,
     )
     written = not (args.strict and report.rejected)
     if args.format == "json":

@@ -51,7 +51,7 @@ import datetime as _dt
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -288,8 +288,12 @@ def read_acled_file(
     reported_at: ReportClock | str = ReportClock.REVISION,
     now: pendulum.DateTime | None = None,
     actor_map: ActorMap | str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AcledRead:
-    """Read an ACLED file whole (see :func:`import_acled` for the options), touching no ledger."""
+    """Read an ACLED file whole (see :func:`import_acled` for the options), touching no ledger.
+
+    ``progress(done, total)`` is called every few thousand events and at the end.
+    """
     table = read_table(source, what="an ACLED CSV export", encoding=encoding, name=name)
     layout = detect_layout(
         [canonical_column(c) for c in table.header], table.columns, path=table.path
@@ -306,7 +310,9 @@ def read_acled_file(
     )
     candidates: list[Candidate] = []
     undecided: list[str] = []
-    for event in events:
+    for done, event in enumerate(events, start=1):
+        if progress is not None and (done % 5000 == 0 or done == len(events)):
+            progress(done, len(events))
         try:
             claim, values, why = reader.read(event.row)
         except RowProblem as problem:
@@ -395,6 +401,7 @@ def import_acled(
     reported_at: ReportClock | str = ReportClock.REVISION,
     actor_map: ActorMap | str | os.PathLike[str] | None = None,
     now: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an ACLED file into ``ledger``; return what was appended, skipped and rejected.
 
@@ -402,7 +409,8 @@ def import_acled(
     US spreadsheet dates; ``encoding`` overrides detection; ``reported_at`` chooses the
     knowledge clock (:class:`ReportClock`: ``"revision"``, the default, ``"event"`` or
     ``"import"``, which uses ``now`` or the current time); ``actor_map`` extends the
-    shipped mapping of ACLED actor names (an :class:`ActorMap` or a file).
+    shipped mapping of ACLED actor names (an :class:`ActorMap` or a file);
+    ``progress(done, total)`` is told how far the reading is (the CLI draws a bar).
 
     Valid rows are appended even when others are rejected; call
     ``report.raise_if_rejected()`` to raise every rejection at once. A file that is not
@@ -430,6 +438,7 @@ def import_acled(
         reported_at=clock,
         now=moment,
         actor_map=actor_map,
+        progress=progress,
     )
     report = append_candidates(
         ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row

@@ -24,6 +24,7 @@ import csv
 import enum
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -143,6 +144,7 @@ def ingest(
     encoding: str | None = None,
     reported_at: str = "revision",
     actor_map: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a dataset file into the claims file at ``ledger_path`` (created if missing).
 
@@ -166,6 +168,7 @@ def ingest(
             reported_at=reported_at,
             actor_map=actor_map,
             now=clock(),
+            progress=progress,
         )
     else:
         report = import_ucdp(ledger, data, encoding=encoding)
