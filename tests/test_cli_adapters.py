@@ -85,6 +85,20 @@ def test_a_missing_file_is_a_clear_error(capsys, tmp_path: Path) -> None:
     assert "no such file" in err
 
 
+def test_a_file_of_the_wrong_kind_is_one_summarising_error_and_nothing_is_written(
+    capsys, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "l.jsonl"
+    ged = Path(__file__).parent / "data" / "ucdp" / "ged_sample.csv"
+    code, out, err = run(capsys, "ingest", ged, "--into", ledger)
+    assert code == 1
+    assert "this looks like a UCDP GED file" in err
+    assert "--kind ucdp" in err
+    assert "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+    assert not ledger.exists()
+
+
 def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "export", SEED, "--as", "geojson", "--at", "2024-12-07")
     assert code == 0
