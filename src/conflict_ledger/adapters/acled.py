@@ -48,10 +48,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import gc
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -213,6 +216,25 @@ def parse_acled_date(text: str, *, day_first: bool = True) -> _dt.date:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file becomes claims (single thread only).
+
+    An import builds values without cycles (rows, claims, windows, events), so a
+    collection can free nothing it made; it only walks the growing heap again and
+    again, which made a 100,000-row import about half slower per row than a 20,000-row
+    one. Reference counting frees everything else as always.
+    """
+    pause = gc.isenabled() and threading.active_count() == 1
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
+
+
 def _reader(
     registries: Registries,
     layout: Layout,
@@ -294,6 +316,34 @@ def read_acled_file(
 
     ``progress(done, total)`` is called every few thousand events and at the end.
     """
+    with _collector_paused():
+        return _read_file(
+            source,
+            registries,
+            tz=tz,
+            day_first=day_first,
+            name=name,
+            encoding=encoding,
+            reported_at=reported_at,
+            now=now,
+            actor_map=actor_map,
+            progress=progress,
+        )
+
+
+def _read_file(
+    source: str | os.PathLike[str] | IO[str],
+    registries: Registries,
+    *,
+    tz: str,
+    day_first: bool,
+    name: str | None,
+    encoding: str | None,
+    reported_at: ReportClock | str,
+    now: pendulum.DateTime | None,
+    actor_map: ActorMap | str | os.PathLike[str] | None,
+    progress: Callable[[int, int], None] | None,
+) -> AcledRead:
     table = read_table(source, what="an ACLED CSV export", encoding=encoding, name=name)
     layout = detect_layout(
         [canonical_column(c) for c in table.header], table.columns, path=table.path
@@ -440,9 +490,10 @@ def import_acled(
         actor_map=actor_map,
         progress=progress,
     )
-    report = append_candidates(
-        ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row
-    )
+    with _collector_paused():
+        report = append_candidates(
+            ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row
+        )
     return attrs.evolve(report, undecided=found.undecided, duplicates=found.duplicates)
 
 

@@ -147,8 +147,7 @@ def _kind_of(name: str, inter: str) -> ActorKind:
 def _note(
     row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str], extra: dict[str, str]
 ) -> str:
-    fields = {k: v.strip() for k, v in row.items() if v and k != "notes"}
-    fields = {k: v for k, v in fields.items() if v}
+    fields = {k: text for k, v in row.items() if v and k != "notes" and (text := v.strip())}
     fields["event_date"] = event_date.isoformat()
     fields["event_type"], fields["sub_event_type"] = types
     fields.update(extra)
