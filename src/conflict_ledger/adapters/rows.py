@@ -41,7 +41,7 @@ from typing import IO, Any
 import attrs
 
 from conflict_ledger.claims import Claim
-from conflict_ledger.errors import LedgerError, UnknownReferenceError
+from conflict_ledger.errors import LedgerError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import (
     Actor,
@@ -302,18 +302,30 @@ class Registrar:
     def __init__(self, registries: Registries) -> None:
         self.registries = registries
         self.made: dict[tuple[str, str], Place | Actor | Source] = {}
+        # plain dicts of every name: a miss costs a lookup, not a "did you mean" search
+        self._names: dict[str, dict[str, str]] = {}
+
+    def _index(self, kind: str) -> dict[str, str]:
+        if kind not in self._names:
+            registry: Any = {
+                "place": self.registries.places,
+                "actor": self.registries.actors,
+                "source": self.registries.sources,
+            }[kind]
+            index: dict[str, str] = {}
+            for entry in registry:
+                for name in (entry.id, entry.name, *entry.aliases):
+                    index.setdefault(normalise_name(name), entry.id)
+            self._names[kind] = index
+        return self._names[kind]
 
     def _known(self, kind: str, name: str) -> str | None:
-        registry: Any = {
-            "place": self.registries.places,
-            "actor": self.registries.actors,
-            "source": self.registries.sources,
-        }[kind]
-        try:
-            return str(registry.resolve(name).id)
-        except UnknownReferenceError:
-            made = self.made.get((kind, normalise_name(name)))
-            return None if made is None else made.id
+        key = normalise_name(name)
+        known = self._index(kind).get(key)
+        if known is not None:
+            return known
+        made = self.made.get((kind, key))
+        return None if made is None else made.id
 
     def _taken(self, kind: str, id: str) -> bool:
         registry: Any = {
