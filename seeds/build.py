@@ -234,7 +234,7 @@ def claims() -> list[Claim]:
                 extent=Extent.MOST,
             ),
             valid=ValidTime.between(
-                "2015-09-30T00:00:00+03:00", "2020-03-06T00:00:00+03:00", precision=Precision.YEAR
+                "2015-09-30T00:00:00+03:00", "2020-03-06T00:00:00+03:00", precision=Precision.YEARS
             ),
             source=chain("reuters"),
             evidence=evidence(

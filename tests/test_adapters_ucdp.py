@@ -33,7 +33,8 @@ def test_dates_and_precision_make_the_valid_window() -> None:
     assert report.rejected == ()
     expected = {
         "ucdp/900001": ("2024-12-06T00:00Z", "2024-12-07T00:00Z", cl.Precision.DAY),
-        "ucdp/900002": ("2024-12-03T00:00Z", "2024-12-07T00:00Z", cl.Precision.WEEK),
+        # date_prec 2 over four days: no week, four days
+        "ucdp/900002": ("2024-12-03T00:00Z", "2024-12-07T00:00Z", cl.Precision.DAYS),
         "ucdp/900003": ("2024-11-01T00:00Z", "2024-12-01T00:00Z", cl.Precision.MONTH),
         "ucdp/900004": ("2024-01-01T00:00Z", "2025-01-01T00:00Z", cl.Precision.YEAR),
     }
@@ -142,7 +143,11 @@ def test_any_dated_row_keeps_its_window_and_is_reported_after_it_begins(
     claim = ledger.claim("ucdp/7")
     assert claim.valid.start == pendulum.datetime(start.year, start.month, start.day)
     assert claim.valid.end == pendulum.datetime(end.year, end.month, end.day).add(days=1)
-    assert claim.valid.precision is DATE_PRECISIONS[precision]
+    named = DATE_PRECISIONS[precision]
+    assert claim.valid.precision is (
+        named if named.fits(claim.valid.width) else cl.Precision.fitting(claim.valid.width)
+    )
+    assert claim.valid.precision.fits(claim.valid.width)
     assert claim.reported_at == pendulum.datetime(said.year, said.month, said.day).add(days=1)
     assert claim.source.links[0].said_on == said
     assert import_ucdp(ledger, io.StringIO(text), name="ged.csv").appended == ()

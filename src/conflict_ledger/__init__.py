@@ -25,6 +25,7 @@ from conflict_ledger.asof import (
     snapshot,
     timeline,
 )
+from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
     Claim,
@@ -205,6 +206,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownSourceError",
     "ValidTime",
+    "baseline",
     "contest_disagreement",
     "corroboration_required",
     "credible_only",
@@ -215,6 +217,7 @@ __all__ = [
     "fold",
     "fold_as_of",
     "forecast_scores",
+    "is_baseline",
     "latest_report_wins",
     "load_seed",
     "most_reliable_wins",

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import attrs
 import pendulum
 
+from conflict_ledger._display import Displayed
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import DatasetEvent, Retraction
@@ -208,10 +209,12 @@ def _read_only(mapping: Mapping[str, PlaceState]) -> Mapping[str, PlaceState]:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class Snapshot:
+class Snapshot(Displayed):
     """Every place's state at ``at``, as known at ``known_at`` (None: everything recorded).
 
     Index it by place id, name or alias; iterate over its states, sorted by place id.
+    ``print`` it for a table in UTC, or call ``to_text(tz="Asia/Damascus")`` (or
+    ``to_html(tz=...)``) for every time in that zone, with its offset.
     ``places`` may be a :class:`LazyPlaces` mapping (the index's snapshots are): a state is
     then computed when it is first read, and iterating computes them all. Two snapshots
     are equal when their instants, positions and states are.
@@ -365,21 +368,6 @@ class Snapshot:
         holder = self.actor_id(actor)
         return tuple(s.place for s in self._states if s.holder == holder and s.settled)
 
-    def __str__(self) -> str:
-        from conflict_ledger.render import snapshot_table
-
-        return snapshot_table(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import snapshot_html
-
-        return snapshot_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: the same text as ``print``."""
-        printer.text(str(self))
-
 
 def _place_id(source: Source, place: str) -> str:
     """The id of ``place`` (an id, name or alias) in a ledger's registries; plain records
@@ -506,8 +494,10 @@ class TimelineEntry:
 
 
 @attrs.frozen(kw_only=True)
-class Timeline:
+class Timeline(Displayed):
     """The successive states of one place, as known at ``known_at``.
+
+    ``print`` it, or call ``to_text(tz=...)`` for its periods in a local zone.
 
     >>> from conflict_ledger.seed import load_seed
     >>> line = timeline(load_seed(), "deir-ez-zor")
@@ -527,21 +517,6 @@ class Timeline:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    def __str__(self) -> str:
-        from conflict_ledger.render import timeline_table
-
-        return timeline_table(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import timeline_html
-
-        return timeline_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: the same text as ``print``."""
-        printer.text(str(self))
 
 
 def timeline(
@@ -599,7 +574,7 @@ class PlaceChange:
 
 
 @attrs.frozen(kw_only=True)
-class SnapshotDiff:
+class SnapshotDiff(Displayed):
     """The places whose situation differs between two snapshots.
 
     >>> from conflict_ledger.seed import load_seed
@@ -617,21 +592,6 @@ class SnapshotDiff:
 
     def __iter__(self) -> Iterator[PlaceChange]:
         return iter(self.changes)
-
-    def __str__(self) -> str:
-        from conflict_ledger.render import diff_table
-
-        return diff_table(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import diff_html
-
-        return diff_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: the same text as ``print``."""
-        printer.text(str(self))
 
 
 def diff(before: Snapshot, after: Snapshot) -> SnapshotDiff:
@@ -667,8 +627,11 @@ class Excluded:
 
 
 @attrs.frozen(kw_only=True)
-class Explanation:
+class Explanation(Displayed):
     """Why a place has its state: the claims for it, against it, around it, and left out.
+
+    ``print`` it, or call ``to_text(tz=...)``: each claim with its actor, modality,
+    source grades, note and the report bound applied, every time in the zone asked for.
 
     >>> from conflict_ledger.seed import load_seed
     >>> why = explain(load_seed(), "homs", at="2024-12-07T00:00Z")
@@ -687,21 +650,10 @@ class Explanation:
     bounds: Mapping[str, pendulum.DateTime] = attrs.field(factory=lambda: MappingProxyType({}))
     """The counted claims whose window the fold ended at their report, and where it ended
     (:func:`~conflict_ledger.territory.fold_end`): a report bounds the event it asserts."""
-
-    def __str__(self) -> str:
-        from conflict_ledger.render import explanation_text
-
-        return explanation_text(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display (see :mod:`conflict_ledger.html`)."""
-        from conflict_ledger.html import explanation_html
-
-        return explanation_html(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text display: the same text as ``print``."""
-        printer.text(str(self))
+    at: pendulum.DateTime | None = None
+    """The valid time asked about."""
+    known_at: pendulum.DateTime | None = None
+    """The knowledge time asked about (None: everything recorded)."""
 
 
 def _about(claim: Claim, place: str) -> bool:
@@ -779,6 +731,8 @@ def explain(
         bounds=MappingProxyType(
             {c.id: end for c in counted if (end := fold_end(c)) != c.valid.end}
         ),
+        at=cut,
+        known_at=known,
     )
 
 

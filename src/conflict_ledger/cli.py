@@ -20,6 +20,7 @@ from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import diff, explain, snapshot, timeline
+from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.index import AsOfIndex
@@ -96,7 +97,9 @@ def _parser() -> argparse.ArgumentParser:
             "ledger", help="a claims file (.jsonl), e.g. seeds/dawn-2024-12-07.claims.jsonl"
         )
         sub.add_argument(
-            "--tz", default="UTC", help="zone for times given without offset (default UTC)"
+            "--tz",
+            default="UTC",
+            help="zone for times given without offset and for times printed (default UTC)",
         )
         sub.add_argument("--known-at", help="count only claims reported by then (default: all)")
         sub.add_argument("--position", type=int, help="count only the first N ledger records")
@@ -122,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--policy", default="contest", help=policy_help)
     _adapter_commands(commands)
     _integrity_commands(commands)
+    add_baseline_command(commands)
     return parser
 
 
@@ -444,6 +448,8 @@ def _run(args: argparse.Namespace) -> str:
     if args.command in ("verify", "repair"):
         return _integrity(args)
     ledger = _open(args.ledger)
+    if args.command == "baseline":
+        return run_baseline(args, ledger)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz
@@ -455,7 +461,7 @@ def _run(args: argparse.Namespace) -> str:
     as_json = args.format == "json"
     if args.command == "snapshot" and args.position is None and args.policy == "contest":
         snap = _replay(ledger).snapshot(at=when(args.at, "--at"), known_at=known_at)
-        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else str(snap)
+        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else snap.to_text(tz=tz)
     if args.command == "snapshot":
         snap = snapshot(
             ledger,
@@ -464,12 +470,12 @@ def _run(args: argparse.Namespace) -> str:
             position=args.position,
             policy=_policy(args.policy),
         )
-        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else str(snap)
+        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else snap.to_text(tz=tz)
     if args.command == "timeline":
         line = timeline(
             ledger, _place(ledger, args.place), known_at=known_at, position=args.position
         )
-        return json.dumps(_jsonable(line), indent=1) if as_json else str(line)
+        return json.dumps(_jsonable(line), indent=1) if as_json else line.to_text(tz=tz)
     if args.command == "diff":
         before = snapshot(
             ledger,
@@ -486,7 +492,7 @@ def _run(args: argparse.Namespace) -> str:
             policy=_policy(args.policy),
         )
         change = diff(before, after)
-        return json.dumps(_jsonable(change.changes), indent=1) if as_json else str(change)
+        return json.dumps(_jsonable(change.changes), indent=1) if as_json else change.to_text(tz=tz)
     why = explain(
         ledger,
         _place(ledger, args.place),
@@ -507,7 +513,7 @@ def _run(args: argparse.Namespace) -> str:
             indent=1,
             ensure_ascii=False,
         )
-    return str(why)
+    return why.to_text(tz=tz)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -106,7 +106,7 @@ class NaiveDatetimeError(InvalidClaimError):
 
 
 class InvalidWindowError(InvalidClaimError):
-    """A valid-time window ends before it starts.
+    """A valid-time window ends before it starts, or its precision does not fit its width.
 
     >>> issubclass(InvalidWindowError, InvalidClaimError)
     True

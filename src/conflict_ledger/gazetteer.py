@@ -2,7 +2,8 @@
 
 ``syria()`` holds what the seed article needs: Syria's cities, crossings, bases and
 regions in a hierarchy (neighbourhood, city, governorate, country), and the actors with
-the aliases reports use. Coordinates and where they come from are in the data file
+the aliases reports use. ``world("UA", "SD", ...)`` (:mod:`conflict_ledger.world`) holds
+any country's subdivisions and cities from GeoNames and ISO 3166, to start another war on. Coordinates and where they come from are in the data file
 ``conflict_ledger/data/syria.json``; :data:`COORDINATES_NOTE` is its statement of sources.
 
 >>> registries = syria()
@@ -22,8 +23,9 @@ from typing import Any
 from conflict_ledger.errors import UnknownReferenceError
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.registry import Actor, Coordinates, Place, Registries, Registry
+from conflict_ledger.world import world
 
-__all__ = ["BUILTIN", "builtin", "coordinates_note", "syria", "syria_blocs"]
+__all__ = ["BUILTIN", "builtin", "coordinates_note", "syria", "syria_blocs", "world"]
 
 BUILTIN = ("syria",)
 """Names of the gazetteers shipped with the library."""

@@ -1,8 +1,11 @@
 """Rich HTML for Jupyter: claims, ledgers, snapshots, timelines and explanations, no install needed.
 
-Snapshots, timelines, diffs and explanations (projection results) have ``_repr_html_``
-methods that call the functions here. Claims and ledgers live in lower layers, which
-never import this one; instead this module registers IPython display formatters for
+Snapshots, timelines, diffs and explanations (projection results) show themselves
+through the functions here: this module registers them as their HTML display
+(:mod:`conflict_ledger._display`), so ``_repr_html_`` and ``to_html(tz=...)`` find them
+without the answer types importing this module. Every time prints in the zone asked
+for (default UTC) with its offset. Claims and ledgers live in lower layers, which
+never import this one either; this module registers IPython display formatters for
 them (:func:`register_ipython`), which ``import conflict_ledger`` does when it runs inside
 IPython or Jupyter, and ``%load_ext conflict_ledger.html`` does at any time. The
 HTML is self-contained: inline styles, no scripts, every text escaped. Each actor gets a
@@ -21,17 +24,16 @@ import hashlib
 import sys
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pendulum
 
+from conflict_ledger._display import register, zone
+from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
 from conflict_ledger.claims import Claim
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.render import detail_text, when_text, window_text
+from conflict_ledger.render import about_text, detail_text, when_text, window_text
 from conflict_ledger.territory import PlaceState, Status
-
-if TYPE_CHECKING:
-    from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
 
 __all__ = [
     "KNOWN_COLOURS",
@@ -193,36 +195,39 @@ def _status(state: PlaceState) -> str:
     )
 
 
-def _known(known_at: pendulum.DateTime | None, position: int | None) -> str:
-    known = "as known now" if known_at is None else f"as known at {when_text(known_at)} UTC"
+def _known(known_at: pendulum.DateTime | None, position: int | None, tz: str) -> str:
+    known = "as known now" if known_at is None else f"as known at {when_text(known_at, tz)}"
     return known if position is None else f"{known}, first {position} records"
 
 
-def snapshot_html(snap: Snapshot) -> str:
+def snapshot_html(snap: Snapshot, *, tz: str | None = None) -> str:
     """A snapshot as an HTML table: place, status, holder (with its colour), since, claims.
 
     >>> import conflict_ledger as cl
-    >>> snapshot_html(cl.snapshot(cl.load_seed(), at="2024-12-07T00:00Z")).count("<tr>")
-    11
+    >>> page = snapshot_html(cl.snapshot(cl.load_seed(), at="2024-12-07T00:00Z"), tz="Asia/Damascus")
+    >>> page.count("<tr>"), "2024-12-07 03:00 +03:00" in page, "times in Asia/Damascus" in page
+    (11, True, True)
     """
+    tz = zone(tz)
     rows = [
         [
             escape(s.place),
             _status(s),
             _holder(s),
-            escape(window_text(s.since)),
+            escape(window_text(s.since, tz)),
             escape(", ".join(s.claims) or "-"),
             _detail(s),
         ]
         for s in snap
     ]
     caption = (
-        f"Territorial snapshot at {when_text(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
+        f"Territorial snapshot at {when_text(snap.at, tz)}, "
+        f"{_known(snap.known_at, snap.position, tz)}; times in {tz}"
     )
     return _table(caption, ["place", "status", "holder", "since", "claims", "detail"], rows)
 
 
-def diff_html(change: SnapshotDiff) -> str:
+def diff_html(change: SnapshotDiff, *, tz: str | None = None) -> str:
     """What changed between two snapshots, as an HTML table of before and after.
 
     >>> import conflict_ledger as cl
@@ -235,26 +240,28 @@ def diff_html(change: SnapshotDiff) -> str:
     def side(state: PlaceState | None) -> str:
         return "-" if state is None else f"{_status(state)} {_holder(state)}"
 
+    tz = zone(tz)
     rows = [[escape(c.place), side(c.before), side(c.after)] for c in change]
     b, a = change.before, change.after
     caption = (
-        f"Changes from {when_text(b.at)} ({_known(b.known_at, b.position)}) "
-        f"to {when_text(a.at)} ({_known(a.known_at, a.position)})"
+        f"Changes from {when_text(b.at, tz)} ({_known(b.known_at, b.position, tz)}) "
+        f"to {when_text(a.at, tz)} ({_known(a.known_at, a.position, tz)}); times in {tz}"
     )
     return _table(caption, ["place", "before", "after"], rows)
 
 
-def timeline_html(line: Timeline) -> str:
+def timeline_html(line: Timeline, *, tz: str | None = None) -> str:
     """A place's timeline as an HTML table of periods.
 
     >>> import conflict_ledger as cl
     >>> timeline_html(cl.timeline(cl.load_seed(), "deir-ez-zor")).count("<tr>")
     3
     """
+    tz = zone(tz)
     rows = [
         [
-            escape(when_text(e.start)),
-            escape(when_text(e.end) if e.end else "..."),
+            escape(when_text(e.start, tz)),
+            escape(when_text(e.end, tz) if e.end else "..."),
             _status(e.state),
             _holder(e.state),
             escape(", ".join(e.state.claims) or "-"),
@@ -262,26 +269,39 @@ def timeline_html(line: Timeline) -> str:
         ]
         for e in line
     ]
-    caption = f"Timeline of {line.place}, {_known(line.known_at, None)} (UTC)"
+    caption = f"Timeline of {line.place}, {_known(line.known_at, None, tz)}; times in {tz}"
     return _table(caption, ["from", "until", "status", "holder", "claims", "detail"], rows)
 
 
-def _claim_cells(claim: Claim) -> list[str]:
+def _claim_cells(
+    claim: Claim,
+    tz: str = "UTC",
+    why: Explanation | None = None,
+) -> list[str]:
     what = claim.evidence.paraphrase if claim.evidence and claim.evidence.paraphrase else ""
     grade = "-" if claim.credibility is None else str(int(claim.credibility))
+    reliability = None if why is None else why.grades.get(claim.source.origin)
+    if reliability is not None:
+        grade = f"reliability {reliability.value}, credibility {grade}"
+    event = about_text(claim)
+    valid = window_text(claim.valid, tz)
+    bound = None if why is None else why.bounds.get(claim.id)
+    if bound is not None:
+        valid += f", ended by its report at {when_text(bound, tz)}"
+    says = "; ".join(part for part in (what, claim.note) if part)
     return [
         f"<code>{escape(claim.id)}</code>",
-        escape(type(claim.event).__name__),
+        escape(event),
         escape(claim.modality.value),
-        escape(window_text(claim.valid)),
-        escape(when_text(claim.reported_at)),
+        escape(valid),
+        escape(when_text(claim.reported_at, tz)),
         escape(" > ".join(claim.source.source_ids())),
         escape(grade),
-        escape(what or claim.note.split("\n", 1)[0]),
+        escape(says),
     ]
 
 
-_CLAIM_HEADER = ["claim", "event", "modality", "valid", "reported", "sources", "cred.", "says"]
+_CLAIM_HEADER = ["claim", "event", "modality", "valid", "reported", "sources", "grades", "says"]
 
 
 def claim_html(claim: Claim) -> str:
@@ -299,13 +319,10 @@ def claim_text(claim: Claim) -> str:
 
     >>> import conflict_ledger as cl
     >>> print(claim_text(cl.load_seed().claim("dawn-2024-12-07/c04")))
-    dawn-2024-12-07/c04 [asserted] Captured deir-ez-zor by sdf, valid 2024-12-06 (day), reported 2024-12-06 19:00, via syrian-sources > reuters > dawn
+    dawn-2024-12-07/c04 [asserted] Captured deir-ez-zor by sdf from syrian-government, valid 2024-12-05 21:00 +00:00..2024-12-06 21:00 +00:00 (day), reported 2024-12-06 19:00 +00:00, via syrian-sources > reuters > dawn
     """
-    places = ", ".join(claim.event.place_ids())
-    actors = ", ".join(claim.event.actor_ids()[:1])
-    about = f"{places} by {actors}" if actors else places
     return (
-        f"{claim.id} [{claim.modality.value}] {type(claim.event).__name__} {about}, "
+        f"{claim.id} [{claim.modality.value}] {about_text(claim)}, "
         f"valid {window_text(claim.valid)}, reported {when_text(claim.reported_at)}, "
         f"via {' > '.join(claim.source.source_ids())}"
     )
@@ -371,17 +388,21 @@ def ledger_html(ledger: Ledger, *, last: int = 5) -> str:
     return summary + latest
 
 
-def explanation_html(why: Explanation) -> str:
+def explanation_html(why: Explanation, *, tz: str | None = None) -> str:
     """An explanation as HTML: the state, then the claims for, against, around it and left out.
 
     >>> import conflict_ledger as cl
     >>> "not counted" in explanation_html(cl.explain(cl.load_seed(), "homs", at="2024-12-07T00:00Z", known_at="2024-12-06T00:00Z"))
     True
     """
+    tz = zone(tz)
     state = why.state
+    asked = "" if why.at is None else f" at {when_text(why.at, tz)}"
+    known = "" if why.known_at is None else f", as known at {when_text(why.known_at, tz)}"
     parts = [
-        f'<div style="font-family:sans-serif;font-size:13px"><b>{escape(why.place)}</b>: '
-        f"{_status(state)} {_holder(state)} {_detail(state)}</div>"
+        f'<div style="font-family:sans-serif;font-size:13px"><b>{escape(why.place)}</b>'
+        f"{escape(asked + known)}: {_status(state)} {_holder(state)} {_detail(state)} "
+        f"(times in {escape(tz)})</div>"
     ]
     for title, claims in (
         ("supporting", why.supporting),
@@ -389,7 +410,7 @@ def explanation_html(why: Explanation) -> str:
         ("context (counted, not deciding)", why.context),
     ):
         if claims:
-            parts.append(_table(title, _CLAIM_HEADER, [_claim_cells(c) for c in claims]))
+            parts.append(_table(title, _CLAIM_HEADER, [_claim_cells(c, tz, why) for c in claims]))
     if why.excluded:
         parts.append(
             _table(
@@ -399,6 +420,12 @@ def explanation_html(why: Explanation) -> str:
             )
         )
     return "<div>" + "".join(parts) + "</div>"
+
+
+register(Snapshot, "html", snapshot_html)
+register(Timeline, "html", timeline_html)
+register(SnapshotDiff, "html", diff_html)
+register(Explanation, "html", explanation_html)
 
 
 def register_ipython(shell: Any = None) -> bool:

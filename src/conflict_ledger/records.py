@@ -234,7 +234,7 @@ class Shared:
         key = (valid["start"], valid["end"], valid["precision"])
         found = self.windows.get(key)
         if found is None:
-            found = ValidTime(
+            found = ValidTime.stored(
                 start=self.instant(key[0], "start"),
                 end=self.instant(key[1], "end"),
                 precision=key[2],
@@ -374,7 +374,10 @@ def decode_claim(
     evidence = record.get("evidence")
     valid = record["valid"]
     if shared is None:
-        window = ValidTime(start=valid["start"], end=valid["end"], precision=valid["precision"])
+        # as stored: a precision that no longer fits its width is still read (time.py)
+        window = ValidTime.stored(
+            start=valid["start"], end=valid["end"], precision=valid["precision"]
+        )
         event = decode_event(record["event"], event_types)
         source = SourceChain(links=[SourceLink(**link) for link in record["source"]])
         reported_at = record["reported_at"]

@@ -55,14 +55,28 @@ __all__ = [
 def normalise_name(name: str) -> str:
     """The key a name is looked up by: accents, case, punctuation and spacing removed.
 
+    Letters of every script are kept (only their combining marks go, as Arabic's short
+    vowels do), so names in Cyrillic, Arabic or Burmese stay distinct keys.
+
     >>> normalise_name("  Deir el-Zor ")
     'deir el zor'
     >>> normalise_name("Türkiye") == normalise_name("turkiye")
     True
+    >>> normalise_name("Ra\u02bes al-\u02bfAyn")
+    'ras al ayn'
+    >>> normalise_name("Херсон"), normalise_name("دَيْر الزَّوْر") == normalise_name("دير الزور")
+    ('херсон', True)
     """
     decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", ascii_only.casefold()).split())
+    unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
+    unmarked = _MODIFIER_LETTERS.sub("", unmarked)
+    return " ".join(_NOT_A_LETTER.sub(" ", unmarked.casefold()).split())
+
+
+# The modifier letters (U+02B0-U+02FF) transliterations write ayn and hamza with: "Ra\u02bes
+# al-\u02bfAyn" is Ras al-Ayn.
+_MODIFIER_LETTERS = re.compile(r"[\u02b0-\u02ff]")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def closest_ids(name: str, ids: Iterable[str], *, max_count: int = 3) -> tuple[str, ...]:
@@ -122,6 +136,7 @@ class PlaceKind(enum.Enum):
     TOWN = "town"
     NEIGHBOURHOOD = "neighbourhood"
     BORDER_CROSSING = "border_crossing"
+    DISTRICT = "district"
     BASE = "base"
     AIRPORT = "airport"
     FACILITY = "facility"

@@ -1,37 +1,48 @@
 """Plain-text renderings of snapshots, timelines, diffs and explanations for terminals.
 
+Every time prints in one zone (``tz``, an IANA name; default UTC) with its offset, and
+the header names the zone. A window prints its true extent: whole local days as dates
+(both included), anything else as ``start..end``, with its precision.
+
 >>> from conflict_ledger import load_seed, snapshot
->>> print(snapshot(load_seed(), at="2024-12-07T00:00Z"))
-Territorial snapshot at 2024-12-07 UTC, as known now (all records)
-place              status         holder                 since                                      claims                                    detail
-albukamal          under_advance  -                      -                                          dawn-2024-12-07/c07                       advance by sdf
-aleppo             unknown        not syrian-government  2024-11-29 21:00..2024-12-06 21:00 (week)  dawn-2024-12-07/c05
-deir-ez-zor        held           sdf                    2024-12-06 (day)                           dawn-2024-12-07/c04
-eastern-syria      unknown        -                      -                                          dawn-2024-12-07/c13                       presence: islamic-state
-hama               unknown        not syrian-government  2024-11-29 21:00..2024-12-06 21:00 (week)  dawn-2024-12-07/c06
-hmeimim-air-base   held           russia                 2024-12-06 (day)                           dawn-2024-12-07/c16
-homs               under_advance  syrian-government      2024-12-06 (day)                           dawn-2024-12-07/c02, dawn-2024-12-07/c03  advance by opposition
-jaber-nassib       under_attack   -                      -                                          dawn-2024-12-07/c10, dawn-2024-12-07/c11  attacked by unidentified-armed-groups; crossing closed
-syria              unknown        -                      -                                          dawn-2024-12-07/c09                       presence: syrian-government
-tartus-naval-base  held           russia                 2024-12-06 (day)                           dawn-2024-12-07/c15
+>>> print(snapshot(load_seed(), at="2024-12-07T00:00Z").to_text(tz="Asia/Damascus"))
+Territorial snapshot at 2024-12-07 03:00 +03:00, as known now (all records); times in Asia/Damascus
+place              status         holder                 since                             claims                                    detail
+albukamal          under_advance  -                      -                                 dawn-2024-12-07/c07                       advance by sdf
+aleppo             unknown        not syrian-government  2024-11-30..2024-12-06 (week)     dawn-2024-12-07/c05
+deir-ez-zor        held           sdf                    2024-12-06 (day)                  dawn-2024-12-07/c04
+eastern-syria      unknown        -                      -                                 dawn-2024-12-07/c13                       presence: islamic-state
+hama               unknown        not syrian-government  2024-11-30..2024-12-06 (week)     dawn-2024-12-07/c06
+hmeimim-air-base   held           russia                 2024-12-06 (day)                  dawn-2024-12-07/c16
+homs               under_advance  syrian-government      2024-12-06 (day)                  dawn-2024-12-07/c02, dawn-2024-12-07/c03  advance by opposition
+jaber-nassib       under_attack   -                      -                                 dawn-2024-12-07/c10, dawn-2024-12-07/c11  attacked by unidentified-armed-groups; crossing closed
+syria              unknown        -                      -                                 dawn-2024-12-07/c09                       presence: syrian-government
+tartus-naval-base  held           russia                 2024-12-06 (day)                  dawn-2024-12-07/c15
+<BLANKLINE>
+status: held = settled; changing = a change whose window is still open; contested = the sides disagree;
+  under_attack / under_advance = fighting reported, no change yet; unknown = no claim settles who holds it.
+holder: 'a -> b' = changing from a to b; 'a vs b' = the sides of a contest;
+  'not a' = a lost it and no claim says who holds it now.
+since: the window of the claim the state rests on (dates: whole days in Asia/Damascus, both included).
+claims: the claims the state rests on; explain (cl.explain) says why, claim by claim.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import pendulum
 
+from conflict_ledger._display import register, zone
+from conflict_ledger.asof import Excluded, Explanation, Snapshot, SnapshotDiff, Timeline
+from conflict_ledger.claims import Claim
 from conflict_ledger.grades import Reliability
 from conflict_ledger.territory import PlaceState, Status
-from conflict_ledger.time import Precision, ValidTime
-
-if TYPE_CHECKING:
-    from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
-    from conflict_ledger.claims import Claim
+from conflict_ledger.time import ValidTime
 
 __all__ = [
+    "about_text",
+    "claim_lines",
     "detail_text",
     "diff_table",
     "explanation_text",
@@ -42,34 +53,52 @@ __all__ = [
 ]
 
 
-def when_text(instant: pendulum.DateTime | None) -> str:
-    """An instant as ``YYYY-MM-DD`` (at midnight) or ``YYYY-MM-DD HH:mm``, in UTC.
+def when_text(instant: pendulum.DateTime | None, tz: str = "UTC") -> str:
+    """An instant as ``YYYY-MM-DD HH:mm +hh:mm`` in zone ``tz``.
 
-    >>> when_text(pendulum.datetime(2024, 12, 6, 17, tz="UTC")), when_text(None)
-    ('2024-12-06 17:00', '-')
+    >>> when_text(pendulum.datetime(2024, 12, 6, 17, tz="UTC"), "Asia/Damascus"), when_text(None)
+    ('2024-12-06 20:00 +03:00', '-')
     """
     if instant is None:
         return "-"
-    if (instant.hour, instant.minute, instant.second) == (0, 0, 0):
-        return instant.format("YYYY-MM-DD")
-    return instant.format("YYYY-MM-DD HH:mm")
+    return instant.in_timezone(tz).format("YYYY-MM-DD HH:mm Z")
 
 
-def window_text(valid: ValidTime | None) -> str:
-    """A valid window as text: an instant, a calendar day, or ``start..end (precision)``.
+def _midnight(instant: pendulum.DateTime) -> bool:
+    return (instant.hour, instant.minute, instant.second, instant.microsecond) == (0, 0, 0, 0)
 
-    >>> window_text(ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus"))
+
+def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
+    """A valid window as its true extent in zone ``tz``, with its precision.
+
+    Whole local days print as dates, both included (one date for one day); a window
+    inside one day prints its hours; any other as ``start..end``.
+
+    >>> window_text(ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus"), "Asia/Damascus")
     '2024-12-06 (day)'
+    >>> window_text(ValidTime.days_ending(pendulum.date(2024, 12, 6), days=2, tz="UTC"))
+    '2024-12-05..2024-12-06 (days)'
+    >>> window_text(ValidTime.part_of_day(pendulum.date(2024, 12, 6), "evening", tz="UTC"))
+    '2024-12-06 18:00..24:00 +00:00 (evening)'
+    >>> window_text(ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus"))
+    '2024-12-05 21:00 +00:00..2024-12-06 21:00 +00:00 (day)'
     """
     if valid is None:
         return "-"
-    if valid.precision is Precision.EXACT:
-        return when_text(valid.start)
-    if valid.precision is Precision.DAY:
-        # Show the calendar day in the zone of the middle of the window.
-        middle = valid.start.add(seconds=int((valid.end - valid.start).total_seconds() // 2))
-        return f"{middle.format('YYYY-MM-DD')} (day)"
-    return f"{when_text(valid.start)}..{when_text(valid.end)} ({valid.precision.value})"
+    if valid.start == valid.end:
+        return when_text(valid.start, tz)
+    start, end = valid.start.in_timezone(tz), valid.end.in_timezone(tz)
+    label = valid.precision.value
+    if _midnight(start) and _midnight(end):
+        first, last = start.date(), end.subtract(days=1).date()
+        dates = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+        return f"{dates} ({label})"
+    same_offset = start.utcoffset() == end.utcoffset()
+    if same_offset and start.date() == end.date():
+        return f"{start.format('YYYY-MM-DD HH:mm')}..{end.format('HH:mm Z')} ({label})"
+    if same_offset and _midnight(end) and end.subtract(days=1).date() == start.date():
+        return f"{start.format('YYYY-MM-DD HH:mm')}..24:00 {start.format('Z')} ({label})"
+    return f"{when_text(valid.start, tz)}..{when_text(valid.end, tz)} ({label})"
 
 
 def _holder(state: PlaceState) -> str:
@@ -116,38 +145,64 @@ def detail_text(state: PlaceState) -> str:
     return "; ".join(parts)
 
 
-def _known(known_at: pendulum.DateTime | None, position: int | None) -> str:
-    known = "as known now" if known_at is None else f"as known at {when_text(known_at)} UTC"
+def _known(known_at: pendulum.DateTime | None, position: int | None, tz: str) -> str:
+    known = "as known now" if known_at is None else f"as known at {when_text(known_at, tz)}"
     cut = "all records" if position is None else f"first {position} records"
     return f"{known} ({cut})"
 
 
-def snapshot_table(snap: Snapshot) -> str:
-    """A snapshot as a fixed-width table, one place a line."""
+def _legend(tz: str) -> str:
+    return (
+        "status: held = settled; changing = a change whose window is still open; "
+        "contested = the sides disagree;\n"
+        "  under_attack / under_advance = fighting reported, no change yet; "
+        "unknown = no claim settles who holds it.\n"
+        "holder: 'a -> b' = changing from a to b; 'a vs b' = the sides of a contest;\n"
+        "  'not a' = a lost it and no claim says who holds it now.\n"
+        f"since: the window of the claim the state rests on (dates: whole days in {tz}, "
+        "both included).\n"
+        "claims: the claims the state rests on; explain (cl.explain) says why, claim by claim."
+    )
+
+
+def snapshot_table(snap: Snapshot, *, tz: str | None = None, legend: bool = True) -> str:
+    """A snapshot as a fixed-width table, one place a line, its times in zone ``tz``
+    (None: UTC), then a legend of its columns (``legend=False``: none)."""
+    tz = zone(tz)
     rows = [
         [
             s.place,
             s.status.value,
             _holder(s),
-            window_text(s.since),
+            window_text(s.since, tz),
             ", ".join(s.claims) or "-",
             detail_text(s),
         ]
         for s in snap
     ]
     title = (
-        f"Territorial snapshot at {when_text(snap.at)} UTC, {_known(snap.known_at, snap.position)}"
+        f"Territorial snapshot at {when_text(snap.at, tz)}, "
+        f"{_known(snap.known_at, snap.position, tz)}; times in {tz}"
     )
     body = _table(["place", "status", "holder", "since", "claims", "detail"], rows)
-    return f"{title}\n{body}"
+    return f"{title}\n{body}" + (f"\n\n{_legend(tz)}" if legend else "")
 
 
-def timeline_table(line: Timeline) -> str:
-    """A place's timeline as a table of periods."""
+def timeline_table(line: Timeline, *, tz: str | None = None) -> str:
+    """A place's timeline as a table of periods, its times in zone ``tz`` (None: UTC).
+
+    >>> from conflict_ledger import load_seed, timeline
+    >>> print(timeline_table(timeline(load_seed(), "deir-ez-zor"), tz="Asia/Damascus"))
+    Timeline of deir-ez-zor, as known now; times in Asia/Damascus
+    from                    until                   status    holder                    claims               detail
+    2024-12-06 00:00 +03:00  2024-12-06 22:00 +03:00  changing  syrian-government -> sdf  dawn-2024-12-07/c04
+    2024-12-06 22:00 +03:00  ...                     held      sdf                       dawn-2024-12-07/c04
+    """
+    tz = zone(tz)
     rows = [
         [
-            when_text(e.start),
-            when_text(e.end) if e.end else "...",
+            when_text(e.start, tz),
+            when_text(e.end, tz) if e.end else "...",
             e.state.status.value,
             _holder(e.state),
             ", ".join(e.state.claims) or "-",
@@ -156,14 +211,15 @@ def timeline_table(line: Timeline) -> str:
         for e in line
     ]
     known = (
-        "as known now" if line.known_at is None else f"as known at {when_text(line.known_at)} UTC"
+        "as known now" if line.known_at is None else f"as known at {when_text(line.known_at, tz)}"
     )
-    title = f"Timeline of {line.place}, {known} (UTC)"
+    title = f"Timeline of {line.place}, {known}; times in {tz}"
     return f"{title}\n" + _table(["from", "until", "status", "holder", "claims", "detail"], rows)
 
 
-def diff_table(change: SnapshotDiff) -> str:
-    """What changed between two snapshots."""
+def diff_table(change: SnapshotDiff, *, tz: str | None = None) -> str:
+    """What changed between two snapshots, their times in zone ``tz`` (None: UTC)."""
+    tz = zone(tz)
     rows = []
     for c in change:
         before = "-" if c.before is None else f"{c.before.status.value}: {_holder(c.before)}"
@@ -171,31 +227,90 @@ def diff_table(change: SnapshotDiff) -> str:
         rows.append([c.place, before, after])
     b, a = change.before, change.after
     title = (
-        f"Changes from {when_text(b.at)} ({_known(b.known_at, b.position)}) "
-        f"to {when_text(a.at)} ({_known(a.known_at, a.position)})"
+        f"Changes from {when_text(b.at, tz)} ({_known(b.known_at, b.position, tz)}) "
+        f"to {when_text(a.at, tz)} ({_known(a.known_at, a.position, tz)}); times in {tz}"
     )
     if not rows:
         return f"{title}\nno place changed"
     return f"{title}\n" + _table(["place", "before", "after"], rows)
 
 
-def _claim_line(claim: Claim, grades: Mapping[str, Reliability] | None = None) -> str:
-    chain = " > ".join(claim.source.source_ids())
-    grade = "" if claim.credibility is None else f" credibility {int(claim.credibility)}"
-    origin_grade = (grades or {}).get(claim.source.origin)
-    if origin_grade is not None:
-        grade += f" reliability {origin_grade.value}"
-    what = claim.evidence.paraphrase if claim.evidence else type(claim.event).__name__
-    return (
-        f"  {claim.id} [{claim.modality.value}{grade}] {type(claim.event).__name__}, "
-        f"valid {window_text(claim.valid)}, via {chain}\n      {what}"
-    )
+_ACTOR_WORDS = {"from_actor": "from", "to_actor": "to", "supporting": "supporting"}
 
 
-def explanation_text(why: Explanation) -> str:
-    """An explanation as readable text: the state, then the claims for, against and around it."""
+def about_text(claim: Claim) -> str:
+    """The event in a few words: its kind, places and actors.
+
+    >>> from conflict_ledger import load_seed
+    >>> about_text(load_seed().claim("dawn-2024-12-07/c04"))
+    'Captured deir-ez-zor by sdf from syrian-government'
+    """
+    event = claim.event
+    words = [type(event).__name__, *event.place_ids()]
+    for number, field in enumerate(event.actor_fields):
+        value = getattr(event, field)
+        if value is None or value == ():
+            continue
+        named = ", ".join(value) if isinstance(value, tuple) else str(value)
+        word = "by" if number == 0 and field not in _ACTOR_WORDS else _ACTOR_WORDS.get(field)
+        words.append(f"{word or field.replace('_', ' ')} {named}")
+    return " ".join(words)
+
+
+def claim_lines(
+    claim: Claim,
+    *,
+    grades: Mapping[str, Reliability] | None = None,
+    bound: pendulum.DateTime | None = None,
+    tz: str = "UTC",
+) -> list[str]:
+    """One claim, as the lines of an explanation: what, by whom, when, from whom, note.
+
+    >>> from conflict_ledger import load_seed
+    >>> print("\\n".join(claim_lines(load_seed().claim("dawn-2024-12-07/c04"), tz="Asia/Damascus")))
+      dawn-2024-12-07/c04 [asserted] Captured deir-ez-zor by sdf from syrian-government
+          valid 2024-12-06 (day)
+          reported 2024-12-06 22:00 +03:00 via syrian-sources > reuters > dawn
+          says: Kurdish-led forces backed by Washington took Deir ez-Zor, until then the government's main stronghold in the eastern desert.
+    """
+    lines = [f"  {claim.id} [{claim.modality.value}] {about_text(claim)}"]
+    when = f"      valid {window_text(claim.valid, tz)}"
+    if bound is not None:
+        at = "its report" if bound == claim.reported_at else when_text(bound, tz)
+        when += f"; the fold ends it at {at}"
+    lines.append(when)
+    origin = claim.source.origin
+    grade = (grades or {}).get(origin)
+    via = f"      reported {when_text(claim.reported_at, tz)} via {' > '.join(claim.source.source_ids())}"
+    if grade is not None:
+        via += f"; {origin} reliability {grade.value}"
+    if claim.credibility is not None:
+        via += f"; credibility {int(claim.credibility)}"
+    lines.append(via)
+    if claim.evidence is not None and claim.evidence.paraphrase:
+        lines.append(f"      says: {claim.evidence.paraphrase}")
+    if claim.note:
+        lines.append(f"      note: {claim.note}")
+    return lines
+
+
+def _excluded(item: Excluded, tz: str) -> str:
+    reported = item.claim.reported_at
+    reason = item.reason.replace(reported.isoformat(), when_text(reported, tz))
+    return f"  {item.claim.id} [{item.claim.modality.value}] {about_text(item.claim)}: {reason}"
+
+
+def explanation_text(why: Explanation, *, tz: str | None = None) -> str:
+    """An explanation as readable text: the state, then the claims for, against and around
+    it (each with its actor, modality, grades, note and report bound), times in ``tz``."""
+    tz = zone(tz)
     state = why.state
-    lines = [f"{why.place}: {state.status.value}, {_holder(state)} (policy {why.policy})"]
+    asked = "" if why.at is None else f"at {when_text(why.at, tz)}, "
+    known = "as known now" if why.known_at is None else f"as known at {when_text(why.known_at, tz)}"
+    lines = [
+        f"{why.place}: {state.status.value}, {_holder(state)} (policy {why.policy})",
+        f"  {asked}{known}; times in {tz}",
+    ]
     if detail_text(state):
         lines.append(f"  {detail_text(state)}")
     for title, claims in (
@@ -205,8 +320,16 @@ def explanation_text(why: Explanation) -> str:
     ):
         if claims:
             lines.append(f"{title}:")
-            lines.extend(_claim_line(c, why.grades) for c in claims)
+            for claim in claims:
+                bound = why.bounds.get(claim.id)
+                lines.extend(claim_lines(claim, grades=why.grades, bound=bound, tz=tz))
     if why.excluded:
         lines.append("not counted:")
-        lines.extend(f"  {e.claim.id}: {e.reason}" for e in why.excluded)
+        lines.extend(_excluded(e, tz) for e in why.excluded)
     return "\n".join(lines)
+
+
+register(Snapshot, "text", snapshot_table)
+register(Timeline, "text", timeline_table)
+register(SnapshotDiff, "text", diff_table)
+register(Explanation, "text", explanation_text)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import re
 from typing import Any, Literal
 
 import attrs
 import pendulum
 
+from conflict_ledger import _phrases
 from conflict_ledger.errors import InvalidClaimError, InvalidWindowError, NaiveDatetimeError
 
 __all__ = [
@@ -132,21 +132,103 @@ def parse_when(text: str, *, tz: str = "UTC", field: str = "at") -> pendulum.Dat
 
 
 class Precision(enum.Enum):
-    """How precisely a report dates an event; the window's width follows from it.
+    """How precisely a report dates an event; each precision fits a range of window widths.
+
+    Calendar units (``day``, ``week``, ``month``, ``year``) fit windows of that length (an
+    hour either way, for a change of clocks); ``hours``, ``days``, ``months`` and ``years``
+    fit spans of several; the parts of a day (``morning``, ``afternoon``, ``evening``,
+    ``overnight``) fit windows inside them. :meth:`fits` says whether a width fits.
 
     >>> Precision("overnight")
     <Precision.OVERNIGHT: 'overnight'>
+    >>> Precision.DAY.fits(pendulum.duration(days=2)), Precision.DAYS.fits(pendulum.duration(days=2))
+    (False, True)
     """
 
     EXACT = "exact"
     MINUTE = "minute"
     HOUR = "hour"
-    DAY = "day"
+    HOURS = "hours"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
     OVERNIGHT = "overnight"
+    DAY = "day"
+    DAYS = "days"
     WEEK = "week"
     MONTH = "month"
+    MONTHS = "months"
     YEAR = "year"
+    YEARS = "years"
     UNKNOWN = "unknown"
+
+    @property
+    def widths(self) -> tuple[_dt.timedelta, _dt.timedelta | None]:
+        """The narrowest and widest window this precision fits (None: no upper bound).
+
+        >>> Precision.WEEK.widths
+        (datetime.timedelta(days=6, seconds=82800), datetime.timedelta(days=7, seconds=3600))
+        """
+        return _WIDTHS[self]
+
+    def fits(self, width: _dt.timedelta) -> bool:
+        """True when a window ``width`` long may carry this precision."""
+        low, high = _WIDTHS[self]
+        return low <= width and (high is None or width <= high)
+
+    @classmethod
+    def fitting(cls, width: _dt.timedelta) -> Precision:
+        """The precision a window ``width`` long reads as: a calendar unit when one fits,
+        else the span of several.
+
+        >>> [Precision.fitting(pendulum.duration(hours=h)).value for h in (0, 1, 6, 24, 48, 168)]
+        ['exact', 'hour', 'hours', 'day', 'days', 'week']
+        """
+        return next((p for p in _INFERRED if p.fits(width)), Precision.UNKNOWN)
+
+
+_HOUR = _dt.timedelta(hours=1)
+_DAY = _dt.timedelta(days=1)
+_ZERO = _dt.timedelta(0)
+
+
+def _about(days: int) -> tuple[_dt.timedelta, _dt.timedelta]:
+    """``days`` days, an hour either way (a change of clocks)."""
+    return _dt.timedelta(days=days) - _HOUR, _dt.timedelta(days=days) + _HOUR
+
+
+_WIDTHS: dict[Precision, tuple[_dt.timedelta, _dt.timedelta | None]] = {
+    Precision.EXACT: (_ZERO, _ZERO),
+    Precision.MINUTE: (_ZERO, _dt.timedelta(minutes=1)),
+    Precision.HOUR: (_ZERO, _HOUR),
+    Precision.HOURS: (_ZERO, _DAY),
+    Precision.MORNING: (_ZERO, 8 * _HOUR),
+    Precision.AFTERNOON: (_ZERO, 8 * _HOUR),
+    Precision.EVENING: (_ZERO, 8 * _HOUR),
+    Precision.OVERNIGHT: (_ZERO, 14 * _HOUR),
+    Precision.DAY: _about(1),
+    Precision.DAYS: (_DAY + _HOUR, _dt.timedelta(days=28)),
+    Precision.WEEK: _about(7),
+    Precision.MONTH: (_about(28)[0], _about(31)[1]),
+    Precision.MONTHS: (_about(28)[0], _about(366)[1]),
+    Precision.YEAR: (_about(365)[0], _about(366)[1]),
+    Precision.YEARS: (_about(365)[0], None),
+    Precision.UNKNOWN: (_ZERO, None),
+}
+# The order a width is read in when no precision is given: calendar units first.
+_INFERRED = (
+    Precision.EXACT,
+    Precision.MINUTE,
+    Precision.HOUR,
+    Precision.DAY,
+    Precision.WEEK,
+    Precision.MONTH,
+    Precision.YEAR,
+    Precision.HOURS,
+    Precision.DAYS,
+    Precision.MONTHS,
+    Precision.YEARS,
+)
 
 
 def _start(value: Any) -> pendulum.DateTime:
@@ -167,11 +249,49 @@ def _end_not_before_start(instance: ValidTime, attribute: Any, value: pendulum.D
         )
 
 
+def _inferred(instance: ValidTime) -> Precision:
+    return Precision.fitting(instance.end - instance.start)
+
+
+def _precision(value: Any) -> Precision:
+    try:
+        return Precision(value)
+    except ValueError:
+        raise InvalidWindowError(
+            field="valid.precision",
+            value=value,
+            problem="not a precision",
+            hint="Use one of: " + ", ".join(p.value for p in Precision) + ".",
+        ) from None
+
+
+def _fits_width(instance: ValidTime, attribute: Any, value: Precision) -> None:
+    width = instance.end - instance.start
+    if not value.fits(width):
+        raise InvalidWindowError(
+            field="valid.precision",
+            value=value.value,
+            problem=f"a {value.value} window cannot be {_width_text(width)} wide "
+            f"({instance.start.isoformat()} to {instance.end.isoformat()})",
+            hint=f"Give precision {Precision.fitting(width).value!r} (or none: it follows the "
+            "width), or the window the report gives.",
+        )
+
+
+def _width_text(width: _dt.timedelta) -> str:
+    hours = width.total_seconds() / 3600
+    return f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours"
+
+
 @attrs.frozen(kw_only=True)
 class ValidTime:
-    """When an event happened: a closed window ``[start, end]`` with a precision.
+    """When an event happened: a window ``[start, end)`` with a precision that fits its width.
 
-    ``start == end`` is an exact instant. An event whose window contains the asked time
+    ``start == end`` is an exact instant. Without a precision, the window's width gives
+    it (:meth:`Precision.fitting`); a precision that does not fit the width (a ``day``
+    two days wide) is refused with :class:`~conflict_ledger.errors.InvalidWindowError`.
+    A window read back from a stored record keeps the precision it was stored with
+    (:meth:`stored`). An event whose window contains the asked time
     ``t`` with ``start <= t < end`` may or may not have happened yet: snapshots show it
     as uncertain, never as settled.
 
@@ -182,11 +302,46 @@ class ValidTime:
     Traceback (most recent call last):
     ...
     conflict_ledger.errors.InvalidWindowError: valid.end='2024-12-06T00:00:00+00:00': the window ends before it starts ...
+    >>> ValidTime(start="2024-12-06T00:00Z", end="2024-12-08T00:00Z").precision
+    <Precision.DAYS: 'days'>
+    >>> ValidTime(start="2024-12-06T00:00Z", end="2024-12-08T00:00Z", precision="day")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidWindowError: valid.precision='day': a day window cannot be 2 days wide ...
     """
 
     start: pendulum.DateTime = attrs.field(converter=_start)
     end: pendulum.DateTime = attrs.field(converter=_end, validator=_end_not_before_start)
-    precision: Precision = attrs.field(default=Precision.EXACT, converter=Precision)
+    precision: Precision = attrs.field(
+        default=attrs.Factory(_inferred, takes_self=True),
+        converter=_precision,
+        validator=_fits_width,
+    )
+
+    @classmethod
+    def stored(cls, *, start: Any, end: Any, precision: Any) -> ValidTime:
+        """A window as a record stored it, its precision kept even where it no longer fits.
+
+        Ledgers written before precisions had to fit their width stay readable: the
+        fit is checked when a window is made, not when an old one is read back.
+
+        >>> ValidTime.stored(start="2024-12-06T00:00Z", end="2024-12-08T00:00Z", precision="day").precision
+        <Precision.DAY: 'day'>
+        """
+        window = cls(start=start, end=end)
+        kept = _precision(precision)
+        if kept is not window.precision:
+            object.__setattr__(window, "precision", kept)
+        return window
+
+    @property
+    def width(self) -> _dt.timedelta:
+        """How long the window is.
+
+        >>> ValidTime.day(pendulum.date(2024, 12, 6), tz="UTC").width
+        datetime.timedelta(days=1)
+        """
+        return _dt.timedelta(seconds=(self.end - self.start).total_seconds())
 
     @classmethod
     def exact(cls, when: Any) -> ValidTime:
@@ -222,23 +377,64 @@ class ValidTime:
     def days_ending(cls, last_day: _dt.date, *, days: int, tz: str) -> ValidTime:
         """The ``days`` whole days ending with ``last_day`` ("in a week": ``days=7``).
 
+        The precision follows the width: ``days=1`` is a day, 2 to 6 are ``days``, 7 a
+        week, 28 to 31 a month.
+
         >>> w = ValidTime.days_ending(pendulum.date(2024, 12, 6), days=7, tz="UTC")
         >>> w.start.date(), w.end.date(), w.precision
         (Date(2024, 11, 30), Date(2024, 12, 7), <Precision.WEEK: 'week'>)
+        >>> ValidTime.days_ending(pendulum.date(2024, 12, 6), days=2, tz="UTC").precision
+        <Precision.DAYS: 'days'>
         """
         end = pendulum.datetime(last_day.year, last_day.month, last_day.day, tz=tz).add(days=1)
-        precision = (
-            Precision.WEEK if days <= 7 else Precision.MONTH if days <= 31 else Precision.YEAR
-        )
-        return cls(start=end.subtract(days=days), end=end, precision=precision)
+        return cls(start=end.subtract(days=days), end=end)
 
     @classmethod
-    def between(cls, start: Any, end: Any, *, precision: Precision) -> ValidTime:
-        """Any window, with the precision the report gave.
+    def days(cls, first: _dt.date, last: _dt.date, *, tz: str) -> ValidTime:
+        """The whole days ``first`` to ``last`` (both included) in zone ``tz``: "29/30 Nov".
 
-        >>> ValidTime.between("2015-01-01T00:00Z", "2021-01-01T00:00Z", precision=Precision.YEAR).precision
-        <Precision.YEAR: 'year'>
+        >>> w = ValidTime.days(pendulum.date(2024, 11, 29), pendulum.date(2024, 11, 30), tz="UTC")
+        >>> w.end.date(), w.precision
+        (Date(2024, 12, 1), <Precision.DAYS: 'days'>)
         """
+        start = pendulum.datetime(first.year, first.month, first.day, tz=tz)
+        end = pendulum.datetime(last.year, last.month, last.day, tz=tz).add(days=1)
+        return cls(start=start, end=end)
+
+    @classmethod
+    def part_of_day(cls, day: _dt.date, part: str, *, tz: str) -> ValidTime:
+        """A part of ``day`` in zone ``tz``: morning 06-12, afternoon 12-18, evening 18-24,
+        night 18:00 to 06:00 the next morning (as :meth:`overnight`).
+
+        >>> ValidTime.part_of_day(pendulum.date(2024, 12, 6), "evening", tz="Asia/Damascus").start
+        DateTime(2024, 12, 6, 15, 0, 0, tzinfo=Timezone('UTC'))
+        """
+        if part == "night":
+            return cls.overnight(pendulum.date(day.year, day.month, day.day).add(days=1), tz=tz)
+        if part not in _PARTS:
+            raise InvalidWindowError(
+                field="part",
+                value=part,
+                problem="not a part of the day",
+                hint="Use morning, afternoon, evening or night.",
+            )
+        first_hour, precision = _PARTS[part]
+        start = pendulum.datetime(day.year, day.month, day.day, first_hour, tz=tz)
+        return cls(start=start, end=start.add(hours=6), precision=precision)
+
+    @classmethod
+    def between(
+        cls, start: Any, end: Any, *, precision: Precision | str | None = None
+    ) -> ValidTime:
+        """Any window, with the precision the report gave (None: the one its width fits).
+
+        >>> ValidTime.between("2015-01-01T00:00Z", "2016-01-01T00:00Z", precision=Precision.YEAR).precision
+        <Precision.YEAR: 'year'>
+        >>> ValidTime.between("2015-01-01T00:00Z", "2021-01-01T00:00Z").precision
+        <Precision.YEARS: 'years'>
+        """
+        if precision is None:
+            return cls(start=start, end=end)
         return cls(start=start, end=end, precision=precision)
 
     def contains(self, at: pendulum.DateTime) -> bool:
@@ -250,9 +446,11 @@ class ValidTime:
         return self.start <= at < self.end
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NEXT = re.compile(r"^within the next (\d+) (hour|hours|day|days)$")
-_PAST = re.compile(r"^(?:in|within|over) (?:a|the past|the last) (week|month)$")
+_PARTS = {
+    "morning": (6, Precision.MORNING),
+    "afternoon": (12, Precision.AFTERNOON),
+    "evening": (18, Precision.EVENING),
+}
 
 
 def resolve_phrase(
@@ -262,59 +460,59 @@ def resolve_phrase(
     tz: str,
     tense: Literal["past", "future"] = "past",
 ) -> ValidTime:
-    """Resolve a report's relative time phrase against the report's date and zone.
+    """Resolve a report's time phrase against the report's date and zone.
 
     ``reference`` is the date of the report (or of the statement) in zone ``tz``.
-    ``tense`` says which way a weekday points: "said on Friday" (past) or "will meet on
-    Saturday" (future); a weekday equal to the reference day is that day itself.
+    ``tense`` says which way a weekday or a date without a year points: "said on
+    Friday" (past) or "will meet on Saturday" (future); a weekday equal to the reference
+    day is that day itself.
 
-    Understood phrases: ``today``, ``yesterday``, ``tomorrow``, ``on <weekday>``,
-    ``overnight`` and ``last night`` (the night ending on the reference morning),
-    ``in a week``/``within the past week``/``over the last month``, and
-    ``within the next N hours|days`` (a forecast horizon from the start of the reference day).
+    Understood phrases:
+
+    - a day: ``today``, ``yesterday``, ``tomorrow``, ``on <weekday>``, ``6 Dec``;
+    - several days: ``29/30 Nov``, ``6-7 Dec``, ``30 Nov-1 Dec``, ``between 6 and 7 Dec``,
+      ``in a week``, ``within the past week``, ``over the last month``, ``in the past 3 days``;
+    - a part of a day (morning 06-12, afternoon 12-18, evening 18-24, night 18-06):
+      ``this morning``, ``friday evening``, ``yesterday afternoon``, ``the evening of 6 Dec``,
+      ``the night of 29/30 Nov``, ``overnight`` and ``last night`` (the night ending on the
+      reference morning), ``tonight``;
+    - a forecast horizon: ``within the next N hours|days`` (from the start of the reference day).
+
+    The window's precision is the one its width fits.
 
     >>> resolve_phrase("on Saturday", reference=pendulum.date(2024, 12, 7), tz="Asia/Qatar", tense="future").start.date()
     Date(2024, 12, 6)
     >>> resolve_phrase("in a week", reference=pendulum.date(2024, 12, 6), tz="UTC").precision
     <Precision.WEEK: 'week'>
+    >>> resolve_phrase("6-7 Dec", reference=pendulum.date(2024, 12, 8), tz="UTC").precision
+    <Precision.DAYS: 'days'>
+    >>> resolve_phrase("the evening of 6 Dec", reference=pendulum.date(2024, 12, 8), tz="UTC").precision
+    <Precision.EVENING: 'evening'>
     >>> resolve_phrase("sometime soon", reference=pendulum.date(2024, 12, 6), tz="UTC")
     Traceback (most recent call last):
     ...
     conflict_ledger.errors.InvalidClaimError: phrase='sometime soon': not a time phrase this resolver knows. ...
     """
-    text = " ".join(phrase.lower().split())
-    day = pendulum.date(reference.year, reference.month, reference.day)
-    if text == "today":
-        return ValidTime.day(day, tz=tz)
-    if text == "yesterday":
-        return ValidTime.day(day.subtract(days=1), tz=tz)
-    if text == "tomorrow":
-        return ValidTime.day(day.add(days=1), tz=tz)
-    if text in ("overnight", "last night"):
-        return ValidTime.overnight(day, tz=tz)
-    name = text.removeprefix("on ")
-    if name in _WEEKDAYS:
-        delta = (_WEEKDAYS.index(name) - day.weekday()) % 7
-        if tense == "past" and delta:
-            delta -= 7
-        return ValidTime.day(day.add(days=delta), tz=tz)
-    if match := _PAST.match(text):
-        return ValidTime.days_ending(day, days=7 if match.group(1) == "week" else 30, tz=tz)
-    if match := _NEXT.match(text):
-        count = int(match.group(1))
-        start = pendulum.datetime(day.year, day.month, day.day, tz=tz)
-        hours = count if match.group(2).startswith("hour") else 24 * count
+    read = _phrases.read(phrase, reference=reference, tense=tense)
+    if read is None:
+        raise InvalidClaimError(
+            field="phrase",
+            value=phrase,
+            problem="not a time phrase this resolver knows",
+            hint=(
+                "Build the window with ValidTime.day/days/part_of_day/overnight/days_ending/"
+                "between, or use one of: today, yesterday, tomorrow, on <weekday>, 6 Dec, "
+                "29/30 Nov, 6-7 Dec, the evening of <day>, friday morning, the night of "
+                "29/30 Nov, overnight, in a week, within the next N hours."
+            ),
+        )
+    if read.horizon_hours is not None:
+        start = pendulum.datetime(read.first.year, read.first.month, read.first.day, tz=tz)
         # "within the next 24 hours", said at an unknown hour of the reference day:
         # the horizon ends at the latest possible moment, 24 hours after the day ends.
-        end = start.add(days=1, hours=hours)
-        return ValidTime(start=start, end=end, precision=Precision.DAY)
-    raise InvalidClaimError(
-        field="phrase",
-        value=phrase,
-        problem="not a time phrase this resolver knows",
-        hint=(
-            "Build the window with ValidTime.day/overnight/days_ending/between, or use one of: "
-            "today, yesterday, tomorrow, on <weekday>, overnight, in a week, "
-            "within the next N hours."
-        ),
-    )
+        return ValidTime(start=start, end=start.add(days=1, hours=read.horizon_hours))
+    if read.part is not None:
+        return ValidTime.part_of_day(read.first, read.part, tz=tz)
+    if read.first == read.last:
+        return ValidTime.day(read.first, tz=tz)
+    return ValidTime.days(read.first, read.last, tz=tz)

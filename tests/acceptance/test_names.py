@@ -3,7 +3,7 @@ answers as given its id, and an unknown name raises the typed error with suggest
 
 NEEDS NAME RESOLUTION IN QUERIES (another engineer's change, not on main when written):
 these tests fail on main until it lands; the queries by id they compare against are the
-ones the episode tests use. ``test_the_world_gazetteer_*`` NEEDS ``gazetteer.world``.
+ones the episode tests use.
 """
 
 from __future__ import annotations
@@ -77,17 +77,17 @@ def test_an_unknown_name_raises_the_typed_error_everywhere() -> None:
 
 
 def test_the_world_gazetteer_knows_the_three_cities() -> None:
-    """NEEDS gazetteer.world (issue 12, item 8), as on the gazetteer branch: world(*countries)."""
-    world = gazetteer.world("UA", "SD", "MM")  # type: ignore[attr-defined]
+    """gazetteer.world (issue 12, item 8): GeoNames' cities of the three countries."""
+    world = gazetteer.world("UA", "SD", "MM")
     for name in ("Kherson", "Wad Madani", "Lashio"):
         assert world.places.resolve(name).name
 
 
 def test_the_wad_madani_record_replays_on_the_world_gazetteer() -> None:
-    """NEEDS gazetteer.world: a user starting on Sudan from GeoNames writes the city's name
+    """A user starting on Sudan from GeoNames (gazetteer.world) writes the city's name
     ('Wad Madani', GeoNames' 'Wad Medani') and gets the answers the hand-made registry gives."""
     ledger = cl.Ledger(
-        registries=gazetteer.world("SD"),  # type: ignore[attr-defined]
+        registries=gazetteer.world("SD"),
         clock=cl.fixed_clock("2026-01-01T00:00Z"),
     )
     ledger.register(*wad_madani.ACTORS, *wad_madani.SOURCES)

@@ -29,7 +29,7 @@ their lines, as for ACLED (:mod:`~conflict_ledger.adapters.rows`).
 >>> report = import_ucdp(ledger, io.StringIO(text), name="ged.csv")
 >>> claim = ledger.claim("ucdp/900001")
 >>> claim.valid.precision, claim.valid.end, claim.reported_at
-(<Precision.WEEK: 'week'>, DateTime(2024, 12, 7, 0, 0, 0, tzinfo=Timezone('UTC')), DateTime(2024, 12, 8, 0, 0, 0, tzinfo=Timezone('UTC')))
+(<Precision.DAYS: 'days'>, DateTime(2024, 12, 7, 0, 0, 0, tzinfo=Timezone('UTC')), DateTime(2024, 12, 8, 0, 0, 0, tzinfo=Timezone('UTC')))
 >>> claim.source.source_ids(), str(claim.source.links[0].said_on)
 (('sohr', 'reuters', 'afp', 'ucdp'), '2024-12-07')
 """
@@ -90,7 +90,9 @@ DATE_PRECISIONS: Mapping[str, Precision] = {
     "4": Precision.MONTH,
     "5": Precision.YEAR,
 }
-"""GED ``date_prec`` codes and the precision each gives the valid window."""
+"""GED ``date_prec`` codes and the precision each gives a window it fits; a window the
+code's unit does not fit (code 2, "a 2-6 day period", over 4 days) takes the precision
+its width fits (:meth:`~conflict_ledger.time.Precision.fitting`)."""
 
 VIOLENCE_TYPES: Mapping[str, str] = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 """GED ``type_of_violence`` codes, kept as the event type."""
@@ -148,11 +150,10 @@ def _row_claim(
     precision_code = row.get("date_prec", "").strip() or "1"
     if precision_code not in DATE_PRECISIONS:
         raise RowProblem("date_prec", precision_code, "date_prec is 1 to 5")
-    valid = ValidTime.between(
-        pendulum.datetime(start.year, start.month, start.day, tz="UTC"),
-        pendulum.datetime(end.year, end.month, end.day, tz="UTC").add(days=1),
-        precision=DATE_PRECISIONS[precision_code],
-    )
+    first = pendulum.datetime(start.year, start.month, start.day, tz="UTC")
+    after = pendulum.datetime(end.year, end.month, end.day, tz="UTC").add(days=1)
+    named = DATE_PRECISIONS[precision_code]
+    valid = ValidTime.between(first, after, precision=named if named.fits(after - first) else None)
     where = row.get("where_coordinates", "").strip() or need("where_description")
     where_prec = row.get("where_prec", "").strip() or "1"
     try:
