@@ -433,10 +433,12 @@ def _same_row(new: Claim, old: Claim) -> bool:
     """The same row read again: equal but for the window's zone and the report clock
     (re-importing with another --tz or clock appends nothing)."""
     return (
-        attrs.evolve(
-            new, id=old.id, supersedes=old.supersedes, reported_at=old.reported_at, valid=old.valid
-        )
-        == old
+        new.note == old.note
+        and new.event == old.event
+        and new.source == old.source
+        and new.modality is old.modality
+        and new.credibility == old.credibility
+        and new.evidence == old.evidence
     )
 
 

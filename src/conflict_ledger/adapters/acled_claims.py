@@ -155,6 +155,9 @@ def _note(
     return f"ACLED {meta}\n{row.get('notes', '').strip()}".rstrip()
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
 class RowReader:
     """Reads merged rows of one file into claims (see the module docstring)."""
 
@@ -312,7 +315,7 @@ class RowReader:
         event, undecided = self.event(row, types, place, (actor1, actor2), geo, deaths)
         extra = {} if undecided is None else {"undecided": undecided}
         claim = Claim(
-            id=f"acled/{event_id if re.fullmatch(r'[A-Za-z0-9._-]+', event_id) else slug(event_id)}",
+            id=f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}",
             event=event,
             valid=valid,
             reported_at=self.reported(row, valid),
