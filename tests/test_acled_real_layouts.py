@@ -298,6 +298,9 @@ def test_a_user_extends_the_actor_mapping_from_a_file(tmp_path: Path) -> None:
     ledger, _ = _import(Y2015, actor_map=mapping)
     assert ledger.claim("acled/SYR12").event.actor == "opposition"
     assert ActorMap.read(mapping).names == {"jaish al fateh": "opposition"}
+    mapping.write_text("name,actor\nJaish al Fateh,jaish\n", encoding="utf-8")
+    with pytest.raises(DatasetFileError, match="'jaish'"):
+        _import(Y2015, actor_map=mapping)
 
 
 def test_places_match_on_country_and_distance_and_same_name_towns_stay_apart() -> None:

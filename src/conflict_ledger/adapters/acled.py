@@ -250,6 +250,8 @@ def _reader(
         if actor_map is None or isinstance(actor_map, ActorMap)
         else ActorMap.read(actor_map)
     )
+    if mapping is not None:
+        mapping.check(registries.actors)
     return RowReader(
         registries,
         layout=layout,

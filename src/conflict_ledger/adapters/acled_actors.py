@@ -69,6 +69,27 @@ class ActorMap:
     """Normalised dataset names to registry actor ids (see the module docstring)."""
 
     names: Mapping[str, str] = attrs.field(converter=_read_only)
+    path: str = ""
+    """The file the mapping was read from ("" for one built in code)."""
+
+    def check(self, actors: Registry[Actor]) -> None:
+        """Refuse a mapping to an actor the registry lacks (one error naming them all).
+
+        >>> from conflict_ledger.gazetteer import syria
+        >>> ActorMap({"jaish al fateh": "jaish"}, path="mine.csv").check(syria().actors)
+        Traceback (most recent call last):
+        ...
+        conflict_ledger.errors.DatasetFileError: mine.csv: the mapping names actors the ledger does not know: 'jaish'. ...
+        """
+        unknown = sorted({id for id in self.names.values() if id not in actors})
+        if unknown:
+            raise DatasetFileError(
+                path=self.path or "actor mapping",
+                problem="the mapping names actors the ledger does not know: "
+                + ", ".join(repr(id) for id in unknown),
+                hint="Map to an id of the gazetteer (e.g. 'syrian-government', 'hts') or "
+                "register the actor first; nothing was written",
+            )
 
     @classmethod
     @functools.cache
@@ -94,7 +115,7 @@ class ActorMap:
             raise FileNotFoundError(f"{where}: no such file; give an actor mapping") from None
         if where.casefold().endswith(".json"):
             try:
-                return cls(_entries(json.loads(text), where))
+                return cls(_entries(json.loads(text), where), path=where)
             except json.JSONDecodeError as error:
                 raise DatasetFileError(
                     path=where, problem=f"not JSON ({error})", hint="Fix the file"
@@ -106,7 +127,8 @@ class ActorMap:
             else rows
         )
         return cls(
-            {normalise_name(r[0]): r[1].strip() for r in body if len(r) >= 2 and r[0].strip()}
+            {normalise_name(r[0]): r[1].strip() for r in body if len(r) >= 2 and r[0].strip()},
+            path=where,
         )
 
     def merged(self, other: ActorMap | None) -> ActorMap:
