@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -111,6 +112,13 @@ _STATE_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _pattern(side: Side) -> re.Pattern[str] | None:
+    """One regular expression for every way the notes may name ``side`` (longest first)."""
+    terms = _terms(side)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
+
+
 def _terms(side: Side) -> tuple[str, ...]:
     terms = {side.name, *side.names}
     for name in (side.name, *side.names):
@@ -128,9 +136,9 @@ def _mentions(text: str, sides: Sequence[Side]) -> list[tuple[int, int, int]]:
     """(start, end, side number) of every mention of a side in ``text``, in order."""
     found: list[tuple[int, int, int]] = []
     for number, side in enumerate(sides, start=1):
-        for term in _terms(side):
-            for match in re.finditer(rf"\b{re.escape(term)}\b", text):
-                found.append((match.start(), match.end(), number))
+        pattern = _pattern(side)
+        if pattern is not None:
+            found.extend((m.start(), m.end(), number) for m in pattern.finditer(text))
     return sorted(found)
 
 
