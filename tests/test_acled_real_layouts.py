@@ -506,6 +506,9 @@ def test_ged_events_are_kept_even_when_a_source_spoke_first_and_shown_as_context
     assert {c.id for c in why.context} >= {"ucdp/700001", "ucdp/700002"}
     line = cl.timeline(ledger, place)
     assert [c.id for c in line.context] == ["ucdp/700001", "ucdp/700002"]
+    printed = str(line)
+    assert "Context (events that move no holder):" in printed
+    assert "ucdp/700001  state-based, 11 deaths" in printed
     assert line.entries[-1].state.holder == "hts"  # GED moves no holder
 
 
