@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import conflict_ledger as cl
 from conflict_ledger.adapters.acled import (
     CURRENT_COLUMNS,
+    TERRITORIAL_SUB_EVENTS,
     import_acled,
     parse_acled_date,
     read_acled,
@@ -77,9 +78,9 @@ def test_actors_and_locations_feed_the_registries() -> None:
     )
     tall_rifat = places[ledger.claim("acled/SYR106").event.place]
     assert tall_rifat.coordinates_source == "ACLED (geo_precision 2)"
-    hts = ledger.registries.actors.resolve("HTS: Hayat Tahrir al Sham")
-    russia = ledger.registries.actors.resolve("Military Forces of Russia (2000-)")
-    assert (hts.kind, russia.kind) == (cl.ActorKind.ARMED_GROUP, cl.ActorKind.STATE)
+    # ACLED's names map to the gazetteer's actors (data/acled_actors.json).
+    assert ledger.claim("acled/SYR100").event.actor == "hts"
+    assert ledger.claim("acled/SYR100").event.from_actor == "syrian-government"
 
 
 def test_sources_become_a_chain_published_by_acled_with_the_scale_in_the_note() -> None:
@@ -120,16 +121,11 @@ def test_the_snapshot_follows_the_imported_control_events() -> None:
     ledger = _ledger()
     import_acled(ledger, DATA / "current.csv")
     snap = cl.snapshot(ledger, at="2024-12-10T12:00Z")
-    hts = ledger.registries.actors.resolve("HTS: Hayat Tahrir al Sham").id
-    sna = ledger.registries.actors.resolve("SNA: Syrian National Army").id
-    assert snap["aleppo"].holder == hts
-    assert snap["homs"].holder == hts
-    assert (
-        snap["deir-ez-zor"].holder
-        == ledger.registries.actors.resolve("SDF: Syrian Democratic Forces").id
-    )
+    assert snap["aleppo"].holder == "hts"
+    assert snap["homs"].holder == "hts"
+    assert snap["deir-ez-zor"].holder == "sdf"
     manbij = ledger.registries.places.resolve("Manbij").id
-    assert snap[manbij].holder == sna
+    assert snap[manbij].holder == "sna"
     # Non-territorial rows do not make places of their own in the snapshot.
     assert ledger.registries.places.resolve("Rastan").id not in snap
 
@@ -180,8 +176,9 @@ def test_the_2015_layout_with_upper_case_headers_and_combined_event_types() -> N
     assert took.valid.start == cl.to_instant("2015-03-28T00:00Z")
     # No timestamp: reported by the end of the window.
     assert took.reported_at == took.valid.end
-    government = ledger.registries.actors.resolve("Military Forces of Syria (2000-2024)")
-    assert government.kind is cl.ActorKind.GOVERNMENT  # INTER1 = 1
+    jaish = ledger.registries.actors.resolve("Jaish al Fateh")
+    assert jaish.kind is cl.ActorKind.ARMED_GROUP  # INTER1 = 2
+    assert took.event.actor == jaish.id
 
 
 def test_an_alphabetical_api_dump_reads_like_the_export() -> None:
@@ -459,6 +456,12 @@ def test_header_generation_and_date_format_do_not_change_the_claims(
     assert rejected == ()
     pairs = list(zip(got, expected, strict=True))
     for new, old in pairs:
+        if layout == "2015" and '"undecided"' in new.claim.note:
+            # Before 2022 actor1 is not promised to be the gainer: a row whose codes and
+            # notes do not say who gained moves no holder (the current layout's does).
+            assert isinstance(new.claim.event, DatasetEvent)
+            assert new.claim.event.sub_event_type in TERRITORIAL_SUB_EVENTS
+            continue
         assert (
             new.claim.id,
             new.claim.event,
@@ -482,9 +485,9 @@ def test_header_generation_and_date_format_do_not_change_the_claims(
     out.seek(0)
     again, rejected = read_acled(out, syria())
     assert rejected == ()
-    assert [(c.claim.id, c.claim.event, c.claim.valid, c.claim.note) for c in again] == [
-        (c.id, c.event, c.valid, c.note) for c in cl.effective_claims(ledger)
-    ]
+    assert sorted(
+        (c.claim.id, c.claim.event, c.claim.valid, c.claim.note) for c in again
+    ) == sorted((c.id, c.event, c.valid, c.note) for c in cl.effective_claims(ledger))
 
 
 @given(rows=_acled_rows(), data=st.data())
@@ -504,10 +507,12 @@ def test_importing_successive_exports_counts_exactly_the_latest_version(rows, da
             revised.append(row)
     ledger = _ledger()
     first = import_acled(ledger, _write(rows, "current", "iso"))
-    second = import_acled(ledger, _write(revised, "current", "iso"))
-    assert first.rejected == second.rejected == ()
+    assert first.rejected == ()
+    if revised:  # a header-only export is refused (nothing to import)
+        assert import_acled(ledger, _write(revised, "current", "iso")).rejected == ()
     assert import_acled(ledger, _write(rows, "current", "iso")).appended == ()
-    assert import_acled(ledger, _write(revised, "current", "iso")).appended == ()
+    if revised:
+        assert import_acled(ledger, _write(revised, "current", "iso")).appended == ()
     latest = {row["event_id_cnty"]: row for row in rows} | {
         row["event_id_cnty"]: row for row in revised
     }

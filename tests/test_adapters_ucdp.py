@@ -96,13 +96,14 @@ def test_reimport_never_duplicates_and_a_revised_row_is_a_correction(tmp_path: P
 def test_rejected_rows_are_all_reported_with_their_lines() -> None:
     ledger = _ledger()
     report = import_ucdp(ledger, DATA / "ged_bad_rows.csv")
-    assert report.appended == ("ucdp/900010",)
+    assert report.appended == ("ucdp/900010", "ucdp/900014")
     assert [(e.line, e.field) for e in report.rejected] == [
         (3, "date_end"),
         (4, "side_a"),
         (5, "date_prec"),
-        (6, "source_date"),
     ]
+    # A source date before date_start is kept, flagged, not dropped (issue 13, item 8).
+    assert report.flagged == ("ucdp/900014",)
     with pytest.raises(ExceptionGroup):
         report.raise_if_rejected()
 

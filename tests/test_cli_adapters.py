@@ -57,7 +57,7 @@ def test_ingest_grows_one_file_that_every_command_reads(capsys, tmp_path: Path) 
     code, out, _ = run(capsys, "snapshot", ledger, "--at", "2024-12-10", "--format", "json")
     assert code == 0
     holders = {row["place"]: row["holder"] for row in json.loads(out)}
-    assert holders["homs"] == "hts-hayat-tahrir-al-sham"
+    assert holders["homs"] == "hts"  # ACLED names map to the gazetteer's actors
     code, out, _ = run(capsys, "explain", ledger, "Rastan", "--at", "2024-12-10")
     assert code == 0
 
@@ -83,6 +83,20 @@ def test_a_missing_file_is_a_clear_error(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "export", tmp_path / "nope.jsonl", "--at", "2024-12-07")
     assert code == 1
     assert "no such file" in err
+
+
+def test_a_file_of_the_wrong_kind_is_one_summarising_error_and_nothing_is_written(
+    capsys, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "l.jsonl"
+    ged = Path(__file__).parent / "data" / "ucdp" / "ged_sample.csv"
+    code, out, err = run(capsys, "ingest", ged, "--into", ledger)
+    assert code == 1
+    assert "this looks like a UCDP GED file" in err
+    assert "--kind ucdp" in err
+    assert "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+    assert not ledger.exists()
 
 
 def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ import pendulum
 from conflict_ledger._display import Displayed
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
-from conflict_ledger.events import Retraction
+from conflict_ledger.events import DatasetEvent, Retraction
 from conflict_ledger.fold import Keyed
 from conflict_ledger.grades import Reliability
 from conflict_ledger.ledger import Ledger, Recorded
@@ -508,6 +508,9 @@ class Timeline(Displayed):
     place: str
     known_at: pendulum.DateTime | None
     entries: tuple[TimelineEntry, ...]
+    context: tuple[Claim, ...] = ()
+    """Counted dataset events at the place (ACLED clashes, UCDP GED events): they move no
+    holder, and are shown beside the states they fell in."""
 
     def __iter__(self) -> Iterator[TimelineEntry]:
         return iter(self.entries)
@@ -532,11 +535,11 @@ def timeline(
     """
     place = _place_id(source, place)
     known = _instant(known_at, "known_at")
-    claims = [
-        c
-        for c in effective_claims(source, known_at=known, position=position)
-        if TERRITORY.key(c) == place
-    ]
+    counted = effective_claims(source, known_at=known, position=position)
+    claims = [c for c in counted if TERRITORY.key(c) == place]
+    context = tuple(
+        c for c in counted if isinstance(c.event, DatasetEvent) and place in c.event.place_ids()
+    )
     instants = sorted({c.valid.start for c in claims} | {fold_end(c) for c in claims})
     entries: list[TimelineEntry] = []
     state = PlaceFold(place=place)
@@ -551,7 +554,7 @@ def timeline(
         if entries:
             entries[-1] = attrs.evolve(entries[-1], end=instant)
         entries.append(TimelineEntry(start=instant, end=None, state=current))
-    return Timeline(place=place, known_at=known, entries=tuple(entries))
+    return Timeline(place=place, known_at=known, entries=tuple(entries), context=context)
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,7 @@ import datetime
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -253,6 +253,15 @@ def _adapter_commands(commands: Any) -> None:
         "--strict", action="store_true", help="write nothing if any row is rejected"
     )
     ingest.add_argument("--format", choices=("table", "json"), default="table")
+    ingest.add_argument("--encoding", help="the file's encoding (default: detected)")
+    ingest.add_argument(
+        "--reported-at",
+        choices=("revision", "event", "import"),
+        default="revision",
+        help="when a row counts as known: ACLED's timestamp (its last revision; default), "
+        "the end of the event, or now",
+    )
+    ingest.add_argument("--actors", metavar="FILE", help="more ACLED actor names (JSON or CSV)")
     for name, help in (
         (
             "export",
@@ -297,6 +306,20 @@ def _place(ledger: Ledger, name: str) -> str:
     return ledger.registries.places.resolve(name).id
 
 
+def _progress_bar() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} events",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
 def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
     report = files.ingest(
         args.data,
@@ -306,6 +329,10 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
         tz=args.tz,
         day_first=not args.month_first,
         strict=args.strict,
+        encoding=args.encoding,
+        reported_at=args.reported_at,
+        actor_map=args.actors,
+        progress=_progress_bar() if sys.stderr.isatty() else None,
     )
     written = not (args.strict and report.rejected)
     if args.format == "json":
@@ -316,6 +343,9 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
                 "corrections": report.corrections,
                 "unchanged": report.unchanged,
                 "outdated": report.outdated,
+                "undecided": report.undecided,
+                "duplicates": report.duplicates,
+                "flagged": report.flagged,
                 "rejected": [
                     {"line": e.line, "field": e.field, "reason": e.reason} for e in report.rejected
                 ],
@@ -324,6 +354,9 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
         ), report
     lines = [report.summary() + ("" if written else "; nothing written (--strict)")]
     lines.extend(f"  rejected {error}" for error in report.rejected)
+    lines.extend(f"  undecided {claim} (moves no holder)" for claim in report.undecided)
+    lines.extend(f"  duplicate {note}" for note in report.duplicates)
+    lines.extend(f"  flagged {claim}" for claim in report.flagged)
     return "\n".join(lines), report
 
 

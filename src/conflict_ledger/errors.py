@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "DatasetFileError",
     "DuplicateClaimError",
     "EvidenceError",
     "FormatError",
@@ -369,3 +370,22 @@ class NotALedgerError(LedgerError, ValueError):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}; not a ledger. {hint}")
+
+
+class DatasetFileError(LedgerError, ValueError):
+    """A dataset file as a whole cannot be imported (empty, wrong layout, undecodable).
+
+    One error for the file, never one per row; nothing was written.
+
+    >>> error = DatasetFileError(path="ged.csv", problem="this looks like a UCDP GED file",
+    ...                          hint="Pass --kind ucdp.")
+    >>> str(error), isinstance(error, ValueError)
+    ('ged.csv: this looks like a UCDP GED file. Pass --kind ucdp.', True)
+    """
+
+    def __init__(self, *, path: str, problem: str, hint: str, encoding: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+        self.encoding = encoding
+        super().__init__(f"{path}: {problem}. {hint}")

@@ -214,7 +214,16 @@ def timeline_table(line: Timeline, *, tz: str | None = None) -> str:
         "as known now" if line.known_at is None else f"as known at {when_text(line.known_at, tz)}"
     )
     title = f"Timeline of {line.place}, {known}; times in {tz}"
-    return f"{title}\n" + _table(["from", "until", "status", "holder", "claims", "detail"], rows)
+    table = _table(["from", "until", "status", "holder", "claims", "detail"], rows)
+    context = line.context
+    if not context:
+        return f"{title}\n{table}"
+    events = [  # dataset events at the place (ACLED clashes, UCDP GED): they move no holder
+        f"  {when_text(c.valid.start, tz)}  {c.id}  {getattr(c.event, 'event_type', c.event.kind)}"
+        f"{f', {deaths} deaths' if (deaths := getattr(c.event, 'fatalities', None)) else ''}"
+        for c in context
+    ]
+    return f"{title}\n{table}\nContext (events that move no holder):\n" + "\n".join(events)
 
 
 def diff_table(change: SnapshotDiff, *, tz: str | None = None) -> str:

@@ -1,33 +1,29 @@
-"""ACLED CSV exports in and out: every header generation, every date format, no duplicates.
+"""ACLED exports in and out, as they really are: every generation, the right sides and places.
 
-Reads the current 31-column export, the upper-case headers of 2015 (``EVENT_ID_CNTY``,
-``ALLY_ACTOR_1``, event types such as ``Battle-Government regains territory``) and
-alphabetically ordered API dumps: columns are found by name, not position. Dates may be
-written as ACLED writes them (``07 December 2024``, ``2024-12-07``) or as spreadsheets
-do (``07/12/2024``, ``12/7/2024`` with ``day_first=False``, ``7-Dec-24``, or a serial
-day number such as ``45633``).
+The pieces, each in its own module:
 
-Each row becomes one claim with id ``acled/<event_id_cnty>``:
+* :mod:`.tables` reads the file: UTF-8, cp1252, Latin-1 or UTF-16 (detected), ``,`` or
+  ``;``, ``.csv.gz``, ``NA`` and other empty markers; an empty file, a header with no
+  rows or a file of another kind is one :class:`~conflict_ledger.errors.DatasetFileError`;
+* :mod:`.acled_layout` knows every generation's headers and type spellings (2015's
+  ``Battle-Non-state actors overtake territory``...) and what a file looks like;
+* :mod:`.acled_rows` merges the rows of one ``event_id_cnty`` (long format, split
+  sources) into one event and reports true duplicates with their lines;
+* :mod:`.acled_sides` decides which side gained from the sub-event type, the
+  interaction codes and the notes; a row it cannot decide is imported as a
+  :class:`~conflict_ledger.events.DatasetEvent` (it moves no holder) and listed in the
+  report's ``undecided``;
+* :mod:`.acled_actors` maps ACLED actor names to the gazetteer's actors (sub-units to
+  their parent); :mod:`.placing` places a row by country, name and coordinates;
+* :mod:`.acled_claims` makes the claim: ``time_precision`` 1, 2, 3 give a day, a week
+  around ``event_date``, the month; ``geo_precision`` 2 or 3 makes a gain a presence
+  *near* the town (extent SOME), not a hold of it; ``reported_at`` follows the chosen
+  :class:`ReportClock` (by default ACLED's ``timestamp``, the row's last revision).
 
-* the four territorial sub-event types become control events: *Government regains
-  territory* and *Non-state actor overtakes territory* a :class:`~conflict_ledger.events.Captured`
-  (actor1 takes the place from actor2), *Non-violent transfer of territory* a
-  :class:`~conflict_ledger.events.HandedOver` (or a ``Captured`` when no actor2 is
-  named), *Headquarters or base established* a partial
-  :class:`~conflict_ledger.events.Holds` (a presence, not control);
-* every other row is kept as a :class:`~conflict_ledger.adapters.dataset.DatasetEvent`.
-
-``time_precision`` 1, 2 and 3 give a day, a week around ``event_date`` (three days
-before to three after) and the calendar month; ``geo_precision`` 1 and 2 register the
-location as a town, 3 as a region, with the row's coordinates. The report time is the
-row's ``timestamp`` (when ACLED published that version), or, without one, the end of
-the valid window. The chain of sources is each of the ``'; '``-separated sources as an
-origin, then ACLED as publisher; ``source_scale``, fatalities and ``notes`` go in the
-claim's note (a first line ``ACLED {...}`` of JSON, then the notes), from which
-:func:`write_acled_csv` writes them back.
-
-Re-importing an updated export appends corrections and never duplicates (see
-:mod:`~conflict_ledger.adapters.rows`); every rejected row is reported with its line.
+Each event becomes one claim ``acled/<event_id_cnty>``; its note keeps every column of
+the row (a first line ``ACLED {...}`` of JSON, then the notes), from which
+:func:`write_acled_csv` writes it back. Re-importing appends corrections and never
+duplicates, whatever ``tz`` (see :mod:`~conflict_ledger.adapters.rows`).
 
 >>> import io, conflict_ledger as cl
 >>> from conflict_ledger.gazetteer import syria
@@ -37,7 +33,7 @@ Re-importing an updated export appends corrections and never duplicates (see
 ...     "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,timestamp\\n"
 ...     "SYR1,06 December 2024,1,Strategic developments,Non-violent transfer of territory,"
 ...     "SDF,Syrian Government,Deir ez-Zor,35.34,40.14,1,Syrian Sources; Reuters,National,"
-...     "Handed over.,0,1733529600\\n"
+...     "Government forces handed over the city to the SDF.,0,1733529600\\n"
 ... )
 >>> report = import_acled(ledger, io.StringIO(text), name="export.csv")
 >>> report.appended
@@ -52,51 +48,56 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import gc
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
 import pendulum
 
+from conflict_ledger.adapters.acled_actors import ActorMap
+from conflict_ledger.adapters.acled_claims import (
+    ACLED_SOURCE,
+    TERRITORIAL_SUB_EVENTS,
+    ReportClock,
+    RowReader,
+)
+from conflict_ledger.adapters.acled_layout import Layout, canonical_column, detect_layout
+from conflict_ledger.adapters.acled_rows import Merged, merge_events
 from conflict_ledger.adapters.dataset import DatasetEvent
 from conflict_ledger.adapters.rows import (
     Candidate,
     ImportReport,
-    Registrar,
     RowError,
     RowProblem,
     append_candidates,
-    collect_rows,
-    open_csv,
-    slug,
-    source_name,
 )
+from conflict_ledger.adapters.tables import Table, read_table
 from conflict_ledger.asof import effective_claims
-from conflict_ledger.claims import Claim, Modality, SourceChain, SourceLink, SourceRole
+from conflict_ledger.claims import Claim, Modality
 from conflict_ledger.errors import LedgerError
-from conflict_ledger.events import Captured, ControlVerb, Event, Extent, HandedOver, Holds
+from conflict_ledger.events import Captured, ControlVerb, Extent, HandedOver, Holds
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.registry import (
-    Actor,
-    ActorKind,
-    Place,
-    PlaceKind,
-    Registries,
-    Source,
-    SourceKind,
-)
-from conflict_ledger.time import Precision, ValidTime
+from conflict_ledger.registry import ActorKind, Registries
+from conflict_ledger.time import Precision, to_instant
 
 __all__ = [
     "ACLED_SOURCE",
     "CURRENT_COLUMNS",
     "TERRITORIAL_SUB_EVENTS",
+    "AcledRead",
+    "ActorMap",
+    "ReportClock",
     "import_acled",
     "parse_acled_date",
     "read_acled",
+    "read_acled_file",
     "write_acled_csv",
 ]
 
@@ -135,44 +136,6 @@ CURRENT_COLUMNS = (
 )
 """The 31 columns of a current ACLED export, in order (also what :func:`write_acled_csv` writes)."""
 
-TERRITORIAL_SUB_EVENTS = (
-    "Government regains territory",
-    "Non-state actor overtakes territory",
-    "Non-violent transfer of territory",
-    "Headquarters or base established",
-)
-"""The ACLED sub-event types that become control events."""
-
-ACLED_SOURCE = Source(
-    id="acled",
-    name="ACLED",
-    kind=SourceKind.DATASET,
-    aliases=("Armed Conflict Location & Event Data",),
-    description="Armed Conflict Location & Event Data: the publisher of every imported row.",
-)
-"""The source registered as the publisher of every imported ACLED claim."""
-
-_RENAMED = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
-
-_LEGACY_TYPES = {
-    "battle no change of territory": ("Battles", "Armed clash"),
-    "battle government regains territory": ("Battles", "Government regains territory"),
-    "battle non state actor overtakes territory": (
-        "Battles",
-        "Non-state actor overtakes territory",
-    ),
-    "headquarters or base established": (
-        "Strategic developments",
-        "Headquarters or base established",
-    ),
-    "non violent transfer of territory": (
-        "Strategic developments",
-        "Non-violent transfer of territory",
-    ),
-    "remote violence": ("Explosions/Remote violence", ""),
-    "strategic development": ("Strategic developments", ""),
-}
-
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -200,10 +163,6 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 
 
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
-
-
 def _year(text: str) -> int:
     year = int(text)
     if len(text) == 2:  # as spreadsheets read two-digit years: 00-29 is 20xx, 30-99 is 19xx
@@ -219,6 +178,8 @@ def parse_acled_date(text: str, *, day_first: bool = True) -> _dt.date:
 
     >>> [parse_acled_date(t) for t in ("07 December 2024", "2024-12-07", "7-Dec-24", "07/12/2024", "45633")]
     [datetime.date(2024, 12, 7), datetime.date(2024, 12, 7), datetime.date(2024, 12, 7), datetime.date(2024, 12, 7), datetime.date(2024, 12, 7)]
+    >>> parse_acled_date("2024-12-07T00:00:00Z"), parse_acled_date("2024-12-07 00:00:00")
+    (datetime.date(2024, 12, 7), datetime.date(2024, 12, 7))
     >>> parse_acled_date("12/7/2024", day_first=False), parse_acled_date("12/25/2024")
     (datetime.date(2024, 12, 7), datetime.date(2024, 12, 25))
     >>> parse_acled_date("31/02/2024")
@@ -227,6 +188,8 @@ def parse_acled_date(text: str, *, day_first: bool = True) -> _dt.date:
     ValueError: '31/02/2024' is not a date (day is out of range for month)
     """
     value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?", value):
+        value = value[:10]  # a date-time as R or pandas writes a date: the day is what counts
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return _dt.date.fromisoformat(value)
@@ -253,205 +216,182 @@ def parse_acled_date(text: str, *, day_first: bool = True) -> _dt.date:
     )
 
 
-def _window(day: _dt.date, precision: int, tz: str) -> ValidTime:
-    date = pendulum.date(day.year, day.month, day.day)
-    if precision == 1:
-        return ValidTime.day(date, tz=tz)
-    if precision == 2:
-        start = pendulum.datetime(date.year, date.month, date.day, tz=tz).subtract(days=3)
-        return ValidTime.between(start, start.add(days=7), precision=Precision.WEEK)
-    if precision == 3:
-        start = pendulum.datetime(date.year, date.month, 1, tz=tz)
-        return ValidTime.between(start, start.add(months=1), precision=Precision.MONTH)
-    raise ValueError(f"time_precision is 1, 2 or 3, not {precision}")
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file becomes claims (single thread only).
+
+    An import builds values without cycles (rows, claims, windows, events), so a
+    collection can free nothing it made; it only walks the growing heap again and
+    again, which made a 100,000-row import about half slower per row than a 20,000-row
+    one. Reference counting frees everything else as always.
+    """
+    pause = gc.isenabled() and threading.active_count() == 1
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
 
 
-_INTER_KINDS = {
-    "1": ActorKind.GOVERNMENT,
-    "state forces": ActorKind.GOVERNMENT,
-    "2": ActorKind.ARMED_GROUP,
-    "rebel group": ActorKind.ARMED_GROUP,
-    "3": ActorKind.ARMED_GROUP,
-    "political militia": ActorKind.ARMED_GROUP,
-    "4": ActorKind.ARMED_GROUP,
-    "identity militia": ActorKind.ARMED_GROUP,
-    "8": ActorKind.STATE,
-    "external other forces": ActorKind.STATE,
-}
-
-
-def _actor_kind(name: str, inter: str) -> ActorKind:
-    if "unidentified" in name.casefold():
-        return ActorKind.UNIDENTIFIED
-    return _INTER_KINDS.get(_key(inter), ActorKind.UNIDENTIFIED)
-
-
-def _columns(header: Iterable[str]) -> dict[str, str]:
-    """Map each normalised column name to the file's own spelling."""
-    found = {}
-    for column in header:
-        name = column.strip().lstrip("\ufeff").casefold()
-        found[_RENAMED.get(name, name)] = column
-    return found
-
-
-def _event(
-    event_type: str, sub_event_type: str, place: str, actor: str, other: str | None, deaths: int
-) -> Event:
-    match _key(sub_event_type):
-        case "government regains territory":
-            return Captured(place=place, actor=actor, verb=ControlVerb.REGAINED, from_actor=other)
-        case "non state actor overtakes territory":
-            return Captured(place=place, actor=actor, verb=ControlVerb.TOOK, from_actor=other)
-        case "non violent transfer of territory" if other is not None:
-            return HandedOver(place=place, from_actor=other, to_actor=actor)
-        case "non violent transfer of territory":
-            return Captured(place=place, actor=actor, verb=ControlVerb.TOOK)
-        case "headquarters or base established":
-            return Holds(place=place, actor=actor, extent=Extent.SOME)
-        case _:
-            return DatasetEvent(
-                dataset="acled",
-                event_type=event_type,
-                sub_event_type=sub_event_type,
-                place=place,
-                actor=actor,
-                other_actor=other,
-                fatalities=deaths,
-            )
-
-
-_META = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "fatalities")
-_META_MORE = (
-    "assoc_actor_1",
-    "assoc_actor_2",
-    "time_precision",
-    "geo_precision",
-    "source_scale",
-    "admin1",
-    "country",
-    "iso",
-    "inter1",
-    "inter2",
-)
-
-
-def _note(row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str]) -> str:
-    fields = {name: row.get(name, "").strip() for name in (*_META, *_META_MORE)}
-    fields["event_date"] = event_date.isoformat()
-    fields["event_type"], fields["sub_event_type"] = types
-    meta = json.dumps({k: v for k, v in fields.items() if v}, ensure_ascii=False)
-    return f"ACLED {meta}\n{row.get('notes', '').strip()}".rstrip()
-
-
-def _row_claim(
-    row: Mapping[str, str],
-    registrar: Registrar,
+def _reader(
+    registries: Registries,
+    layout: Layout,
     *,
     tz: str,
     day_first: bool,
-) -> tuple[Claim, tuple[Place | Actor | Source, ...]]:
-    def need(name: str) -> str:
-        value = row.get(name, "").strip()
-        if not value:
-            raise RowProblem(name, row.get(name), "required and empty")
-        return value
+    reported_at: ReportClock | str,
+    now: pendulum.DateTime | None,
+    actor_map: ActorMap | str | os.PathLike[str] | None,
+) -> RowReader:
+    mapping = (
+        actor_map
+        if actor_map is None or isinstance(actor_map, ActorMap)
+        else ActorMap.read(actor_map)
+    )
+    if mapping is not None:
+        mapping.check(registries.actors)
+    return RowReader(
+        registries,
+        layout=layout,
+        tz=tz,
+        day_first=day_first,
+        clock=ReportClock(reported_at),
+        now=now,
+        actor_map=mapping,
+        parse_date=lambda text, first: parse_acled_date(text, day_first=first),
+    )
 
-    event_id = need("event_id_cnty")
-    try:
-        day = parse_acled_date(need("event_date"), day_first=day_first)
-    except ValueError as error:
-        raise RowProblem("event_date", row.get("event_date"), str(error)) from None
-    year = row.get("year", "").strip()
-    if year and year.isdigit() and int(year) != day.year:
-        raise RowProblem(
-            "event_date",
-            row.get("event_date"),
-            f"the date's year disagrees with year={year}; is it month-first? "
-            "(pass day_first=False for US spreadsheets)",
+
+def _events(table: Table, layout: Layout) -> tuple[list[Merged], list[RowError], list[str]]:
+    header = [canonical_column(name) for name in table.header]
+    width = len(header)
+    rows = (
+        (
+            line,
+            dict(
+                zip(
+                    header,
+                    values if len(values) >= width else values + [""] * (width - len(values)),
+                    strict=False,
+                )
+            ),
         )
-    precision_text = row.get("time_precision", "").strip() or "1"
-    try:
-        valid = _window(day, int(precision_text), tz)
-    except ValueError as error:
-        raise RowProblem("time_precision", precision_text, str(error)) from None
-    event_type = need("event_type")
-    sub_event_type = row.get("sub_event_type", "").strip()
-    if not sub_event_type and _key(event_type) in _LEGACY_TYPES:
-        event_type, sub_event_type = _LEGACY_TYPES[_key(event_type)]
-    geo_text = row.get("geo_precision", "").strip() or "1"
-    if geo_text not in ("1", "2", "3"):
-        raise RowProblem("geo_precision", geo_text, "geo_precision is 1, 2 or 3")
-    try:
-        place, place_value = registrar.place(
-            need("location"),
-            row.get("latitude", ""),
-            row.get("longitude", ""),
-            kind=PlaceKind.REGION if geo_text == "3" else PlaceKind.TOWN,
-            coordinates_source=f"ACLED (geo_precision {geo_text})",
+        for line, values in table.rows
+    )
+    events, problems, duplicates = merge_events(rows, long=layout.long)
+    rejected = [
+        RowError(path=table.path, line=lines[0], reason=reason, field="event_id_cnty")
+        for lines, reason in problems
+    ]
+    return events, rejected, duplicates
+
+
+@attrs.frozen(kw_only=True)
+class AcledRead:
+    """What :func:`read_acled` found: candidates, rejected rows, undecided claim ids,
+    duplicates noted, and the file's layout."""
+
+    candidates: tuple[Candidate, ...]
+    rejected: tuple[RowError, ...]
+    undecided: tuple[str, ...]
+    duplicates: tuple[str, ...]
+    layout: Layout
+    path: str
+
+
+def read_acled_file(
+    source: str | os.PathLike[str] | IO[str],
+    registries: Registries,
+    *,
+    tz: str = "UTC",
+    day_first: bool = True,
+    name: str | None = None,
+    encoding: str | None = None,
+    reported_at: ReportClock | str = ReportClock.REVISION,
+    now: pendulum.DateTime | None = None,
+    actor_map: ActorMap | str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> AcledRead:
+    """Read an ACLED file whole (see :func:`import_acled` for the options), touching no ledger.
+
+    ``progress(done, total)`` is called every few thousand events and at the end.
+    """
+    with _collector_paused():
+        return _read_file(
+            source,
+            registries,
+            tz=tz,
+            day_first=day_first,
+            name=name,
+            encoding=encoding,
+            reported_at=reported_at,
+            now=now,
+            actor_map=actor_map,
+            progress=progress,
         )
-    except (ValueError, LedgerError) as error:
-        raise RowProblem("location", row.get("location"), str(error)) from None
-    actor, actor_value = registrar.actor(
-        need("actor1"), _actor_kind(need("actor1"), row.get("inter1", ""))
+
+
+def _read_file(
+    source: str | os.PathLike[str] | IO[str],
+    registries: Registries,
+    *,
+    tz: str,
+    day_first: bool,
+    name: str | None,
+    encoding: str | None,
+    reported_at: ReportClock | str,
+    now: pendulum.DateTime | None,
+    actor_map: ActorMap | str | os.PathLike[str] | None,
+    progress: Callable[[int, int], None] | None,
+) -> AcledRead:
+    table = read_table(source, what="an ACLED CSV export", encoding=encoding, name=name)
+    layout = detect_layout(
+        [canonical_column(c) for c in table.header], table.columns, path=table.path
     )
-    other_name = row.get("actor2", "").strip()
-    other, other_value = (
-        registrar.actor(other_name, _actor_kind(other_name, row.get("inter2", "")))
-        if other_name
-        else (None, None)
+    events, rejected, duplicates = _events(table, layout)
+    reader = _reader(
+        registries,
+        layout,
+        tz=tz,
+        day_first=day_first,
+        reported_at=reported_at,
+        now=now,
+        actor_map=actor_map,
     )
-    deaths_text = row.get("fatalities", "").strip() or "0"
-    if not deaths_text.isdigit():
-        raise RowProblem("fatalities", deaths_text, "fatalities is a whole number")
-    links: list[SourceLink] = []
-    values: list[Place | Actor | Source] = [ACLED_SOURCE]
-    for name in (part.strip() for part in row.get("source", "").split(";")):
-        if not name:
+    candidates: list[Candidate] = []
+    undecided: list[str] = []
+    for done, event in enumerate(events, start=1):
+        if progress is not None and (done % 5000 == 0 or done == len(events)):
+            progress(done, len(events))
+        try:
+            claim, values, why = reader.read(event.row)
+        except RowProblem as problem:
+            rejected.append(
+                RowError(
+                    path=table.path,
+                    line=event.lines[0],
+                    field=problem.field,
+                    value=problem.value,
+                    reason=problem.reason,
+                )
+            )
             continue
-        source, source_value = registrar.source(name)
-        if source_value is not None:
-            values.append(source_value)
-        if source not in (link.source for link in links):
-            links.append(SourceLink(source=source, role=SourceRole.ORIGIN))
-    links.append(
-        SourceLink(
-            source=ACLED_SOURCE.id, role=SourceRole.PUBLISHER if links else SourceRole.ORIGIN
-        )
+        except LedgerError as error:
+            rejected.append(RowError(path=table.path, line=event.lines[0], reason=str(error)))
+            continue
+        candidates.append(Candidate(line=event.lines[0], claim=claim, values=values))
+        if why is not None:
+            undecided.append(claim.id)
+    return AcledRead(
+        candidates=tuple(candidates),
+        rejected=tuple(sorted(rejected, key=lambda error: error.line)),
+        undecided=tuple(undecided),
+        duplicates=tuple(duplicates),
+        layout=layout,
+        path=table.path,
     )
-    stamp = row.get("timestamp", "").strip()
-    if stamp:
-        if not stamp.isdigit():
-            raise RowProblem("timestamp", stamp, "timestamp is seconds since 1970 (UTC)")
-        reported = pendulum.from_timestamp(int(stamp), tz="UTC")
-    else:
-        reported = valid.end
-    values.extend(v for v in (place_value, actor_value, other_value) if v is not None)
-    claim = Claim(
-        id=f"acled/{slug(event_id) if not re.fullmatch(r'[A-Za-z0-9._-]+', event_id) else event_id}",
-        event=_event(event_type, sub_event_type, place, actor, other, int(deaths_text)),
-        valid=valid,
-        reported_at=reported,
-        source=SourceChain(links=links),
-        modality=Modality.ASSERTED,
-        note=_note(row, day, (event_type, sub_event_type)),
-    )
-    return claim, tuple(values)
-
-
-def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(handle)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    columns = _columns(header)
-    names = list(columns)
-    line = reader.line_num + 1
-    for values in reader:
-        if any(value.strip() for value in values):
-            yield line, dict(zip(names, values, strict=False))
-        line = reader.line_num + 1
 
 
 def read_acled(
@@ -461,6 +401,9 @@ def read_acled(
     tz: str = "UTC",
     day_first: bool = True,
     name: str | None = None,
+    encoding: str | None = None,
+    reported_at: ReportClock | str = ReportClock.REVISION,
+    actor_map: ActorMap | str | os.PathLike[str] | None = None,
 ) -> tuple[tuple[Candidate, ...], tuple[RowError, ...]]:
     """Read an ACLED CSV into candidate claims and rejected rows, without touching a ledger.
 
@@ -475,13 +418,29 @@ def read_acled(
     >>> print(rejected[0])
     old.csv:2: event_date='31/02/2015': '31/02/2015' is not a date (day is out of range for month)
     """
-    handle, default_name = open_csv(source, what="an ACLED CSV export")
-    path = name or default_name
-    registrar = Registrar(registries)
-    return collect_rows(
-        _rows(handle),
-        path=path,
-        read=lambda row: _row_claim(row, registrar, tz=tz, day_first=day_first),
+    found = read_acled_file(
+        source,
+        registries,
+        tz=tz,
+        day_first=day_first,
+        name=name,
+        encoding=encoding,
+        reported_at=reported_at,
+        actor_map=actor_map,
+    )
+    return found.candidates, found.rejected
+
+
+def _same_row(new: Claim, old: Claim) -> bool:
+    """The same row read again: equal but for the window's zone and the report clock
+    (re-importing with another --tz or clock appends nothing)."""
+    return (
+        new.note == old.note
+        and new.event == old.event
+        and new.source == old.source
+        and new.modality is old.modality
+        and new.credibility == old.credibility
+        and new.evidence == old.evidence
     )
 
 
@@ -492,11 +451,25 @@ def import_acled(
     tz: str = "UTC",
     day_first: bool = True,
     name: str | None = None,
+    encoding: str | None = None,
+    reported_at: ReportClock | str = ReportClock.REVISION,
+    actor_map: ActorMap | str | os.PathLike[str] | None = None,
+    now: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import an ACLED CSV into ``ledger``; return what was appended, skipped and rejected.
+    """Import an ACLED file into ``ledger``; return what was appended, skipped and rejected.
+
+    ``tz`` is the zone of the calendar days in ``event_date``; ``day_first=False`` reads
+    US spreadsheet dates; ``encoding`` overrides detection; ``reported_at`` chooses the
+    knowledge clock (:class:`ReportClock`: ``"revision"``, the default, ``"event"`` or
+    ``"import"``, which uses ``now`` or the current time); ``actor_map`` extends the
+    shipped mapping of ACLED actor names (an :class:`ActorMap` or a file);
+    ``progress(done, total)`` is told how far the reading is (the CLI draws a bar).
 
     Valid rows are appended even when others are rejected; call
-    ``report.raise_if_rejected()`` to raise every rejection at once.
+    ``report.raise_if_rejected()`` to raise every rejection at once. A file that is not
+    an ACLED export, or is empty, raises one
+    :class:`~conflict_ledger.errors.DatasetFileError` and writes nothing.
 
     >>> import conflict_ledger as cl
     >>> from conflict_ledger.gazetteer import syria
@@ -505,11 +478,27 @@ def import_acled(
     >>> report.appended, len(report.rejected), report.rejected[0].line
     (('acled/SYR200', 'acled/SYR206'), 6, 4)
     """
-    candidates, rejected = read_acled(
-        source, ledger.registries, tz=tz, day_first=day_first, name=name
+    clock = ReportClock(reported_at)
+    moment = None
+    if clock is ReportClock.IMPORT:
+        moment = pendulum.now("UTC") if now is None else to_instant(now, field="now")
+    found = read_acled_file(
+        source,
+        ledger.registries,
+        tz=tz,
+        day_first=day_first,
+        name=name,
+        encoding=encoding,
+        reported_at=clock,
+        now=moment,
+        actor_map=actor_map,
+        progress=progress,
     )
-    path = rejected[0].path if rejected else (name or source_name(source))
-    return append_candidates(ledger, candidates, path=path, rejected=rejected)
+    with _collector_paused():
+        report = append_candidates(
+            ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row
+        )
+    return attrs.evolve(report, undecided=found.undecided, duplicates=found.duplicates)
 
 
 _META_LINE = re.compile(r"^ACLED (\{.*\})$")
@@ -542,6 +531,10 @@ def _export_row(claim: Claim, ledger: Ledger) -> dict[str, str] | None:
     if claim.modality is not Modality.ASSERTED:
         return None
     meta, notes = _meta(claim.note)
+    if meta.get("event_id_cnty") and meta.get("actor1"):  # imported: every column as it came
+        row = {k: v for k, v in meta.items() if k != "undecided"}
+        row["notes"] = notes.strip()
+        return row
     event = claim.event
     match event:
         case DatasetEvent(event_type=t, sub_event_type=s, actor=a1, other_actor=a2):
@@ -611,7 +604,10 @@ def write_acled_csv(
     Counted claims (retracted and superseded ones left out) as known at ``known_at``:
     dataset events, captures, hand-overs and bases established. Claims ACLED has no
     row type for (a loss with no gainer, an advance, a denial, a forecast) are skipped.
-    Returns the number of rows written.
+    A claim imported from ACLED is written back with every column it came with (as
+    normalised on import: ISO ``event_date``, current type names), its actors as the
+    file named them and in its order; columns beyond the current 31 (``iso3``,
+    ``data_id``...) follow them. Returns the number of rows written.
 
     >>> import io, conflict_ledger as cl
     >>> out = io.StringIO()
@@ -627,15 +623,17 @@ def write_acled_csv(
         )
         if row is not None
     ]
+    extra = sorted({k for row in rows for k in row} - set(CURRENT_COLUMNS))
+    columns = (*CURRENT_COLUMNS, *extra)
     if isinstance(path, str | os.PathLike):
         with Path(path).open("w", encoding="utf-8", newline="") as handle:
-            _write(handle, rows)
+            _write(handle, rows, columns)
     else:
-        _write(path, rows)
+        _write(path, rows, columns)
     return len(rows)
 
 
-def _write(handle: IO[str], rows: list[dict[str, str]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=CURRENT_COLUMNS, lineterminator="\n")
+def _write(handle: IO[str], rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", restval="")
     writer.writeheader()
     writer.writerows(rows)

@@ -24,6 +24,7 @@ import csv
 import enum
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -149,6 +150,10 @@ def ingest(
     day_first: bool = True,
     strict: bool = False,
     clock: Clock = system_clock,
+    encoding: str | None = None,
+    reported_at: str = "revision",
+    actor_map: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a dataset file into the ledger at ``ledger_path`` (created if missing).
 
@@ -156,19 +161,30 @@ def ingest(
     ``.claims.jsonl`` claims file is rewritten whole, a ``.jsonl`` JSON Lines or a
     ``.sqlite`` ledger grows by one atomic batch. Re-ingesting appends only corrections
     and new rows. Rejected rows are in the report; with ``strict``, any rejected row
-    means nothing is written.
+    means nothing is written. ``encoding``,
+    ``reported_at`` and ``actor_map`` are :func:`~conflict_ledger.adapters.acled.import_acled`'s.
 
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "ledger.sqlite"
     >>> ingest("tests/data/acled/bad_rows.csv", target, strict=True).appended, target.exists()
     (('acled/SYR200', 'acled/SYR206'), False)
     """
+    options: dict[str, Any] = {
+        "kind": kind,
+        "encoding": encoding,
+        "tz": tz,
+        "day_first": day_first,
+        "reported_at": reported_at,
+        "actor_map": actor_map,
+        "now": clock(),
+        "progress": progress,
+    }
     name = os.fspath(ledger_path)
     remote = is_postgres_url(name)  # a team's ledger on a server: created in place
     if not remote and not os.path.exists(name):  # nothing is created unless written
         saving.format_of(name)  # refuses a suffix that names no format
         stage = Ledger(registries=builtin(gazetteer) if gazetteer else Registries(), clock=clock)
-        report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
+        report = _import(stage, data, **options)
         if not (strict and report.rejected):
             saving.save_ledger(stage, name, gazetteer=gazetteer)
         return report
@@ -183,7 +199,7 @@ def ingest(
         # import that rejects a row, or a failure half-way, leaves the ledger as it was.
         stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
         stage.extend(target.claims())
-        report = _import(stage, data, kind=kind, tz=tz, day_first=day_first)
+        report = _import(stage, data, **options)
         if strict and report.rejected:
             return report
         if target.store.path == ":memory:":  # a claims file: rewritten whole
@@ -199,11 +215,16 @@ def ingest(
 
 
 def _import(
-    ledger: Ledger, data: str | os.PathLike[str], *, kind: Dataset | str, tz: str, day_first: bool
+    ledger: Ledger,
+    data: str | os.PathLike[str],
+    *,
+    kind: Dataset | str,
+    encoding: str | None,
+    **acled: Any,
 ) -> ImportReport:
     if Dataset(kind) is Dataset.ACLED:
-        return import_acled(ledger, data, tz=tz, day_first=day_first)
-    return import_ucdp(ledger, data)
+        return import_acled(ledger, data, encoding=encoding, **acled)
+    return import_ucdp(ledger, data, encoding=encoding)
 
 
 def _iso(value: Any) -> str:

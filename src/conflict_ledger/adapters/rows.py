@@ -41,7 +41,7 @@ from typing import IO, Any
 import attrs
 
 from conflict_ledger.claims import Claim
-from conflict_ledger.errors import LedgerError, UnknownReferenceError
+from conflict_ledger.errors import LedgerError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import (
     Actor,
@@ -171,6 +171,12 @@ class ImportReport:
     unchanged: tuple[str, ...] = ()
     outdated: tuple[str, ...] = ()
     rejected: tuple[RowError, ...] = ()
+    undecided: tuple[str, ...] = ()
+    """Claims imported as moving no holder because the row does not say who gained."""
+    duplicates: tuple[str, ...] = ()
+    """Rows of one event found more than once in the file, naming their lines."""
+    flagged: tuple[str, ...] = ()
+    """Claims kept with a flag (a UCDP source date before the event's start)."""
 
     def raise_if_rejected(self) -> None:
         """Raise every rejected row at once as a :class:`RejectedRowsError`, if there is one."""
@@ -190,11 +196,20 @@ class ImportReport:
         >>> ImportReport(path="x.csv", appended=("a", "b"), corrections=("b",)).summary()
         'x.csv: 2 claims appended (1 correction), 0 unchanged, 0 outdated, 0 rejected'
         """
+        more = "".join(
+            f", {len(items)} {label}"
+            for items, label in (
+                (self.undecided, "undecided"),
+                (self.duplicates, "duplicated"),
+                (self.flagged, "flagged"),
+            )
+            if items
+        )
         return (
             f"{self.path}: {len(self.appended)} claims appended "
             f"({len(self.corrections)} correction{'' if len(self.corrections) == 1 else 's'}), "
             f"{len(self.unchanged)} unchanged, {len(self.outdated)} outdated, "
-            f"{len(self.rejected)} rejected"
+            f"{len(self.rejected)} rejected{more}"
         )
 
 
@@ -287,18 +302,30 @@ class Registrar:
     def __init__(self, registries: Registries) -> None:
         self.registries = registries
         self.made: dict[tuple[str, str], Place | Actor | Source] = {}
+        # plain dicts of every name: a miss costs a lookup, not a "did you mean" search
+        self._names: dict[str, dict[str, str]] = {}
+
+    def _index(self, kind: str) -> dict[str, str]:
+        if kind not in self._names:
+            registry: Any = {
+                "place": self.registries.places,
+                "actor": self.registries.actors,
+                "source": self.registries.sources,
+            }[kind]
+            index: dict[str, str] = {}
+            for entry in registry:
+                for name in (entry.id, entry.name, *entry.aliases):
+                    index.setdefault(normalise_name(name), entry.id)
+            self._names[kind] = index
+        return self._names[kind]
 
     def _known(self, kind: str, name: str) -> str | None:
-        registry: Any = {
-            "place": self.registries.places,
-            "actor": self.registries.actors,
-            "source": self.registries.sources,
-        }[kind]
-        try:
-            return str(registry.resolve(name).id)
-        except UnknownReferenceError:
-            made = self.made.get((kind, normalise_name(name)))
-            return None if made is None else made.id
+        key = normalise_name(name)
+        known = self._index(kind).get(key)
+        if known is not None:
+            return known
+        made = self.made.get((kind, key))
+        return None if made is None else made.id
 
     def _taken(self, kind: str, id: str) -> bool:
         registry: Any = {
@@ -368,6 +395,20 @@ def _versions(ledger: Ledger) -> dict[str, tuple[Claim, int]]:
     return latest
 
 
+def _append_batch(ledger: Ledger, ready: Sequence[Candidate]) -> list[Claim] | None:
+    """Append every candidate at once (one registry update, one batch), or nothing."""
+    values: dict[tuple[type, str], Place | Actor | Source] = {}
+    for candidate in ready:
+        for value in candidate.values:
+            values.setdefault((type(value), value.id), value)
+    try:
+        ledger.register(*values.values())
+        ledger.extend(c.claim for c in ready)
+    except LedgerError:
+        return None
+    return [c.claim for c in ready]
+
+
 def _same(new: Claim, old: Claim) -> bool:
     return (
         attrs.evolve(new, id=old.id, supersedes=old.supersedes, reported_at=old.reported_at) == old
@@ -380,11 +421,15 @@ def append_candidates(
     *,
     path: str,
     rejected: Iterable[RowError] = (),
+    same: Callable[[Claim, Claim], bool] | None = None,
 ) -> ImportReport:
-    """Append ``candidates`` one by one, as corrections where a key was seen before.
+    """Append ``candidates``, as corrections where a key was seen before.
 
-    Each append is atomic on its own: a candidate the ledger refuses (an id clash in
-    the registries, say) becomes a rejected row and the others go on.
+    ``same(new, latest)`` says when a row is unchanged (default: equal claims but for
+    the report time). The new values and claims are appended in one batch; if the
+    ledger refuses the batch, each candidate is appended on its own, and one it
+    refuses (an id clash in the registries, say) becomes a rejected row while the
+    others go on.
 
     >>> import conflict_ledger as cl
     >>> from conflict_ledger.gazetteer import syria
@@ -406,34 +451,40 @@ def append_candidates(
     'feed/1'
     """
     versions = _versions(ledger)
+    is_same = same or _same
     problems = list(rejected)
-    appended: list[str] = []
-    corrections: list[str] = []
     unchanged: list[str] = []
     outdated: list[str] = []
+    ready: list[Candidate] = []
     for candidate in candidates:
         claim = candidate.claim
         key = claim.id
         previous = versions.get(key)
         if previous is not None:
             latest, count = previous
-            if _same(claim, latest):
+            if is_same(claim, latest):
                 unchanged.append(key)
                 continue
             if claim.reported_at < latest.reported_at:
                 outdated.append(key)
                 continue
             claim = attrs.evolve(claim, id=f"{key}#{count + 1}", supersedes=latest.id)
-        try:
-            ledger.register(*candidate.values)
-            ledger.append(claim)
-        except LedgerError as error:
-            problems.append(RowError(path=path, line=candidate.line, reason=str(error)))
-            continue
+            candidate = attrs.evolve(candidate, claim=claim)
         versions[key] = (claim, 1 if previous is None else previous[1] + 1)
-        appended.append(claim.id)
-        if claim.supersedes is not None:
-            corrections.append(claim.id)
+        ready.append(candidate)
+    done = _append_batch(ledger, ready)
+    if done is None:
+        done = []
+        for candidate in ready:
+            try:
+                ledger.register(*candidate.values)
+                ledger.append(candidate.claim)
+            except LedgerError as error:
+                problems.append(RowError(path=path, line=candidate.line, reason=str(error)))
+                continue
+            done.append(candidate.claim)
+    appended = [claim.id for claim in done]
+    corrections = [claim.id for claim in done if claim.supersedes is not None]
     return ImportReport(
         path=path,
         appended=tuple(appended),

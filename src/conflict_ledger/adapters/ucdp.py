@@ -36,15 +36,17 @@ their lines, as for ACLED (:mod:`~conflict_ledger.adapters.rows`).
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO
 
+import attrs
 import pendulum
 
 from conflict_ledger.adapters.dataset import DatasetEvent
+from conflict_ledger.adapters.placing import Placer
 from conflict_ledger.adapters.rows import (
     Candidate,
     ImportReport,
@@ -53,11 +55,11 @@ from conflict_ledger.adapters.rows import (
     RowProblem,
     append_candidates,
     collect_rows,
-    open_csv,
     source_name,
 )
+from conflict_ledger.adapters.tables import Table, read_table
 from conflict_ledger.claims import Claim, SourceChain, SourceLink, SourceRole
-from conflict_ledger.errors import LedgerError
+from conflict_ledger.errors import DatasetFileError, LedgerError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import (
     Actor,
@@ -127,8 +129,11 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+_SUFFIX = re.compile(r"\s+(town|city|village)$", re.IGNORECASE)
+
+
 def _row_claim(
-    row: Mapping[str, str], registrar: Registrar
+    row: Mapping[str, str], registrar: Registrar, placer: Placer
 ) -> tuple[Claim, tuple[Place | Actor | Source, ...]]:
     def need(name: str) -> str:
         value = row.get(name, "").strip()
@@ -152,12 +157,13 @@ def _row_claim(
     where = row.get("where_coordinates", "").strip() or need("where_description")
     where_prec = row.get("where_prec", "").strip() or "1"
     try:
-        place, place_value = registrar.place(
-            where,
-            row.get("latitude", ""),
-            row.get("longitude", ""),
-            kind=_WHERE_KINDS.get(where_prec, PlaceKind.TOWN),
-            coordinates_source=f"UCDP GED (where_prec {where_prec})",
+        place, place_values = placer.place(
+            location=_SUFFIX.sub("", where) or where,
+            country=row.get("country", ""),
+            admin1=row.get("adm_1", "").removesuffix(" governorate"),
+            lat=row.get("latitude", ""),
+            lon=row.get("longitude", ""),
+            geo=where_prec if where_prec in ("1", "2") else "3",
         )
     except (ValueError, LedgerError) as error:
         raise RowProblem("where_coordinates", where, str(error)) from None
@@ -196,20 +202,27 @@ def _row_claim(
     links.append(
         SourceLink(source=UCDP_SOURCE.id, role=SourceRole.PUBLISHER if links else SourceRole.ORIGIN)
     )
+    flag = ""
     if first_said is None:
         reported = valid.end
     else:
-        if first_said < start:
-            raise RowProblem(
-                "source_date", row.get("source_date"), "a source spoke before date_start"
-            )
         reported = pendulum.datetime(first_said.year, first_said.month, first_said.day).add(days=1)
-    values.extend(v for v in (place_value, actor_value, other_value) if v is not None)
+        if first_said < start:
+            # Kept, not dropped: GED codes some events from a source that spoke before the
+            # coded start (a wider window revised later). Known from the first source's
+            # day, which is before the window begins, so it is reported at the window's
+            # start, and flagged.
+            flag = f"source_date {first_said.isoformat()} precedes date_start {start.isoformat()}"
+            reported = max(reported, valid.start)
+    values.extend(place_values)
+    values.extend(v for v in (actor_value, other_value) if v is not None)
     note = "; ".join(
         f"{name}={row[name].strip()}"
         for name in ("conflict_name", "dyad_name", "country", "adm_1", "source_headline")
         if row.get(name, "").strip()
     )
+    if flag:
+        note = f"{note}; flag={flag}" if note else f"flag={flag}"
     claim = Claim(
         id=f"ucdp/{event_id}",
         event=DatasetEvent(
@@ -229,23 +242,39 @@ def _row_claim(
     return claim, tuple(values)
 
 
-def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(handle)
-    try:
-        header = [name.strip().lstrip("\ufeff").casefold() for name in next(reader)]
-    except StopIteration:
-        return
-    line = reader.line_num + 1
-    for values in reader:
-        if any(value.strip() for value in values):
-            yield line, dict(zip(header, values, strict=False))
-        line = reader.line_num + 1
+_ACLED_COLUMNS = {"event_id_cnty", "event_date", "actor1", "sub_event_type", "inter1"}
+
+
+def _rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+    header = list(table.header)
+    if len(set(header) & _ACLED_COLUMNS) >= 2:
+        raise DatasetFileError(
+            path=table.path,
+            problem="this looks like an ACLED export, not a UCDP GED file",
+            hint="Pass --kind acled (or use import_acled); nothing was written",
+        )
+    if not {"id", "side_a"} <= set(header):
+        missing = ", ".join(sorted({"id", "side_a"} - set(header)))
+        raise DatasetFileError(
+            path=table.path,
+            problem=f"this does not look like a UCDP GED file: no column {missing}",
+            hint="Give a GED CSV (GEDEvent_v*.csv); nothing was written",
+        )
+    for line, values in table.rows:
+        yield line, dict(zip(header, values, strict=False))
 
 
 def read_ucdp(
-    source: str | os.PathLike[str] | IO[str], registries: Registries, *, name: str | None = None
+    source: str | os.PathLike[str] | IO[str],
+    registries: Registries,
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[tuple[Candidate, ...], tuple[RowError, ...]]:
     """Read a GED CSV into candidate claims and rejected rows, without touching a ledger.
+
+    The file is read as :func:`~conflict_ledger.adapters.tables.read_table` reads it (any
+    common encoding, separator, gzip, ``NA`` markers).
 
     >>> import io
     >>> from conflict_ledger.gazetteer import syria
@@ -253,14 +282,20 @@ def read_ucdp(
     >>> print(read_ucdp(io.StringIO(text), syria(), name="ged.csv")[1][0])
     ged.csv:2: date_end='2024-12-05': ends before date_start
     """
-    handle, default_name = open_csv(source, what="a GED CSV")
-    path = name or default_name
+    table = read_table(source, what="a GED CSV", encoding=encoding, name=name)
     registrar = Registrar(registries)
-    return collect_rows(_rows(handle), path=path, read=lambda row: _row_claim(row, registrar))
+    placer = Placer(registries, label="UCDP GED (where_prec {})")
+    return collect_rows(
+        _rows(table), path=table.path, read=lambda row: _row_claim(row, registrar, placer)
+    )
 
 
 def import_ucdp(
-    ledger: Ledger, source: str | os.PathLike[str] | IO[str], *, name: str | None = None
+    ledger: Ledger,
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import a GED CSV into ``ledger``; return what was appended, skipped and rejected.
 
@@ -274,5 +309,7 @@ def import_ucdp(
     ('ucdp/900001', 'ucdp/900002')
     """
     path = name or source_name(source)
-    candidates, rejected = read_ucdp(source, ledger.registries, name=path)
-    return append_candidates(ledger, candidates, path=path, rejected=rejected)
+    candidates, rejected = read_ucdp(source, ledger.registries, name=path, encoding=encoding)
+    report = append_candidates(ledger, candidates, path=path, rejected=rejected)
+    flagged = tuple(c.claim.id for c in candidates if "flag=" in c.claim.note)
+    return attrs.evolve(report, flagged=tuple(i for i in flagged if i in report.appended))

@@ -1,0 +1,399 @@
+"""One merged ACLED event row to one claim: window, sides, actors, place, sources, clock.
+
+The pieces are decided elsewhere (:mod:`.acled_layout` the spellings,
+:mod:`.acled_sides` the gainer, :mod:`.acled_actors` the actors, :mod:`.placing` the
+place); :class:`RowReader` puts them together and caches what repeats (windows, source
+chains, actors, places), which is most of a large export.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import functools
+import json
+import re
+from collections.abc import Callable, Mapping
+
+import pendulum
+
+from conflict_ledger.adapters.acled_actors import ActorMap
+from conflict_ledger.adapters.acled_layout import Layout, canonical_types
+from conflict_ledger.adapters.acled_sides import Decision, Side, decide
+from conflict_ledger.adapters.dataset import DatasetEvent
+from conflict_ledger.adapters.placing import Placer
+from conflict_ledger.adapters.rows import RowProblem, slug
+from conflict_ledger.claims import Claim, Modality, SourceChain, SourceLink, SourceRole
+from conflict_ledger.events import Captured, ControlVerb, Event, Extent, HandedOver, Holds
+from conflict_ledger.registry import (
+    Actor,
+    ActorKind,
+    Place,
+    Registries,
+    Source,
+    SourceKind,
+    normalise_name,
+)
+from conflict_ledger.time import Precision, ValidTime, to_instant
+
+__all__ = ["ACLED_SOURCE", "TERRITORIAL_SUB_EVENTS", "ReportClock", "RowReader"]
+
+ACLED_SOURCE = Source(
+    id="acled",
+    name="ACLED",
+    kind=SourceKind.DATASET,
+    aliases=("Armed Conflict Location & Event Data",),
+    description="Armed Conflict Location & Event Data: the publisher of every imported row.",
+)
+"""The source registered as the publisher of every imported ACLED claim."""
+
+TERRITORIAL_SUB_EVENTS = (
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Non-violent transfer of territory",
+    "Headquarters or base established",
+)
+"""The ACLED sub-event types that become control events."""
+
+
+class ReportClock(enum.Enum):
+    """How an imported claim's ``reported_at`` (when it was known) is set.
+
+    ``REVISION`` (the default): ACLED's ``timestamp``, the time of the row's *last
+    revision*, not its first publication; the claim counts as known from then, which is
+    late but never early. ``EVENT``: the end of the event's window, as if known at once
+    (optimistic: replays know more than anyone knew then). ``IMPORT``: the time of the
+    import (the ledger's clock), what *you* knew when.
+    """
+
+    REVISION = "revision"
+    EVENT = "event"
+    IMPORT = "import"
+
+
+_INTER_KINDS = {
+    "1": ActorKind.GOVERNMENT,
+    "state forces": ActorKind.GOVERNMENT,
+    "2": ActorKind.ARMED_GROUP,
+    "rebel group": ActorKind.ARMED_GROUP,
+    "3": ActorKind.ARMED_GROUP,
+    "political militia": ActorKind.ARMED_GROUP,
+    "4": ActorKind.ARMED_GROUP,
+    "identity militia": ActorKind.ARMED_GROUP,
+    "8": ActorKind.STATE,
+    "external other forces": ActorKind.STATE,
+}
+
+
+def whole_number(text: str, field: str, *, default: str = "") -> int:
+    """A whole number as a file writes it: ``3``, or ``3.0`` from pandas."""
+    value = text.strip() or default
+    number = value[:-2] if value.endswith(".0") else value
+    if not number.isdigit():
+        raise RowProblem(field, text, f"{field} is a whole number")
+    return int(number)
+
+
+@functools.lru_cache(maxsize=65536)  # an export's rows share a few upload timestamps
+def parse_stamp(text: str) -> pendulum.DateTime:
+    """An ACLED ``timestamp``: seconds since 1970 (``1733616000``, ``1733616000.0``) or an
+    ISO date-time as R and pandas write it (``2024-12-08T00:00:00Z``; no offset is UTC).
+
+    >>> parse_stamp("1733616000.0") == parse_stamp("2024-12-08T00:00:00Z")
+    True
+    """
+    value = text.strip()
+    try:
+        if value.isdigit() or re.fullmatch(r"\d+(\.0+)?", value):
+            moment = _dt.datetime.fromtimestamp(int(float(value)), _dt.UTC)
+            return pendulum.DateTime(  # pendulum.UTC: the instant claims keep as is
+                moment.year,
+                moment.month,
+                moment.day,
+                moment.hour,
+                moment.minute,
+                moment.second,
+                tzinfo=pendulum.UTC,
+            )
+        moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        raise RowProblem(
+            "timestamp", text, "timestamp is seconds since 1970 or an ISO date-time"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return to_instant(moment, field="timestamp")
+
+
+def _window(day: _dt.date, precision: int, tz: str) -> ValidTime:
+    date = pendulum.date(day.year, day.month, day.day)
+    if precision == 1:
+        return ValidTime.day(date, tz=tz)
+    if precision == 2:
+        start = pendulum.datetime(date.year, date.month, date.day, tz=tz).subtract(days=3)
+        return ValidTime.between(start, start.add(days=7), precision=Precision.WEEK)
+    if precision == 3:
+        start = pendulum.datetime(date.year, date.month, 1, tz=tz)
+        return ValidTime.between(start, start.add(months=1), precision=Precision.MONTH)
+    raise ValueError(f"time_precision is 1, 2 or 3, not {precision}")
+
+
+def _kind_of(name: str, inter: str) -> ActorKind:
+    if "unidentified" in name.casefold():
+        return ActorKind.UNIDENTIFIED
+    return _INTER_KINDS.get(normalise_name(inter).removesuffix(" 0"), ActorKind.UNIDENTIFIED)
+
+
+def _note(
+    row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str], extra: dict[str, str]
+) -> str:
+    fields = {k: text for k, v in row.items() if v and k != "notes" and (text := v.strip())}
+    fields["event_date"] = event_date.isoformat()
+    fields["event_type"], fields["sub_event_type"] = types
+    fields.update(extra)
+    meta = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return f"ACLED {meta}\n{row.get('notes', '').strip()}".rstrip()
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+class RowReader:
+    """Reads merged rows of one file into claims (see the module docstring)."""
+
+    def __init__(
+        self,
+        registries: Registries,
+        *,
+        layout: Layout,
+        tz: str,
+        day_first: bool,
+        clock: ReportClock,
+        now: pendulum.DateTime | None,
+        actor_map: ActorMap | None,
+        parse_date: Callable[[str, bool], _dt.date],
+    ) -> None:
+        self.layout, self.tz, self.day_first = layout, tz, day_first
+        self.clock, self.now, self.parse_date = clock, now, parse_date
+        self.placer = Placer(registries, label="ACLED (geo_precision {})")
+        self.known_actor = ActorMap.builtin().merged(actor_map).resolver(registries.actors)
+        self.actor_kinds = {a.id: a.kind for a in registries.actors}
+        self.actor_names = {a.id: (a.name, *a.aliases) for a in registries.actors}
+        self.source_ids = {
+            normalise_name(n): s.id for s in registries.sources for n in (s.id, s.name, *s.aliases)
+        }
+        self.made_actors: dict[str, Actor] = {}
+        self.actors: dict[tuple[str, str], tuple[str, Actor | None]] = {}
+        self.windows: dict[tuple[str, str, str], tuple[_dt.date, ValidTime]] = {}
+        self.chains: dict[str, tuple[SourceChain, tuple[Source, ...]]] = {}
+
+    # -- the parts ----------------------------------------------------------------------
+
+    def actor(self, name: str, inter: str) -> tuple[str, Actor | None]:
+        key = (name, inter)
+        if key not in self.actors:
+            self.actors[key] = self._actor(name, inter)
+        return self.actors[key]
+
+    def _actor(self, name: str, inter: str) -> tuple[str, Actor | None]:
+        known = self.known_actor(name)
+        if known is not None:
+            return known, None
+        key = normalise_name(name)
+        made = self.made_actors.get(key)
+        if made is None:
+            base, number, taken = slug(name), 1, set(self.actor_kinds)
+            ids = {a.id for a in self.made_actors.values()} | taken
+            id = base
+            while id in ids:
+                number += 1
+                id = f"{base}-{number}"
+            made = Actor(id=id, name=name, kind=_kind_of(name, inter))
+            self.made_actors[key] = made
+            self.actor_kinds[id] = made.kind
+        return made.id, made
+
+    def chain(self, text: str) -> tuple[SourceChain, tuple[Source, ...]]:
+        if text not in self.chains:
+            links: list[SourceLink] = []
+            values: list[Source] = [ACLED_SOURCE]
+            for name in (part.strip() for part in text.split(";")):
+                if not name:
+                    continue
+                id = self.source_ids.get(normalise_name(name))
+                if id is None:
+                    value = Source(id=self._source_id(name), name=name, kind=SourceKind.NEWSPAPER)
+                    self.source_ids[normalise_name(name)] = id = value.id
+                    values.append(value)
+                if id not in (link.source for link in links):
+                    links.append(SourceLink(source=id, role=SourceRole.ORIGIN))
+            role = SourceRole.PUBLISHER if links else SourceRole.ORIGIN
+            links.append(SourceLink(source=ACLED_SOURCE.id, role=role))
+            self.chains[text] = (SourceChain(links=links), tuple(values))
+        return self.chains[text]
+
+    def _source_id(self, name: str) -> str:
+        taken = set(self.source_ids.values())
+        base, number, id = slug(name), 1, slug(name)
+        while id in taken:
+            number += 1
+            id = f"{base}-{number}"
+        return id
+
+    def window(self, row: Mapping[str, str]) -> tuple[_dt.date, ValidTime]:
+        key = (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        found = self.windows.get(key)
+        if found is None:  # an export has a few thousand distinct dates: read each once
+            found = self.windows[key] = self._window(*key)
+        return found
+
+    def _window(self, date: str, year: str, precision_text: str) -> tuple[_dt.date, ValidTime]:
+        text = date.strip()
+        if not text:
+            raise RowProblem("event_date", date, "required and empty")
+        try:
+            day = self.parse_date(text, self.day_first)
+        except ValueError as error:
+            raise RowProblem("event_date", text, str(error)) from None
+        year = year.strip().removesuffix(".0")
+        if year.isdigit() and int(year) != day.year:
+            raise RowProblem(
+                "event_date",
+                text,
+                f"the date's year disagrees with year={year}; is it month-first? "
+                "(pass day_first=False for US spreadsheets)",
+            )
+        precision = whole_number(precision_text, "time_precision", default="1")
+        try:
+            return day, _window(day, precision, self.tz)
+        except ValueError as error:
+            raise RowProblem("time_precision", precision, str(error)) from None
+
+    def reported(self, row: Mapping[str, str], valid: ValidTime) -> pendulum.DateTime:
+        if self.clock is ReportClock.IMPORT and self.now is not None:
+            return max(self.now, valid.start)
+        stamp = row.get("timestamp", "").strip()
+        if self.clock is ReportClock.EVENT or not stamp:
+            return valid.end
+        return max(parse_stamp(stamp), valid.start)
+
+    # -- the claim ----------------------------------------------------------------------
+
+    def read(
+        self, row: Mapping[str, str]
+    ) -> tuple[Claim, tuple[Place | Actor | Source, ...], str | None]:
+        """The claim of one event row, the values it needs, and why it is undecided (or None)."""
+
+        def need(name: str) -> str:
+            value = row.get(name, "").strip()
+            if not value:
+                raise RowProblem(name, row.get(name), "required and empty")
+            return value
+
+        event_id = need("event_id_cnty")
+        day, valid = self.window(row)
+        types = canonical_types(need("event_type"), row.get("sub_event_type", ""))
+        geo = str(whole_number(row.get("geo_precision", ""), "geo_precision", default="1"))
+        if geo not in ("1", "2", "3"):
+            raise RowProblem("geo_precision", geo, "geo_precision is 1, 2 or 3")
+        try:
+            place, places = self.placer.place(
+                location=need("location"),
+                country=row.get("country", ""),
+                admin1=row.get("admin1", ""),
+                lat=row.get("latitude", ""),
+                lon=row.get("longitude", ""),
+                geo=geo,
+            )
+        except ValueError as error:
+            raise RowProblem("location", row.get("location"), str(error)) from None
+        name1, name2 = need("actor1"), row.get("actor2", "").strip()
+        actor1, made1 = self.actor(name1, row.get("inter1", ""))
+        actor2, made2 = self.actor(name2, row.get("inter2", "")) if name2 else (None, None)
+        deaths = whole_number(row.get("fatalities", ""), "fatalities", default="0")
+        chain, sources = self.chain(row.get("source", ""))
+        event, undecided = self.event(row, types, place, (actor1, actor2), geo, deaths)
+        extra = {} if undecided is None else {"undecided": undecided}
+        claim = Claim(
+            id=f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}",
+            event=event,
+            valid=valid,
+            reported_at=self.reported(row, valid),
+            source=chain,
+            modality=Modality.ASSERTED,
+            note=_note(row, day, types, extra),
+        )
+        values: tuple[Place | Actor | Source, ...] = (
+            *sources,
+            *places,
+            *(v for v in (made1, made2) if v is not None),
+        )
+        return claim, values, undecided
+
+    def event(
+        self,
+        row: Mapping[str, str],
+        types: tuple[str, str],
+        place: str,
+        actors: tuple[str, str | None],
+        geo: str,
+        deaths: int,
+    ) -> tuple[Event, str | None]:
+        actor1, actor2 = actors
+        sub = types[1]
+        if sub not in TERRITORIAL_SUB_EVENTS:
+            return self._dataset(types, place, actors, deaths), None
+        decision = self.decide(row, sub, actors)
+        if decision.gainer is None:
+            return self._dataset(types, place, actors, deaths), decision.reason
+        gainer, loser = (actor1, actor2) if decision.gainer == 1 else (actor2, actor1)
+        assert gainer is not None
+        near = geo in ("2", "3")  # a claim near the town, not a hold of the town itself
+        extent = Extent.SOME if near else Extent.ALL
+        if sub == "Headquarters or base established":
+            return Holds(place=place, actor=gainer, extent=Extent.SOME), None
+        if sub == "Non-violent transfer of territory" and loser is not None and not near:
+            return HandedOver(place=place, from_actor=loser, to_actor=gainer), None
+        verb = ControlVerb.REGAINED if sub == "Government regains territory" else ControlVerb.TOOK
+        return Captured(place=place, actor=gainer, verb=verb, from_actor=loser, extent=extent), None
+
+    def decide(self, row: Mapping[str, str], sub: str, actors: tuple[str, str | None]) -> Decision:
+        def side(number: str, actor: str) -> Side:
+            kind = self.actor_kinds.get(actor)
+            state = (
+                None
+                if kind is None or kind is ActorKind.UNIDENTIFIED
+                else kind
+                in (
+                    ActorKind.GOVERNMENT,
+                    ActorKind.STATE,
+                )
+            )
+            names = (actor, *self.actor_names.get(actor, ()))
+            return Side(
+                row.get(f"actor{number}", "").strip(), row.get(f"inter{number}", ""), names, state
+            )
+
+        actor1, actor2 = actors
+        return decide(
+            sub,
+            side("1", actor1),
+            None if actor2 is None else side("2", actor2),
+            notes=row.get("notes", ""),
+            # rows of the 2022 codebook on (which fills disorder_type) put the gainer first
+            actor1_gains=bool(row.get("disorder_type", "").strip()),
+        )
+
+    @staticmethod
+    def _dataset(
+        types: tuple[str, str], place: str, actors: tuple[str, str | None], deaths: int
+    ) -> Event:
+        return DatasetEvent(
+            dataset="acled",
+            event_type=types[0],
+            sub_event_type=types[1],
+            place=place,
+            actor=actors[0],
+            other_actor=actors[1],
+            fatalities=deaths,
+        )
