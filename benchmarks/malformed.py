@@ -592,12 +592,23 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(outcomes):,} malformed inputs (seed {args.seed}), from the seed claims file "
         "and 3 generated ledgers; API = open_ledger + verify + snapshot, CLI = main() in process"
     )
-    print(render(figures(outcomes), outcomes))
+    table = figures(outcomes)
+    print(render(table, outcomes))
+    failed = 0
     if args.subprocess:
         picked = random.Random(args.seed).sample(inputs, min(args.subprocess, len(inputs)))
-        print(f"real processes: {len(picked)} inputs, {in_subprocesses(picked, folder)} tracebacks")
+        failed = in_subprocesses(picked, folder)
+        print(f"real processes: {len(picked)} inputs, {failed} tracebacks")
     print(f"({time.perf_counter() - began:.0f} s)")
-    return 0
+    every = table["all"]
+    perfect = (
+        every.typed_api == every.typed_cli == every.inputs
+        and every.tracebacks == every.invalid_accepted == failed == 0
+        and every.named == every.lined
+    )
+    if not perfect:  # CI runs this script: anything short of 100% typed fails it
+        print("FAILED: not every input gave a typed error naming its line; see the table")
+    return 0 if perfect else 1
 
 
 if __name__ == "__main__":
