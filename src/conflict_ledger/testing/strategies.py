@@ -100,6 +100,8 @@ _WIDTHS = (
     (12, Precision.OVERNIGHT),
     (24, Precision.DAY),
     (24 * 7, Precision.WEEK),
+    (3, Precision.HOURS),  # "between 18:00 and 21:00"
+    (48, Precision.DAYS),  # "29/30 Nov", "6-7 Dec"
 )
 _LOOKING_AHEAD = (Modality.FORECAST, Modality.PLANNED)
 
@@ -130,7 +132,7 @@ def _window(start: int, width: tuple[int, Precision]) -> ValidTime:
 
 def valid_times(*, min_value: int = 0, max_value: int = 24 * 14) -> st.SearchStrategy[ValidTime]:
     """Valid windows starting ``min_value`` to ``max_value`` hours after :data:`BASE`:
-    an exact hour, or an hour, a night, a day or a week wide.
+    an exact hour, or an hour, three hours, a night, a day, two days or a week wide.
 
     >>> from hypothesis import find
     >>> window = find(valid_times(), lambda w: w.precision is Precision.DAY)
