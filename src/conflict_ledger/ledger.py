@@ -217,6 +217,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
+"""What decoding a stored record can raise when the record is damaged (an IntegrityError)."""
+
+
 class Ledger:
     """An append-only ledger of claims, in memory or persisted through a store.
 
@@ -343,14 +347,7 @@ class Ledger:
                 fields["claim"], event_types=event_types, shared=self._shared
             )
             recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
-        except (
-            LedgerError,
-            ValueError,
-            KeyError,
-            TypeError,
-            ArithmeticError,
-            RecursionError,
-        ) as error:
+        except _UNREADABLE as error:
             raise IntegrityError(
                 path=self._store.path,
                 position=stored.position,
@@ -361,14 +358,7 @@ class Ledger:
     def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         try:
             value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
-        except (
-            LedgerError,
-            ValueError,
-            KeyError,
-            TypeError,
-            ArithmeticError,
-            RecursionError,
-        ) as error:
+        except _UNREADABLE as error:
             raise IntegrityError(
                 path=self._store.path,
                 problem=f"value record {stored.position} cannot be read ({error})",
