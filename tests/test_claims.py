@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 
@@ -13,6 +15,7 @@ from conflict_ledger import (
     EvidenceError,
     InvalidClaimError,
     SourceChain,
+    SourceLink,
     Span,
     ValidTime,
     sha256_text,
@@ -79,3 +82,27 @@ def claim(**changes: object) -> Claim:
         "source": SourceChain.of("reuters"),
     }
     return Claim(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "allowed"),
+    [
+        (lambda: Captured(place="homs", actor="sdf", verb="liberated"), "verb", "regained"),
+        (lambda: Captured(place="homs", actor="sdf", extent="half"), "extent", "most"),
+        (lambda: SourceLink(source="reuters", role="wire"), "role", "origin"),
+    ],
+)
+def test_a_value_outside_its_set_in_python_is_a_typed_error_listing_the_allowed(
+    build: Callable[[], object], field: str, allowed: str
+) -> None:
+    """Found trying the Kherson episode by hand: verb='liberated' raised the Enum's bare
+    ValueError, which names no allowed value (issue 14, item 1)."""
+    with pytest.raises(InvalidClaimError) as caught:
+        build()
+    assert caught.value.field == field
+    assert allowed in str(caught.value)
+
+
+def test_a_misspelt_modality_in_python_is_refused_not_read_as_an_assertion() -> None:
+    with pytest.raises(InvalidClaimError, match="forecast"):
+        claim(modality="forcast")

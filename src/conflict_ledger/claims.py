@@ -31,7 +31,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from conflict_ledger.errors import EvidenceError, InvalidClaimError, ReportedBeforeEventError
+from conflict_ledger.errors import (
+    EvidenceError,
+    InvalidClaimError,
+    ReportedBeforeEventError,
+    one_of,
+)
 from conflict_ledger.events import Event
 from conflict_ledger.time import ValidTime, to_instant
 
@@ -106,6 +111,22 @@ def _date_or_none(value: Any) -> _dt.date | None:
         ) from None
 
 
+def _role(value: Any) -> SourceRole:
+    """``value`` as a SourceRole, or a typed error listing the allowed values."""
+    return _ONE_OF_SOURCEROLE(value)
+
+
+_ONE_OF_SOURCEROLE = one_of(SourceRole, "role")
+
+
+def _modality(value: Any) -> Modality:
+    """``value`` as a Modality, or a typed error listing the allowed values."""
+    return _ONE_OF_MODALITY(value)
+
+
+_ONE_OF_MODALITY = one_of(Modality, "modality")
+
+
 @attrs.frozen(kw_only=True)
 class SourceLink:
     """One source in a chain and the part it played; ``said_on`` when the report says.
@@ -115,7 +136,7 @@ class SourceLink:
     """
 
     source: str
-    role: SourceRole = attrs.field(converter=SourceRole)
+    role: SourceRole = attrs.field(converter=_role)
     said_on: _dt.date | None = attrs.field(default=None, converter=_date_or_none)
 
 
@@ -345,7 +366,7 @@ class Claim:
     valid: ValidTime
     reported_at: pendulum.DateTime = attrs.field(converter=_reported_at)
     source: SourceChain
-    modality: Modality = attrs.field(default=Modality.ASSERTED, converter=Modality)
+    modality: Modality = attrs.field(default=Modality.ASSERTED, converter=_modality)
     credibility: Credibility | None = attrs.field(default=None, converter=_credibility)
     evidence: Evidence | None = None
     supersedes: str | None = None

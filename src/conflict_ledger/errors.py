@@ -13,8 +13,11 @@ unknown place 'Dayr az-Zor'; did you mean: deir-ez-zor? Register the place in th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = [
     "DatasetFileError",
@@ -87,6 +90,39 @@ class InvalidClaimError(LedgerError, ValueError):
             claim_id=claim_id,
         )
         return error
+
+
+def one_of(kind: type[_E], field: str) -> Callable[[Any], _E]:
+    """A converter to ``kind`` whose refusal is an :class:`InvalidClaimError` naming the
+    field, the value and the allowed values (an Enum's own ``ValueError`` names none).
+
+    >>> import enum
+    >>> class Verb(enum.Enum):
+    ...     TOOK = "took"
+    ...     LOST = "lost"
+    >>> one_of(Verb, "verb")("took")
+    <Verb.TOOK: 'took'>
+    >>> one_of(Verb, "verb")("liberated")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidClaimError: verb='liberated': not a Verb. Use one of: lost, took.
+    """
+    allowed = ", ".join(sorted(str(member.value) for member in kind))
+
+    def convert(value: Any) -> _E:
+        if type(value) is kind:
+            return value
+        try:
+            return kind(value)
+        except ValueError:
+            raise InvalidClaimError(
+                field=field,
+                value=value,
+                problem=f"not a {kind.__name__}",
+                hint=f"Use one of: {allowed}.",
+            ) from None
+
+    return convert
 
 
 class NaiveDatetimeError(InvalidClaimError):

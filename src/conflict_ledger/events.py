@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from conflict_ledger.errors import InvalidClaimError
+from conflict_ledger.errors import InvalidClaimError, one_of
 from conflict_ledger.grades import Reliability, reliability
 
 __all__ = [
@@ -132,6 +132,22 @@ def _grade(value: Any) -> Reliability:
     return grade
 
 
+def _verb(value: Any) -> ControlVerb:
+    """``value`` as a ControlVerb, or a typed error listing the allowed values."""
+    return _ONE_OF_CONTROLVERB(value)
+
+
+_ONE_OF_CONTROLVERB = one_of(ControlVerb, "verb")
+
+
+def _extent(value: Any) -> Extent:
+    """``value`` as a Extent, or a typed error listing the allowed values."""
+    return _ONE_OF_EXTENT(value)
+
+
+_ONE_OF_EXTENT = one_of(Extent, "extent")
+
+
 @attrs.frozen(kw_only=True)
 class Captured(Event):
     """``actor`` took control of ``place`` (captured, seized, took, regained, overran).
@@ -147,9 +163,9 @@ class Captured(Event):
     actor_fields: ClassVar[tuple[str, ...]] = ("actor", "from_actor")
     place: str
     actor: str
-    verb: ControlVerb = attrs.field(default=ControlVerb.CAPTURED, converter=ControlVerb)
+    verb: ControlVerb = attrs.field(default=ControlVerb.CAPTURED, converter=_verb)
     from_actor: str | None = None
-    extent: Extent = attrs.field(default=Extent.ALL, converter=Extent)
+    extent: Extent = attrs.field(default=Extent.ALL, converter=_extent)
 
 
 @attrs.frozen(kw_only=True)
@@ -197,7 +213,7 @@ class Holds(Event):
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
     place: str
     actor: str
-    extent: Extent = attrs.field(default=Extent.ALL, converter=Extent)
+    extent: Extent = attrs.field(default=Extent.ALL, converter=_extent)
 
 
 @attrs.frozen(kw_only=True)
