@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 import conflict_ledger as cl
 from conflict_ledger import queries, reference
+from conflict_ledger.events import DatasetEvent
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.policies import latest_report_wins
 from conflict_ledger.seed import load_seed
-from conflict_ledger.testing.strategies import BASE, instants, ledgers
+from conflict_ledger.testing.strategies import BASE, BUILTIN_EVENT_TYPES, instants, ledgers
 
 busy_ledgers = ledgers(
     max_size=20, late_share=0.3, retracted_share=0.15, corrected_share=0.15, places=3
@@ -75,3 +76,38 @@ def test_what_the_index_cannot_serve_is_folded_and_equal_to_the_reference():
         assert not isinstance(door.places, cl.asof.LazyPlaces)
     records = ledger.records()
     assert cl.snapshot(records, at=at) == reference.snapshot(records, at=at)
+
+
+with_dataset_events = ledgers(
+    max_size=20,
+    late_share=0.3,
+    retracted_share=0.15,
+    corrected_share=0.15,
+    places=3,
+    types=(*BUILTIN_EVENT_TYPES, DatasetEvent),
+)
+
+
+@given(with_dataset_events, known_times)
+def test_the_doors_timeline_answers_what_the_reference_fold_answers(ledger, known_at):
+    for place in ledger.registries.places:
+        door = cl.timeline(ledger, place.id, known_at=known_at)
+        oracle = reference.timeline(ledger, place.id, known_at=known_at)
+        assert door == oracle
+        assert door.to_text() == oracle.to_text()
+
+
+@given(with_dataset_events, st.data())
+def test_timelines_from_the_door_follow_appends(ledger, data):
+    records = ledger.records()
+    growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+    done = 0
+    while done < len(records):
+        step = data.draw(st.integers(min_value=1, max_value=5), label="step")
+        growing.extend(r.claim for r in records[done : done + step])
+        done += step
+        known_at = data.draw(known_times, label="known_at")
+        for place in ledger.registries.places:
+            assert cl.timeline(growing, place.id, known_at=known_at) == reference.timeline(
+                growing, place.id, known_at=known_at
+            )

@@ -529,7 +529,7 @@ def _run(args: argparse.Namespace) -> str:
 
     known_at = when(args.known_at, "--known-at")
     as_json = args.format == "json"
-    if args.command == "snapshot" and args.position is None:
+    if args.command in ("snapshot", "timeline") and args.position is None:
         _replay(ledger)
     if args.command == "snapshot":
         snap = snapshot(

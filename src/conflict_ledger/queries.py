@@ -11,9 +11,11 @@ Where the index cannot answer exactly what the fold answers, the door asks the f
 - a ``policy`` other than the default :func:`~conflict_ledger.policies.contest_disagreement`;
 - a source of plain records rather than a :class:`~conflict_ledger.ledger.Ledger`.
 
-``timeline``, ``explain`` and ``diff`` are the fold's for now (``diff`` reads two
-snapshots and folds nothing; the index's timeline lacks the dataset-event ``context``
-and it has no ``explain``), re-exported here so that the door is one import.
+``timeline`` answers through the index too (with ``position=`` or plain records, the
+fold): the index gives the states, and a list of the ledger's dataset events and
+cancellations, kept beside it and read incrementally, gives the ``context``.
+``explain`` and ``diff`` are the fold's for now (``diff`` reads two snapshots and folds
+nothing; the index has no ``explain``), re-exported so that the door is one import.
 
 >>> from conflict_ledger.seed import load_seed
 >>> ledger = load_seed()
@@ -25,8 +27,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+import pendulum
+
 from conflict_ledger import asof
-from conflict_ledger.asof import Snapshot, Source, diff, explain, timeline
+from conflict_ledger.asof import Snapshot, Source, Timeline, diff, explain, order_key
+from conflict_ledger.claims import Claim
+from conflict_ledger.events import DatasetEvent, Retraction
 from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.policies import DEFAULT_POLICY, Policy
@@ -34,6 +41,7 @@ from conflict_ledger.policies import DEFAULT_POLICY, Policy
 __all__ = ["diff", "explain", "index_of", "snapshot", "timeline"]
 
 _SLOT = "_queries_index"
+_CONTEXT_SLOT = "_queries_context"
 """Where a ledger carries its index. The ledger holds it (the index holds the ledger back,
 a cycle the collector frees), not a global table: a ``WeakKeyDictionary`` from ledger to
 index would keep every ledger alive through its index's reference to it. The Ledger
@@ -79,3 +87,68 @@ def snapshot(
     if not default or position is not None or not isinstance(source, Ledger):
         return asof.snapshot(source, at=at, known_at=known_at, position=position, policy=policy)
     return index_of(source).snapshot(at=at, known_at=known_at)
+
+
+class _Context:
+    """A ledger's dataset events and, by claim id, the report times of what cancels it
+    (a retraction or a correction): what a timeline's ``context`` reads, kept up to date
+    from the records appended since."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.events: list[Claim] = []
+        self.cancelled: dict[str, list[pendulum.DateTime]] = {}
+
+    def read(self, ledger: Ledger) -> None:
+        for record in ledger.since(self.seen):
+            claim = record.claim
+            if isinstance(claim.event, DatasetEvent):
+                self.events.append(claim)
+            if isinstance(claim.event, Retraction):
+                self.cancelled.setdefault(claim.event.target, []).append(claim.reported_at)
+            if claim.supersedes is not None:
+                self.cancelled.setdefault(claim.supersedes, []).append(claim.reported_at)
+            self.seen = record.position + 1
+
+    def at(self, place: str, known: pendulum.DateTime | None) -> tuple[Claim, ...]:
+        """The counted dataset events naming ``place`` as known at ``known``, in fold order."""
+
+        def counts(claim: Claim) -> bool:
+            undone = self.cancelled.get(claim.id, ())
+            if known is None:
+                return not undone
+            return claim.reported_at <= known and not any(t <= known for t in undone)
+
+        return tuple(
+            sorted(
+                (c for c in self.events if place in c.event.place_ids() and counts(c)),
+                key=order_key,
+            )
+        )
+
+
+def _context(ledger: Ledger) -> _Context:
+    context = vars(ledger).get(_CONTEXT_SLOT)
+    if not isinstance(context, _Context):
+        context = _Context()
+        vars(ledger)[_CONTEXT_SLOT] = context
+    context.read(ledger)
+    return context
+
+
+def timeline(
+    source: Source, place: str, *, known_at: Any = None, position: int | None = None
+) -> Timeline:
+    """Every change in one place's state over valid time, as known at ``known_at``: equal
+    to :func:`conflict_ledger.reference.timeline`, answered by the ledger's index.
+
+    With ``position`` or plain records, the fold answers.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> [entry.state.status.value for entry in timeline(load_seed(), "deir-ez-zor")]
+    ['changing', 'held']
+    """
+    if position is not None or not isinstance(source, Ledger):
+        return asof.timeline(source, place, known_at=known_at, position=position)
+    line = index_of(source).timeline(place, known_at=known_at)
+    return attrs.evolve(line, context=_context(source).at(line.place, line.known_at))
