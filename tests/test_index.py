@@ -1,4 +1,4 @@
-"""The as-of index and the fast fold against the reference: asof.* and the pure territory reducer."""
+"""The as-of index and the fast fold against the reference: conflict_ledger.reference and the pure territory reducer."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from conflict_ledger import _fastfold as ff
-from conflict_ledger.asof import (
-    effective_claims,
-    fold_as_of,
-    order_key,
-    place_claims,
-    snapshot,
-    timeline,
-)
+from conflict_ledger.asof import order_key
 from conflict_ledger.claims import Claim, Modality, SourceChain
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Captured, Retraction
@@ -28,6 +21,13 @@ from conflict_ledger.policies import (
     credible_only,
     latest_report_wins,
     most_reliable_wins,
+)
+from conflict_ledger.reference import (
+    effective_claims,
+    fold_as_of,
+    place_claims,
+    snapshot,
+    timeline,
 )
 from conflict_ledger.seed import load_seed
 from conflict_ledger.territory import TERRITORY, PlaceFold, place_of, territory, view

@@ -17,13 +17,9 @@ from conflict_ledger.asof import (
     SnapshotDiff,
     Timeline,
     TimelineEntry,
-    diff,
     effective_claims,
-    explain,
     fold_as_of,
     order_key,
-    snapshot,
-    timeline,
 )
 from conflict_ledger.audit import MeaningError
 from conflict_ledger.baselines import baseline, is_baseline
@@ -98,6 +94,7 @@ from conflict_ledger.policies import (
     latest_report_wins,
     most_reliable_wins,
 )
+from conflict_ledger.queries import diff, explain, snapshot, timeline
 from conflict_ledger.registry import (
     Actor,
     ActorKind,

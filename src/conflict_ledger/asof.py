@@ -5,6 +5,10 @@ knowledge time: only claims *reported* by then count, and a retraction or correc
 counts from its own report time. ``position`` cuts by the third clock, the ledger
 position: only the first ``position`` records count.
 
+The functions here fold the whole ledger on every call: they are the reference oracle
+(:mod:`conflict_ledger.reference`). ``cl.snapshot`` is the one door
+(:mod:`conflict_ledger.queries`), which answers through the ledger's index.
+
 The rule, stated once (the property tests hold the engine to it):
 
 1. *Visible* claims are those at ledger positions below ``position`` and reported at or

@@ -23,11 +23,9 @@ from conflict_ledger import _cli_integrity, _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
-from conflict_ledger.asof import diff, explain, snapshot, timeline
 from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.policies import (
     Policy,
@@ -36,6 +34,7 @@ from conflict_ledger.policies import (
     latest_report_wins,
     most_reliable_wins,
 )
+from conflict_ledger.queries import diff, explain, index_of, snapshot, timeline
 from conflict_ledger.stores.postgres import is_postgres_url
 from conflict_ledger.time import parse_when
 
@@ -490,17 +489,18 @@ def _policy(name: str) -> Policy:
     )
 
 
-def _replay(ledger: Ledger) -> AsOfIndex:
-    """Index the ledger for the question asked, with a progress bar when it is long and
-    stderr is a terminal (tqdm, the ``progress`` extra; without it, no bar)."""
+def _replay(ledger: Ledger) -> None:
+    """Build the ledger's index (the one door's, :func:`~conflict_ledger.queries.index_of`)
+    with a progress bar when it is long and stderr is a terminal (tqdm, the ``progress``
+    extra; without it, no bar). The question is then asked through the door."""
     if len(ledger) < 50_000 or not sys.stderr.isatty():
-        return AsOfIndex(ledger)
+        return
     try:
         from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:
-        return AsOfIndex(ledger)
+        return
     with tqdm(total=len(ledger), unit="claim", desc="replaying", file=sys.stderr) as bar:
-        return AsOfIndex(ledger, progress=lambda done, total: bar.update(done - bar.n))
+        index_of(ledger, progress=lambda done, total: bar.update(done - bar.n))
 
 
 def _convert(args: argparse.Namespace) -> str:
@@ -529,9 +529,8 @@ def _run(args: argparse.Namespace) -> str:
 
     known_at = when(args.known_at, "--known-at")
     as_json = args.format == "json"
-    if args.command == "snapshot" and args.position is None and args.policy == "contest":
-        snap = _replay(ledger).snapshot(at=when(args.at, "--at"), known_at=known_at)
-        return json.dumps(_jsonable(tuple(snap)), indent=1) if as_json else snap.to_text(tz=tz)
+    if args.command in ("snapshot", "timeline") and args.position is None:
+        _replay(ledger)
     if args.command == "snapshot":
         snap = snapshot(
             ledger,

@@ -26,10 +26,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from conflict_ledger.asof import Snapshot, snapshot
+from conflict_ledger.asof import Snapshot
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import encode_claim, encode_event
 from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.queries import snapshot
 from conflict_ledger.territory import PlaceState
 from conflict_ledger.time import to_instant
 

@@ -28,9 +28,10 @@ import attrs
 import pendulum
 
 from conflict_ledger.adapters.geojson import DEFAULT_STALE_AFTER, is_stale
-from conflict_ledger.asof import Snapshot, effective_claims, snapshot, timeline
+from conflict_ledger.asof import Snapshot, effective_claims
 from conflict_ledger.html import actor_colours
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.queries import snapshot, timeline
 from conflict_ledger.registry import Place
 from conflict_ledger.territory import TERRITORY, PlaceState, Status
 from conflict_ledger.time import to_instant

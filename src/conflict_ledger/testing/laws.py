@@ -58,7 +58,6 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException
 
-from conflict_ledger.asof import effective_claims, fold_as_of
 from conflict_ledger.claims import Claim
 from conflict_ledger.codec import (
     BUILTIN_EVENTS,
@@ -73,6 +72,7 @@ from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Event, Retraction
 from conflict_ledger.fold import Combined, Keyed, Projection
 from conflict_ledger.ledger import Ledger, fixed_clock
+from conflict_ledger.reference import effective_claims, fold_as_of
 from conflict_ledger.registry import Registries
 from conflict_ledger.testing import strategies as cst
 from conflict_ledger.testing.canonical_form import fingerprint
