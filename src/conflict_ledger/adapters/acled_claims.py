@@ -148,7 +148,8 @@ def _kind_of(name: str, inter: str) -> ActorKind:
 def _note(
     row: Mapping[str, str], event_date: _dt.date, types: tuple[str, str], extra: dict[str, str]
 ) -> str:
-    fields = {k: text for k, v in row.items() if v and k != "notes" and (text := v.strip())}
+    fields = {k: text for k, v in row.items() if v and (text := v.strip())}
+    fields.pop("notes", None)  # kept as the note's text, after the fields
     fields["event_date"] = event_date.isoformat()
     fields["event_type"], fields["sub_event_type"] = types
     fields.update(extra)
