@@ -155,6 +155,8 @@ def _canonical_event(event: Event, registries: Registries) -> Event:
     ):
         for name in names:
             value = getattr(event, name)
+            if value is None or (value.__class__ is str and value in registry):
+                continue  # already an id (most imported claims): nothing to resolve
             field = f"event.{name}"
             if isinstance(value, str):
                 resolved: Any = _resolve(registry, value, field)
@@ -168,6 +170,9 @@ def _canonical_event(event: Event, registries: Registries) -> Event:
 
 
 def _canonical_source(chain: SourceChain, registries: Registries) -> SourceChain:
+    sources = registries.sources
+    if all(link.source in sources for link in chain.links):
+        return chain  # every link names an id already: the chain is canonical
     links = []
     for index, link in enumerate(chain.links):
         try:
