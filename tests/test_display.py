@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import conflict_ledger as cl
@@ -137,9 +137,21 @@ def test_a_window_prints_its_true_extent(window, tz, text):
     assert window_text(window, tz) == text
 
 
-ZONES = ("UTC", "Asia/Damascus", "Europe/Kyiv", "Asia/Yangon", "America/New_York")
+# Damascus and Sao Paulo changed clocks at midnight, so some of their days began at 01:00
+# or ran 25 hours.
+ZONES = (
+    "UTC",
+    "Asia/Damascus",
+    "Europe/Kyiv",
+    "Asia/Yangon",
+    "America/New_York",
+    "America/Sao_Paulo",
+)
 
 
+@example(last=pendulum.date(2012, 3, 29), days=1, tz="Asia/Damascus")
+@example(last=pendulum.date(2012, 3, 30), days=2, tz="Asia/Damascus")
+@example(last=pendulum.date(2018, 2, 17), days=1, tz="America/Sao_Paulo")
 @given(
     st.dates(min_value=pendulum.date(2000, 1, 1), max_value=pendulum.date(2030, 1, 1)),
     st.integers(min_value=1, max_value=40),

@@ -29,6 +29,7 @@ claims: the claims the state rests on; explain (cl.explain) says why, claim by c
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 
 import pendulum
@@ -38,7 +39,7 @@ from conflict_ledger.asof import Excluded, Explanation, Snapshot, SnapshotDiff, 
 from conflict_ledger.claims import Claim
 from conflict_ledger.grades import Reliability
 from conflict_ledger.territory import PlaceState, Status
-from conflict_ledger.time import ValidTime
+from conflict_ledger.time import ValidTime, day_start
 
 __all__ = [
     "about_text",
@@ -64,8 +65,9 @@ def when_text(instant: pendulum.DateTime | None, tz: str = "UTC") -> str:
     return instant.in_timezone(tz).format("YYYY-MM-DD HH:mm Z")
 
 
-def _midnight(instant: pendulum.DateTime) -> bool:
-    return (instant.hour, instant.minute, instant.second, instant.microsecond) == (0, 0, 0, 0)
+def _day_starts(instant: pendulum.DateTime, tz: str) -> bool:
+    """Whether ``instant`` (in zone ``tz``) is the first instant of its local day."""
+    return instant == day_start(instant.date(), tz)
 
 
 def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
@@ -89,14 +91,14 @@ def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
         return when_text(valid.start, tz)
     start, end = valid.start.in_timezone(tz), valid.end.in_timezone(tz)
     label = valid.precision.value
-    if _midnight(start) and _midnight(end):
-        first, last = start.date(), end.subtract(days=1).date()
+    if _day_starts(start, tz) and _day_starts(end, tz):
+        first, last = start.date(), end.date() - _dt.timedelta(days=1)
         dates = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
         return f"{dates} ({label})"
     same_offset = start.utcoffset() == end.utcoffset()
     if same_offset and start.date() == end.date():
         return f"{start.format('YYYY-MM-DD HH:mm')}..{end.format('HH:mm Z')} ({label})"
-    if same_offset and _midnight(end) and end.subtract(days=1).date() == start.date():
+    if same_offset and _day_starts(end, tz) and end.date() - _dt.timedelta(days=1) == start.date():
         return f"{start.format('YYYY-MM-DD HH:mm')}..24:00 {start.format('Z')} ({label})"
     return f"{when_text(valid.start, tz)}..{when_text(valid.end, tz)} ({label})"
 

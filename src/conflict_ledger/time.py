@@ -31,6 +31,7 @@ __all__ = [
     "Instant",
     "Precision",
     "ValidTime",
+    "day_start",
     "parse_when",
     "resolve_phrase",
     "to_instant",
@@ -190,6 +191,18 @@ class Precision(enum.Enum):
 _HOUR = _dt.timedelta(hours=1)
 _DAY = _dt.timedelta(days=1)
 _ZERO = _dt.timedelta(0)
+
+
+def day_start(day: _dt.date, tz: str) -> pendulum.DateTime:
+    """The first instant of the calendar ``day`` in zone ``tz``.
+
+    Midnight, unless the clocks jump over it: Damascus went from 00:00 to 01:00 on
+    30 March 2012, so that day began at 01:00 (+03:00).
+
+    >>> day_start(pendulum.date(2012, 3, 30), "Asia/Damascus").isoformat()
+    '2012-03-30T01:00:00+03:00'
+    """
+    return pendulum.datetime(day.year, day.month, day.day, tz=tz)
 
 
 def _about(days: int) -> tuple[_dt.timedelta, _dt.timedelta]:
@@ -360,8 +373,8 @@ class ValidTime:
         >>> ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus").start
         DateTime(2024, 12, 5, 21, 0, 0, tzinfo=Timezone('UTC'))
         """
-        start = pendulum.datetime(day.year, day.month, day.day, tz=tz)
-        return cls(start=start, end=start.add(days=1), precision=Precision.DAY)
+        after = pendulum.date(day.year, day.month, day.day).add(days=1)
+        return cls(start=day_start(day, tz), end=day_start(after, tz), precision=Precision.DAY)
 
     @classmethod
     def overnight(cls, morning: _dt.date, *, tz: str) -> ValidTime:
@@ -386,8 +399,8 @@ class ValidTime:
         >>> ValidTime.days_ending(pendulum.date(2024, 12, 6), days=2, tz="UTC").precision
         <Precision.DAYS: 'days'>
         """
-        end = pendulum.datetime(last_day.year, last_day.month, last_day.day, tz=tz).add(days=1)
-        return cls(start=end.subtract(days=days), end=end)
+        last = pendulum.date(last_day.year, last_day.month, last_day.day)
+        return cls.days(last.subtract(days=days - 1), last, tz=tz)
 
     @classmethod
     def days(cls, first: _dt.date, last: _dt.date, *, tz: str) -> ValidTime:
@@ -397,9 +410,8 @@ class ValidTime:
         >>> w.end.date(), w.precision
         (Date(2024, 12, 1), <Precision.DAYS: 'days'>)
         """
-        start = pendulum.datetime(first.year, first.month, first.day, tz=tz)
-        end = pendulum.datetime(last.year, last.month, last.day, tz=tz).add(days=1)
-        return cls(start=start, end=end)
+        after = pendulum.date(last.year, last.month, last.day).add(days=1)
+        return cls(start=day_start(first, tz), end=day_start(after, tz))
 
     @classmethod
     def part_of_day(cls, day: _dt.date, part: str, *, tz: str) -> ValidTime:
