@@ -79,6 +79,7 @@ __all__ = [
     "Clock",
     "ConcurrencyError",
     "Ledger",
+    "NotAStoreError",
     "Recorded",
     "fixed_clock",
     "system_clock",
@@ -120,6 +121,17 @@ class ConcurrencyError(LedgerError, RuntimeError):
         super().__init__(
             f"expected the ledger to hold {expected} records but it holds {actual}; "
             "another writer appended first. Re-read the ledger, re-check your claims and retry."
+        )
+
+
+class NotAStoreError(LedgerError, TypeError):
+    """``Ledger.copy_to`` was given a path: saving at a path is ``save_ledger``'s job."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"copy_to(target={path!r}): target is a path, and copy_to takes an empty store; "
+            f"to save this ledger there, call conflict_ledger.save_ledger(ledger, {path!r})"
         )
 
 
@@ -728,18 +740,15 @@ class Ledger:
                 )
         return tree, values, tuple(findings)
 
-    def copy_to(self, target: Store | str | os.PathLike[str]) -> None:
+    def copy_to(self, target: Store) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
         empty ``target`` store: export and import between SQLite, JSON Lines and memory.
 
-        A path saves the ledger there in the format the path names, registries
-        included (:func:`conflict_ledger.saving.save_ledger`).
+        To save at a path, in the format the path names, registries included, use
+        :func:`conflict_ledger.save_ledger` (the one way to save; it calls this).
         """
         if isinstance(target, str | os.PathLike):
-            from conflict_ledger.saving import save_ledger  # the same layer, a module up
-
-            save_ledger(self, target)
-            return
+            raise NotAStoreError(os.fspath(target))
         self._materialise()
         self._refresh()
         if target.size() or target.value_count():
