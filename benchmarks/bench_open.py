@@ -65,7 +65,7 @@ size = len(ledger)
 opened, opened_cpu, collected, collections = (
     time.perf_counter(), time.process_time(), spent[0], spent[1]
 )
-from conflict_ledger.index import AsOfIndex
+from conflict_ledger.engine import AsOfIndex
 snapshot = AsOfIndex(ledger).snapshot(at=sys.argv[2])
 assert size > 0 and len(snapshot) > 0
 print(json.dumps({"open": opened - began, "cpu": opened_cpu - cpu, "gc": collected,

@@ -15,8 +15,8 @@ import pytest
 
 from conflict_ledger import Captured, Claim, LedgerNotFoundError, SourceChain, ValidTime
 from conflict_ledger.codec import open_ledger
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import InvalidClaimError
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.merkle import ProofError
 from conflict_ledger.stores import (
