@@ -56,6 +56,7 @@ import attrs
 import numpy as np
 import pendulum
 
+from conflict_ledger._lazy import collector_paused as _collector_paused
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
@@ -64,7 +65,7 @@ from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compil
 from conflict_ledger.engine._tabulate import present, tabulate
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
-from conflict_ledger.ledger import Ledger, Recorded, _collector_paused
+from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.registry import Registries
 from conflict_ledger.table import SnapshotTable
