@@ -347,10 +347,13 @@ class ValidTime:
         >>> ValidTime.stored(start="2024-12-06T00:00Z", end="2024-12-08T00:00Z", precision="day").precision
         <Precision.DAY: 'day'>
         """
-        window = cls(start=start, end=end)
         kept = _precision(precision)
-        if kept is not window.precision:
-            object.__setattr__(window, "precision", kept)
+        try:  # the precision still fits (every window written since it had to): one check
+            return cls(start=start, end=end, precision=kept)
+        except InvalidWindowError:
+            pass
+        window = cls(start=start, end=end)  # raises if the window itself is wrong
+        object.__setattr__(window, "precision", kept)
         return window
 
     @property
