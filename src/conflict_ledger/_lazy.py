@@ -130,8 +130,10 @@ class LazyRecords(Sequence[T], Generic[T]):
             with collector_paused():
                 stored = itertools.islice(self._read(position), end - position)
                 for record in stored:
-                    items[record.position] = decode(record)
-                    self._holes -= 1
+                    item = decode(record)
+                    if items[record.position] is _HOLE:  # another thread may have read it
+                        items[record.position] = item
+                        self._holes -= 1
             for at in range(position, end):
                 if items[at] is _HOLE:  # the store ended early: records disappeared
                     raise self._missing(at)

@@ -454,7 +454,7 @@ class Ledger:
                 records = self._prepare(claims, expected_size)
                 stored = [self._encode(record) for record in records]
                 self._store.write(stored, ())
-            if len(self._tree) == records[0].position if records else False:
+            if records and len(self._tree) == records[0].position:  # else _leaves catches up
                 self._tree.extend(leaf_hash(item.data) for item in stored)
         if self._ids_read == len(self._records):  # else _ids catches up when asked
             self._by_id.update((record.claim.id, record) for record in records)
