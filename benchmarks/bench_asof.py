@@ -37,12 +37,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import generate as gen
 
-from conflict_ledger import _fastfold as ff
-from conflict_ledger._places import compile_place, fold_key
 from conflict_ledger.asof import Snapshot, effective_claims
 from conflict_ledger.claims import Claim
+from conflict_ledger.engine import AsOfIndex
+from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine._places import compile_place, fold_key
 from conflict_ledger.events import Retraction
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.territory import TERRITORY, place_of
 
@@ -826,7 +826,7 @@ def cold_start(claims: int, places: int, table: Table) -> None:
     at = gen.START.add(hours=gen.HOURS // 2).isoformat()
     script = (
         "from conflict_ledger.codec import open_ledger\n"
-        "from conflict_ledger.index import AsOfIndex\n"
+        "from conflict_ledger.engine import AsOfIndex\n"
         f"ledger = open_ledger({path!r})\n"
         f"snap = AsOfIndex(ledger).snapshot(at={at!r})\n"
         "assert len(snap) > 0\n"

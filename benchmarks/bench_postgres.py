@@ -119,7 +119,7 @@ def cold_open(target: str, at: str) -> tuple[float, float]:
         "import time\n"
         "began = time.perf_counter()\n"
         "from conflict_ledger.codec import open_ledger\n"
-        "from conflict_ledger.index import AsOfIndex\n"
+        "from conflict_ledger.engine import AsOfIndex\n"
         f"ledger = open_ledger({target!r})\n"
         f"snap = AsOfIndex(ledger).snapshot(at={at!r})\n"
         "assert len(snap) > 0\n"

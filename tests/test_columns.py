@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflict_ledger._columns import ABSENT, NOBODY, Columns, LateKnowledge
+from conflict_ledger.engine._columns import ABSENT, NOBODY, Columns, LateKnowledge
 
 instants = st.integers(min_value=0, max_value=2_000)
 claims = st.lists(st.tuples(instants, instants, st.integers(0, 30)), max_size=700)

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflict_ledger import _fastfold as ff
 from conflict_ledger.asof import order_key
 from conflict_ledger.claims import Claim, Modality, SourceChain
+from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.events import (
     Advanced,
     Attacked,

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from conflict_ledger import _fastfold as ff
 from conflict_ledger.asof import order_key
 from conflict_ledger.claims import Claim, Modality, SourceChain
+from conflict_ledger.engine import AsOfIndex
+from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Captured, Retraction
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.policies import (
     contest_disagreement,

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from conflict_ledger import Captured, Claim, SourceChain, ValidTime
-from conflict_ledger import index as index_module
-from conflict_ledger.index import AsOfIndex
+from conflict_ledger.engine import AsOfIndex
+from conflict_ledger.engine import index as index_module
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.testing.strategies import BASE, registries
 

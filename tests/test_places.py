@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflict_ledger import _fastfold as ff
-from conflict_ledger._places import PlaceHistory, fold_key
 from conflict_ledger.claims import Claim
+from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine._places import PlaceHistory, fold_key
 from conflict_ledger.testing.strategies import claims
 
 one_place = st.lists(claims(places=("p0",)), max_size=30, unique_by=lambda claim: claim.id)

@@ -129,6 +129,29 @@ def test_a_stored_precision_that_no_longer_fits_is_read_as_stored():
         ValidTime(start=old.valid.start, end=old.valid.end, precision=old.valid.precision)
 
 
+@given(
+    start=st.integers(min_value=0, max_value=10**6),
+    width=st.sampled_from([0, 1, 60, 3600, 6 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 31 * 86_400]),
+    precision=st.sampled_from(list(Precision)),
+)
+def test_a_stored_window_keeps_its_bounds_and_precision_whether_or_not_it_fits(
+    start, width, precision
+):
+    begin = pendulum.datetime(2024, 1, 1, tz="UTC").add(minutes=start)
+    end = begin.add(seconds=width)
+    window = ValidTime.stored(start=begin, end=end, precision=precision.value)
+    assert (window.start, window.end, window.precision) == (begin, end, precision)
+    assert window == ValidTime.stored(
+        start=begin.isoformat(), end=end.isoformat(), precision=precision
+    )
+
+
+def test_a_stored_window_that_ends_before_it_starts_is_refused():
+    with pytest.raises(InvalidWindowError) as caught:
+        ValidTime.stored(start="2024-12-07T00:00Z", end="2024-12-06T00:00Z", precision="day")
+    assert caught.value.field == "valid.end"
+
+
 def test_the_seed_horizon_is_two_days_wide_and_says_so():
     horizon = load_seed().claim("dawn-2024-12-07/c08").valid
     assert (horizon.width, horizon.precision) == (dt.timedelta(days=2), Precision.DAYS)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import conflict_ledger as cl
 from conflict_ledger import queries, reference
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.policies import latest_report_wins
 from conflict_ledger.seed import load_seed

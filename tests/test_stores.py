@@ -361,7 +361,7 @@ def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) ->
     raw.close()
 
 
-def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
+def test_an_edited_sqlite_record_is_named_when_read_and_by_verify(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
     with open_ledger(
         path, create=True, registries=REGISTRIES, clock=CLOCK, compact=False
@@ -372,9 +372,15 @@ def test_an_edited_sqlite_record_is_named_on_open(tmp_path: Path) -> None:
     raw.execute("UPDATE claims SET data = replace(data, 'p0', 'p1') WHERE position = 1")
     raw.commit()
     raw.close()
-    with pytest.raises(IntegrityError) as caught:
-        open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK)
-    assert caught.value.position == 1
+    # Opening reads no record (issue 15): the edit is named by the first read of it,
+    # and by verify; records the read does not reach read as before.
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert len(ledger) == 3
+        assert [record.claim.id for record in ledger.since(2)] == ["c2"]
+        for read in (ledger.claims, lambda: ledger.claim("c0"), ledger.verify):
+            with pytest.raises(IntegrityError) as caught:
+                read()
+            assert caught.value.position == 1
 
 
 def test_a_full_sqlite_disk_is_a_typed_error_and_keeps_nothing(tmp_path: Path) -> None:
@@ -618,8 +624,11 @@ def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: P
     raw.execute("UPDATE claims SET data = substr(data, 2) WHERE position = 4")
     raw.commit()
     raw.close()
-    with pytest.raises(IntegrityError) as caught:
-        open_ledger(tmp_path / "compact.sqlite", create=True, registries=REGISTRIES)
+    with (
+        open_ledger(tmp_path / "compact.sqlite", create=True, registries=REGISTRIES) as edited,
+        pytest.raises(IntegrityError) as caught,
+    ):
+        edited.records()
     assert caught.value.position == 4
 
 
@@ -717,14 +726,16 @@ EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_a_hashed_record_that_is_no_claim_is_named_on_open(tmp_path: Path, edit: str) -> None:
-    # Written with a right SHA-256 (a faulty writer, not an edit): opening still decodes
-    # and checks it, and names it.
+def test_a_hashed_record_that_is_no_claim_is_named_when_read(tmp_path: Path, edit: str) -> None:
+    # Written with a right SHA-256 (a faulty writer, not an edit): reading it decodes
+    # and checks it, and names it; so does verify.
     path = tmp_path / "l.sqlite"
     _with_second_record(path, EDITS[edit])
-    with pytest.raises(IntegrityError, match="cannot be read as a claim") as caught:
-        open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK)
-    assert caught.value.position == 1
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
+        for read in (ledger.claims, ledger.verify):
+            with pytest.raises(IntegrityError, match="cannot be read as a claim") as caught:
+                read()
+            assert caught.value.position == 1
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -739,8 +750,11 @@ def test_opening_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, ena
         with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
             read = [claim.id for claim in ledger.claims()]
             state = gc.isenabled()
-        with pytest.raises(IntegrityError):
-            open_ledger(bad, create=True, registries=REGISTRIES, clock=CLOCK)
+        with (
+            open_ledger(bad, create=True, registries=REGISTRIES, clock=CLOCK) as damaged,
+            pytest.raises(IntegrityError),
+        ):
+            damaged.claims()
         after_error = gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()

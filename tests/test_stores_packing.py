@@ -102,8 +102,11 @@ def test_an_edited_dictionary_is_caught_naming_a_record(tmp_path: Path) -> None:
     raw.execute("UPDATE dicts SET data = ?", (edited,))
     raw.commit()
     raw.close()
-    with pytest.raises(IntegrityError) as caught:
-        open_ledger(path, registries=REGISTRIES)
+    with (
+        open_ledger(path, registries=REGISTRIES) as edited,
+        pytest.raises(IntegrityError) as caught,
+    ):
+        edited.claims()  # opening reads no record; the first read names the first it breaks
     assert caught.value.position == 0  # the first batch trained it: every record uses it
 
 

@@ -28,8 +28,8 @@ import pytest
 
 from conflict_ledger import Captured, Claim, SourceChain, ValidTime
 from conflict_ledger.codec import open_ledger
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import LedgerError
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
 from conflict_ledger.merkle import verify_consistency
 from conflict_ledger.stores import ServerError, StorageError

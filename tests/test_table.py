@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflict_ledger import _fastfold as ff
-from conflict_ledger._tabulate import NAT
 from conflict_ledger.asof import Snapshot, snapshot
-from conflict_ledger.index import AsOfIndex
+from conflict_ledger.engine import AsOfIndex
+from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine._tabulate import NAT
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.seed import load_seed
 from conflict_ledger.table import STATUSES, SnapshotTable

@@ -37,6 +37,7 @@ from conflict_ledger.claims import (
     sha256_text,
 )
 from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger, write_claims_file
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import (
     DuplicateClaimError,
     EvidenceError,
@@ -81,7 +82,6 @@ from conflict_ledger.hierarchy import RegionSummary, summarize
 # Importing html registers IPython display formatters for claims and ledgers when this
 # runs inside IPython or Jupyter (lower layers carry no _repr_html_ of their own).
 from conflict_ledger.html import register_ipython
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.merkle import Checkpoint, ProofError

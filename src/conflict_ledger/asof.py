@@ -189,7 +189,7 @@ class LazyPlaces(Mapping[str, PlaceState]):
     A subclass knows at once which places it holds and computes each place's state the
     first time it is read; it never changes what it answers. :class:`Snapshot` keeps
     such a mapping as it is instead of copying it into a dict.
-    :class:`~conflict_ledger.index.AsOfIndex` hands these out.
+    :class:`~conflict_ledger.engine.AsOfIndex` hands these out.
 
     >>> class Two(LazyPlaces):
     ...     def __getitem__(self, place): return view(PlaceFold(place=place), at="2024-01-01T00:00Z")

@@ -32,12 +32,10 @@ conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor' (field eve
 
 from __future__ import annotations
 
-import gc
+import itertools
 import json
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -45,6 +43,7 @@ import attrs
 import pendulum
 
 from conflict_ledger import records
+from conflict_ledger._lazy import LazyRecords
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document, SourceChain
@@ -212,28 +211,6 @@ def _is_known(registries: Registries, value: Place | Actor | Source | Document) 
     return value.id in registry and registry[value.id] == value
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a read of stored records, if it runs
-    and this is the process's only thread; restore it as it was, whatever happens.
-
-    A read builds only values without cycles that the ledger keeps (claims, the windows,
-    events and chains they share, their records), so a collection during it can free
-    nothing the read made: it only traverses the records read so far again, about a
-    sixth of opening a million claims (``benchmarks/bench_open.py``). Reference counting
-    frees everything else as always. With other threads running, the collector is left
-    alone: one of them may need it, or switch it off or on meanwhile.
-    """
-    pause = gc.isenabled() and threading.active_count() == 1
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause:
-            gc.enable()
-
-
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
 """What decoding a stored record can raise when the record is damaged (an IntegrityError)."""
 
@@ -277,11 +254,17 @@ class Ledger:
         self._pending_values: list[Place | Actor | Source | Document] = []
         self._event_types = event_types
         self._shared = records.Shared()  # equal decoded values shared between claims
-        self._records: list[Recorded] = []
+        # Records are read from the store, decoded and hash-checked when first asked for
+        # (opening reads how many there are); the claim ids and the Merkle tree catch up
+        # with them when asked for too (_ids, _leaves).
+        self._records: LazyRecords[Recorded] = LazyRecords(
+            lambda start: self._store.records(start), self._decode, self._missing
+        )
         # 1 where the record was decoded from the store's bytes (verify need not decode
         # those bytes again), 0 where this ledger appended it from a Claim
         self._decoded = bytearray()
         self._by_id: dict[str, Recorded] = {}
+        self._ids_read = 0  # _by_id covers the first this many records
         self._tree = MerkleTree()
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
@@ -330,23 +313,39 @@ class Ledger:
             self._registries = self._registries.shadowed_by(values)
             self._value_count += len(stored)
             self._value_tree.extend(leaf_hash(value.data) for value in stored)
-        if store.size() > len(self._records):
-            # What was read before a bad record is kept, as if read one by one.
-            read: list[Recorded] = []
-            leaves: list[bytes] = []
-            decode = self._decode
-            try:
-                with _collector_paused():
-                    for stored_record in store.records(len(self._records)):
-                        read.append(decode(stored_record))
-                        leaves.append(leaf_hash(stored_record.data))
-            finally:
-                self._records.extend(read)
-                self._decoded.extend(b"\x01" * len(read))
-                by_id = self._by_id
-                for record in read:  # a forged record reusing an id never hides the first
-                    by_id.setdefault(record.claim.id, record)
-                self._tree.extend(leaves)
+        size = store.size()
+        if size > len(self._records):  # read when asked for (LazyRecords)
+            self._decoded.extend(b"\x01" * (size - len(self._records)))
+            self._records.grow(size)
+
+    def _ids(self) -> dict[str, Recorded]:
+        """Records by claim id, covering every record (read from the store first)."""
+        records, by_id = self._records, self._by_id
+        if self._ids_read < len(records):
+            for record in records[self._ids_read :]:
+                by_id.setdefault(record.claim.id, record)  # a forged reuse never hides the first
+            self._ids_read = len(records)
+        return by_id
+
+    def _leaves(self) -> MerkleTree:
+        """The Merkle tree over every record, its new leaves hashed from the store's bytes
+        (checked against their SHA-256 as they are read; not decoded)."""
+        tree, size = self._tree, len(self._records)
+        if len(tree) < size:
+            read = self._store.records(len(tree))
+            tree.extend(
+                leaf_hash(stored.data) for stored in itertools.islice(read, size - len(tree))
+            )
+            if len(tree) < size:
+                raise self._missing(len(tree))
+        return tree
+
+    def _missing(self, position: int) -> IntegrityError:
+        return IntegrityError(
+            path=self._store.path,
+            position=position,
+            problem="the record is gone from the store, which held it before (deleted?)",
+        )
 
     def _decode(self, stored: StoredRecord) -> Recorded:
         event_types = self._event_types or records.BUILTIN_EVENTS
@@ -467,10 +466,13 @@ class Ledger:
                 records = self._prepare(claims, expected_size)
                 stored = [self._encode(record) for record in records]
                 self._store.write(stored, ())
-            self._tree.extend(leaf_hash(item.data) for item in stored)
+            if records and len(self._tree) == records[0].position:  # else _leaves catches up
+                self._tree.extend(leaf_hash(item.data) for item in stored)
+        if self._ids_read == len(self._records):  # else _ids catches up when asked
+            self._by_id.update((record.claim.id, record) for record in records)
+            self._ids_read += len(records)
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
-        self._by_id.update((record.claim.id, record) for record in records)
         return records
 
     def _prepare(
@@ -525,7 +527,8 @@ class Ledger:
                 problem="not a Claim",
                 hint="Build a conflict_ledger.Claim and append that.",
             )
-        if claim.id in self._by_id or claim.id in pending:
+        by_id = self._ids()
+        if claim.id in by_id or claim.id in pending:
             raise DuplicateClaimError(claim.id)
         event = _canonical_event(claim.event, self._registries)
         source = _canonical_source(claim.source, self._registries)
@@ -535,7 +538,7 @@ class Ledger:
         ):
             if target is None:
                 continue
-            earlier = self._by_id[target].claim if target in self._by_id else pending.get(target)
+            earlier = by_id[target].claim if target in by_id else pending.get(target)
             if earlier is None:
                 raise UnknownClaimError(name=target, field=target_field)
             if isinstance(earlier.event, Retraction):
@@ -604,7 +607,7 @@ class Ledger:
         if claim_id not in self._by_id:
             self._refresh()
         try:
-            return self._by_id[claim_id]
+            return self._ids()[claim_id]
         except KeyError:
             raise UnknownClaimError(name=claim_id) from None
 
@@ -628,10 +631,11 @@ class Ledger:
         :class:`~conflict_ledger.merkle.Checkpoint`)."""
         self._materialise()
         self._refresh()
+        tree = self._leaves()
         return Checkpoint(
             origin=origin,
-            size=len(self._tree),
-            root=self._tree.root(),
+            size=len(tree),
+            root=tree.root(),
             registry_size=len(self._value_tree),
             registry_root=self._value_tree.root(),
         )
@@ -640,7 +644,7 @@ class Ledger:
         """The Merkle leaf hash of the record at ``position``."""
         self._materialise()
         self._refresh()
-        return self._tree.leaf(position)
+        return self._leaves().leaf(position)
 
     def inclusion_proof(self, claim: str | int, *, size: int | None = None) -> tuple[bytes, ...]:
         """The proof that a claim (by id or position) is in the ledger of ``size`` records.
@@ -650,7 +654,7 @@ class Ledger:
         self._materialise()
         position = claim if isinstance(claim, int) else self.record(claim).position
         self._refresh()
-        return self._tree.inclusion_proof(position, size)
+        return self._leaves().inclusion_proof(position, size)
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> tuple[bytes, ...]:
         """The proof that the ledger of ``new_size`` records extends the one of ``old_size``.
@@ -659,7 +663,7 @@ class Ledger:
         """
         self._materialise()
         self._refresh()
-        return self._tree.consistency_proof(old_size, new_size)
+        return self._leaves().consistency_proof(old_size, new_size)
 
     def verify(self, *, checkpoint: Checkpoint | None = None, exact: bool = False) -> Checkpoint:
         """Re-read every stored record, check its hash, position, content and meaning,
@@ -707,34 +711,41 @@ class Ledger:
         self._refresh()
         tree, findings = MerkleTree(), list[MeaningError]()
         auditor = Auditor(path=self._store.path, registries=self._registries)
-        decoded, known = self._decoded, self._tree
+        decoded, known, held = self._decoded, self._tree, self._records
         for stored in self._store.records(0):
             leaf = leaf_hash(stored.data)
             position = stored.position
             # The same bytes as a record already decoded from the store decode the same:
-            # only records appended here, new ones and changed ones are decoded again.
-            if position >= len(decoded) or not decoded[position] or leaf != known.leaf(position):
-                record = self._decode(stored)  # raises IntegrityError naming the record
+            # only records appended here, unread, new and changed ones are decoded again.
+            if (
+                position < len(known)
+                and decoded[position]
+                and held.is_read(position)
+                and leaf == known.leaf(position)
+            ):
+                record = held[position]
             else:
-                record = self._records[position]
+                record = self._decode(stored)  # raises IntegrityError naming the record
+                if position < len(held):
+                    held.put(position, record)  # read now: kept, as any read keeps it
             findings.extend(auditor.check(position, stored.data, record.claim, record.recorded_at))
             tree.append(leaf)
         values = MerkleTree()
         for value in self._store.values(0):
             self._decode_value(value)
             values.append(leaf_hash(value.data))
-        for rebuilt, held, what in (
-            (tree, self._tree, "records"),
-            (values, self._value_tree, "values"),
+        for rebuilt, known, count, what in (
+            (tree, self._tree, len(self._records), "records"),
+            (values, self._value_tree, len(self._value_tree), "values"),
         ):
-            if len(rebuilt) < len(held):
+            if len(rebuilt) < count:
                 raise IntegrityError(
                     path=self._store.path,
                     position=len(rebuilt) if what == "records" else None,
-                    problem=f"the store holds {len(rebuilt)} {what} but {len(held)} were "
-                    f"read before: {what} disappeared",
+                    problem=f"the store holds {len(rebuilt)} {what} but {count} were "
+                    f"counted before: {what} disappeared",
                 )
-            if rebuilt.root(len(held)) != held.root():
+            if rebuilt.root(len(known)) != known.root():
                 raise IntegrityError(
                     path=self._store.path, problem=f"{what} changed since they were read"
                 )

@@ -1,7 +1,7 @@
 """The one door: ``cl.snapshot`` answers through an index the ledger keeps, built on first use.
 
 A user never chooses between the plain fold (:mod:`conflict_ledger.reference`, the
-oracle the tests hold the engine to) and :class:`~conflict_ledger.index.AsOfIndex`: the
+oracle the tests hold the engine to) and :class:`~conflict_ledger.engine.AsOfIndex`: the
 first question about a ledger builds its index, and every later one reads only the
 records appended since. Answers handed out before an append do not change after it.
 
@@ -33,8 +33,8 @@ import pendulum
 from conflict_ledger import asof
 from conflict_ledger.asof import Snapshot, Source, Timeline, diff, explain, order_key
 from conflict_ledger.claims import Claim
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent, Retraction
-from conflict_ledger.index import AsOfIndex
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.policies import DEFAULT_POLICY, Policy
 
@@ -50,7 +50,7 @@ class itself never imports the engine."""
 
 def index_of(ledger: Ledger, **options: Any) -> AsOfIndex:
     """The ledger's index: built on first use (``options`` go to
-    :class:`~conflict_ledger.index.AsOfIndex` then), then kept and refreshed by each question.
+    :class:`~conflict_ledger.engine.AsOfIndex` then), then kept and refreshed by each question.
 
     >>> from conflict_ledger.seed import load_seed
     >>> ledger = load_seed()

@@ -14,12 +14,12 @@ True
 from __future__ import annotations
 
 import enum
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import orjson
 
 from conflict_ledger.claims import (
     Claim,
@@ -313,22 +313,22 @@ class Shared:
         try:
             found_event = events.get(event)
             if found_event is None:
-                found_event = decode_event(json.loads(event), event_types)
+                found_event = decode_event(orjson.loads(event), event_types)
                 self._keep(events, event, found_event)
             window = windows.get(valid)
             if window is None:
-                window = self.window(json.loads(valid))
+                window = self.window(orjson.loads(valid))
                 self._keep(windows, valid, window)
             chain = chains.get(source)
             if chain is None:
-                chain = self.chain(json.loads(source))
+                chain = self.chain(orjson.loads(source))
                 self._keep(chains, source, chain)
             if evidence == "null":
                 found_evidence = None
             else:
                 found_evidence = documents.get(evidence)
                 if found_evidence is None:
-                    found_evidence = _evidence(json.loads(evidence))
+                    found_evidence = _evidence(orjson.loads(evidence))
                     self._keep(documents, evidence, found_evidence)
             claim = Claim(
                 id=claim_id[1:-1],

@@ -3,10 +3,10 @@
 What a map, a DataFrame or a printed table reads of a snapshot, without one
 :class:`~conflict_ledger.territory.PlaceState` object a place: the places that count (in
 place order), their status, holder, previous holder, since when, contenders, and when
-they were last confirmed. :meth:`conflict_ledger.index.AsOfIndex.table` answers it; its
+they were last confirmed. :meth:`conflict_ledger.engine.AsOfIndex.table` answers it; its
 property tests hold every row to the reference fold's state of that place.
 
->>> from conflict_ledger.index import AsOfIndex
+>>> from conflict_ledger.engine import AsOfIndex
 >>> from conflict_ledger.seed import load_seed
 >>> table = AsOfIndex(load_seed()).table(at="2024-12-08T00:00Z")
 >>> row = table.row("deir-ez-zor")

@@ -15,7 +15,7 @@ reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answe
   jumps back onto the checkpoints known now wherever the two folds meet again;
 * the holder known now after every claim.
 
-Across places (:mod:`conflict_ledger._columns`) it keeps every place's holder as known
+Across places (:mod:`conflict_ledger.engine._columns`) it keeps every place's holder as known
 now in columns of small integers at checkpoint instants. An answer about every place
 copies the last column before its instant, recomputes the places with a claim begun
 since, and, at an earlier ``known_at``, the places with a claim reported or undone after
@@ -56,15 +56,16 @@ import attrs
 import numpy as np
 import pendulum
 
-from conflict_ledger import _fastfold as ff
-from conflict_ledger._columns import ABSENT, Columns, LateKnowledge, places_of
-from conflict_ledger._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
-from conflict_ledger._tabulate import present, tabulate
+from conflict_ledger._lazy import collector_paused as _collector_paused
 from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
+from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
+from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
+from conflict_ledger.engine._tabulate import present, tabulate
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
-from conflict_ledger.ledger import Ledger, Recorded, _collector_paused
+from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.registry import Registries
 from conflict_ledger.table import SnapshotTable

@@ -3,7 +3,7 @@
 For each place that counts (the holder column says which), the frozen fold is found as
 a snapshot finds it (``PlaceHistory.lookup``: the nearest checkpoint, or the fold
 remembered for that many claims), and only the fields a table holds are read off it:
-the status and contenders as :func:`~conflict_ledger._fastfold.status_at` says them, the
+the status and contenders as :func:`~conflict_ledger.engine._fastfold.status_at` says them, the
 holder, the previous holder, since when and when last confirmed. No ``PlaceState``, no
 ``Side``, no ``timedelta`` a place; instants stay integer microseconds until numpy views
 them as ``datetime64[us]``.
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from conflict_ledger import _fastfold as ff
-from conflict_ledger._places import PlaceHistory
+from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine._places import PlaceHistory
 from conflict_ledger.table import STATUSES
 
 __all__ = ["NAT", "tabulate"]

@@ -1,7 +1,7 @@
 """Every place's holder in columns, at checkpoint instants (private to the as-of index).
 
 A *column* is an :class:`array.array` of small integers, one per place (its
-:attr:`~conflict_ledger._places.PlaceHistory.slot`): :data:`ABSENT` when no claim about
+:attr:`~conflict_ledger.engine._places.PlaceHistory.slot`): :data:`ABSENT` when no claim about
 the place counts, :data:`NOBODY` when claims count but nobody holds it, and
 ``2 + k`` when the ``k``-th actor met holds it. Copying a column costs a ``memcpy``, so
 an answer about every place starts from the column of the last checkpoint before its
@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from conflict_ledger._places import PlaceHistory
+from conflict_ledger.engine._places import PlaceHistory
 
 __all__ = ["ABSENT", "NOBODY", "Columns", "LateKnowledge"]
 

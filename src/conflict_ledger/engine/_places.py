@@ -1,6 +1,6 @@
 """One place's compiled claims in fold order, with its checkpoints (private to the as-of index).
 
-:class:`conflict_ledger.index.AsOfIndex` keeps one :class:`PlaceHistory` per place. It is
+:class:`conflict_ledger.engine.index.AsOfIndex` keeps one :class:`PlaceHistory` per place. It is
 mutable working state, never handed out: the index answers with frozen values.
 
 >>> from conflict_ledger import Captured, Claim, SourceChain, ValidTime
@@ -21,8 +21,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from conflict_ledger import _fastfold as ff
 from conflict_ledger.claims import Claim
+from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.territory import PlaceState
 
 __all__ = ["EARLIEST", "NEVER", "PlaceHistory", "compile_place", "fold_key"]

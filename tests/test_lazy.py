@@ -1,0 +1,131 @@
+"""Opening a stored ledger reads no record; each is read, hash-checked and decoded when
+first asked for (issue 15). Whatever order records are asked for in, the ledger answers
+as the ledger that wrote them; a damaged record is named when read and by verify."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conflict_ledger import snapshot
+from conflict_ledger.canonical import canonical_json
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.errors import DuplicateClaimError
+from conflict_ledger.ledger import Ledger
+from conflict_ledger.reference import snapshot as reference_snapshot
+from conflict_ledger.stores import IntegrityError, MemoryStore, StoredRecord
+from conflict_ledger.testing.strategies import BASE, ledgers
+from tests.forge import edit_in_place, stored
+from tests.test_stores import CLOCK, REGISTRIES, make_claim
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts the claim records it hands out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handed = 0
+
+    def records(self, start: int = 0) -> Iterator[StoredRecord]:
+        for record in super().records(start):
+            self.handed += 1
+            yield record
+
+
+def _stored_ledger(count: int) -> tuple[CountingStore, Ledger]:
+    store = CountingStore()
+    writer = Ledger(registries=REGISTRIES, clock=CLOCK, store=store)
+    writer.extend(make_claim(f"c{i}", hour=i) for i in range(count))
+    store.handed = 0
+    return store, Ledger(registries=REGISTRIES, clock=CLOCK, store=store)
+
+
+def test_opening_reads_no_record_and_a_read_reads_only_what_it_asks_for() -> None:
+    store, ledger = _stored_ledger(50)
+    assert (len(ledger), store.handed) == (50, 0)
+    assert [r.claim.id for r in ledger.since(48)] == ["c48", "c49"]
+    assert store.handed == 2
+    assert [r.claim.id for r in ledger.since(40)] == [f"c{i}" for i in range(40, 50)]
+    assert store.handed == 10  # the two read before are kept
+    assert [c.id for c in ledger.claims()] == [f"c{i}" for i in range(50)]
+    assert store.handed == 50
+    ledger.claims()
+    assert store.handed == 50
+
+
+def test_a_lazily_opened_ledger_appends_checks_ids_and_proves_as_one_read_whole() -> None:
+    store, ledger = _stored_ledger(30)
+    with pytest.raises(DuplicateClaimError):
+        ledger.append(make_claim("c3"))
+    ledger.append(make_claim("new", hour=40))
+    whole = Ledger(registries=REGISTRIES, clock=CLOCK, store=store)
+    whole.claims()
+    assert ledger.checkpoint() == whole.checkpoint()
+    assert ledger.inclusion_proof("new") == whole.inclusion_proof("new")
+    assert ledger.verify() == whole.checkpoint()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ledger=ledgers(max_size=25),
+    asks=st.lists(st.integers(min_value=0, max_value=30), max_size=6),
+    data=st.data(),
+)
+def test_records_read_in_any_order_are_the_records_written(
+    ledger: Ledger, asks: list[int], data: st.DataObject
+) -> None:
+    store = MemoryStore()
+    ledger.copy_to(store)
+    reopened = Ledger(registries=ledger.registries, clock=CLOCK, store=store)
+    written = ledger.records()
+    for position in asks:
+        assert reopened.since(position) == written[position:]
+    if written:
+        some = data.draw(st.sampled_from(written))
+        assert reopened.record(some.claim.id) == some
+    at = BASE.add(hours=data.draw(st.integers(min_value=0, max_value=24 * 14)))
+    assert snapshot(reopened, at=at) == reference_snapshot(ledger, at=at)
+    assert reopened.records() == written
+    assert reopened.checkpoint() == ledger.checkpoint()
+
+
+def _sqlite(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.extend(make_claim(f"c{i}", hour=i) for i in range(count))
+    return path
+
+
+def test_a_flipped_byte_in_a_record_the_open_does_not_read_is_caught_by_verify_and_on_read(
+    tmp_path: Path,
+) -> None:
+    path = _sqlite(tmp_path, 6)
+    records, _ = stored(path)
+    edit_in_place(path, 4, canonical_json(records[4]).replace(b'"c4"', b'"c9"'), rehash=False)
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert len(ledger) == 6  # the open reads no record
+        assert [r.claim.id for r in ledger.since(5)] == ["c5"]
+        for read in (ledger.verify, lambda: ledger.since(3), ledger.checkpoint):
+            with pytest.raises(IntegrityError) as caught:
+                read()
+            assert caught.value.position == 4
+
+
+def test_a_record_deleted_after_the_open_counted_it_is_named_when_read(tmp_path: Path) -> None:
+    path = _sqlite(tmp_path, 6)
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert len(ledger) == 6
+        raw = sqlite3.connect(path, isolation_level=None)
+        raw.execute("DROP TRIGGER claims_no_delete")
+        raw.execute("DELETE FROM claims WHERE position = 5")
+        raw.close()
+        with pytest.raises(IntegrityError, match="gone") as caught:
+            ledger.claims()
+        assert caught.value.position == 5
+        with pytest.raises(IntegrityError, match="disappeared"):
+            ledger.verify()
