@@ -426,11 +426,18 @@ def fold(
         if lost.get(actor, _BEFORE_ALL) < reach:
             lost[actor] = reach
         if code == LOSE:
+            # Nobody is known to hold the place after the loss when the loser held it,
+            # or contested it while a denial disputes it (territory._clears).
+            clears = (
+                holder is None
+                or holder == actor
+                or (actor in contenders and bool(disputes_t if disputes is None else disputes))
+            )
             if gained.get(actor, _BEFORE_ALL) > start2:
                 contenders = (actor,)
-            elif holder is None or holder == actor:
-                contenders = ()  # a loss by someone else settles no contest
-            if holder is not None and holder != actor:
+            elif clears:
+                contenders = ()
+            if not clears:  # a loss by someone else settles no contest
                 opened.append((end, actor, False, False, op, reach, actor))
                 backing.append(op)
                 continue
