@@ -26,6 +26,10 @@ The rules, in full (docs/concepts.md explains them with examples):
   given, else the holder A's gain would displace. When it contests A's gain, ``sides``
   lists the denier with the denial. It disputes only A's gain, never a later hold by
   someone else, and ``previous`` never names an actor whose hold was only contested.
+* A loss clears the holder when the loser holds the place, or when the loser is a
+  contender of a contest that a denial disputes: a denied gain never makes its gainer
+  the holder, so nobody is known to hold the place and the loser is ``previous``. Any
+  other loss is consistent with what is known and settles nothing.
 * ``Attacked`` and ``Advanced`` put the place UNDER_ATTACK or UNDER_ADVANCE, and a
   partial gain (MOST, SOME) gives a presence, until the next dated change of holder (a ``Holds`` claim names the holder without ending them). ``CrossingClosed``/``CrossingOpened`` set ``access``.
 
@@ -337,14 +341,28 @@ def _gain(
     )
 
 
+def _clears(state: PlaceFold, actor: str) -> bool:
+    """Whether ``actor``'s loss leaves nobody known to hold the place: it holds it, or it
+    is a contender of a contest that a denial disputes (the holder's gain is in doubt,
+    and a denied gain never makes its gainer the holder).
+
+    >>> contest = PlaceFold(place="x", holder="saf", previous="rsf", contenders=("rsf", "saf"))
+    >>> _clears(attrs.evolve(contest, disputes=("denial",)), "rsf"), _clears(contest, "rsf")
+    (True, False)
+    """
+    if state.holder is None or state.holder == actor:
+        return True
+    return bool(state.disputes) and actor in state.contenders
+
+
 def _lose(state: PlaceFold, claim: Claim, actor: str) -> PlaceFold:
     start, end, point = _window(claim)
     still_open = _overlapping(state, start)
     conflicting = any(change.gained and change.actor == actor for change in still_open)
     contenders = (actor,) if conflicting else ()
-    if state.holder not in (actor, None):
-        # Someone else already holds it: the loss is consistent with what we know, and
-        # settles no contest the place is in.
+    if not _clears(state, actor):
+        # Someone else holds it, not in doubt by a denial: the loss is consistent with
+        # what we know, and settles no contest the place is in.
         entry = Change(
             claim=claim.id, actor=actor, end=end, gained=False, changed=False, point=point
         )

@@ -91,21 +91,16 @@ def test_held_by_the_army_from_11_january_2025(ledger: cl.Ledger) -> None:
     assert state.disputes == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known gap: a loss by the other side of a contest leaves the place CONTESTED "
-        "(rsf vs saf), not UNKNOWN; clearing a contested holder on such a loss needs the "
-        "index's holder columns to know contests (see the closing note of issue 12)"
-    ),
-)
 def test_dagalos_admission_known_before_the_armys_report(ledger: cl.Ledger) -> None:
     """At 18:30 on 11 Jan only KUNA's report of Dagalo's admission (18:03 local) is known:
     the RSF lost the city, nobody yet says who holds it. The army's 'liberation' of Feb 2024,
-    denied by the army itself, must not make it the holder."""
+    denied by the army itself, must not make it the holder: the RSF's loss ends the contest
+    between that claim and its denial with nobody known to hold the city."""
     evening = at("2025-01-11 18:30")
     state = cl.snapshot(ledger, at=evening, known_at=evening)["wad-madani"]
     assert (state.status, state.holder, state.previous) == (cl.Status.UNKNOWN, None, "rsf")
+    assert (state.contenders, state.claims) == ((), ("wad-madani/11",))
+    assert cl.AsOfIndex(ledger).holders(at=evening, known_at=evening)["wad-madani"] is None
 
 
 def test_the_timeline_has_exactly_the_recorded_changes(ledger: cl.Ledger) -> None:

@@ -1,4 +1,4 @@
-"""The territorial reducer at machine speed (private; :mod:`conflict_ledger.index` uses it).
+"""The territorial reducer at machine speed (private; :mod:`conflict_ledger.engine.index` uses it).
 
 :func:`conflict_ledger.territory.territory` is the reference: pure, one frozen
 :class:`~conflict_ledger.territory.PlaceFold` per claim. Here the same rules run over
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -261,6 +261,61 @@ def _frozen(window: tuple[Any, ...]) -> tuple[Any, ...]:
     return (end, actor, gained, changed, op[CID], reach, side, op[END_DT])
 
 
+def _reopen(
+    windows: Iterable[Any], start2: int
+) -> tuple[list[Any], dict[str, int], dict[str, int]]:
+    """The windows of ``windows`` that overlap a window starting at ``start2 / 2``, in
+    order, and their summaries (:func:`_summaries`).
+
+    The reference drops the windows that ended before each gain, loss or denial starts,
+    then scans the rest. :func:`fold` keeps the windows in a list until it doubles in
+    length (or until the freeze), and its scans read two small maps instead: per actor,
+    the latest end of its gains and of its losses and denials. Claims come in start
+    order, so an actor has a window still open at ``start`` exactly when its latest end
+    is not before ``start``; a claim that starts earlier than the one before it (never,
+    in fold order) drops the ended windows here at once and rebuilds the maps, so the
+    result is the reference's for any order.
+
+    >>> _reopen([(5, "a", True, True, None, 10, "a")], 10)
+    ([], {}, {})
+    """
+    opened = [entry for entry in windows if entry[REACH] > start2]
+    gained, lost = _summaries(opened)
+    return opened, gained, lost
+
+
+def _denier(named: str | None, actor: str, holder: str | None, previous: str | None) -> str | None:
+    """:func:`conflict_ledger.territory.denier_of` on the fold's own state.
+
+    >>> _denier(None, "a", "a", "b"), _denier("c", "a", None, None)
+    ('b', 'c')
+    """
+    if named is not None and named != actor:
+        return named
+    denier = previous if holder == actor else holder
+    return None if denier == actor else denier
+
+
+def _clears(
+    holder: str | None, actor: str, contenders: tuple[str, ...], disputes: Sequence[str]
+) -> bool:
+    """Whether ``actor``'s loss leaves nobody known to hold the place: it held it, or it
+    contested it while a denial disputes it (:func:`conflict_ledger.territory.territory`).
+
+    >>> _clears("saf", "rsf", ("rsf", "saf"), ["denial"]), _clears("saf", "rsf", ("rsf", "saf"), [])
+    (True, False)
+    """
+    return holder is None or holder == actor or (actor in contenders and bool(disputes))
+
+
+def _kept(opened: list[Any], floor: int) -> tuple[Any, ...]:
+    # The windows still open at the freeze: those that end after the last claim's start,
+    # and the last claim's own window whatever its end, as the reference keeps them.
+    kept = [entry for entry in opened[:-1] if entry[REACH] > floor + floor]
+    kept.append(opened[-1])
+    return tuple([entry if len(entry) == 8 else _frozen(entry) for entry in kept])
+
+
 def fold(
     state: Frozen, ops: Iterable[Op], holders: list[tuple[int, str | None]] | None = None
 ) -> Frozen:
@@ -269,20 +324,12 @@ def fold(
     The working state is private lists and locals, mutated in place; the result is a
     new frozen tuple and ``state`` is untouched. The claims are distinct (a ledger's ids
     are unique), so a claim id is appended to the supporting or disputing ids without
-    the reference's membership test.
-
-    The reference drops the windows that ended before each gain, loss or denial starts
-    and then scans the rest. Here the windows stay in a list until it doubles in length
-    (or until the freeze), and the scans read two small maps instead: per actor, the
-    latest end of its gains and of its losses and denials. Claims come in start order,
-    so an actor has a window still open at ``start`` exactly when its latest end is not
-    before ``start``; a claim that starts earlier than the one before it (never, in fold
-    order) drops the ended windows at once and rebuilds the maps, so the result is the
-    reference's for any order. The supporting claims are kept as compiled claims and
-    their ids read at the freeze: most are dropped by a later change of holder first.
-    Likewise the windows keep their compiled claim, and the claims that last changed the
-    holder and last confirmed the place are kept, until the freeze reads their ids and
-    instants: the loop reads only the compiled claims, their numbers and the actors.
+    the reference's membership test. The open windows are kept as :func:`_reopen` says.
+    The supporting claims are kept as compiled claims and their ids read at the freeze:
+    most are dropped by a later change of holder first. Likewise the windows keep their
+    compiled claim, and the claims that last changed the holder and last confirmed the
+    place are kept, until the freeze reads their ids and instants: the loop reads only
+    the compiled claims, their numbers and the actors.
 
     ``holders`` (optional) receives (index in ``ops``, new holder) at each change of holder.
 
@@ -365,10 +412,9 @@ def fold(
         reach = end + end + (end == start)
         if start < floor:
             if floor == _AFTER_ALL:  # the first of this call
-                opened = [entry for entry in open_ if entry[REACH] > start2]
+                opened, gained, lost = _reopen(open_, start2)
             else:  # a claim out of fold order: drop what closed, rebuild the maps
-                opened = [entry for entry in opened if entry[REACH] > floor + floor]
-            gained, lost = _summaries(opened)
+                opened, gained, lost = _reopen(opened, floor + floor)
             limit = 2 * len(opened) + 16
         elif len(opened) > limit:
             opened = [entry for entry in opened if entry[REACH] > start2]
@@ -405,7 +451,7 @@ def fold(
             if first_holder:
                 previous = op[2] or previous
             elif not contenders_before and holder not in rivals:
-                previous = holder
+                previous = holder  # the outgoing holder's hold was not only contested
             holder = actor
             if holders is not None:
                 holders.append((t, actor))
@@ -426,11 +472,14 @@ def fold(
         if lost.get(actor, _BEFORE_ALL) < reach:
             lost[actor] = reach
         if code == LOSE:
+            clears = _clears(
+                holder, actor, contenders, disputes_t if disputes is None else disputes
+            )
             if gained.get(actor, _BEFORE_ALL) > start2:
                 contenders = (actor,)
-            elif holder is None or holder == actor:
-                contenders = ()  # a loss by someone else settles no contest
-            if holder is not None and holder != actor:
+            elif clears:
+                contenders = ()
+            if not clears:  # a loss by someone else settles no contest
                 opened.append((end, actor, False, False, op, reach, actor))
                 backing.append(op)
                 continue
@@ -449,36 +498,19 @@ def fold(
             if conf is None or conf < end:
                 conf, confirming = end, op
         else:  # DENY
-            named = op[2]
-            if named is not None and named != actor:
-                denier = named
-            else:
-                denier = previous if holder == actor else holder
-                if denier == actor:
-                    denier = None
+            denier = _denier(op[2], actor, holder, previous)
             opened.append((end, actor, False, False, op, reach, denier))
             if actor == holder or gained.get(actor, _BEFORE_ALL) > start2:
-                disputing = {*contenders, actor}
-                if denier is not None:
-                    disputing.add(denier)
-                contenders = tuple(sorted(disputing))
+                sides = {*contenders, actor} if denier is None else {*contenders, actor, denier}
+                contenders = tuple(sorted(sides))
                 if disputes is None:
                     disputes = list(disputes_t)
                 disputes.append(op[3])
-    if floor == _AFTER_ALL:
-        windows = open_
-    else:
-        # The last claim's own window is kept whatever its end, as the reference does.
-        kept = [entry for entry in opened[:-1] if entry[REACH] > floor + floor]
-        kept.append(opened[-1])
-        windows = tuple([entry if len(entry) == 8 else _frozen(entry) for entry in kept])
-    if confirming is not None:
-        conf_dt = confirming[END_DT]
     return (
         holder,
         previous,
         since if since_from is None else since_from[VALID],
-        windows,
+        open_ if floor == _AFTER_ALL else _kept(opened, floor),
         contenders,
         attackers_t if attackers is None else tuple(attackers),
         advancing_t if advancing is None else tuple(advancing),
@@ -487,7 +519,7 @@ def fold(
         (*support_t, *map(_CID, backing)) if backing else support_t,
         disputes_t if disputes is None else tuple(disputes),
         conf,
-        conf_dt,
+        conf_dt if confirming is None else confirming[END_DT],
     )
 
 

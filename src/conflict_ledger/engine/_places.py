@@ -10,7 +10,7 @@ mutable working state, never handed out: the index answers with frozen values.
 >>> history = PlaceHistory("homs", slot=0)
 >>> history.ops.append(ff.compile_claim(took))
 >>> history.settle({}, every=8)
->>> history.holder(ff.micros(took.valid.start), None)
+>>> history.holder(ff.micros(took.valid.start), None, 8)
 (True, 'opposition')
 """
 
@@ -86,8 +86,9 @@ class PlaceHistory:
         self.reach: list[int] = []  # running max of the instant each claim agrees with now
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
         self.holders: list[str | None] = [None]  # the holder known now after k claims
-        # the position of the last gain or hold that counts now among the first k claims
-        # (-1: none): the holder known now does not look behind it
+        # the position of the last gain or hold that counts now among the first k claims,
+        # when no loss by anyone but its gainer counts after it (else -1): the holder
+        # known now does not look behind it
         self.walls = array("i", [-1])
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
@@ -115,14 +116,21 @@ class PlaceHistory:
         known_before = len(self.starts)  # how many claims the derived lists covered
         del self.starts[clean:], self.cancel[clean:], self.reach[clean:], self.walls[clean + 1 :]
         start_of, reported_of, cid_of, code_of = ff.START, ff.REPORTED, ff.CID, ff.CODE
+        actor_of = ff.ACTOR
         reach = self.reach[-1] if self.reach else EARLIEST
         walls, wall = self.walls, self.walls[clean]
         for position, op in enumerate(ops[clean:] if clean else ops, clean):
             self.starts.append(op[start_of])
             until = cancelled.get(op[cid_of], NEVER)
             self.cancel.append(until)
-            if until == NEVER and op[code_of] in _GAINS:
-                wall = position
+            if until == NEVER:
+                code = op[code_of]
+                if code in _GAINS:
+                    wall = position
+                elif code == ff.LOSE and wall >= 0 and op[actor_of] != ops[wall][actor_of]:
+                    # Whether a loss by someone else clears the holder depends on the
+                    # contest, which claims before the gain may decide (territory._clears).
+                    wall = -1
             walls.append(wall)
             agrees = op[reported_of] if until == NEVER else until
             if agrees > reach:
@@ -229,16 +237,20 @@ class PlaceHistory:
             memo = self.memo[i] = (self.prefix(i, every), None)
         return memo[0], i
 
-    def holder(self, at: int, known: int | None, differs: int = NEVER) -> tuple[bool, str | None]:
+    def holder(
+        self, at: int, known: int | None, every: int, differs: int = NEVER
+    ) -> tuple[bool, str | None]:
         """Whether any claim counts at ``at`` as known at ``known``, and the holder then.
 
-        Only gains, holds and losses move the holder, so the claims known differently
-        then are read backwards from ``at`` to the last gain or hold that counted, with
-        the losses after it; before the first claim known differently, the holder is
-        the one known now. ``differs`` (optional) is the latest start of the claims
-        known differently then: when a gain or hold that counts now began after it
-        (so it was known then too, or it would be one of them), the place is as known
-        now.
+        Gains, holds and losses move the holder, so the claims known differently then
+        are read backwards from ``at`` to the last gain or hold that counted, with the
+        losses after it; before the first claim known differently, the holder is the one
+        known now. A loss by someone other than the holder clears it only in a contest a
+        denial disputes (:func:`conflict_ledger.territory.territory`): when there is one,
+        the fold as known then decides. ``differs`` (optional) is the latest start of the
+        claims known differently then: when a gain or hold that counts now began after
+        it, with no loss by anyone else after it (so every claim after it was known then
+        too, or it would be one of them), the place is as known now.
         """
         n = bisect_right(self.starts, at)
         if known is None or not n or self.reach[n - 1] <= known:
@@ -268,9 +280,12 @@ class PlaceHistory:
         else:
             holder = self.holders[i]
             present = present or self.first_live < i
-        for actor in reversed(losers):  # a loss clears the holder only if the loser held it
+        for actor in reversed(losers):
             if holder is None or holder == actor:
                 holder = None
+            else:  # whether it clears the holder depends on the contest: fold
+                found = self.lookup(at, known, every)
+                return (False, None) if found is None else (True, found[0][0])
         return present, holder
 
     def state(

@@ -79,8 +79,9 @@ _PROMPT = 4 * 86_400 * 1_000_000
 by scanning the claims begun that long before ``known_at``; the others are kept apart."""
 
 
-_MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE))
-"""The compiled claims that can change a place's holder (the others never do)."""
+_MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE, ff.DENY))
+"""The compiled claims that can change a place's holder (the others never do): a denial
+can, when it decides whether a later loss by a contender clears the holder."""
 
 
 _LARGE = 1_000
@@ -548,7 +549,7 @@ class AsOfIndex:
         Only places with a claim that began by ``at`` and was known differently at
         ``known`` can differ: the claims begun within a prompt delay before ``known``
         (checked one by one) and those known late (:class:`LateKnowledge`). A claim that
-        moves no holder (an attack, a denial, a forecast...) changes a place only if it
+        moves no holder (an attack, a forecast...) changes a place only if it
         decides whether any claim counts; those places and the others are recomputed.
         """
         starts = self._starts
@@ -558,7 +559,7 @@ class AsOfIndex:
         code = self._columns.code
         if hi - lo > limit:
             for entry in by_slot:  # cheaper to ask every place
-                present, holder = entry.holder(at, known)
+                present, holder = entry.holder(at, known, self._every)
                 col[entry.slot] = code(holder) if present else ABSENT
             return
         tags, begun = self._late.found(at=at, known=known)
@@ -582,7 +583,7 @@ class AsOfIndex:
         first_agrees = self._first_agrees
         for slot, start in latest.items():
             if slot in moved or first_agrees[slot] > known:
-                present, holder = by_slot[slot].holder(at, known, start)
+                present, holder = by_slot[slot].holder(at, known, self._every, start)
                 col[slot] = code(holder) if present else ABSENT
 
     def _state(self, entry: PlaceHistory, at: int, known: int | None) -> PlaceState | None:
