@@ -44,7 +44,7 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._places import compile_place, fold_key
 from conflict_ledger.events import Retraction
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.territory import TERRITORY, place_of
+from conflict_ledger.rules.territory import TERRITORY, place_of
 
 GAIN, LOSS, OTHER = 0, 1, 2
 NEVER = 1 << 62

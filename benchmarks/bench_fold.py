@@ -32,7 +32,7 @@ import generate as gen
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._places import compile_place, fold_key
-from conflict_ledger.territory import place_of
+from conflict_ledger.rules.territory import place_of
 
 
 def _show(revision: str, path: str) -> str:

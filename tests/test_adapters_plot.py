@@ -10,9 +10,9 @@ import pytest
 
 import conflict_ledger as cl
 from conflict_ledger.adapters.plot import save, small_multiples, snapshot_map, timeline_chart
+from conflict_ledger.display.html import actor_colour, actor_colours
 from conflict_ledger.gazetteer import syria
-from conflict_ledger.html import actor_colour, actor_colours
-from conflict_ledger.territory import TERRITORIAL_EVENTS, Status
+from conflict_ledger.rules.territory import TERRITORIAL_EVENTS, Status
 
 START, END = "2024-11-27T00:00Z", "2024-12-09T00:00Z"
 

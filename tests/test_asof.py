@@ -32,7 +32,7 @@ from conflict_ledger import (
     snapshot,
     timeline,
 )
-from conflict_ledger.territory import place_of, territory, view
+from conflict_ledger.rules.territory import place_of, territory, view
 from conflict_ledger.testing import BASE, instants, ledgers
 
 from .support import rebuild, shuffled, target

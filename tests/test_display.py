@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import conflict_ledger as cl
 from conflict_ledger import _display
 from conflict_ledger.cli import main
-from conflict_ledger.render import window_text
+from conflict_ledger.display.render import window_text
 from tests.acceptance import kherson
 
 SRC = Path(cl.__file__).resolve().parent
@@ -43,7 +43,7 @@ def _imports(module: Path) -> set[str]:
 @pytest.mark.parametrize("module", ["asof.py", "_display.py"])
 def test_the_answer_types_and_the_registry_never_import_the_displays(module):
     imported = _imports(SRC / module)
-    assert not imported & {"conflict_ledger.render", "conflict_ledger.html"}
+    assert not imported & {"conflict_ledger.display.render", "conflict_ledger.display.html"}
 
 
 def test_every_answer_type_has_a_text_and_an_html_display(ledger):
@@ -77,7 +77,7 @@ def test_a_renderer_registered_for_a_type_is_what_it_displays_with(ledger):
         _display.register(cl.Timeline, "text", lambda answer, *, tz: f"{answer.place} in {tz}")
         assert line.to_text(tz=DAMASCUS) == f"homs in {DAMASCUS}"
     finally:
-        from conflict_ledger.render import timeline_table
+        from conflict_ledger.display.render import timeline_table
 
         _display.register(cl.Timeline, "text", timeline_table)
     assert line.to_text().startswith("Timeline of homs")

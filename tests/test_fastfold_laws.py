@@ -27,7 +27,7 @@ from conflict_ledger.events import (
     HandedOver,
     Holds,
 )
-from conflict_ledger.territory import PlaceFold, territory
+from conflict_ledger.rules.territory import PlaceFold, territory
 from conflict_ledger.testing.strategies import BASE, claims
 from conflict_ledger.time import ValidTime
 

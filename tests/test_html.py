@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import conflict_ledger as cl
-from conflict_ledger.html import (
+from conflict_ledger.display.html import (
     KNOWN_COLOURS,
     actor_colour,
     actor_colours,

@@ -15,13 +15,6 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Captured, Retraction
 from conflict_ledger.ledger import Ledger, fixed_clock
-from conflict_ledger.policies import (
-    contest_disagreement,
-    corroboration_required,
-    credible_only,
-    latest_report_wins,
-    most_reliable_wins,
-)
 from conflict_ledger.reference import (
     effective_claims,
     fold_as_of,
@@ -29,8 +22,15 @@ from conflict_ledger.reference import (
     snapshot,
     timeline,
 )
+from conflict_ledger.rules.policies import (
+    contest_disagreement,
+    corroboration_required,
+    credible_only,
+    latest_report_wins,
+    most_reliable_wins,
+)
+from conflict_ledger.rules.territory import TERRITORY, PlaceFold, place_of, territory, view
 from conflict_ledger.seed import load_seed
-from conflict_ledger.territory import TERRITORY, PlaceFold, place_of, territory, view
 from conflict_ledger.testing.strategies import BASE, instants, ledgers
 from conflict_ledger.time import ValidTime
 

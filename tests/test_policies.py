@@ -24,7 +24,7 @@ from conflict_ledger import (
 from conflict_ledger.asof import place_claims
 from conflict_ledger.errors import InvalidClaimError, UnknownClaimError
 from conflict_ledger.events import SourceGraded
-from conflict_ledger.policies import (
+from conflict_ledger.rules.policies import (
     PolicyError,
     contest_disagreement,
     corroboration,

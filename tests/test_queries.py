@@ -13,7 +13,7 @@ from conflict_ledger import queries, reference
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent
 from conflict_ledger.ledger import Ledger, fixed_clock
-from conflict_ledger.policies import latest_report_wins
+from conflict_ledger.rules.policies import latest_report_wins
 from conflict_ledger.seed import load_seed
 from conflict_ledger.testing.strategies import BASE, BUILTIN_EVENT_TYPES, instants, ledgers
 

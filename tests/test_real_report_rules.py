@@ -29,8 +29,8 @@ from conflict_ledger import (
     snapshot,
     timeline,
 )
-from conflict_ledger.policies import contest_disagreement
-from conflict_ledger.territory import fold_end
+from conflict_ledger.rules.policies import contest_disagreement
+from conflict_ledger.rules.territory import fold_end
 from conflict_ledger.testing import BASE, claims, instants, ledgers, registries
 
 from .support import rebuild

@@ -27,7 +27,7 @@ from conflict_ledger import (
     ValidTime,
     territory,
 )
-from conflict_ledger.territory import view
+from conflict_ledger.rules.territory import view
 from conflict_ledger.testing import BASE, claims
 
 EXACT = ValidTime.exact(BASE)

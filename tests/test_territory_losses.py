@@ -1,6 +1,6 @@
 """A loss by a contender of a contest a denial disputes, on the oracle and on the engine.
 
-The rule (conflict_ledger.territory): a loss clears the holder when the loser holds the
+The rule (conflict_ledger.rules.territory): a loss clears the holder when the loser holds the
 place, or when the loser is a contender of a contest that a denial disputes; a denied gain
 never makes its gainer the holder. Each case is asked of the reference (the pure reducer
 and ``conflict_ledger.reference``) and of the as-of index (the fast fold, the snapshot and
@@ -22,7 +22,7 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.events import Captured, ControlLost, Event, HandedOver, Holds
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.reference import effective_claims, snapshot
-from conflict_ledger.territory import PlaceFold, Status, territory
+from conflict_ledger.rules.territory import PlaceFold, Status, territory
 from conflict_ledger.testing.strategies import BASE, instants, ledgers, registries
 from conflict_ledger.time import ValidTime
 

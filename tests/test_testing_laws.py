@@ -11,7 +11,7 @@ from hypothesis import settings
 
 from conflict_ledger import Claim, Combined, Keyed, Projection
 from conflict_ledger.events import Captured, CrossingClosed, CrossingOpened
-from conflict_ledger.territory import TERRITORY, place_of
+from conflict_ledger.rules.territory import TERRITORY, place_of
 from conflict_ledger.testing import (
     Law,
     LawNotCheckedWarning,
@@ -208,7 +208,7 @@ def test_the_hash_seed_law_runs_the_projection_importable_as_names():
         local,
         laws=[Law.HASH_SEEDS],
         settings=QUICK,
-        importable_as="conflict_ledger.territory:TERRITORY",
+        importable_as="conflict_ledger.rules.territory:TERRITORY",
     )
     assert report.checked == (Law.HASH_SEEDS,)
     assert report.not_checked == ()

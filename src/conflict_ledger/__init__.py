@@ -22,7 +22,6 @@ from conflict_ledger.asof import (
     order_key,
 )
 from conflict_ledger.audit import MeaningError
-from conflict_ledger.baselines import baseline, is_baseline
 from conflict_ledger.blocs import outside_control, to_blocs
 from conflict_ledger.claims import (
     Claim,
@@ -37,6 +36,10 @@ from conflict_ledger.claims import (
     sha256_text,
 )
 from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger, write_claims_file
+
+# Importing html registers IPython display formatters for claims and ledgers when this
+# runs inside IPython or Jupyter (lower layers carry no _repr_html_ of their own).
+from conflict_ledger.display.html import register_ipython
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import (
     DuplicateClaimError,
@@ -74,26 +77,12 @@ from conflict_ledger.events import (
     Retraction,
     SourceGraded,
 )
-from conflict_ledger.fold import Combined, Keyed, Projection, fold, scan
 from conflict_ledger.forecasts import ForecastResult, Outcome, forecast_scores, resolve_forecasts
 from conflict_ledger.grades import Reliability
 from conflict_ledger.hierarchy import RegionSummary, summarize
-
-# Importing html registers IPython display formatters for claims and ledgers when this
-# runs inside IPython or Jupyter (lower layers carry no _repr_html_ of their own).
-from conflict_ledger.html import register_ipython
 from conflict_ledger.ledger import ConcurrencyError, Ledger, Recorded, fixed_clock, system_clock
 from conflict_ledger.membership import Blocs, Membership
 from conflict_ledger.merkle import Checkpoint, ProofError
-from conflict_ledger.policies import (
-    PlaceClaims,
-    PolicyError,
-    contest_disagreement,
-    corroboration_required,
-    credible_only,
-    latest_report_wins,
-    most_reliable_wins,
-)
 from conflict_ledger.queries import diff, explain, snapshot, timeline
 from conflict_ledger.registry import (
     Actor,
@@ -106,11 +95,18 @@ from conflict_ledger.registry import (
     Source,
     SourceKind,
 )
-from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
-from conflict_ledger.seed import load_seed
-from conflict_ledger.signing import SignatureError
-from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
-from conflict_ledger.territory import (
+from conflict_ledger.rules.baselines import baseline, is_baseline
+from conflict_ledger.rules.fold import Combined, Keyed, Projection, fold, scan
+from conflict_ledger.rules.policies import (
+    PlaceClaims,
+    PolicyError,
+    contest_disagreement,
+    corroboration_required,
+    credible_only,
+    latest_report_wins,
+    most_reliable_wins,
+)
+from conflict_ledger.rules.territory import (
     TERRITORY,
     Access,
     PlaceFold,
@@ -119,6 +115,10 @@ from conflict_ledger.territory import (
     Status,
     territory,
 )
+from conflict_ledger.saving import LedgerExistsError, convert, save_ledger
+from conflict_ledger.seed import load_seed
+from conflict_ledger.signing import SignatureError
+from conflict_ledger.stores import AppendOnlyError, IntegrityError, StorageError, TornWriteError
 from conflict_ledger.time import Precision, ValidTime, parse_when, resolve_phrase, to_instant
 
 __version__ = "0.1.0.dev0"

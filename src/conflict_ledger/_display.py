@@ -4,7 +4,7 @@ The answer types of :mod:`conflict_ledger.asof` (snapshots, timelines, diffs,
 explanations) sit below the display layer and never import it. They inherit
 :class:`Displayed`, whose ``to_text``/``to_html`` (and ``print``, Jupyter's rich display)
 look up the renderer registered for their type here. The display modules
-(:mod:`conflict_ledger.render` for text, :mod:`conflict_ledger.html` for HTML) register
+(:mod:`conflict_ledger.display.render` for text, :mod:`conflict_ledger.display.html` for HTML) register
 theirs when imported, which ``import conflict_ledger`` does.
 
 A renderer takes the answer and the IANA zone to print times in (``tz``) and returns

@@ -40,18 +40,18 @@ from conflict_ledger._display import Displayed
 from conflict_ledger.claims import Claim
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import DatasetEvent, Retraction
-from conflict_ledger.fold import Keyed
 from conflict_ledger.grades import Reliability
 from conflict_ledger.ledger import Ledger, Recorded
-from conflict_ledger.policies import (
+from conflict_ledger.registry import Registries, closest_ids
+from conflict_ledger.rules.fold import Keyed
+from conflict_ledger.rules.policies import (
     DEFAULT_POLICY,
     PlaceClaims,
     Policy,
     apply_policy,
     grades_at,
 )
-from conflict_ledger.registry import Registries, closest_ids
-from conflict_ledger.territory import (
+from conflict_ledger.rules.territory import (
     TERRITORY,
     PlaceFold,
     PlaceState,
@@ -89,7 +89,7 @@ Source = Ledger | Iterable[Recorded]
 def order_key(claim: Claim) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.DateTime, str]:
     """The documented fold order: valid start, the end the fold uses, reported time, claim id.
 
-    The end is :func:`~conflict_ledger.territory.fold_end`: an asserted or denied claim's
+    The end is :func:`~conflict_ledger.rules.territory.fold_end`: an asserted or denied claim's
     window ends by its report.
 
     >>> from conflict_ledger.seed import load_seed
@@ -168,7 +168,7 @@ def fold_as_of(
     """Fold any keyed projection of yours as of (``at``, ``known_at``, ``position``).
 
     >>> from conflict_ledger.seed import load_seed
-    >>> from conflict_ledger.fold import Keyed
+    >>> from conflict_ledger.rules.fold import Keyed
     >>> per_origin = Keyed(name="claims-per-origin", key=lambda c: c.source.origin,
     ...                    initial=lambda origin: 0, reducer=lambda n, claim: n + 1)
     >>> fold_as_of(load_seed(), per_origin, at="2024-12-08T00:00Z")["syrian-sources"]
@@ -460,7 +460,7 @@ def snapshot(
 
     ``at`` and ``known_at`` are aware datetimes or ISO strings with an offset. ``policy``
     decides how disagreement resolves (default:
-    :func:`~conflict_ledger.policies.contest_disagreement`).
+    :func:`~conflict_ledger.rules.policies.contest_disagreement`).
 
     >>> from conflict_ledger.seed import load_seed
     >>> snap = snapshot(load_seed(), at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
@@ -653,7 +653,7 @@ class Explanation(Displayed):
     grades: Mapping[str, Reliability] = attrs.field(factory=lambda: MappingProxyType({}))
     bounds: Mapping[str, pendulum.DateTime] = attrs.field(factory=lambda: MappingProxyType({}))
     """The counted claims whose window the fold ended at their report, and where it ended
-    (:func:`~conflict_ledger.territory.fold_end`): a report bounds the event it asserts."""
+    (:func:`~conflict_ledger.rules.territory.fold_end`): a report bounds the event it asserts."""
     at: pendulum.DateTime | None = None
     """The valid time asked about."""
     known_at: pendulum.DateTime | None = None

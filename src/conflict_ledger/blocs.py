@@ -21,7 +21,7 @@ import attrs
 from conflict_ledger.asof import Snapshot
 from conflict_ledger.membership import Blocs
 from conflict_ledger.registry import Place, PlaceKind, Registry
-from conflict_ledger.territory import PlaceState, Side, Status
+from conflict_ledger.rules.territory import PlaceState, Side, Status
 
 __all__ = ["outside_control", "to_blocs"]
 

@@ -27,14 +27,14 @@ from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.policies import (
+from conflict_ledger.queries import diff, explain, index_of, snapshot, timeline
+from conflict_ledger.rules.policies import (
     Policy,
     contest_disagreement,
     corroboration_required,
     latest_report_wins,
     most_reliable_wins,
 )
-from conflict_ledger.queries import diff, explain, index_of, snapshot, timeline
 from conflict_ledger.stores.postgres import is_postgres_url
 from conflict_ledger.time import parse_when
 

@@ -1,6 +1,6 @@
 """The ``conflict-ledger baseline`` command: state who held what at a date, from a named source.
 
-It appends :func:`conflict_ledger.baselines.baseline`'s claims to a ledger (a claims
+It appends :func:`conflict_ledger.rules.baselines.baseline`'s claims to a ledger (a claims
 file is rewritten with them; a SQLite or JSON Lines ledger is appended to), so later
 ``snapshot``, ``diff`` and ``timeline`` commands start from the state before.
 
@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from conflict_ledger.adapters import files
-from conflict_ledger.baselines import _slug, baseline
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import Registries, Source, SourceKind
+from conflict_ledger.rules.baselines import _slug, baseline
 from conflict_ledger.stores.memory import MemoryStore
 
 __all__ = ["add_baseline_command", "run_baseline"]

@@ -29,7 +29,7 @@ import attrs
 from conflict_ledger.asof import Source, effective_claims
 from conflict_ledger.claims import Claim, Modality
 from conflict_ledger.events import Event
-from conflict_ledger.territory import gainer
+from conflict_ledger.rules.territory import gainer
 from conflict_ledger.time import to_instant
 
 __all__ = ["ForecastResult", "Outcome", "Score", "forecast_scores", "resolve_forecasts"]

@@ -8,7 +8,7 @@ records appended since. Answers handed out before an append do not change after 
 Where the index cannot answer exactly what the fold answers, the door asks the fold:
 
 - ``position=`` (the index reads every record; it has no ledger-position cut);
-- a ``policy`` other than the default :func:`~conflict_ledger.policies.contest_disagreement`;
+- a ``policy`` other than the default :func:`~conflict_ledger.rules.policies.contest_disagreement`;
 - a source of plain records rather than a :class:`~conflict_ledger.ledger.Ledger`.
 
 ``timeline`` answers through the index too (with ``position=`` or plain records, the
@@ -36,7 +36,7 @@ from conflict_ledger.claims import Claim
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent, Retraction
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.policies import DEFAULT_POLICY, Policy
+from conflict_ledger.rules.policies import DEFAULT_POLICY, Policy
 
 __all__ = ["diff", "explain", "index_of", "snapshot", "timeline"]
 

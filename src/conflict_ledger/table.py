@@ -1,7 +1,7 @@
 """A whole snapshot as columns: every place's state at one time, one numpy array a field.
 
 What a map, a DataFrame or a printed table reads of a snapshot, without one
-:class:`~conflict_ledger.territory.PlaceState` object a place: the places that count (in
+:class:`~conflict_ledger.rules.territory.PlaceState` object a place: the places that count (in
 place order), their status, holder, previous holder, since when, contenders, and when
 they were last confirmed. :meth:`conflict_ledger.engine.AsOfIndex.table` answers it; its
 property tests hold every row to the reference fold's state of that place.
@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pendulum
 
-from conflict_ledger.territory import Status
+from conflict_ledger.rules.territory import Status
 
 __all__ = ["STATUSES", "SnapshotTable"]
 

@@ -29,7 +29,7 @@ from conflict_ledger.asof import Snapshot
 from conflict_ledger.claims import Claim, Credibility
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.territory import PlaceState
+from conflict_ledger.rules.territory import PlaceState
 
 __all__ = [
     "DEFAULT_STALE_AFTER",

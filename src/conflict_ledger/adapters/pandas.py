@@ -29,7 +29,7 @@ from conflict_ledger.codec import decode_event, encode_event
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.ledger import Ledger, Recorded
-from conflict_ledger.territory import PlaceState, Status
+from conflict_ledger.rules.territory import PlaceState, Status
 from conflict_ledger.time import Precision, ValidTime
 
 DataFrame = Any
@@ -209,7 +209,7 @@ def _typed_states(rows: Sequence[dict[str, Any]], time_columns: Sequence[str]) -
 def snapshot_frame(snap: Snapshot) -> DataFrame:
     """One row per place: its state at ``snap.at`` as known at ``snap.known_at``.
 
-    ``status`` is a categorical over every :class:`~conflict_ledger.territory.Status`
+    ``status`` is a categorical over every :class:`~conflict_ledger.rules.territory.Status`
     (in declaration order), ``holder`` and ``previous`` categoricals over the actors
     present; ``at`` and ``known_at`` repeat the snapshot's clocks on every row.
 

@@ -31,7 +31,7 @@ from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import encode_claim, encode_event
 from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.queries import snapshot
-from conflict_ledger.territory import PlaceState
+from conflict_ledger.rules.territory import PlaceState
 from conflict_ledger.time import to_instant
 
 __all__ = [

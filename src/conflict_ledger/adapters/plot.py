@@ -2,7 +2,7 @@
 
 All three return a matplotlib ``Figure`` built without pyplot (no global state, any
 backend); save it with :func:`save` as PNG or SVG. Actors keep the same colour in every
-chart (:func:`conflict_ledger.html.actor_colours`). Every drawn element carries a
+chart (:func:`conflict_ledger.display.html.actor_colours`). Every drawn element carries a
 ``gid`` naming what it is (``band:held``, ``band:pressed``, ``band:changing``, ``band:contested``,
 ``claims``, ``place:<id>``), so tests and your own code can find them.
 
@@ -29,11 +29,11 @@ import pendulum
 
 from conflict_ledger.adapters.geojson import DEFAULT_STALE_AFTER, is_stale
 from conflict_ledger.asof import Snapshot, effective_claims
-from conflict_ledger.html import actor_colours
+from conflict_ledger.display.html import actor_colours
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.queries import snapshot, timeline
 from conflict_ledger.registry import Place
-from conflict_ledger.territory import TERRITORY, PlaceState, Status
+from conflict_ledger.rules.territory import TERRITORY, PlaceState, Status
 from conflict_ledger.time import to_instant
 
 __all__ = [

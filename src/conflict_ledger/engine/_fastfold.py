@@ -1,7 +1,7 @@
 """The territorial reducer at machine speed (private; :mod:`conflict_ledger.engine.index` uses it).
 
-:func:`conflict_ledger.territory.territory` is the reference: pure, one frozen
-:class:`~conflict_ledger.territory.PlaceFold` per claim. Here the same rules run over
+:func:`conflict_ledger.rules.territory.territory` is the reference: pure, one frozen
+:class:`~conflict_ledger.rules.territory.PlaceFold` per claim. Here the same rules run over
 claims *compiled once* into plain tuples (:func:`compile_claim`), with integer
 timestamps (microseconds since the epoch), mutating private working lists inside
 :func:`fold` and freezing into an immutable tuple (:data:`Frozen`) at the boundary. No
@@ -40,7 +40,7 @@ from conflict_ledger.events import (
     HandedOver,
     Holds,
 )
-from conflict_ledger.territory import Access, Change, PlaceFold, PlaceState, Side, Status
+from conflict_ledger.rules.territory import Access, Change, PlaceFold, PlaceState, Side, Status
 from conflict_ledger.time import ValidTime
 
 __all__ = [
@@ -285,7 +285,7 @@ def _reopen(
 
 
 def _denier(named: str | None, actor: str, holder: str | None, previous: str | None) -> str | None:
-    """:func:`conflict_ledger.territory.denier_of` on the fold's own state.
+    """:func:`conflict_ledger.rules.territory.denier_of` on the fold's own state.
 
     >>> _denier(None, "a", "a", "b"), _denier("c", "a", None, None)
     ('b', 'c')
@@ -300,7 +300,7 @@ def _clears(
     holder: str | None, actor: str, contenders: tuple[str, ...], disputes: Sequence[str]
 ) -> bool:
     """Whether ``actor``'s loss leaves nobody known to hold the place: it held it, or it
-    contested it while a denial disputes it (:func:`conflict_ledger.territory.territory`).
+    contested it while a denial disputes it (:func:`conflict_ledger.rules.territory.territory`).
 
     >>> _clears("saf", "rsf", ("rsf", "saf"), ["denial"]), _clears("saf", "rsf", ("rsf", "saf"), [])
     (True, False)
@@ -583,7 +583,7 @@ def _unconfirmed_for(
 
 def status_at(state: Frozen, at: int) -> tuple[Status, tuple[str, ...]]:
     """The status of a frozen state at ``at`` (micros) and its contenders, as
-    :func:`~conflict_ledger.territory.view` says them.
+    :func:`~conflict_ledger.rules.territory.view` says them.
 
     >>> status_at(EMPTY, 0)
     (<Status.UNKNOWN: 'unknown'>, ())
@@ -615,7 +615,7 @@ def view(
     at: int,
     durations: dict[int, _dt.timedelta] | None = None,
 ) -> PlaceState:
-    """The reference :func:`~conflict_ledger.territory.view` of a frozen tuple at ``at`` (micros).
+    """The reference :func:`~conflict_ledger.rules.territory.view` of a frozen tuple at ``at`` (micros).
 
     ``durations`` (optional, the caller's) shares equal ``unconfirmed_for`` durations
     between answers instead of building one per place.

@@ -23,7 +23,7 @@ from typing import Any
 
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
-from conflict_ledger.territory import PlaceState
+from conflict_ledger.rules.territory import PlaceState
 
 __all__ = ["EARLIEST", "NEVER", "PlaceHistory", "compile_place", "fold_key"]
 
@@ -246,7 +246,7 @@ class PlaceHistory:
         are read backwards from ``at`` to the last gain or hold that counted, with the
         losses after it; before the first claim known differently, the holder is the one
         known now. A loss by someone other than the holder clears it only in a contest a
-        denial disputes (:func:`conflict_ledger.territory.territory`): when there is one,
+        denial disputes (:func:`conflict_ledger.rules.territory.territory`): when there is one,
         the fold as known then decides. ``differs`` (optional) is the latest start of the
         claims known differently then: when a gain or hold that counts now began after
         it, with no loss by anyone else after it (so every claim after it was known then

@@ -20,7 +20,7 @@ now in columns of small integers at checkpoint instants. An answer about every p
 copies the last column before its instant, recomputes the places with a claim begun
 since, and, at an earlier ``known_at``, the places with a claim reported or undone after
 it. :meth:`AsOfIndex.holders` is that column; :meth:`AsOfIndex.snapshot` knows from it
-which places count and computes each :class:`~conflict_ledger.territory.PlaceState`
+which places count and computes each :class:`~conflict_ledger.rules.territory.PlaceState`
 when it is first read.
 
 Every query takes a place by id, name or alias, read through the ledger's registries
@@ -66,10 +66,16 @@ from conflict_ledger.engine._tabulate import present, tabulate
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
-from conflict_ledger.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy, grades_at
 from conflict_ledger.registry import Registries
+from conflict_ledger.rules.policies import (
+    DEFAULT_POLICY,
+    PlaceClaims,
+    Policy,
+    apply_policy,
+    grades_at,
+)
+from conflict_ledger.rules.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.table import SnapshotTable
-from conflict_ledger.territory import PlaceFold, PlaceState, place_of
 from conflict_ledger.time import to_instant
 
 __all__ = ["AsOfIndex"]
@@ -592,7 +598,7 @@ class AsOfIndex:
     def snapshot(self, *, at: Any, known_at: Any = None, policy: Policy | None = None) -> Snapshot:
         """Every place's state at ``at`` as known at ``known_at``: equal to
         :func:`conflict_ledger.asof.snapshot` of the ledger, with the same ``policy``
-        (default: :func:`~conflict_ledger.policies.contest_disagreement`, the fast path).
+        (default: :func:`~conflict_ledger.rules.policies.contest_disagreement`, the fast path).
 
         >>> from conflict_ledger.seed import load_seed
         >>> snap = AsOfIndex(load_seed()).snapshot(at="2024-12-06T17:00Z", known_at="2024-12-07T09:00Z")
@@ -687,7 +693,7 @@ class AsOfIndex:
     def table(self, *, at: Any, known_at: Any = None) -> SnapshotTable:
         """:meth:`snapshot` with every state read, as columns (numpy arrays, a row a
         place that counts, in place order): what a map or a DataFrame reads, without
-        building a :class:`~conflict_ledger.territory.PlaceState` a place. The states are
+        building a :class:`~conflict_ledger.rules.territory.PlaceState` a place. The states are
         the default policy's (:meth:`snapshot` without ``policy``).
 
         >>> from conflict_ledger.seed import load_seed
@@ -803,7 +809,7 @@ class AsOfIndex:
         return ff.view(place, ff.EMPTY, at_i) if state is None else state
 
     def place_fold(self, place: str, *, at: Any, known_at: Any = None) -> PlaceFold:
-        """The territorial reducer's state for one place (what :func:`~conflict_ledger.territory.view` reads).
+        """The territorial reducer's state for one place (what :func:`~conflict_ledger.rules.territory.view` reads).
 
         >>> from conflict_ledger.seed import load_seed
         >>> AsOfIndex(load_seed()).place_fold("deir-ez-zor", at="2024-12-08T00:00Z").holder

@@ -32,7 +32,7 @@ def _sorted(items: list[Any]) -> list[Any]:
 def canonical_form(value: Any) -> Any:
     """``value`` as nested JSON-ready lists, strings, integers, booleans and nulls.
 
-    >>> from conflict_ledger.territory import Access
+    >>> from conflict_ledger.rules.territory import Access
     >>> canonical_form({"p0": Access.OPEN})
     ['mapping', [['p0', ['Access', 'open']]]]
     """

@@ -1,7 +1,7 @@
 """The laws the as-of engine relies on, checked on generated ledgers: :func:`check_projection`.
 
-A projection (a :class:`~conflict_ledger.fold.Projection`, a
-:class:`~conflict_ledger.fold.Keyed` projection or a :class:`~conflict_ledger.fold.Combined`
+A projection (a :class:`~conflict_ledger.rules.fold.Projection`, a
+:class:`~conflict_ledger.rules.fold.Keyed` projection or a :class:`~conflict_ledger.rules.fold.Combined`
 one) is folded by the engine over the claims that count as of (``at``, ``known_at``),
 in valid-time order. The engine may fold from a saved state, fold one key at a time,
 cut by knowledge time, read the ledger back from a file, and run in another process.
@@ -24,7 +24,7 @@ That is only correct if the projection obeys these laws (:class:`Law`):
 raises :class:`ProjectionLawError` (an ``AssertionError``) naming every law broken, each
 with the minimal ledger hypothesis shrank it to.
 
->>> from conflict_ledger.territory import TERRITORY
+>>> from conflict_ledger.rules.territory import TERRITORY
 >>> from hypothesis import settings
 >>> report = check_projection(TERRITORY, settings=settings(max_examples=5),
 ...                           laws=[Law.PURITY, Law.REPLAY, Law.PARTITION])
@@ -70,10 +70,10 @@ from conflict_ledger.codec import (
 )
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Event, Retraction
-from conflict_ledger.fold import Combined, Keyed, Projection
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.reference import effective_claims, fold_as_of
 from conflict_ledger.registry import Registries
+from conflict_ledger.rules.fold import Combined, Keyed, Projection
 from conflict_ledger.testing import strategies as cst
 from conflict_ledger.testing.canonical_form import fingerprint
 
@@ -939,7 +939,7 @@ def check_projection(
     ``importable_as="package.module:NAME"``. When it is not, the law is listed under
     ``not_checked`` in the report and a :class:`LawNotCheckedWarning` is issued.
 
-    >>> from conflict_ledger.fold import Keyed
+    >>> from conflict_ledger.rules.fold import Keyed
     >>> from hypothesis import settings
     >>> tally = {"calls": 0}
     >>> def count(n, claim):

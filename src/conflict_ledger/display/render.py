@@ -38,7 +38,7 @@ from conflict_ledger._display import register, zone
 from conflict_ledger.asof import Excluded, Explanation, Snapshot, SnapshotDiff, Timeline
 from conflict_ledger.claims import Claim
 from conflict_ledger.grades import Reliability
-from conflict_ledger.territory import PlaceState, Status
+from conflict_ledger.rules.territory import PlaceState, Status
 from conflict_ledger.time import ValidTime, day_start
 
 __all__ = [
@@ -129,7 +129,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def detail_text(state: PlaceState) -> str:
     """What else a state says: attackers, advances, presences, crossing access, disputes.
 
-    >>> from conflict_ledger.territory import Status
+    >>> from conflict_ledger.rules.territory import Status
     >>> detail_text(PlaceState(place="homs", status=Status.UNDER_ADVANCE, advancing=("opposition",)))
     'advance by opposition'
     """

@@ -65,7 +65,7 @@ from conflict_ledger.events import (
     HandedOver,
     Holds,
 )
-from conflict_ledger.fold import Keyed
+from conflict_ledger.rules.fold import Keyed
 from conflict_ledger.time import ValidTime
 
 __all__ = [

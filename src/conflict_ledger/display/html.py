@@ -7,7 +7,7 @@ without the answer types importing this module. Every time prints in the zone as
 for (default UTC) with its offset. Claims and ledgers live in lower layers, which
 never import this one either; this module registers IPython display formatters for
 them (:func:`register_ipython`), which ``import conflict_ledger`` does when it runs inside
-IPython or Jupyter, and ``%load_ext conflict_ledger.html`` does at any time. The
+IPython or Jupyter, and ``%load_ext conflict_ledger.display.html`` does at any time. The
 HTML is self-contained: inline styles, no scripts, every text escaped. Each actor gets a
 stable colour (:func:`actor_colour`), the same in every table and chart.
 
@@ -31,9 +31,9 @@ import pendulum
 from conflict_ledger._display import register, zone
 from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
 from conflict_ledger.claims import Claim
+from conflict_ledger.display.render import about_text, detail_text, when_text, window_text
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.render import about_text, detail_text, when_text, window_text
-from conflict_ledger.territory import PlaceState, Status
+from conflict_ledger.rules.territory import PlaceState, Status
 
 __all__ = [
     "KNOWN_COLOURS",
@@ -454,7 +454,7 @@ def register_ipython(shell: Any = None) -> bool:
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext conflict_ledger.html``: register the display formatters in ``shell``."""
+    """``%load_ext conflict_ledger.display.html``: register the display formatters in ``shell``."""
     register_ipython(shell)
 
 

@@ -2,7 +2,7 @@
 
 A policy is a pure function from a :class:`PlaceClaims` (one place's counted claims as of
 ``at`` and ``known_at``, in fold order, with the sources' grades in force at ``at``) to a
-:class:`~conflict_ledger.territory.PlaceState`. Pass one to any snapshot call; write your
+:class:`~conflict_ledger.rules.territory.PlaceState`. Pass one to any snapshot call; write your
 own the same way.
 
 * :func:`contest_disagreement` (the default): when claims disagree the place is CONTESTED
@@ -30,10 +30,18 @@ import pendulum
 from conflict_ledger.claims import Claim, Credibility, Modality
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.events import ControlLost, SourceGraded
-from conflict_ledger.fold import fold
 from conflict_ledger.grades import Reliability
 from conflict_ledger.registry import Registry, Source
-from conflict_ledger.territory import PlaceFold, PlaceState, Side, Status, gainer, territory, view
+from conflict_ledger.rules.fold import fold
+from conflict_ledger.rules.territory import (
+    PlaceFold,
+    PlaceState,
+    Side,
+    Status,
+    gainer,
+    territory,
+    view,
+)
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -115,7 +123,7 @@ def apply_policy(policy: Policy, claims: PlaceClaims) -> PlaceState:
     >>> apply_policy(lambda claims: None, PlaceClaims(place="homs", at=pendulum.datetime(2024, 12, 7), known_at=None, claims=()))
     Traceback (most recent call last):
     ...
-    conflict_ledger.policies.PolicyError: policy '<lambda>' failed for place 'homs': returned NoneType, not a PlaceState. ...
+    conflict_ledger.rules.policies.PolicyError: policy '<lambda>' failed for place 'homs': returned NoneType, not a PlaceState. ...
     """
     try:
         state = policy(claims)
