@@ -106,7 +106,10 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
     check_feature_collection(collection)
     target = tmp_path / "snap.geojson"
     code, out, _ = run(capsys, "export", SEED, "--at", "2024-12-07", "-o", target)
-    assert out.strip() == f"wrote {len(collection['features'])} features to {target}"
+    assert out.strip() == (
+        f"wrote {len(collection['features'])} features to {target}; "
+        "left out 2 places without coordinates: eastern-syria, syria"
+    )
     assert json.loads(target.read_text(encoding="utf-8")) == collection
     code, out, _ = run(
         capsys, "export", SEED, "--at", "2024-12-07", "-o", target, "--format", "json"
@@ -115,6 +118,7 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
         "wrote": str(target),
         "as": "geojson",
         "features": len(collection["features"]),
+        "unlocated": ["eastern-syria", "syria"],
     }
 
 

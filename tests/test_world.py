@@ -96,6 +96,30 @@ def test_countries_are_named_by_code_or_name_and_the_order_does_not_matter() -> 
     assert world("sd") == world("SD")
 
 
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("CD", "Democratic Republic of the Congo"),
+        ("CD", "The Democratic Republic of the Congo"),
+        ("IR", "Islamic Republic of Iran"),
+        ("VG", "British Virgin Islands"),
+    ],
+)
+def test_a_country_iso_names_inverted_resolves_by_its_name_in_running_order(
+    code: str, name: str
+) -> None:
+    """ISO 3166 writes "Congo, The Democratic Republic of the" and gives the DRC no other
+    name; reports write "Democratic Republic of the Congo"."""
+    assert world(code).places.resolve(name).id == country_id(code)
+
+
+def test_an_inverted_name_is_turned_only_where_its_tail_is_a_qualifier() -> None:
+    """ "Bonaire, Sint Eustatius and Saba" is a list, not an inverted name."""
+    names = {normalise_name(n) for p in world("BQ", "TW").places for n in (p.name, *p.aliases)}
+    assert normalise_name("Sint Eustatius and Saba Bonaire") not in names
+    assert normalise_name("Province of China Taiwan") not in names
+
+
 def test_an_unknown_country_or_extract_is_a_typed_error_with_suggestions() -> None:
     with pytest.raises(cl.UnknownReferenceError) as caught:
         world("Sudann")

@@ -23,6 +23,7 @@ from conflict_ledger import _cli_integrity, _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
+from conflict_ledger.asof import Snapshot
 from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.errors import InvalidClaimError
@@ -359,6 +360,26 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
     return "\n".join(lines), report
 
 
+def _unlocated(snap: Snapshot, ledger: Ledger) -> list[str]:
+    """The snapshot's places a map cannot show: registered without coordinates."""
+    return [s.place for s in snap if ledger.registries.places[s.place].coordinates is None]
+
+
+def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
+    """The report of an export written to a file; a GeoJSON names the places left out."""
+    unit = "features" if args.kind == "geojson" else "rows"
+    if args.format == "json":
+        report: dict[str, Any] = {"wrote": args.output, "as": args.kind, unit: count}
+        if args.kind == "geojson":
+            report["unlocated"] = unlocated
+        return json.dumps(report)
+    line = f"wrote {count} {unit} to {args.output}"
+    if unlocated:
+        places = "place" if len(unlocated) == 1 else "places"
+        line += f"; left out {len(unlocated)} {places} without coordinates: {', '.join(unlocated)}"
+    return line
+
+
 def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
     import io
 
@@ -384,12 +405,13 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
         return _parquet(args, ledger, known_at)
     if args.command == "export":
         out = io.StringIO()
+        unlocated: list[str] = []
         if args.kind == "geojson":
-            collection = geojson.feature_collection(
-                snapshot(ledger, at=at(), known_at=known_at), ledger
-            )
+            snap = snapshot(ledger, at=at(), known_at=known_at)
+            collection = geojson.feature_collection(snap, ledger)
             out.write(json.dumps(collection, ensure_ascii=False, indent=1))
             count = len(collection["features"])
+            unlocated = _unlocated(snap, ledger)
         elif args.kind == "csv":
             count = files.write_snapshot_csv(
                 out, snapshot(ledger, at=at(), known_at=known_at), ledger
@@ -406,10 +428,7 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             return out.getvalue().rstrip("\n")
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             handle.write(out.getvalue())
-        unit = "features" if args.kind == "geojson" else "rows"
-        if args.format == "json":
-            return json.dumps({"wrote": args.output, "as": args.kind, unit: count})
-        return f"wrote {count} {unit} to {args.output}"
+        return _wrote(args, count, unlocated)
     from conflict_ledger.adapters import plot
 
     if args.output is None:
