@@ -19,7 +19,7 @@ import conflict_ledger as cl
 from conflict_ledger.gazetteer import starter_actors, world
 from conflict_ledger.registry import normalise_name
 from conflict_ledger.world import country_id
-from tests.acceptance import kherson, lashio, wad_madani
+from tests.acceptance import goma, kherson, lashio, wad_madani
 from tests.acceptance.record import changes
 
 COUNTRIES = ("UA", "SD", "MM", "SY")
@@ -194,14 +194,19 @@ def test_a_bad_gazetteer_name_is_a_typed_error(name: str, error: type[Exception]
         builtin(name)
 
 
-EPISODES = [kherson.EPISODE, lashio.EPISODE, wad_madani.EPISODE]
+EPISODES = [kherson.EPISODE, lashio.EPISODE, wad_madani.EPISODE, goma.EPISODE]
 
 
 @pytest.mark.parametrize("episode", EPISODES, ids=lambda e: e.name)
 def test_an_episode_replays_on_the_world_gazetteer_and_its_starter_actors(episode) -> None:
     """Oracle: the episode's hand-made registries. On GeoNames' places and the shipped
     actors, the same claims written with the place's name give the same changes."""
-    country = {"Kherson 2022": "UA", "Lashio 2024-2025": "MM", "Wad Madani 2023-2025": "SD"}
+    country = {
+        "Kherson 2022": "UA",
+        "Lashio 2024-2025": "MM",
+        "Wad Madani 2023-2025": "SD",
+        "Goma 2025": "CD",
+    }
     code = country[episode.name]
     registries = world(code).with_values(starter_actors(code))
     ledger = cl.Ledger(registries=registries, clock=cl.fixed_clock("2026-01-01T00:00Z"))

@@ -96,7 +96,7 @@ def world(*countries: str, min_population: int = 15000) -> Registries:
 def starter_actors(country: str) -> tuple[Actor, ...]:
     """A few actors of a country's war to start a ledger with (none if we ship none).
 
-    Shipped for Ukraine, Sudan and Myanmar (Syria's are in ``gazetteer.syria()``); the
+    Shipped for Ukraine, Sudan, Myanmar and DR Congo (Syria's are in ``gazetteer.syria()``); the
     rest are the user's to register. Register them beside :func:`world`'s places:
 
     >>> sudan = world("SD").with_values(starter_actors("Sudan"))
