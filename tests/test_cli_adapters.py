@@ -122,6 +122,21 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
     }
 
 
+def test_export_html_is_a_page_in_the_zone_asked_for(capsys, tmp_path: Path) -> None:
+    """The snapshot's HTML table (as Jupyter shows it) in a page a browser opens alone."""
+    target = tmp_path / "snap.html"
+    code, out, _ = run(
+        capsys, "export", SEED, "--as", "html", "--at", "2024-12-07", "--tz", "Asia/Damascus",
+        "-o", target,
+    )  # fmt: skip
+    assert (code, out.strip()) == (0, f"wrote 10 places to {target}")
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>")
+    assert '<meta charset="utf-8">' in page
+    assert "times in Asia/Damascus" in page
+    assert "2024-12-07 00:00 +03:00" in page
+
+
 def test_export_csv_acled_and_claims(capsys) -> None:
     code, out, _ = run(capsys, "export", SEED, "--as", "csv", "--at", "2024-12-07")
     assert code == 0

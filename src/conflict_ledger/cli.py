@@ -36,6 +36,7 @@ from conflict_ledger.policies import (
     most_reliable_wins,
 )
 from conflict_ledger.queries import diff, explain, index_of, snapshot, timeline
+from conflict_ledger.render import when_text
 from conflict_ledger.stores.postgres import is_postgres_url
 from conflict_ledger.time import parse_when
 
@@ -57,6 +58,7 @@ _EXAMPLES = {
     "export": "conflict-ledger export seeds/dawn-2024-12-07.claims.jsonl --as geojson --at 2024-12-07 "
     "-o snapshot.geojson\n"
     "  conflict-ledger export LEDGER --as csv --at '2024-12-06 20:00' --tz Asia/Damascus\n"
+    "  conflict-ledger export LEDGER --as html --at 2024-12-07 --tz Asia/Damascus -o snapshot.html\n"
     "  conflict-ledger export LEDGER --as acled -o acled-shaped.csv\n"
     "  conflict-ledger export LEDGER --as claims-csv -o claims.csv\n"
     "  conflict-ledger export 'postgresql://me@db/desk?ledger=syria' --as parquet --at 2024-12-07 "
@@ -265,7 +267,7 @@ def _adapter_commands(commands: Any) -> None:
     for name, help in (
         (
             "export",
-            "Write a snapshot as GeoJSON or CSV, or the claims as ACLED-shaped or plain CSV.",
+            "Write a snapshot as GeoJSON, CSV or an HTML page, or the claims as ACLED-shaped or plain CSV.",
         ),
         ("plot", "Draw a timeline chart, a snapshot map or small multiples as PNG or SVG."),
     ):
@@ -273,9 +275,15 @@ def _adapter_commands(commands: Any) -> None:
         command.add_argument(
             "ledger", help="a claims file (.jsonl), a ledger, or postgresql://...?ledger=NAME"
         )
-        command.add_argument("--tz", default="UTC", help="zone for times given without offset")
+        command.add_argument(
+            "--tz",
+            default="UTC",
+            help="zone for times given without offset (and for the times an html page prints)",
+        )
         command.add_argument("--known-at", help="count only claims reported by then")
-        command.add_argument("--at", help="the valid time of the snapshot (geojson, csv, map)")
+        command.add_argument(
+            "--at", help="the valid time of the snapshot (geojson, csv, html, map)"
+        )
         command.add_argument(
             "-o", "--output", help="the file to write (export default: standard output)"
         )
@@ -289,7 +297,7 @@ def _adapter_commands(commands: Any) -> None:
             command.add_argument(
                 "--as",
                 dest="kind",
-                choices=("geojson", "csv", "acled", "claims-csv", "parquet"),
+                choices=("geojson", "csv", "html", "acled", "claims-csv", "parquet"),
                 default="geojson",
             )
         else:
@@ -365,9 +373,22 @@ def _unlocated(snap: Snapshot, ledger: Ledger) -> list[str]:
     return [s.place for s in snap if ledger.registries.places[s.place].coordinates is None]
 
 
+def _html_page(snap: Snapshot, tz: str) -> str:
+    """A snapshot's HTML table (as Jupyter shows it) in a page a browser opens alone."""
+    from html import escape
+
+    from conflict_ledger.html import snapshot_html
+
+    title = escape(f"Snapshot at {when_text(snap.at, tz)}")
+    return (
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+        f"<body>\n{snapshot_html(snap, tz=tz)}\n</body></html>\n"
+    )
+
+
 def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
     """The report of an export written to a file; a GeoJSON names the places left out."""
-    unit = "features" if args.kind == "geojson" else "rows"
+    unit = {"geojson": "features", "html": "places"}.get(args.kind, "rows")
     if args.format == "json":
         report: dict[str, Any] = {"wrote": args.output, "as": args.kind, unit: count}
         if args.kind == "geojson":
@@ -416,6 +437,10 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             count = files.write_snapshot_csv(
                 out, snapshot(ledger, at=at(), known_at=known_at), ledger
             )
+        elif args.kind == "html":
+            snap = snapshot(ledger, at=at(), known_at=known_at)
+            out.write(_html_page(snap, tz))
+            count = len(snap)
         elif args.kind == "acled":
             count = acled.write_acled_csv(out, ledger, known_at=known_at)
         else:
