@@ -12,6 +12,7 @@ import pytest
 
 from conflict_ledger.adapters.geojson import check_feature_collection
 from conflict_ledger.cli import main
+from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
 
 ROOT = Path(__file__).parent
@@ -120,6 +121,24 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
         "features": len(collection["features"]),
         "unlocated": ["eastern-syria", "syria"],
     }
+
+
+def test_export_geojson_names_the_hand_registered_towns_it_leaves_out(
+    capsys, tmp_path: Path
+) -> None:
+    """The Goma episode: Masisi, Minova and the airport were registered without coordinates
+    (GeoNames lacks them); only Goma is mapped at 1 February 2025."""
+    from tests.acceptance.goma import EPISODE
+
+    ledger = tmp_path / "goma.sqlite"
+    save_ledger(EPISODE.ledger(), ledger)
+    target = tmp_path / "goma.geojson"
+    code, out, _ = run(capsys, "export", ledger, "--at", "2025-02-01", "-o", target)
+    assert (code, out.strip()) == (
+        0,
+        f"wrote 1 feature to {target}; "
+        "left out 3 places without coordinates: goma-airport, masisi, minova",
+    )
 
 
 def test_export_html_is_a_page_in_the_zone_asked_for(capsys, tmp_path: Path) -> None:

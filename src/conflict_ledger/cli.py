@@ -394,7 +394,7 @@ def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
         if args.kind == "geojson":
             report["unlocated"] = unlocated
         return json.dumps(report)
-    line = f"wrote {count} {unit} to {args.output}"
+    line = f"wrote {count} {unit.removesuffix('s') if count == 1 else unit} to {args.output}"
     if unlocated:
         places = "place" if len(unlocated) == 1 else "places"
         line += f"; left out {len(unlocated)} {places} without coordinates: {', '.join(unlocated)}"
