@@ -268,6 +268,7 @@ class Ledger:
         self._tree = MerkleTree()
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
+        self._closing: list[Callable[[], None]] = []
         self._refresh()
 
     # -- the store -----------------------------------------------------------------------
@@ -393,9 +394,26 @@ class Ledger:
         )
         return StoredRecord.of(record.position, data)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, when the ledger closes and before its store does: an
+        opener's last check (a claims file's, that what changed in memory was saved).
+
+        >>> ledger = Ledger()
+        >>> ledger.on_close(lambda: print("closing"))
+        >>> with ledger:
+        ...     pass
+        closing
+        """
+        self._closing.append(callback)
+
     def close(self) -> None:
-        """Close the store's files or connections."""
-        self._store.close()
+        """Run the :meth:`on_close` callbacks, then close the store's files or connections."""
+        callbacks, self._closing = self._closing, []
+        try:
+            for callback in callbacks:
+                callback()
+        finally:
+            self._store.close()
 
     def __enter__(self) -> Ledger:
         return self

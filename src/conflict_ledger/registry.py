@@ -325,6 +325,16 @@ _ERRORS: Mapping[type, type[UnknownReferenceError]] = {
 }
 
 
+def _clash_hint(name: str, owner: str, *, registered: bool) -> str:
+    """What to do when a new entry's ``name`` already names ``owner``."""
+    if not registered:  # two new entries in one batch
+        return "Drop the alias from one of the two entries."
+    return (
+        f"{name!r} already names {owner!r}, registered before: name that entry in claims "
+        "(by its id or any of its names), or drop the alias from the new entry."
+    )
+
+
 @attrs.frozen
 class Registry(Generic[T]):
     """An immutable id -> value map that also resolves names and aliases.
@@ -389,7 +399,7 @@ class Registry(Generic[T]):
                         field="aliases",
                         value=name,
                         problem=f"this name already belongs to {owner!r}",
-                        hint="Drop the alias from one of the two entries.",
+                        hint=_clash_hint(name, owner, registered=owner in self._by_id),
                     )
         return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
 
