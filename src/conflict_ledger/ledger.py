@@ -489,9 +489,10 @@ class Ledger:
         problems: list[Exception] = []
         accepted: list[Claim] = []
         pending: dict[str, Claim] = {}
+        chains: dict[int, tuple[SourceChain, SourceChain]] = {}  # an import shares its chains
         for claim in claims:
             try:
-                canonical = self._canonical(claim, pending)
+                canonical = self._canonical(claim, pending, chains)
             except LedgerError as error:
                 problems.append(error)
                 continue
@@ -505,7 +506,12 @@ class Ledger:
             )
         return tuple(accepted)
 
-    def _canonical(self, claim: Claim, pending: Mapping[str, Claim]) -> Claim:
+    def _canonical(
+        self,
+        claim: Claim,
+        pending: Mapping[str, Claim],
+        chains: dict[int, tuple[SourceChain, SourceChain]] | None = None,
+    ) -> Claim:
         if not isinstance(claim, Claim):
             raise InvalidClaimError(
                 field="claim",
@@ -516,7 +522,13 @@ class Ledger:
         if claim.id in self._by_id or claim.id in pending:
             raise DuplicateClaimError(claim.id)
         event = _canonical_event(claim.event, self._registries)
-        source = _canonical_source(claim.source, self._registries)
+        known = None if chains is None else chains.get(id(claim.source))
+        if known is not None and known[0] is claim.source:
+            source = known[1]  # the same chain object, canonical once per batch
+        else:
+            source = _canonical_source(claim.source, self._registries)
+            if chains is not None:
+                chains[id(claim.source)] = (claim.source, source)
         for target_field, target in (
             ("event.target", event.target if isinstance(event, Retraction) else None),
             ("supersedes", claim.supersedes),

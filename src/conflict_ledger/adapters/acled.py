@@ -65,6 +65,7 @@ from conflict_ledger.adapters.acled_actors import ActorMap
 from conflict_ledger.adapters.acled_claims import (
     ACLED_SOURCE,
     TERRITORIAL_SUB_EVENTS,
+    NoteFields,
     ReportClock,
     RowReader,
 )
@@ -264,28 +265,30 @@ def _reader(
     )
 
 
-def _events(table: Table, layout: Layout) -> tuple[list[Merged], list[RowError], list[str]]:
+def _events(
+    table: Table, layout: Layout
+) -> tuple[list[Merged], list[RowError], list[str], list[dict[str, str]]]:
+    """The file's events, its rejected groups, the duplicates noted, and the file's rows
+    (an event's row is one of them, or a row merged from several)."""
     header = [canonical_column(name) for name in table.header]
     width = len(header)
-    rows = (
-        (
-            line,
-            dict(
-                zip(
-                    header,
-                    values if len(values) >= width else values + [""] * (width - len(values)),
-                    strict=False,
-                )
-            ),
+    rows = [
+        dict(
+            zip(
+                header,
+                values if len(values) >= width else values + [""] * (width - len(values)),
+                strict=False,
+            )
         )
-        for line, values in table.rows
-    )
-    events, problems, duplicates = merge_events(rows, long=layout.long)
+        for _, values in table.rows
+    ]
+    lines = (line for line, _ in table.rows)
+    events, problems, duplicates = merge_events(zip(lines, rows, strict=True), long=layout.long)
     rejected = [
         RowError(path=table.path, line=lines[0], reason=reason, field="event_id_cnty")
         for lines, reason in problems
     ]
-    return events, rejected, duplicates
+    return events, rejected, duplicates, rows
 
 
 @attrs.frozen(kw_only=True)
@@ -350,7 +353,10 @@ def _read_file(
     layout = detect_layout(
         [canonical_column(c) for c in table.header], table.columns, path=table.path
     )
-    events, rejected, duplicates = _events(table, layout)
+    events, rejected, duplicates, rows = _events(table, layout)
+    notes = NoteFields([canonical_column(c) for c in table.header], [v for _, v in table.rows])
+    # the row number of each row as the file wrote it (events merged from rows are new)
+    numbers = {id(row): number for number, row in enumerate(rows)} if notes.usable else {}
     reader = _reader(
         registries,
         layout,
@@ -366,7 +372,11 @@ def _read_file(
         if progress is not None and (done % 5000 == 0 or done == len(events)):
             progress(done, len(events))
         try:
-            claim, values, why = reader.read(event.row)
+            number = numbers.get(id(event.row))
+            if number is None or rows[number] is not event.row:
+                claim, values, why = reader.read(event.row)
+            else:
+                claim, values, why = reader.read(event.row, notes, number)
         except RowProblem as problem:
             rejected.append(
                 RowError(

@@ -8,13 +8,14 @@ chains, actors, places), which is most of a large export.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import enum
 import functools
 import json
 import json.encoder
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pendulum
 
@@ -97,6 +98,11 @@ def whole_number(text: str, field: str, *, default: str = "") -> int:
 
 @functools.lru_cache(maxsize=65536)  # an export's rows share a few upload timestamps
 def parse_stamp(text: str) -> pendulum.DateTime:
+    """:func:`read_stamp`, remembering the last 65,536 texts."""
+    return read_stamp(text)
+
+
+def read_stamp(text: str) -> pendulum.DateTime:
     """An ACLED ``timestamp``: seconds since 1970 (``1733616000``, ``1733616000.0``) or an
     ISO date-time as R and pandas write it (``2024-12-08T00:00:00Z``; no offset is UTC).
 
@@ -171,9 +177,94 @@ def _note_encoder() -> Callable[[dict[str, str], int], Iterable[str]]:
 
 
 _encode_note = _note_encoder()
+_encode_text = json.encoder.encode_basestring  # what the encoder above writes a string as
+_SET_BY_READER = ("event_date", "event_type", "sub_event_type")
+
+
+class NoteFields:
+    """The note's JSON fields of every row of a table, encoded a column at a time.
+
+    A note (see :func:`_note`) keeps every non-empty cell of its row, trimmed, as
+    ``"column": "text"`` in sorted order, with ``event_date``, ``event_type`` and
+    ``sub_event_type`` as the reader read them. Encoding each distinct cell of a column
+    once, then joining a row's parts, writes the same text as encoding the row's dict,
+    at a fraction of the cost; :meth:`note` fills in what the reader decided. Only rows
+    that are one event as the file wrote them use it (a merged event's row is new).
+    """
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        last = {name: number for number, name in enumerate(header)}  # as dict(zip()) keeps
+        width = len(header)
+        padded = (v if len(v) >= width else [*v, *[""] * (width - len(v))] for v in rows)
+        columns = list(zip(*padded, strict=False))
+        keys: list[str] = []
+        parts: list[list[str]] = []
+        for key in sorted(k for k in last if k not in ("notes", *_SET_BY_READER)):
+            column = columns[last[key]]
+            head = _encode_text(key) + ": "
+            distinct = set(column)
+            if len(distinct) * 2 > len(column):  # ids, timestamps: no repeats to share
+                trimmed = list(map(str.strip, column))
+                if all(trimmed):
+                    keys.append(key)
+                    parts.append(list(map(head.__add__, map(_encode_text, trimmed))))
+                    continue
+            encoded = {}
+            for value in distinct:
+                text = value.strip()
+                encoded[value] = head + _encode_text(text) if text else ""
+            if len(encoded) == 1:  # an empty column adds nothing, a constant one its text
+                (part,) = encoded.values()
+                if part:
+                    keys.append(key)
+                    parts.append([part] * len(column))
+                continue
+            keys.append(key)
+            parts.append(list(map(encoded.__getitem__, column)))
+        self.usable = "undecided" not in last  # a column the reader may also set
+        self.cuts = tuple(bisect.bisect(keys, k) for k in (*_SET_BY_READER, "undecided"))
+        self.rows: list[tuple[str, ...]] = list(zip(*parts, strict=True)) or [() for _ in rows]
+        self.dates: dict[_dt.date, str] = {}
+        self.types: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def note(
+        self, number: int, notes: str, day: _dt.date, types: tuple[str, str], undecided: str | None
+    ) -> str:
+        """The note of row ``number`` (0 is the first row after the header)."""
+        date = self.dates.get(day)
+        if date is None:
+            date = self.dates[day] = '"event_date": ' + _encode_text(day.isoformat())
+        kinds = self.types.get(types)
+        if kinds is None:
+            kinds = self.types[types] = (
+                '"event_type": ' + _encode_text(types[0]),
+                '"sub_event_type": ' + _encode_text(types[1]),
+            )
+        row = self.rows[number]
+        a, b, c, d = self.cuts
+        extra = () if undecided is None else ('"undecided": ' + _encode_text(undecided),)
+        parts = (
+            *row[:a],
+            date,
+            *row[a:b],
+            kinds[0],
+            *row[b:c],
+            kinds[1],
+            *row[c:d],
+            *extra,
+            *row[d:],
+        )
+        return f"ACLED {{{', '.join(filter(None, parts))}}}\n{notes.strip()}".rstrip()
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _need(row: Mapping[str, str], name: str) -> str:
+    value = row.get(name, "").strip()
+    if not value:
+        raise RowProblem(name, row.get(name), "required and empty")
+    return value
 
 
 class RowReader:
@@ -204,6 +295,12 @@ class RowReader:
         self.actors: dict[tuple[str, str], tuple[str, Actor | None]] = {}
         self.windows: dict[tuple[str, str, str], tuple[_dt.date, ValidTime]] = {}
         self.chains: dict[str, tuple[SourceChain, tuple[Source, ...]]] = {}
+        # each distinct cell (or group of cells) read once: an export repeats most of them
+        self.stamps: dict[str, pendulum.DateTime] = {}
+        self.kinds: dict[tuple[str, str], tuple[str, str]] = {}
+        self.geos: dict[str, str] = {}
+        self.fatalities: dict[str, int] = {}
+        self.places: dict[tuple[str, ...], tuple[str, tuple[Place, ...]]] = {}
 
     # -- the parts ----------------------------------------------------------------------
 
@@ -290,48 +387,85 @@ class RowReader:
     def reported(self, row: Mapping[str, str], valid: ValidTime) -> pendulum.DateTime:
         if self.clock is ReportClock.IMPORT and self.now is not None:
             return max(self.now, valid.start)
-        stamp = row.get("timestamp", "").strip()
-        if self.clock is ReportClock.EVENT or not stamp:
-            return valid.end
-        return max(parse_stamp(stamp), valid.start)
+        text = row.get("timestamp", "")
+        stamp = self.stamps.get(text)
+        if stamp is None:
+            if self.clock is ReportClock.EVENT or not text.strip():
+                return valid.end
+            stamp = self.stamps[text] = read_stamp(text.strip())
+        return valid.start if valid.start > stamp else stamp  # as max(stamp, start)
+
+    def types(self, row: Mapping[str, str]) -> tuple[str, str]:
+        key = (row.get("event_type", ""), row.get("sub_event_type", ""))
+        found = self.kinds.get(key)
+        if found is None:
+            found = self.kinds[key] = canonical_types(_need(row, "event_type"), key[1])
+        return found
+
+    def geo(self, text: str) -> str:
+        found = self.geos.get(text)
+        if found is None:
+            found = str(whole_number(text, "geo_precision", default="1"))
+            if found not in ("1", "2", "3"):
+                raise RowProblem("geo_precision", found, "geo_precision is 1, 2 or 3")
+            self.geos[text] = found
+        return found
+
+    def deaths(self, text: str) -> int:
+        found = self.fatalities.get(text)
+        if found is None:
+            found = self.fatalities[text] = whole_number(text, "fatalities", default="0")
+        return found
+
+    def place(self, row: Mapping[str, str], geo: str) -> tuple[str, tuple[Place, ...]]:
+        get = row.get
+        key = (
+            get("location", ""),
+            get("country", ""),
+            get("admin1", ""),
+            get("latitude", ""),
+            get("longitude", ""),
+            geo,
+        )
+        found = self.places.get(key)
+        if found is None:
+            location = _need(row, "location")
+            try:
+                found = self.placer.place(
+                    location=location,
+                    country=key[1],
+                    admin1=key[2],
+                    lat=key[3],
+                    lon=key[4],
+                    geo=geo,
+                )
+            except ValueError as error:
+                raise RowProblem("location", row.get("location"), str(error)) from None
+            self.places[key] = found
+        return found
 
     # -- the claim ----------------------------------------------------------------------
 
     def read(
-        self, row: Mapping[str, str]
+        self, row: Mapping[str, str], note: NoteFields | None = None, number: int = 0
     ) -> tuple[Claim, tuple[Place | Actor | Source, ...], str | None]:
-        """The claim of one event row, the values it needs, and why it is undecided (or None)."""
+        """The claim of one event row, the values it needs, and why it is undecided (or None).
 
-        def need(name: str) -> str:
-            value = row.get(name, "").strip()
-            if not value:
-                raise RowProblem(name, row.get(name), "required and empty")
-            return value
-
-        event_id = need("event_id_cnty")
+        ``note`` holds the note's fields of the file's rows when ``row`` is row ``number``
+        of the file as it was written (not an event merged from several rows).
+        """
+        get = row.get
+        event_id = _need(row, "event_id_cnty")
         day, valid = self.window(row)
-        types = canonical_types(need("event_type"), row.get("sub_event_type", ""))
-        geo = str(whole_number(row.get("geo_precision", ""), "geo_precision", default="1"))
-        if geo not in ("1", "2", "3"):
-            raise RowProblem("geo_precision", geo, "geo_precision is 1, 2 or 3")
-        try:
-            place, places = self.placer.place(
-                location=need("location"),
-                country=row.get("country", ""),
-                admin1=row.get("admin1", ""),
-                lat=row.get("latitude", ""),
-                lon=row.get("longitude", ""),
-                geo=geo,
-            )
-        except ValueError as error:
-            raise RowProblem("location", row.get("location"), str(error)) from None
-        name1, name2 = need("actor1"), row.get("actor2", "").strip()
-        actor1, made1 = self.actor(name1, row.get("inter1", ""))
-        actor2, made2 = self.actor(name2, row.get("inter2", "")) if name2 else (None, None)
-        deaths = whole_number(row.get("fatalities", ""), "fatalities", default="0")
-        chain, sources = self.chain(row.get("source", ""))
+        types = self.types(row)
+        geo = self.geo(get("geo_precision", ""))
+        place, places = self.place(row, geo)
+        name1, name2 = _need(row, "actor1"), get("actor2", "").strip()
+        actor1, made1 = self.actor(name1, get("inter1", ""))
+        actor2, made2 = self.actor(name2, get("inter2", "")) if name2 else (None, None)
+        deaths = self.deaths(get("fatalities", ""))
+        chain, sources = self.chain(get("source", ""))
         event, undecided = self.event(row, types, place, (actor1, actor2), geo, deaths)
-        extra = {} if undecided is None else {"undecided": undecided}
         claim = Claim(
             id=f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}",
             event=event,
@@ -339,14 +473,16 @@ class RowReader:
             reported_at=self.reported(row, valid),
             source=chain,
             modality=Modality.ASSERTED,
-            note=_note(row, day, types, extra),
+            note=(
+                _note(row, day, types, {} if undecided is None else {"undecided": undecided})
+                if note is None
+                else note.note(number, get("notes", ""), day, types, undecided)
+            ),
         )
-        values: tuple[Place | Actor | Source, ...] = (
-            *sources,
-            *places,
-            *(v for v in (made1, made2) if v is not None),
-        )
-        return claim, values, undecided
+        if made1 is None and made2 is None:
+            return claim, (*sources, *places), undecided
+        made = tuple(v for v in (made1, made2) if v is not None)
+        return claim, (*sources, *places, *made), undecided
 
     def event(
         self,
