@@ -44,11 +44,13 @@ def test_a_note_made_a_column_at_a_time_is_the_note_of_the_row(
 ) -> None:
     """NoteFields (every distinct cell of a column encoded once) writes each row's note as
     _note writes it from the row's dict: padded, truncated and repeated columns too."""
-    notes = NoteFields(header, rows)
     width = len(header)
-    for number, values in enumerate(rows):
-        row = dict(zip(header, values + [""] * (width - len(values)), strict=False))
+    padded = [values + [""] * (width - len(values)) for values in rows]
+    day, types = dt.date(2024, 12, 8), ("Battles", "")
+    columns = list(zip(*padded, strict=False))
+    notes = NoteFields(header, columns, days=[day] * len(rows), types=[types] * len(rows))
+    for number, values in enumerate(padded):
+        row = dict(zip(header, values, strict=False))
         extra = {} if undecided is None else {"undecided": undecided}
-        day, types = dt.date(2024, 12, 8), ("Battles", "Attack")
         expected = _note(row, day, types, extra)
-        assert notes.note(number, row.get("notes", ""), day, types, undecided) == expected
+        assert notes.note(number, row.get("notes", ""), undecided) == expected

@@ -145,27 +145,41 @@ def _resolve(registry: Registry[Any], value: str, field: str) -> str:
         raise type(error)(name=value, suggestions=error.suggestions, field=field) from None
 
 
+_NAME_FIELDS: dict[type, tuple[tuple[str, int], ...]] = {}
+
+
+def _name_fields(kind: type[Event]) -> tuple[tuple[str, int], ...]:
+    """An event class's fields that name places (0), actors (1) and sources (2)."""
+    found = _NAME_FIELDS.get(kind)
+    if found is None:
+        found = _NAME_FIELDS[kind] = tuple(
+            (name, number)
+            for number, names in enumerate(
+                (kind.place_fields, kind.actor_fields, kind.source_fields)
+            )
+            for name in names
+        )
+    return found
+
+
 def _canonical_event(event: Event, registries: Registries) -> Event:
     """The event with every place and actor name replaced by its registry id."""
     changes: dict[str, Any] = {}
-    for names, registry in (
-        (event.place_fields, registries.places),
-        (event.actor_fields, registries.actors),
-        (event.source_fields, registries.sources),
-    ):
-        for name in names:
-            value = getattr(event, name)
-            if value is None or (value.__class__ is str and value in registry):
-                continue  # already an id (most imported claims): nothing to resolve
-            field = f"event.{name}"
-            if isinstance(value, str):
-                resolved: Any = _resolve(registry, value, field)
-            elif isinstance(value, tuple):
-                resolved = tuple(_resolve(registry, item, field) for item in value)
-            else:
-                continue
-            if resolved != value:
-                changes[name] = resolved
+    kinds = (registries.places, registries.actors, registries.sources)
+    for name, number in _name_fields(event.__class__):
+        value = getattr(event, name)
+        registry: Registry[Any] = kinds[number]
+        if value is None or (value.__class__ is str and value in registry):
+            continue  # already an id (most imported claims): nothing to resolve
+        field = f"event.{name}"
+        if isinstance(value, str):
+            resolved: Any = _resolve(registry, value, field)
+        elif isinstance(value, tuple):
+            resolved = tuple(_resolve(registry, item, field) for item in value)
+        else:
+            continue
+        if resolved != value:
+            changes[name] = resolved
     return attrs.evolve(event, **changes) if changes else event
 
 

@@ -16,6 +16,7 @@ import json
 import json.encoder
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pendulum
 
@@ -179,85 +180,111 @@ def _note_encoder() -> Callable[[dict[str, str], int], Iterable[str]]:
 _encode_note = _note_encoder()
 _encode_text = json.encoder.encode_basestring  # what the encoder above writes a string as
 _SET_BY_READER = ("event_date", "event_type", "sub_event_type")
+_present = functools.partial(filter, None)  # the non-empty parts of a row's tuple
+
+
+def _encoded_column(key: str, column: Sequence[str]) -> list[str] | None:
+    """``"key": "text"`` of each trimmed cell ("" for an empty one), None if all are empty."""
+    head = _encode_text(key) + ": "
+    distinct = set(column)
+    if len(distinct) * 2 > len(column):  # ids, timestamps: no repeats to share
+        trimmed = list(map(str.strip, column))
+        if all(trimmed):
+            return list(map(head.__add__, map(_encode_text, trimmed)))
+    encoded = {}
+    for value in distinct:
+        text = value.strip()
+        encoded[value] = head + _encode_text(text) if text else ""
+    if len(encoded) == 1:  # a constant column: its one text
+        (part,) = encoded.values()
+        return [part] * len(column) if part else None
+    return list(map(encoded.__getitem__, column))
 
 
 class NoteFields:
-    """The note's JSON fields of every row of a table, encoded a column at a time.
+    """The notes of every row of a table, their JSON fields encoded a column at a time.
 
     A note (see :func:`_note`) keeps every non-empty cell of its row, trimmed, as
     ``"column": "text"`` in sorted order, with ``event_date``, ``event_type`` and
-    ``sub_event_type`` as the reader read them. Encoding each distinct cell of a column
-    once, then joining a row's parts, writes the same text as encoding the row's dict,
-    at a fraction of the cost; :meth:`note` fills in what the reader decided. Only rows
-    that are one event as the file wrote them use it (a merged event's row is new).
+    ``sub_event_type`` as the reader read them (``days`` and ``types``, by row; None
+    where the row did not read). Encoding each distinct cell of a column once, then
+    joining each row's parts, writes the same text as encoding each row's dict, at a
+    fraction of the cost. Only rows that are one event as the file wrote them use it (a
+    merged event's row is new); ``usable`` is False when the file has an ``undecided``
+    column, which the reader also writes.
     """
 
-    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self,
+        header: Sequence[str],
+        columns: Sequence[Sequence[str]],
+        *,
+        days: Sequence[_dt.date | None],
+        types: Sequence[tuple[str, str] | None],
+    ) -> None:
+        """``columns``: the rows' cells by column, each row padded to the header."""
         last = {name: number for number, name in enumerate(header)}  # as dict(zip()) keeps
-        width = len(header)
-        padded = (v if len(v) >= width else [*v, *[""] * (width - len(v))] for v in rows)
-        columns = list(zip(*padded, strict=False))
-        keys: list[str] = []
-        parts: list[list[str]] = []
-        for key in sorted(k for k in last if k not in ("notes", *_SET_BY_READER)):
-            column = columns[last[key]]
-            head = _encode_text(key) + ": "
-            distinct = set(column)
-            if len(distinct) * 2 > len(column):  # ids, timestamps: no repeats to share
-                trimmed = list(map(str.strip, column))
-                if all(trimmed):
-                    keys.append(key)
-                    parts.append(list(map(head.__add__, map(_encode_text, trimmed))))
-                    continue
-            encoded = {}
-            for value in distinct:
-                text = value.strip()
-                encoded[value] = head + _encode_text(text) if text else ""
-            if len(encoded) == 1:  # an empty column adds nothing, a constant one its text
-                (part,) = encoded.values()
-                if part:
-                    keys.append(key)
-                    parts.append([part] * len(column))
-                continue
-            keys.append(key)
-            parts.append(list(map(encoded.__getitem__, column)))
-        self.usable = "undecided" not in last  # a column the reader may also set
-        self.cuts = tuple(bisect.bisect(keys, k) for k in (*_SET_BY_READER, "undecided"))
-        self.rows: list[tuple[str, ...]] = list(zip(*parts, strict=True)) or [() for _ in rows]
-        self.dates: dict[_dt.date, str] = {}
-        self.types: dict[tuple[str, str], tuple[str, str]] = {}
+        fields = [
+            (key, encoded)
+            for key in last
+            if key not in ("notes", *_SET_BY_READER)
+            and (encoded := _encoded_column(key, columns[last[key]])) is not None
+        ]  # None: an empty column adds nothing
+        fields += _set_by_reader(days, types)
+        fields.sort(key=lambda field: field[0])
+        self.usable = "undecided" not in last
+        self.cut = bisect.bisect([key for key, _ in fields], "undecided")
+        self.parts = [encoded for _, encoded in fields]
+        self.joined = list(map(", ".join, map(_present, zip(*self.parts, strict=True))))
+        if not self.parts:
+            self.joined = [""] * len(days)
 
-    def note(
-        self, number: int, notes: str, day: _dt.date, types: tuple[str, str], undecided: str | None
-    ) -> str:
+    def note(self, number: int, notes: str, undecided: str | None) -> str:
         """The note of row ``number`` (0 is the first row after the header)."""
-        date = self.dates.get(day)
-        if date is None:
-            date = self.dates[day] = '"event_date": ' + _encode_text(day.isoformat())
-        kinds = self.types.get(types)
-        if kinds is None:
-            kinds = self.types[types] = (
-                '"event_type": ' + _encode_text(types[0]),
-                '"sub_event_type": ' + _encode_text(types[1]),
-            )
-        row = self.rows[number]
-        a, b, c, d = self.cuts
-        extra = () if undecided is None else ('"undecided": ' + _encode_text(undecided),)
-        parts = (
-            *row[:a],
-            date,
-            *row[a:b],
-            kinds[0],
-            *row[b:c],
-            kinds[1],
-            *row[c:d],
-            *extra,
-            *row[d:],
+        if undecided is None:
+            fields = self.joined[number]
+        else:
+            row = [part[number] for part in self.parts]
+            extra = '"undecided": ' + _encode_text(undecided)
+            fields = ", ".join(filter(None, (*row[: self.cut], extra, *row[self.cut :])))
+        return f"ACLED {{{fields}}}\n{notes.strip()}".rstrip()
+
+
+def _set_by_reader(
+    days: Sequence[_dt.date | None], types: Sequence[tuple[str, str] | None]
+) -> list[tuple[str, list[str]]]:
+    """The encoded ``event_date``, ``event_type`` and ``sub_event_type`` of every row."""
+    dates = {
+        day: "" if day is None else '"event_date": ' + _encode_text(day.isoformat())
+        for day in set(days)
+    }
+    kinds = {
+        kind: ("", "")
+        if kind is None
+        else (
+            '"event_type": ' + _encode_text(kind[0]),
+            '"sub_event_type": ' + _encode_text(kind[1]),
         )
-        return f"ACLED {{{', '.join(filter(None, parts))}}}\n{notes.strip()}".rstrip()
+        for kind in set(types)
+    }
+    pairs = list(map(kinds.__getitem__, types))
+    return [
+        ("event_date", list(map(dates.__getitem__, days))),
+        ("event_type", [pair[0] for pair in pairs]),
+        ("sub_event_type", [pair[1] for pair in pairs]),
+    ]
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def claim_id(event_id: str) -> str:
+    """The claim id of an ACLED ``event_id_cnty`` (trimmed and not empty).
+
+    >>> claim_id("SYR1234"), claim_id("SYR 12/3")
+    ('acled/SYR1234', 'acled/syr-12-3')
+    """
+    return f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}"
 
 
 def _need(row: Mapping[str, str], name: str) -> str:
@@ -356,7 +383,12 @@ class RowReader:
         return id
 
     def window(self, row: Mapping[str, str]) -> tuple[_dt.date, ValidTime]:
-        key = (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        return self.window_of(
+            (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        )
+
+    def window_of(self, key: tuple[str, str, str]) -> tuple[_dt.date, ValidTime]:
+        """The day and window of (``event_date``, ``year``, ``time_precision``) cells."""
         found = self.windows.get(key)
         if found is None:  # an export has a few thousand distinct dates: read each once
             found = self.windows[key] = self._window(*key)
@@ -388,11 +420,25 @@ class RowReader:
         if self.clock is ReportClock.IMPORT and self.now is not None:
             return max(self.now, valid.start)
         text = row.get("timestamp", "")
-        stamp = self.stamps.get(text)
-        if stamp is None:
-            if self.clock is ReportClock.EVENT or not text.strip():
-                return valid.end
-            stamp = self.stamps[text] = read_stamp(text.strip())
+        if self.clock is ReportClock.EVENT:
+            return valid.end
+        return self.reported_from(self.stamp(text), valid)
+
+    def stamp(self, text: str) -> pendulum.DateTime | None:
+        """ACLED's ``timestamp`` cell, None when empty (each distinct text read once)."""
+        found = self.stamps.get(text)
+        if found is None:
+            if not text.strip():
+                return None
+            found = self.stamps[text] = read_stamp(text.strip())
+        return found
+
+    def reported_from(self, stamp: pendulum.DateTime | None, valid: ValidTime) -> pendulum.DateTime:
+        """When the claim counts as known, given the row's timestamp (None: empty)."""
+        if self.clock is ReportClock.IMPORT and self.now is not None:
+            return max(self.now, valid.start)
+        if self.clock is ReportClock.EVENT or stamp is None:
+            return valid.end
         return valid.start if valid.start > stamp else stamp  # as max(stamp, start)
 
     def types(self, row: Mapping[str, str]) -> tuple[str, str]:
@@ -400,6 +446,15 @@ class RowReader:
         found = self.kinds.get(key)
         if found is None:
             found = self.kinds[key] = canonical_types(_need(row, "event_type"), key[1])
+        return found
+
+    def types_of(self, key: tuple[str, str]) -> tuple[str, str]:
+        """The current (event type, sub-event type) of the cells (raises when no type)."""
+        found = self.kinds.get(key)
+        if found is None:
+            if not key[0].strip():
+                raise RowProblem("event_type", key[0], "required and empty")
+            found = self.kinds[key] = canonical_types(key[0].strip(), key[1])
         return found
 
     def geo(self, text: str) -> str:
@@ -429,7 +484,18 @@ class RowReader:
         )
         found = self.places.get(key)
         if found is None:
-            location = _need(row, "location")
+            _need(row, "location")
+            found = self.place_at(key, row.get("location"))
+        return found
+
+    def place_at(self, key: tuple[str, ...], cell: Any) -> tuple[str, tuple[Place, ...]]:
+        """The place of (location, country, admin1, latitude, longitude, geo) cells, and
+        the new places it needs; ``cell`` is the location as the row has it (or None)."""
+        found = self.places.get(key)
+        if found is None:
+            location = key[0].strip()
+            if not location:
+                raise RowProblem("location", cell, "required and empty")
             try:
                 found = self.placer.place(
                     location=location,
@@ -437,23 +503,19 @@ class RowReader:
                     admin1=key[2],
                     lat=key[3],
                     lon=key[4],
-                    geo=geo,
+                    geo=key[5],
                 )
             except ValueError as error:
-                raise RowProblem("location", row.get("location"), str(error)) from None
+                raise RowProblem("location", cell, str(error)) from None
             self.places[key] = found
         return found
 
     # -- the claim ----------------------------------------------------------------------
 
     def read(
-        self, row: Mapping[str, str], note: NoteFields | None = None, number: int = 0
+        self, row: Mapping[str, str]
     ) -> tuple[Claim, tuple[Place | Actor | Source, ...], str | None]:
-        """The claim of one event row, the values it needs, and why it is undecided (or None).
-
-        ``note`` holds the note's fields of the file's rows when ``row`` is row ``number``
-        of the file as it was written (not an event merged from several rows).
-        """
+        """The claim of one event row, the values it needs, and why it is undecided (or None)."""
         get = row.get
         event_id = _need(row, "event_id_cnty")
         day, valid = self.window(row)
@@ -467,17 +529,13 @@ class RowReader:
         chain, sources = self.chain(get("source", ""))
         event, undecided = self.event(row, types, place, (actor1, actor2), geo, deaths)
         claim = Claim(
-            id=f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}",
+            id=claim_id(event_id),
             event=event,
             valid=valid,
             reported_at=self.reported(row, valid),
             source=chain,
             modality=Modality.ASSERTED,
-            note=(
-                _note(row, day, types, {} if undecided is None else {"undecided": undecided})
-                if note is None
-                else note.note(number, get("notes", ""), day, types, undecided)
-            ),
+            note=_note(row, day, types, {} if undecided is None else {"undecided": undecided}),
         )
         if made1 is None and made2 is None:
             return claim, (*sources, *places), undecided
@@ -496,10 +554,10 @@ class RowReader:
         actor1, actor2 = actors
         sub = types[1]
         if sub not in TERRITORIAL_SUB_EVENTS:
-            return self._dataset(types, place, actors, deaths), None
+            return self.dataset_event(types, place, actors, deaths), None
         decision = self.decide(row, sub, actors)
         if decision.gainer is None:
-            return self._dataset(types, place, actors, deaths), decision.reason
+            return self.dataset_event(types, place, actors, deaths), decision.reason
         gainer, loser = (actor1, actor2) if decision.gainer == 1 else (actor2, actor1)
         assert gainer is not None
         near = geo in ("2", "3")  # a claim near the town, not a hold of the town itself
@@ -539,7 +597,7 @@ class RowReader:
         )
 
     @staticmethod
-    def _dataset(
+    def dataset_event(
         types: tuple[str, str], place: str, actors: tuple[str, str | None], deaths: int
     ) -> Event:
         return DatasetEvent(
