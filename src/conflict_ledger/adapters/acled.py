@@ -385,7 +385,12 @@ def _read_file(
     candidates: list[Candidate] = []
     undecided: list[str] = []
     for where, read in done:
-        if isinstance(read, RowProblem):
+        if read.__class__ is tuple:
+            claim, values, why = read
+            candidates.append(Candidate(line=where[0], claim=claim, values=values))
+            if why is not None:
+                undecided.append(claim.id)
+        elif isinstance(read, RowProblem):
             rejected.append(
                 RowError(
                     path=table.path,
@@ -395,13 +400,8 @@ def _read_file(
                     reason=read.reason,
                 )
             )
-        elif isinstance(read, Exception):
-            rejected.append(RowError(path=table.path, line=where[0], reason=str(read)))
         else:
-            claim, values, why = read
-            candidates.append(Candidate(line=where[0], claim=claim, values=values))
-            if why is not None:
-                undecided.append(claim.id)
+            rejected.append(RowError(path=table.path, line=where[0], reason=str(read)))
     return AcledRead(
         candidates=tuple(candidates),
         rejected=tuple(sorted(rejected, key=lambda error: error.line)),

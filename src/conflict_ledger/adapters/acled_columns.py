@@ -16,6 +16,7 @@ byte-identical ledgers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
@@ -93,9 +94,7 @@ def _order(
 ) -> tuple[list[int | Merged], Any, list[str]]:
     """The events in the order :func:`merge_events` gives them: rows without an id first,
     then by id; a row whose id is its own is its number, others are merged events."""
-    counts: dict[str, int] = {}
-    for event_id in ids:
-        counts[event_id] = counts.get(event_id, 0) + 1
+    counts = Counter(ids)  # in the order ids first appear, as merge_events groups them
     shared = [n for n, i in enumerate(ids) if counts[i] > 1 or not i]
     merged, problems, duplicates = merge_events(
         ((lines[n], columns.row(n)) for n in shared), long=False
@@ -137,12 +136,12 @@ def read_wide(
     for count, item in enumerate(order, start=1):
         if progress is not None and (count % 5000 == 0 or count == total):
             progress(count, total)
-        where = (lines[item],) if isinstance(item, int) else item.lines
+        where = (lines[item],) if item.__class__ is int else item.lines  # type: ignore[union-attr]
         try:
-            if isinstance(item, int):
+            if item.__class__ is int:
                 read = fast.read(item, ids[item]) or reader.read(columns.row(item))
             else:
-                read = reader.read(item.row)
+                read = reader.read(item.row)  # type: ignore[union-attr]
         except (RowProblem, LedgerError) as error:
             done.append((where, error))
             continue
@@ -239,5 +238,7 @@ class _Fast:
             )
         except LedgerError:
             return None  # pure so far: the row-by-row reader raises the same error
+        if actor1[1] is None and actor2[1] is None:
+            return claim, (*chain[1], *place[1]), why
         made = [v for v in (actor1[1], actor2[1]) if v is not None]
         return claim, (*chain[1], *place[1], *made), why
