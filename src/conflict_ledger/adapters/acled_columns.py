@@ -5,13 +5,13 @@ types and precisions. :func:`read_wide` reads each distinct cell of the columns 
 need no registry (dates with ``year`` and ``time_precision``, types, ``geo_precision``,
 ``fatalities``, ``timestamp``) once, encodes the round-trip note's fields a column at a
 time (:class:`~.acled_claims.NoteFields`), and then makes each event's claim from what
-is already known. A row takes the row-by-row path of :class:`~.acled_claims.RowReader`
-(the same code as before, with its typed errors) whenever anything about it is new or
-wrong: a cell that does not read, a place, actor or source list seen for the first
-time (making one is what numbers new ids, so it happens in event order, as before), a
-territorial sub-event (whose sides need the whole row), or an event merged from several
-rows (duplicated ids). ``benchmarks/check_import_same.py`` checks that both ways write
-byte-identical ledgers.
+is known. Places, actors and source lists are looked up, or made, through the
+:class:`~.acled_claims.RowReader` in event order and in the order its ``read`` asks for
+them, so new ids are numbered as before and their errors are the same. A row takes the
+row-by-row path of ``RowReader.read`` (the code as before, with its typed errors) when
+one of its cells does not read, and so does an event merged from several rows (a
+repeated ``event_id_cnty``). Tests (``tests/test_acled_columns.py``) hold both ways to
+the same ledger, and ``benchmarks/check_import_same.py`` compares with another checkout.
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ def read_wide(
 
 
 class _Fast:
-    """The claims of rows whose every part is already known (see the module docstring)."""
+    """The claims of rows whose cells all read, from what each column gave (see the module
+    docstring)."""
 
     def __init__(self, columns: _Columns, reader: RowReader) -> None:
         self.reader, self.columns = reader, columns
