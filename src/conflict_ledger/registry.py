@@ -67,8 +67,11 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Херсон"), normalise_name("دَيْر الزَّوْر") == normalise_name("دير الزور")
     ('херсон', True)
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if name.isascii():  # nothing to decompose, no marks: the same text, ten times faster
+        unmarked = name
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
     unmarked = _MODIFIER_LETTERS.sub("", unmarked).casefold().translate(_LATIN_FOLD)
     return " ".join(_NOT_A_LETTER.sub(" ", unmarked).split())
 
