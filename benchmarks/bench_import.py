@@ -2,40 +2,53 @@
 
     python benchmarks/bench_import.py                 # 100,000 rows
     python benchmarks/bench_import.py --rows 20000 --repeat 3
+    python benchmarks/bench_import.py --compare /path/to/main/src --repeat 3
 
 A synthetic export in the current 31-column layout (invented rows, ACLED's shape): three
 years of events over 3,000 locations in Syria (a Zipf-like popularity), 40 actors (ACLED's
 names for the gazetteer's actors, sub-units, and new groups), 60 sources, 6% territorial
-sub-event types, notes of a sentence or two. The table gives rows per second for:
+sub-event types, notes of a sentence or two, a distinct ``timestamp`` per row. The table
+gives rows per second for:
 
 * ``csv.reader``: the standard library reading the rows (a floor for any Python importer);
 * ``pandas.read_csv``: pandas reading the same file into a DataFrame (C parser);
 * ``read_acled_file``: the file to candidate claims (layout, merging, sides, places,
   actors, claims), touching no ledger;
 * ``import_acled``: the file to an in-memory ledger (append and registries included),
-  then the same file again (every row unchanged);
+  then the same file again (every row unchanged), then into a new SQLite ledger file
+  (canonical JSON, SHA-256, Merkle tree, compression and the insert included);
+* ``ingest``: the file into a claims file on disk (JSON Lines), as ``conflict-ledger
+  ingest`` does.
+
+With ``--compare OLD_SRC`` (the ``src`` folder of another checkout, e.g. main's), the
+import into an in-memory ledger is also timed with that code and with this checkout's,
+each in a fresh process (``PYTHONPATH``), alternating, and the two ledgers' Merkle roots
+are compared: a faster import must write the same records.
 
 Each row is timed by the wall clock and by the process's CPU time: on a machine shared
 with other work the CPU time is what the import costs, the wall time adds the waits.
-* ``ingest``: the file into a claims file on disk (JSON Lines), as ``conflict-ledger
-  ingest`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import conflict_ledger as cl
 from conflict_ledger.adapters.acled import CURRENT_COLUMNS, import_acled, read_acled_file
 from conflict_ledger.adapters.files import ingest
+from conflict_ledger.codec import open_ledger
 from conflict_ledger.gazetteer import syria
 
 ACTORS = [
@@ -128,11 +141,63 @@ def timed(run: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+def _fresh_ledger() -> cl.Ledger:
+    return cl.Ledger(registries=syria(), clock=cl.fixed_clock("2025-01-01T00:00Z"))
+
+
+def worker(path: Path) -> None:
+    """Import ``path`` once into an in-memory ledger; print wall, CPU and Merkle root."""
+    ledger = _fresh_ledger()
+    start, cpu = time.perf_counter(), time.process_time()
+    import_acled(ledger, path)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    point = ledger.checkpoint()
+    print(json.dumps({"wall": wall, "cpu": cpu, "size": point.size, "root": point.root.hex()}))
+
+
+def compare(path: Path, old_src: str, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+    """The in-memory import by ``old_src``'s code and this checkout's, alternating, each
+    run in a fresh process; says whether both wrote the same ledger."""
+    sources = {"old": str(Path(old_src).resolve()), "new": str(Path(__file__).parents[1] / "src")}
+    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+    for _ in range(repeat):
+        for which, src in sources.items():
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", str(path)],
+                env=dict(os.environ, PYTHONPATH=src),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[which].append(json.loads(done.stdout))
+    roots = {(run["size"], run["root"]) for which in runs for run in runs[which]}
+    print(
+        "same ledger both ways (size, Merkle root):",
+        "yes" if len(roots) == 1 else f"NO: {sorted(roots)}",
+    )
+
+    def median(which: str) -> tuple[float, float]:
+        return (
+            statistics.median(run["wall"] for run in runs[which]),
+            statistics.median(run["cpu"] for run in runs[which]),
+        )
+
+    return [
+        (f"import_acled, in-memory: {old_src}", median("old")),
+        ("import_acled, in-memory: this checkout", median("new")),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--compare", metavar="OLD_SRC", help="the src/ folder of other code")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return
     folder = Path(tempfile.mkdtemp())
     path = folder / "acled.csv"
     export(path, args.rows)
@@ -151,13 +216,15 @@ def main() -> None:
         results.append(("pandas.read_csv", timed(lambda: pd.read_csv(path), args.repeat)))
     except ImportError:
         print("pandas is not installed: pip install -e '.[bench]'", file=sys.stderr)
+    if args.compare:
+        results += compare(path, args.compare, args.repeat)
     results.append(
         ("read_acled_file (no ledger)", timed(lambda: read_acled_file(path, syria()), args.repeat))
     )
     ledgers: list[cl.Ledger] = []
 
     def into_memory() -> None:
-        ledger = cl.Ledger(registries=syria(), clock=cl.fixed_clock("2025-01-01T00:00Z"))
+        ledger = _fresh_ledger()
         report = import_acled(ledger, path)
         assert len(report.appended) == rows, report.summary()
         ledgers.append(ledger)
@@ -167,15 +234,26 @@ def main() -> None:
         ("import_acled again (all unchanged)", timed(lambda: import_acled(ledgers[-1], path), 1))
     )
 
+    def into_sqlite() -> None:
+        target = folder / f"ledger-{time.perf_counter_ns()}.db"
+        clock = cl.fixed_clock("2025-01-01T00:00Z")
+        with open_ledger(target, create=True, registries=syria(), clock=clock) as ledger:
+            import_acled(ledger, path)
+
+    results.append(("import_acled into a SQLite ledger (.db)", timed(into_sqlite, args.repeat)))
+
     def into_file() -> None:
         target = folder / f"ledger-{time.perf_counter_ns()}.jsonl"
         ingest(path, target, clock=cl.fixed_clock("2025-01-01T00:00Z"))
 
     results.append(("ingest into a claims file (.jsonl)", timed(into_file, args.repeat)))
     print(f"{rows:,} rows of a synthetic ACLED export ({path.stat().st_size / 1e6:.1f} MB)")
-    print(f"{'what':<38} {'wall s':>8} {'CPU s':>8} {'rows/s wall':>12} {'rows/s CPU':>11}")
+    width = max(38, *(len(name) for name, _ in results))
+    print(f"{'what':<{width}} {'wall s':>8} {'CPU s':>8} {'rows/s wall':>12} {'rows/s CPU':>11}")
     for name, (wall, cpu) in results:
-        print(f"{name:<38} {wall:>8.2f} {cpu:>8.2f} {rows / wall:>12,.0f} {rows / cpu:>11,.0f}")
+        print(
+            f"{name:<{width}} {wall:>8.2f} {cpu:>8.2f} {rows / wall:>12,.0f} {rows / cpu:>11,.0f}"
+        )
 
 
 if __name__ == "__main__":

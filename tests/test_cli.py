@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conflict_ledger import asof, cli, reference
 from conflict_ledger.cli import main
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl")
@@ -58,6 +59,21 @@ def test_timeline_accepts_an_alias_and_explain_lists_the_claims(capsys):
     assert code == 0
     assert "forecast" in out
     assert "dawn-2024-12-07/c08" in out
+
+
+def test_explain_asks_the_door_and_prints_what_the_fold_would(capsys, monkeypatch):
+    args = ("explain", SEED, "Homs", "--at", "2024-12-07", "--known-at", "2024-12-06T00:00Z")
+    with monkeypatch.context() as folding:
+        folding.setattr(cli, "explain", reference.explain)
+        code, folded, _ = run(capsys, *args, "--format", "json")
+    assert code == 0
+    assert "after known_at" in folded
+
+    def no_fold(*args, **kwargs):
+        raise AssertionError("the CLI folded the whole ledger")
+
+    monkeypatch.setattr(asof, "_records", no_fold)  # how the fold reads every record
+    assert run(capsys, *args, "--format", "json") == (0, folded, "")
 
 
 def test_diff_shows_what_changed_in_knowledge(capsys):

@@ -12,6 +12,7 @@ import pytest
 
 from conflict_ledger.adapters.geojson import check_feature_collection
 from conflict_ledger.cli import main
+from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
 
 ROOT = Path(__file__).parent
@@ -106,7 +107,10 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
     check_feature_collection(collection)
     target = tmp_path / "snap.geojson"
     code, out, _ = run(capsys, "export", SEED, "--at", "2024-12-07", "-o", target)
-    assert out.strip() == f"wrote {len(collection['features'])} features to {target}"
+    assert out.strip() == (
+        f"wrote {len(collection['features'])} features to {target}; "
+        "left out 2 places without coordinates: eastern-syria, syria"
+    )
     assert json.loads(target.read_text(encoding="utf-8")) == collection
     code, out, _ = run(
         capsys, "export", SEED, "--at", "2024-12-07", "-o", target, "--format", "json"
@@ -115,7 +119,41 @@ def test_export_geojson_is_rfc_7946(capsys, tmp_path: Path) -> None:
         "wrote": str(target),
         "as": "geojson",
         "features": len(collection["features"]),
+        "unlocated": ["eastern-syria", "syria"],
     }
+
+
+def test_export_geojson_names_the_hand_registered_towns_it_leaves_out(
+    capsys, tmp_path: Path
+) -> None:
+    """The Goma episode: Masisi, Minova and the airport were registered without coordinates
+    (GeoNames lacks them); only Goma is mapped at 1 February 2025."""
+    from tests.acceptance.goma import EPISODE
+
+    ledger = tmp_path / "goma.sqlite"
+    save_ledger(EPISODE.ledger(), ledger)
+    target = tmp_path / "goma.geojson"
+    code, out, _ = run(capsys, "export", ledger, "--at", "2025-02-01", "-o", target)
+    assert (code, out.strip()) == (
+        0,
+        f"wrote 1 feature to {target}; "
+        "left out 3 places without coordinates: goma-airport, masisi, minova",
+    )
+
+
+def test_export_html_is_a_page_in_the_zone_asked_for(capsys, tmp_path: Path) -> None:
+    """The snapshot's HTML table (as Jupyter shows it) in a page a browser opens alone."""
+    target = tmp_path / "snap.html"
+    code, out, _ = run(
+        capsys, "export", SEED, "--as", "html", "--at", "2024-12-07", "--tz", "Asia/Damascus",
+        "-o", target,
+    )  # fmt: skip
+    assert (code, out.strip()) == (0, f"wrote 10 places to {target}")
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>")
+    assert '<meta charset="utf-8">' in page
+    assert "times in Asia/Damascus" in page
+    assert "2024-12-07 00:00 +03:00" in page
 
 
 def test_export_csv_acled_and_claims(capsys) -> None:

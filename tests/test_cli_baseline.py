@@ -38,6 +38,10 @@ def test_a_baseline_written_from_the_command_line_fills_the_diffs_before_column(
     )  # fmt: skip
     assert code == 0
     assert "baseline/isw-ctp/2024-11-26/deir-ez-zor" in out
+    # the time as every answer prints it: in --tz (UTC here), with its offset
+    assert out.splitlines()[0] == (
+        "added 2 baseline claims from ISW-CTP at 2024-11-26 00:00 +00:00; times in UTC"
+    )
     code, out, _ = run(capsys, "diff", claims_file, "--at", "2024-11-27", "--to", "2024-12-09")
     before = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[2:]}
     assert before["aleppo"] == ["held:", "syrian-government"]

@@ -186,3 +186,14 @@ def test_the_cli_prints_in_the_zone_given_by_tz(capsys):
 def test_the_cli_reads_and_prints_a_local_time_alike(capsys):
     out = run(capsys, "snapshot", SEED, "--at", "2024-12-06 20:00", "--tz", DAMASCUS)
     assert out.startswith("Territorial snapshot at 2024-12-06 20:00 +03:00")
+
+
+def test_a_place_no_claim_names_says_so_instead_of_an_empty_table():
+    """Asked about a gazetteer place the ledger has no claim on (Damascus in the seed), the
+    timeline and the explanation say there is none, rather than print an empty table."""
+    seed = cl.load_seed()
+    assert cl.timeline(seed, "Damascus").to_text().splitlines()[1:] == [
+        "no counted claim names damascus"
+    ]
+    why = cl.explain(seed, "Damascus", at="2024-12-07T00:00Z").to_text()
+    assert why.splitlines()[-1] == "no counted claim names damascus"

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import conflict_ledger as cl
+from conflict_ledger.claims import Claim
 from conflict_ledger.cli import main
 from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger
 from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
+from conflict_ledger.ledger import Ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import IntegrityError
 
@@ -149,3 +152,48 @@ def test_a_damaged_meta_table_is_an_integrity_error(tmp_path: Path, sql: str) ->
     db.close()
     with pytest.raises(IntegrityError):
         open_ledger(path)
+
+
+def _a_claim(id: str, ledger: Ledger) -> Claim:
+    ledger.register(cl.Source(id="reuters", name="Reuters", kind="agency"))
+    return cl.Claim(
+        id=id,
+        event=cl.Captured(place="homs", actor="opposition"),
+        valid=cl.ValidTime.exact("2024-12-07T12:00Z"),
+        reported_at="2024-12-07T18:00Z",
+        source=cl.SourceChain.of("reuters"),
+    )
+
+
+def test_closing_a_changed_claims_file_unsaved_warns_that_the_changes_are_lost(
+    tmp_path: Path,
+) -> None:
+    """A newcomer's first ledger: `with open_ledger("x.claims.jsonl", create=True)` and an
+    append. The file is read into memory and written only by save_ledger, so leaving the
+    block loses the claim; it must not do so silently."""
+    from conflict_ledger.errors import UnsavedClaimsWarning
+
+    path = tmp_path / "goma.claims.jsonl"
+    with (
+        pytest.warns(UnsavedClaimsWarning, match=r"save_ledger\(ledger, path\)"),
+        open_ledger(path, gazetteer="syria", create=True) as ledger,
+    ):
+        ledger.append(_a_claim("w/1", ledger))
+    assert not path.exists()
+
+
+def test_a_claims_file_saved_or_only_read_closes_quietly(tmp_path: Path) -> None:
+    import warnings
+
+    path = tmp_path / "goma.claims.jsonl"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with open_ledger(path, gazetteer="syria", create=True) as ledger:
+            ledger.append(_a_claim("w/1", ledger))
+            cl.save_ledger(ledger, path)
+        with open_ledger(path) as ledger:
+            assert len(ledger) == 1
+        with open_ledger(path) as ledger:  # changed, then saved again
+            ledger.append(_a_claim("w/2", ledger))
+            cl.save_ledger(ledger, path)
+    assert len(read_claims_file(path)) == 2

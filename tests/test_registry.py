@@ -73,6 +73,20 @@ def test_two_entries_cannot_share_a_name_or_an_id():
     assert len(Registry.of(one, one)) == 1
 
 
+def test_a_name_the_gazetteer_already_gives_a_place_points_to_that_place():
+    """Registering your own "North Kivu" with the alias "Nord-Kivu" on world("CD") clashes
+    with the gazetteer's cd-nk: the hint says to name that place, since nobody can drop an
+    alias from a gazetteer entry."""
+    known = Registry.of(Place(id="cd-nk", name="Nord-Kivu", kind="region"))
+    mine = Place(id="north-kivu", name="North Kivu", kind="region", aliases=("Nord-Kivu",))
+    with pytest.raises(InvalidClaimError) as caught:
+        known.with_entries([mine])
+    assert caught.value.hint == (
+        "'Nord-Kivu' already names 'cd-nk', registered before: name that entry in claims "
+        "(by its id or any of its names), or drop the alias from the new entry."
+    )
+
+
 def test_ids_must_be_slugs():
     with pytest.raises(InvalidClaimError) as caught:
         Actor(id="Syrian Army", name="Syrian Army", kind="government")

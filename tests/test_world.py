@@ -19,7 +19,7 @@ import conflict_ledger as cl
 from conflict_ledger.gazetteer import starter_actors, world
 from conflict_ledger.registry import normalise_name
 from conflict_ledger.world import country_id
-from tests.acceptance import kherson, lashio, wad_madani
+from tests.acceptance import goma, kherson, lashio, wad_madani
 from tests.acceptance.record import changes
 
 COUNTRIES = ("UA", "SD", "MM", "SY")
@@ -96,6 +96,30 @@ def test_countries_are_named_by_code_or_name_and_the_order_does_not_matter() -> 
     assert world("sd") == world("SD")
 
 
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("CD", "Democratic Republic of the Congo"),
+        ("CD", "The Democratic Republic of the Congo"),
+        ("IR", "Islamic Republic of Iran"),
+        ("VG", "British Virgin Islands"),
+    ],
+)
+def test_a_country_iso_names_inverted_resolves_by_its_name_in_running_order(
+    code: str, name: str
+) -> None:
+    """ISO 3166 writes "Congo, The Democratic Republic of the" and gives the DRC no other
+    name; reports write "Democratic Republic of the Congo"."""
+    assert world(code).places.resolve(name).id == country_id(code)
+
+
+def test_an_inverted_name_is_turned_only_where_its_tail_is_a_qualifier() -> None:
+    """ "Bonaire, Sint Eustatius and Saba" is a list, not an inverted name."""
+    names = {normalise_name(n) for p in world("BQ", "TW").places for n in (p.name, *p.aliases)}
+    assert normalise_name("Sint Eustatius and Saba Bonaire") not in names
+    assert normalise_name("Province of China Taiwan") not in names
+
+
 def test_an_unknown_country_or_extract_is_a_typed_error_with_suggestions() -> None:
     with pytest.raises(cl.UnknownReferenceError) as caught:
         world("Sudann")
@@ -170,14 +194,19 @@ def test_a_bad_gazetteer_name_is_a_typed_error(name: str, error: type[Exception]
         builtin(name)
 
 
-EPISODES = [kherson.EPISODE, lashio.EPISODE, wad_madani.EPISODE]
+EPISODES = [kherson.EPISODE, lashio.EPISODE, wad_madani.EPISODE, goma.EPISODE]
 
 
 @pytest.mark.parametrize("episode", EPISODES, ids=lambda e: e.name)
 def test_an_episode_replays_on_the_world_gazetteer_and_its_starter_actors(episode) -> None:
     """Oracle: the episode's hand-made registries. On GeoNames' places and the shipped
     actors, the same claims written with the place's name give the same changes."""
-    country = {"Kherson 2022": "UA", "Lashio 2024-2025": "MM", "Wad Madani 2023-2025": "SD"}
+    country = {
+        "Kherson 2022": "UA",
+        "Lashio 2024-2025": "MM",
+        "Wad Madani 2023-2025": "SD",
+        "Goma 2025": "CD",
+    }
     code = country[episode.name]
     registries = world(code).with_values(starter_actors(code))
     ledger = cl.Ledger(registries=registries, clock=cl.fixed_clock("2026-01-01T00:00Z"))

@@ -78,6 +78,7 @@ __all__ = [
     "place_claims",
     "snapshot",
     "timeline",
+    "why_excluded",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -659,6 +660,51 @@ class Explanation(Displayed):
     known_at: pendulum.DateTime | None = None
     """The knowledge time asked about (None: everything recorded)."""
 
+    @classmethod
+    def of(
+        cls,
+        place: str,
+        state: PlaceState,
+        *,
+        counted: Iterable[Claim],
+        excluded: Iterable[Excluded],
+        policy: Policy,
+        grades: Mapping[str, Reliability],
+        at: pendulum.DateTime,
+        known_at: pendulum.DateTime | None,
+    ) -> Explanation:
+        """The explanation of ``state``: ``counted`` (the claims about the place that count,
+        in ledger order) sorted into supporting, disputing and context by what the state
+        rests on; ``grades`` (every source's) kept for the counted claims' origins.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> why = explain(load_seed(), "homs", at="2024-12-07T00:00Z")
+        >>> counted = why.supporting + why.disputing + why.context
+        >>> Explanation.of("homs", why.state, counted=counted, excluded=why.excluded,
+        ...     policy=DEFAULT_POLICY, grades=why.grades, at=why.at, known_at=None) == why
+        True
+        """
+        counted = tuple(counted)
+        # A denial stands on its denier's side of a contest, and disputes the state all the same.
+        disputes = set(state.disputes)
+        support = (set(state.claims) | {i for side in state.sides for i in side.claims}) - disputes
+        origins = {c.source.origin for c in counted}
+        return cls(
+            place=place,
+            state=state,
+            supporting=_ordered(c for c in counted if c.id in support),
+            disputing=_ordered(c for c in counted if c.id in disputes),
+            context=_ordered(c for c in counted if c.id not in support and c.id not in disputes),
+            excluded=tuple(excluded),
+            policy=getattr(policy, "__name__", repr(policy)),
+            grades={s: g for s, g in grades.items() if s in origins},
+            bounds=MappingProxyType(
+                {c.id: end for c in counted if (end := fold_end(c)) != c.valid.end}
+            ),
+            at=at,
+            known_at=known_at,
+        )
+
 
 def _about(claim: Claim, place: str) -> bool:
     return place in claim.event.place_ids()
@@ -699,45 +745,58 @@ def explain(
         claim = record.claim
         if not _about(claim, place):
             continue
-        if claim.id not in visible_ids:
-            reason = (
+        if position is not None and record.position >= position:
+            reason: str | None = (
                 f"recorded at position {record.position}, after the {position} asked for"
-                if position is not None and record.position >= position
-                else f"reported {claim.reported_at.isoformat()}, after known_at"
             )
-            excluded.append(Excluded(claim=claim, reason=reason))
-        elif claim.id in cancelled:
-            by = cancelled[claim.id]
-            verb = "retracted" if isinstance(by.event, Retraction) else "superseded"
-            excluded.append(Excluded(claim=claim, reason=f"{verb} by {by.id}"))
-        elif claim.valid.start > cut:
-            excluded.append(Excluded(claim=claim, reason="its valid window starts after at"))
         else:
+            by = cancelled.get(claim.id) if claim.id in visible_ids else None
+            reason = why_excluded(claim, at=cut, known_at=known, cancelled_by=by)
+        if reason is None:
             counted.append(claim)
+        else:
+            excluded.append(Excluded(claim=claim, reason=reason))
     chosen = policy or DEFAULT_POLICY
     (state,) = _policy_states(
         source, chosen, at=cut, known_at=known, position=position, places=[place]
     ).values()
-    # A denial stands on its denier's side of a contest, and disputes the state all the same.
-    disputes = set(state.disputes)
-    support = (set(state.claims) | {i for side in state.sides for i in side.claims}) - disputes
     graded = place_claims(source, place, at=cut, known_at=known, position=position).grades
-    origins = {c.source.origin for c in counted}
-    return Explanation(
-        place=place,
-        state=state,
-        supporting=_ordered(c for c in counted if c.id in support),
-        disputing=_ordered(c for c in counted if c.id in disputes),
-        context=_ordered(c for c in counted if c.id not in support and c.id not in disputes),
-        excluded=tuple(excluded),
-        policy=getattr(chosen, "__name__", repr(chosen)),
-        grades={s: g for s, g in graded.items() if s in origins},
-        bounds=MappingProxyType(
-            {c.id: end for c in counted if (end := fold_end(c)) != c.valid.end}
-        ),
+    return Explanation.of(
+        place,
+        state,
+        counted=counted,
+        excluded=excluded,
+        policy=chosen,
+        grades=graded,
         at=cut,
         known_at=known,
     )
+
+
+def why_excluded(
+    claim: Claim,
+    *,
+    at: pendulum.DateTime,
+    known_at: pendulum.DateTime | None,
+    cancelled_by: Claim | None,
+) -> str | None:
+    """Why a claim about a place does not count at ``at`` as known at ``known_at`` (None:
+    it counts), ``cancelled_by`` the first claim in ledger order known then that retracts or
+    corrects it: the reasons :class:`Excluded` gives, the ledger-position cut aside.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> claim = load_seed().claim("dawn-2024-12-07/c02")
+    >>> why_excluded(claim, at=claim.valid.start, known_at=None, cancelled_by=None) is None
+    True
+    """
+    if known_at is not None and claim.reported_at > known_at:
+        return f"reported {claim.reported_at.isoformat()}, after known_at"
+    if cancelled_by is not None:
+        verb = "retracted" if isinstance(cancelled_by.event, Retraction) else "superseded"
+        return f"{verb} by {cancelled_by.id}"
+    if claim.valid.start > at:
+        return "its valid window starts after at"
+    return None
 
 
 def _ordered(claims: Iterable[Claim]) -> tuple[Claim, ...]:

@@ -23,8 +23,10 @@ from conflict_ledger import _cli_integrity, _exits
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
+from conflict_ledger.asof import Snapshot
 from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
+from conflict_ledger.display.render import when_text
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.queries import diff, explain, index_of, snapshot, timeline
@@ -56,6 +58,7 @@ _EXAMPLES = {
     "export": "conflict-ledger export seeds/dawn-2024-12-07.claims.jsonl --as geojson --at 2024-12-07 "
     "-o snapshot.geojson\n"
     "  conflict-ledger export LEDGER --as csv --at '2024-12-06 20:00' --tz Asia/Damascus\n"
+    "  conflict-ledger export LEDGER --as html --at 2024-12-07 --tz Asia/Damascus -o snapshot.html\n"
     "  conflict-ledger export LEDGER --as acled -o acled-shaped.csv\n"
     "  conflict-ledger export LEDGER --as claims-csv -o claims.csv\n"
     "  conflict-ledger export 'postgresql://me@db/desk?ledger=syria' --as parquet --at 2024-12-07 "
@@ -264,7 +267,7 @@ def _adapter_commands(commands: Any) -> None:
     for name, help in (
         (
             "export",
-            "Write a snapshot as GeoJSON or CSV, or the claims as ACLED-shaped or plain CSV.",
+            "Write a snapshot as GeoJSON, CSV or an HTML page, or the claims as ACLED-shaped or plain CSV.",
         ),
         ("plot", "Draw a timeline chart, a snapshot map or small multiples as PNG or SVG."),
     ):
@@ -272,9 +275,15 @@ def _adapter_commands(commands: Any) -> None:
         command.add_argument(
             "ledger", help="a claims file (.jsonl), a ledger, or postgresql://...?ledger=NAME"
         )
-        command.add_argument("--tz", default="UTC", help="zone for times given without offset")
+        command.add_argument(
+            "--tz",
+            default="UTC",
+            help="zone for times given without offset (and for the times an html page prints)",
+        )
         command.add_argument("--known-at", help="count only claims reported by then")
-        command.add_argument("--at", help="the valid time of the snapshot (geojson, csv, map)")
+        command.add_argument(
+            "--at", help="the valid time of the snapshot (geojson, csv, html, map)"
+        )
         command.add_argument(
             "-o", "--output", help="the file to write (export default: standard output)"
         )
@@ -288,7 +297,7 @@ def _adapter_commands(commands: Any) -> None:
             command.add_argument(
                 "--as",
                 dest="kind",
-                choices=("geojson", "csv", "acled", "claims-csv", "parquet"),
+                choices=("geojson", "csv", "html", "acled", "claims-csv", "parquet"),
                 default="geojson",
             )
         else:
@@ -359,6 +368,39 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
     return "\n".join(lines), report
 
 
+def _unlocated(snap: Snapshot, ledger: Ledger) -> list[str]:
+    """The snapshot's places a map cannot show: registered without coordinates."""
+    return [s.place for s in snap if ledger.registries.places[s.place].coordinates is None]
+
+
+def _html_page(snap: Snapshot, tz: str) -> str:
+    """A snapshot's HTML table (as Jupyter shows it) in a page a browser opens alone."""
+    from html import escape
+
+    from conflict_ledger.display.html import snapshot_html
+
+    title = escape(f"Snapshot at {when_text(snap.at, tz)}")
+    return (
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+        f"<body>\n{snapshot_html(snap, tz=tz)}\n</body></html>\n"
+    )
+
+
+def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
+    """The report of an export written to a file; a GeoJSON names the places left out."""
+    unit = {"geojson": "features", "html": "places"}.get(args.kind, "rows")
+    if args.format == "json":
+        report: dict[str, Any] = {"wrote": args.output, "as": args.kind, unit: count}
+        if args.kind == "geojson":
+            report["unlocated"] = unlocated
+        return json.dumps(report)
+    line = f"wrote {count} {unit.removesuffix('s') if count == 1 else unit} to {args.output}"
+    if unlocated:
+        places = "place" if len(unlocated) == 1 else "places"
+        line += f"; left out {len(unlocated)} {places} without coordinates: {', '.join(unlocated)}"
+    return line
+
+
 def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
     import io
 
@@ -384,16 +426,21 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
         return _parquet(args, ledger, known_at)
     if args.command == "export":
         out = io.StringIO()
+        unlocated: list[str] = []
         if args.kind == "geojson":
-            collection = geojson.feature_collection(
-                snapshot(ledger, at=at(), known_at=known_at), ledger
-            )
+            snap = snapshot(ledger, at=at(), known_at=known_at)
+            collection = geojson.feature_collection(snap, ledger)
             out.write(json.dumps(collection, ensure_ascii=False, indent=1))
             count = len(collection["features"])
+            unlocated = _unlocated(snap, ledger)
         elif args.kind == "csv":
             count = files.write_snapshot_csv(
                 out, snapshot(ledger, at=at(), known_at=known_at), ledger
             )
+        elif args.kind == "html":
+            snap = snapshot(ledger, at=at(), known_at=known_at)
+            out.write(_html_page(snap, tz))
+            count = len(snap)
         elif args.kind == "acled":
             count = acled.write_acled_csv(out, ledger, known_at=known_at)
         else:
@@ -406,10 +453,7 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             return out.getvalue().rstrip("\n")
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             handle.write(out.getvalue())
-        unit = "features" if args.kind == "geojson" else "rows"
-        if args.format == "json":
-            return json.dumps({"wrote": args.output, "as": args.kind, unit: count})
-        return f"wrote {count} {unit} to {args.output}"
+        return _wrote(args, count, unlocated)
     from conflict_ledger.adapters import plot
 
     if args.output is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conflict_ledger.adapters import files
+from conflict_ledger.display.render import when_text
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
 from conflict_ledger.ledger import Ledger
@@ -53,7 +54,9 @@ def add_baseline_command(commands: Any) -> None:
     sub.add_argument("--at", required=True, help="the date or time the baseline holds at")
     sub.add_argument("--reported-at", help="when the source published it (default: --at)")
     sub.add_argument("--title", default="", help="what the source is, for the claims' note")
-    sub.add_argument("--tz", default="UTC", help="zone for times given without offset")
+    sub.add_argument(
+        "--tz", default="UTC", help="zone for times given without offset and for times printed"
+    )
     sub.add_argument(
         "--hold",
         action="append",
@@ -99,7 +102,9 @@ def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
     if args.format == "json":
         rows = [{"claim": id, "place": place, "actor": actor} for id, place, actor in held]
         return json.dumps(rows, indent=1)
-    lines = [f"added {len(held)} baseline claims from {args.source} at {claims[0].valid.start}"]
+    count = f"{len(held)} baseline claim{'' if len(held) == 1 else 's'}"
+    at = when_text(claims[0].valid.start, args.tz)
+    lines = [f"added {count} from {args.source} at {at}; times in {args.tz}"]
     lines.extend(f"  {place} held by {actor}  ({id})" for id, place, actor in held)
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,7 @@ from conflict_ledger.errors import (
     LedgerError,
     LedgerNotFoundError,
     NotALedgerError,
+    UnsavedClaimsWarning,
 )
 from conflict_ledger.events import (
     Event,
@@ -220,6 +222,31 @@ def _empty_claims_ledger(
     return Ledger(registries=registries, clock=clock, event_types=event_types)
 
 
+def _file_stamp(path: str) -> tuple[int, int, int] | None:
+    """What changes when a file is written (a claims file is replaced whole), or None."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _warn_if_unsaved(ledger: Ledger, path: str) -> Ledger:
+    """``ledger``, read from the claims file at ``path``, warning when it closes changed
+    and unsaved (:class:`~conflict_ledger.errors.UnsavedClaimsWarning`)."""
+    size, registries, stamp = len(ledger), ledger.registries, _file_stamp(path)
+
+    def check() -> None:
+        added = len(ledger) - size
+        registered = ledger.registries is not registries and ledger.registries != registries
+        if (added or registered) and _file_stamp(path) == stamp:
+            changes = f"{added} claim{'' if added == 1 else 's'}" if added else "its registries"
+            warnings.warn(UnsavedClaimsWarning(path=path, changes=changes), stacklevel=4)
+
+    ledger.on_close(check)
+    return ledger
+
+
 def _store(
     name: str,
     suffix: str,
@@ -286,7 +313,8 @@ def open_ledger(
     :class:`~conflict_ledger.errors.NotALedgerError` (or an ``IntegrityError``) instead
     of becoming a new, empty ledger. ``create=True`` opens the ledger if it exists and
     creates it if not (a claims file path gives an empty in-memory ledger, to save with
-    :func:`save_ledger`).
+    :func:`save_ledger`). A claims file is read into memory: closing it with changes not
+    saved warns (:class:`~conflict_ledger.errors.UnsavedClaimsWarning`).
 
     A ``postgresql://user@host/db?ledger=NAME`` URL opens a team's ledger on a server
     (:class:`~conflict_ledger.stores.postgres.PostgresStore`; no password in the URL: use
@@ -326,12 +354,17 @@ def open_ledger(
         _check_path(name, create=create)
     if suffix == ".jsonl" and (_is_claims_file(name) or _names_claims_file(name)):
         if not os.path.exists(name):  # create: an empty claims ledger, saved on demand
-            return _empty_claims_ledger(registries, gazetteer, clock, event_types)
-        return read_claims_file(
+            return _warn_if_unsaved(
+                _empty_claims_ledger(registries, gazetteer, clock, event_types), name
+            )
+        return _warn_if_unsaved(
+            read_claims_file(
+                name,
+                registries=registries,
+                clock=clock,
+                event_types=event_types or BUILTIN_EVENTS,
+            ),
             name,
-            registries=registries,
-            clock=clock,
-            event_types=event_types or BUILTIN_EVENTS,
         )
     store = _store(
         name, suffix, gazetteer=gazetteer, durability=durability, compact=compact, create=create

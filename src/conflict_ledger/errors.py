@@ -38,6 +38,7 @@ __all__ = [
     "UnknownPlaceError",
     "UnknownReferenceError",
     "UnknownSourceError",
+    "UnsavedClaimsWarning",
 ]
 
 
@@ -425,3 +426,24 @@ class DatasetFileError(LedgerError, ValueError):
         self.hint = hint
         self.encoding = encoding
         super().__init__(f"{path}: {problem}. {hint}")
+
+
+class UnsavedClaimsWarning(UserWarning):
+    """A claims file read into memory was changed and closed without being saved.
+
+    A claims file is an exchange file, not a store: what is appended or registered after
+    :func:`~conflict_ledger.codec.open_ledger` lives in memory until
+    :func:`~conflict_ledger.saving.save_ledger` writes it, so closing the ledger first
+    loses it. A warning, not an error: the ledger has closed, and nothing was written.
+
+    >>> str(UnsavedClaimsWarning(path="x.claims.jsonl", changes="1 claim"))[:46]
+    'x.claims.jsonl: 1 claim changed in memory and '
+    """
+
+    def __init__(self, *, path: str, changes: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: {changes} changed in memory and never saved, now lost. A claims file is "
+            "read into memory and written only by save_ledger(ledger, path): call it before "
+            "the ledger closes, or record into a .sqlite ledger, which keeps every append."
+        )

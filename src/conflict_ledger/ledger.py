@@ -156,27 +156,41 @@ def _resolve(registry: Registry[Any], value: str, field: str) -> str:
         raise type(error)(name=value, suggestions=error.suggestions, field=field) from None
 
 
+_NAME_FIELDS: dict[type, tuple[tuple[str, int], ...]] = {}
+
+
+def _name_fields(kind: type[Event]) -> tuple[tuple[str, int], ...]:
+    """An event class's fields that name places (0), actors (1) and sources (2)."""
+    found = _NAME_FIELDS.get(kind)
+    if found is None:
+        found = _NAME_FIELDS[kind] = tuple(
+            (name, number)
+            for number, names in enumerate(
+                (kind.place_fields, kind.actor_fields, kind.source_fields)
+            )
+            for name in names
+        )
+    return found
+
+
 def _canonical_event(event: Event, registries: Registries) -> Event:
     """The event with every place and actor name replaced by its registry id."""
     changes: dict[str, Any] = {}
-    for names, registry in (
-        (event.place_fields, registries.places),
-        (event.actor_fields, registries.actors),
-        (event.source_fields, registries.sources),
-    ):
-        for name in names:
-            value = getattr(event, name)
-            if value is None or (value.__class__ is str and value in registry):
-                continue  # already an id (most imported claims): nothing to resolve
-            field = f"event.{name}"
-            if isinstance(value, str):
-                resolved: Any = _resolve(registry, value, field)
-            elif isinstance(value, tuple):
-                resolved = tuple(_resolve(registry, item, field) for item in value)
-            else:
-                continue
-            if resolved != value:
-                changes[name] = resolved
+    kinds = (registries.places, registries.actors, registries.sources)
+    for name, number in _name_fields(event.__class__):
+        value = getattr(event, name)
+        registry: Registry[Any] = kinds[number]
+        if value is None or (value.__class__ is str and value in registry):
+            continue  # already an id (most imported claims): nothing to resolve
+        field = f"event.{name}"
+        if isinstance(value, str):
+            resolved: Any = _resolve(registry, value, field)
+        elif isinstance(value, tuple):
+            resolved = tuple(_resolve(registry, item, field) for item in value)
+        else:
+            continue
+        if resolved != value:
+            changes[name] = resolved
     return attrs.evolve(event, **changes) if changes else event
 
 
@@ -268,6 +282,7 @@ class Ledger:
         self._tree = MerkleTree()
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
+        self._closing: list[Callable[[], None]] = []
         self._refresh()
 
     # -- the store -----------------------------------------------------------------------
@@ -393,9 +408,26 @@ class Ledger:
         )
         return StoredRecord.of(record.position, data)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, when the ledger closes and before its store does: an
+        opener's last check (a claims file's, that what changed in memory was saved).
+
+        >>> ledger = Ledger()
+        >>> ledger.on_close(lambda: print("closing"))
+        >>> with ledger:
+        ...     pass
+        closing
+        """
+        self._closing.append(callback)
+
     def close(self) -> None:
-        """Close the store's files or connections."""
-        self._store.close()
+        """Run the :meth:`on_close` callbacks, then close the store's files or connections."""
+        callbacks, self._closing = self._closing, []
+        try:
+            for callback in callbacks:
+                callback()
+        finally:
+            self._store.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -503,9 +535,10 @@ class Ledger:
         problems: list[Exception] = []
         accepted: list[Claim] = []
         pending: dict[str, Claim] = {}
+        chains: dict[int, tuple[SourceChain, SourceChain]] = {}  # an import shares its chains
         for claim in claims:
             try:
-                canonical = self._canonical(claim, pending)
+                canonical = self._canonical(claim, pending, chains)
             except LedgerError as error:
                 problems.append(error)
                 continue
@@ -519,7 +552,12 @@ class Ledger:
             )
         return tuple(accepted)
 
-    def _canonical(self, claim: Claim, pending: Mapping[str, Claim]) -> Claim:
+    def _canonical(
+        self,
+        claim: Claim,
+        pending: Mapping[str, Claim],
+        chains: dict[int, tuple[SourceChain, SourceChain]] | None = None,
+    ) -> Claim:
         if not isinstance(claim, Claim):
             raise InvalidClaimError(
                 field="claim",
@@ -531,7 +569,13 @@ class Ledger:
         if claim.id in by_id or claim.id in pending:
             raise DuplicateClaimError(claim.id)
         event = _canonical_event(claim.event, self._registries)
-        source = _canonical_source(claim.source, self._registries)
+        known = None if chains is None else chains.get(id(claim.source))
+        if known is not None and known[0] is claim.source:
+            source = known[1]  # the same chain object, canonical once per batch
+        else:
+            source = _canonical_source(claim.source, self._registries)
+            if chains is not None:
+                chains[id(claim.source)] = (claim.source, source)
         for target_field, target in (
             ("event.target", event.target if isinstance(event, Retraction) else None),
             ("supersedes", claim.supersedes),

@@ -14,8 +14,12 @@ Where the index cannot answer exactly what the fold answers, the door asks the f
 ``timeline`` answers through the index too (with ``position=`` or plain records, the
 fold): the index gives the states, and a list of the ledger's dataset events and
 cancellations, kept beside it and read incrementally, gives the ``context``.
-``explain`` and ``diff`` are the fold's for now (``diff`` reads two snapshots and folds
-nothing; the index has no ``explain``), re-exported so that the door is one import.
+``explain`` answers through the index too, under any ``policy`` (a policy sees one
+place's claims, which the index keeps exactly): the index gives what the place's policy
+sees, and the ledger's records by the places they name, with what cancels each claim,
+kept beside it and read incrementally, give the claims excluded and why; with
+``position=`` or plain records, the fold. ``diff`` reads two snapshots and folds
+nothing; it is the fold's, re-exported so that the door is one import.
 
 >>> from conflict_ledger.seed import load_seed
 >>> ledger = load_seed()
@@ -31,7 +35,7 @@ import attrs
 import pendulum
 
 from conflict_ledger import asof
-from conflict_ledger.asof import Snapshot, Source, Timeline, diff, explain, order_key
+from conflict_ledger.asof import Explanation, Snapshot, Source, Timeline, diff, order_key
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent, Retraction
@@ -152,3 +156,30 @@ def timeline(
         return asof.timeline(source, place, known_at=known_at, position=position)
     line = index_of(source).timeline(place, known_at=known_at)
     return attrs.evolve(line, context=_context(source).at(line.place, line.known_at))
+
+
+def explain(
+    source: Source,
+    place: str,
+    *,
+    at: Any,
+    known_at: Any = None,
+    position: int | None = None,
+    policy: Policy | None = None,
+) -> Explanation:
+    """The claims behind a place's state at ``at`` as known at ``known_at``, under
+    ``policy``: equal to :func:`conflict_ledger.reference.explain`, answered by the
+    ledger's index from the records about that place only.
+
+    With ``position`` or plain records, the fold answers.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> why = explain(load_seed(), "Homs", at="2024-12-07T00:00Z", known_at="2024-12-06T00:00Z")
+    >>> why.excluded[0].reason
+    'reported 2024-12-06T19:00:00+00:00, after known_at'
+    """
+    if position is not None or not isinstance(source, Ledger):
+        return asof.explain(
+            source, place, at=at, known_at=known_at, position=position, policy=policy
+        )
+    return index_of(source).explain(place, at=at, known_at=known_at, policy=policy)

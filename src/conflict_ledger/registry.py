@@ -67,8 +67,11 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Херсон"), normalise_name("دَيْر الزَّوْر") == normalise_name("دير الزور")
     ('херсон', True)
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if name.isascii():  # nothing to decompose, no marks: the same text, ten times faster
+        unmarked = name
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
     unmarked = _MODIFIER_LETTERS.sub("", unmarked).casefold().translate(_LATIN_FOLD)
     return " ".join(_NOT_A_LETTER.sub(" ", unmarked).split())
 
@@ -325,6 +328,16 @@ _ERRORS: Mapping[type, type[UnknownReferenceError]] = {
 }
 
 
+def _clash_hint(name: str, owner: str, *, registered: bool) -> str:
+    """What to do when a new entry's ``name`` already names ``owner``."""
+    if not registered:  # two new entries in one batch
+        return "Drop the alias from one of the two entries."
+    return (
+        f"{name!r} already names {owner!r}, registered before: name that entry in claims "
+        "(by its id or any of its names), or drop the alias from the new entry."
+    )
+
+
 @attrs.frozen
 class Registry(Generic[T]):
     """An immutable id -> value map that also resolves names and aliases.
@@ -389,7 +402,7 @@ class Registry(Generic[T]):
                         field="aliases",
                         value=name,
                         problem=f"this name already belongs to {owner!r}",
-                        hint="Drop the alias from one of the two entries.",
+                        hint=_clash_hint(name, owner, registered=owner in self._by_id),
                     )
         return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
 

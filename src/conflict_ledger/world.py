@@ -96,7 +96,7 @@ def world(*countries: str, min_population: int = 15000) -> Registries:
 def starter_actors(country: str) -> tuple[Actor, ...]:
     """A few actors of a country's war to start a ledger with (none if we ship none).
 
-    Shipped for Ukraine, Sudan and Myanmar (Syria's are in ``gazetteer.syria()``); the
+    Shipped for Ukraine, Sudan, Myanmar and DR Congo (Syria's are in ``gazetteer.syria()``); the
     rest are the user's to register. Register them beside :func:`world`'s places:
 
     >>> sudan = world("SD").with_values(starter_actors("Sudan"))
@@ -199,7 +199,7 @@ def _claim_names(place: Place, taken: dict[str, str]) -> Place:
 
 def _country(code: str) -> Place:
     country = _iso_country(code)
-    names = [country.alpha_2, country.alpha_3, country.name]
+    names = [country.alpha_2, country.alpha_3, country.name, *_running_order(country.name)]
     names.append(getattr(country, "official_name", ""))
     return Place(
         id=country_id(code),
@@ -207,6 +207,24 @@ def _country(code: str) -> Place:
         kind=PlaceKind.COUNTRY,
         aliases=tuple(name for name in names if name),
     )
+
+
+def _running_order(name: str) -> tuple[str, ...]:
+    """An ISO name written inverted ("Congo, The Democratic Republic of the"), in running
+    order, with and without its article: the names reports use. A tail that is no
+    qualifier ("Bonaire, Sint Eustatius and Saba") is a list, not an inversion.
+
+    >>> _running_order("Congo, The Democratic Republic of the")
+    ('The Democratic Republic of the Congo', 'Democratic Republic of the Congo')
+    >>> _running_order("Bonaire, Sint Eustatius and Saba"), _running_order("Sudan")
+    ((), ())
+    """
+    head, comma, tail = name.partition(", ")
+    if not comma or not re.search(r"\bof( the)?$", tail, flags=re.IGNORECASE):
+        return ()
+    turned = f"{tail} {head}"
+    bare = re.sub(r"^the ", "", turned, flags=re.IGNORECASE)
+    return tuple(dict.fromkeys((turned, bare)))
 
 
 def _cities(codes: set[str], min_population: int, taken: dict[str, str]) -> Iterator[Place]:

@@ -13,7 +13,7 @@ import pytest
 
 import conflict_ledger as cl
 from conflict_ledger import gazetteer
-from tests.acceptance import kherson, lashio, wad_madani
+from tests.acceptance import goma, kherson, lashio, wad_madani
 from tests.acceptance.record import Episode, changes
 
 CASES = [
@@ -24,6 +24,8 @@ CASES = [
      "Sudanese army", "2025-01-12T12:00+02:00"),
     (lashio.EPISODE, lashio.HQ, ("Northeast Command", "Northeastern Regional Military Command"),
      "mndaa", "Kokang army", "2024-08-10T12:00+06:30"),
+    (goma.EPISODE, "goma-airport", ("Goma airport", "Goma International Airport"), "m23",
+     "AFC/M23", "2025-01-29T12:00+02:00"),
 ]  # fmt: skip
 IDS = [case[0].name for case in CASES]
 

@@ -9,10 +9,10 @@ import pytest
 
 import conflict_ledger as cl
 from conflict_ledger import cli
-from tests.acceptance import kherson, lashio, wad_madani
+from tests.acceptance import goma, kherson, lashio, wad_madani
 from tests.acceptance.record import Episode
 
-EPISODES = (kherson.EPISODE, wad_madani.EPISODE, lashio.EPISODE)
+EPISODES = (kherson.EPISODE, wad_madani.EPISODE, lashio.EPISODE, goma.EPISODE)
 BY_NAME = {episode.name: episode for episode in EPISODES}
 
 

@@ -68,8 +68,9 @@ from conflict_ledger.adapters.acled_claims import (
     ReportClock,
     RowReader,
 )
+from conflict_ledger.adapters.acled_columns import WIDE_NEEDS, Read, read_wide
 from conflict_ledger.adapters.acled_layout import Layout, canonical_column, detect_layout
-from conflict_ledger.adapters.acled_rows import Merged, merge_events
+from conflict_ledger.adapters.acled_rows import merge_events
 from conflict_ledger.adapters.dataset import DatasetEvent
 from conflict_ledger.adapters.rows import (
     Candidate,
@@ -135,6 +136,8 @@ CURRENT_COLUMNS = (
     "timestamp",
 )
 """The 31 columns of a current ACLED export, in order (also what :func:`write_acled_csv` writes)."""
+
+Progress = Callable[[int, int], None] | None
 
 _MONTHS = {
     name: number
@@ -264,8 +267,11 @@ def _reader(
     )
 
 
-def _events(table: Table, layout: Layout) -> tuple[list[Merged], list[RowError], list[str]]:
-    header = [canonical_column(name) for name in table.header]
+def _row_by_row(
+    table: Table, header: list[str], layout: Layout, reader: RowReader, progress: Progress
+) -> tuple[list[tuple[tuple[int, ...], Read | Exception]], list[RowError], list[str]]:
+    """Every event of the file read row by row (long format, or a file missing a column
+    the columnar reader needs): its lines and its claim or error, in event order."""
     width = len(header)
     rows = (
         (
@@ -281,11 +287,23 @@ def _events(table: Table, layout: Layout) -> tuple[list[Merged], list[RowError],
         for line, values in table.rows
     )
     events, problems, duplicates = merge_events(rows, long=layout.long)
-    rejected = [
-        RowError(path=table.path, line=lines[0], reason=reason, field="event_id_cnty")
+    rejected = _rejected_groups(table.path, problems)
+    done: list[tuple[tuple[int, ...], Read | Exception]] = []
+    for count, event in enumerate(events, start=1):
+        if progress is not None and (count % 5000 == 0 or count == len(events)):
+            progress(count, len(events))
+        try:
+            done.append((event.lines, reader.read(event.row)))
+        except (RowProblem, LedgerError) as error:
+            done.append((event.lines, error))
+    return done, rejected, duplicates
+
+
+def _rejected_groups(path: str, problems: list[tuple[tuple[int, ...], str]]) -> list[RowError]:
+    return [
+        RowError(path=path, line=lines[0], reason=reason, field="event_id_cnty")
         for lines, reason in problems
     ]
-    return events, rejected, duplicates
 
 
 @attrs.frozen(kw_only=True)
@@ -347,10 +365,8 @@ def _read_file(
     progress: Callable[[int, int], None] | None,
 ) -> AcledRead:
     table = read_table(source, what="an ACLED CSV export", encoding=encoding, name=name)
-    layout = detect_layout(
-        [canonical_column(c) for c in table.header], table.columns, path=table.path
-    )
-    events, rejected, duplicates = _events(table, layout)
+    header = [canonical_column(c) for c in table.header]
+    layout = detect_layout(header, table.columns, path=table.path)
     reader = _reader(
         registries,
         layout,
@@ -360,30 +376,32 @@ def _read_file(
         now=now,
         actor_map=actor_map,
     )
+    if layout.long or not set(WIDE_NEEDS) <= set(header):
+        done, rejected, duplicates = _row_by_row(table, header, layout, reader, progress)
+    else:
+        lines, rows = zip(*table.rows, strict=True)
+        done, problems, duplicates = read_wide(header, lines, rows, reader, progress=progress)
+        rejected = _rejected_groups(table.path, problems)
     candidates: list[Candidate] = []
     undecided: list[str] = []
-    for done, event in enumerate(events, start=1):
-        if progress is not None and (done % 5000 == 0 or done == len(events)):
-            progress(done, len(events))
-        try:
-            claim, values, why = reader.read(event.row)
-        except RowProblem as problem:
+    for where, read in done:
+        if read.__class__ is tuple:
+            claim, values, why = read
+            candidates.append(Candidate(line=where[0], claim=claim, values=values))
+            if why is not None:
+                undecided.append(claim.id)
+        elif isinstance(read, RowProblem):
             rejected.append(
                 RowError(
                     path=table.path,
-                    line=event.lines[0],
-                    field=problem.field,
-                    value=problem.value,
-                    reason=problem.reason,
+                    line=where[0],
+                    field=read.field,
+                    value=read.value,
+                    reason=read.reason,
                 )
             )
-            continue
-        except LedgerError as error:
-            rejected.append(RowError(path=table.path, line=event.lines[0], reason=str(error)))
-            continue
-        candidates.append(Candidate(line=event.lines[0], claim=claim, values=values))
-        if why is not None:
-            undecided.append(claim.id)
+        else:
+            rejected.append(RowError(path=table.path, line=where[0], reason=str(read)))
     return AcledRead(
         candidates=tuple(candidates),
         rejected=tuple(sorted(rejected, key=lambda error: error.line)),
@@ -482,19 +500,19 @@ def import_acled(
     moment = None
     if clock is ReportClock.IMPORT:
         moment = pendulum.now("UTC") if now is None else to_instant(now, field="now")
-    found = read_acled_file(
-        source,
-        ledger.registries,
-        tz=tz,
-        day_first=day_first,
-        name=name,
-        encoding=encoding,
-        reported_at=clock,
-        now=moment,
-        actor_map=actor_map,
-        progress=progress,
-    )
-    with _collector_paused():
+    with _collector_paused():  # once: a collection in between would walk every row again
+        found = _read_file(
+            source,
+            ledger.registries,
+            tz=tz,
+            day_first=day_first,
+            name=name,
+            encoding=encoding,
+            reported_at=clock,
+            now=moment,
+            actor_map=actor_map,
+            progress=progress,
+        )
         report = append_candidates(
             ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row
         )

@@ -8,13 +8,15 @@ chains, actors, places), which is most of a large export.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import enum
 import functools
 import json
 import json.encoder
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pendulum
 
@@ -97,6 +99,11 @@ def whole_number(text: str, field: str, *, default: str = "") -> int:
 
 @functools.lru_cache(maxsize=65536)  # an export's rows share a few upload timestamps
 def parse_stamp(text: str) -> pendulum.DateTime:
+    """:func:`read_stamp`, remembering the last 65,536 texts."""
+    return read_stamp(text)
+
+
+def read_stamp(text: str) -> pendulum.DateTime:
     """An ACLED ``timestamp``: seconds since 1970 (``1733616000``, ``1733616000.0``) or an
     ISO date-time as R and pandas write it (``2024-12-08T00:00:00Z``; no offset is UTC).
 
@@ -171,9 +178,120 @@ def _note_encoder() -> Callable[[dict[str, str], int], Iterable[str]]:
 
 
 _encode_note = _note_encoder()
+_encode_text = json.encoder.encode_basestring  # what the encoder above writes a string as
+_SET_BY_READER = ("event_date", "event_type", "sub_event_type")
+_present = functools.partial(filter, None)  # the non-empty parts of a row's tuple
+
+
+def _encoded_column(key: str, column: Sequence[str]) -> list[str] | None:
+    """``"key": "text"`` of each trimmed cell ("" for an empty one), None if all are empty."""
+    head = _encode_text(key) + ": "
+    distinct = set(column)
+    if len(distinct) * 2 > len(column):  # ids, timestamps: no repeats to share
+        trimmed = list(map(str.strip, column))
+        if all(trimmed):
+            return list(map(head.__add__, map(_encode_text, trimmed)))
+    encoded = {}
+    for value in distinct:
+        text = value.strip()
+        encoded[value] = head + _encode_text(text) if text else ""
+    if len(encoded) == 1:  # a constant column: its one text
+        (part,) = encoded.values()
+        return [part] * len(column) if part else None
+    return list(map(encoded.__getitem__, column))
+
+
+class NoteFields:
+    """The notes of every row of a table, their JSON fields encoded a column at a time.
+
+    A note (see :func:`_note`) keeps every non-empty cell of its row, trimmed, as
+    ``"column": "text"`` in sorted order, with ``event_date``, ``event_type`` and
+    ``sub_event_type`` as the reader read them (``days`` and ``types``, by row; None
+    where the row did not read). Encoding each distinct cell of a column once, then
+    joining each row's parts, writes the same text as encoding each row's dict, at a
+    fraction of the cost. Only rows that are one event as the file wrote them use it (a
+    merged event's row is new); ``usable`` is False when the file has an ``undecided``
+    column, which the reader also writes.
+    """
+
+    def __init__(
+        self,
+        header: Sequence[str],
+        columns: Sequence[Sequence[str]],
+        *,
+        days: Sequence[_dt.date | None],
+        types: Sequence[tuple[str, str] | None],
+    ) -> None:
+        """``columns``: the rows' cells by column, each row padded to the header."""
+        last = {name: number for number, name in enumerate(header)}  # as dict(zip()) keeps
+        fields = [
+            (key, encoded)
+            for key in last
+            if key not in ("notes", *_SET_BY_READER)
+            and (encoded := _encoded_column(key, columns[last[key]])) is not None
+        ]  # None: an empty column adds nothing
+        fields += _set_by_reader(days, types)
+        fields.sort(key=lambda field: field[0])
+        self.usable = "undecided" not in last
+        self.cut = bisect.bisect([key for key, _ in fields], "undecided")
+        self.parts = [encoded for _, encoded in fields]
+        self.joined = list(map(", ".join, map(_present, zip(*self.parts, strict=True))))
+        if not self.parts:
+            self.joined = [""] * len(days)
+
+    def note(self, number: int, notes: str, undecided: str | None) -> str:
+        """The note of row ``number`` (0 is the first row after the header)."""
+        if undecided is None:
+            fields = self.joined[number]
+        else:
+            row = [part[number] for part in self.parts]
+            extra = '"undecided": ' + _encode_text(undecided)
+            fields = ", ".join(filter(None, (*row[: self.cut], extra, *row[self.cut :])))
+        return f"ACLED {{{fields}}}\n{notes.strip()}".rstrip()
+
+
+def _set_by_reader(
+    days: Sequence[_dt.date | None], types: Sequence[tuple[str, str] | None]
+) -> list[tuple[str, list[str]]]:
+    """The encoded ``event_date``, ``event_type`` and ``sub_event_type`` of every row."""
+    dates = {
+        day: "" if day is None else '"event_date": ' + _encode_text(day.isoformat())
+        for day in set(days)
+    }
+    kinds = {
+        kind: ("", "")
+        if kind is None
+        else (
+            '"event_type": ' + _encode_text(kind[0]),
+            '"sub_event_type": ' + _encode_text(kind[1]),
+        )
+        for kind in set(types)
+    }
+    pairs = list(map(kinds.__getitem__, types))
+    return [
+        ("event_date", list(map(dates.__getitem__, days))),
+        ("event_type", [pair[0] for pair in pairs]),
+        ("sub_event_type", [pair[1] for pair in pairs]),
+    ]
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def claim_id(event_id: str) -> str:
+    """The claim id of an ACLED ``event_id_cnty`` (trimmed and not empty).
+
+    >>> claim_id("SYR1234"), claim_id("SYR 12/3")
+    ('acled/SYR1234', 'acled/syr-12-3')
+    """
+    return f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}"
+
+
+def _need(row: Mapping[str, str], name: str) -> str:
+    value = row.get(name, "").strip()
+    if not value:
+        raise RowProblem(name, row.get(name), "required and empty")
+    return value
 
 
 class RowReader:
@@ -204,6 +322,12 @@ class RowReader:
         self.actors: dict[tuple[str, str], tuple[str, Actor | None]] = {}
         self.windows: dict[tuple[str, str, str], tuple[_dt.date, ValidTime]] = {}
         self.chains: dict[str, tuple[SourceChain, tuple[Source, ...]]] = {}
+        # each distinct cell (or group of cells) read once: an export repeats most of them
+        self.stamps: dict[str, pendulum.DateTime] = {}
+        self.kinds: dict[tuple[str, str], tuple[str, str]] = {}
+        self.geos: dict[str, str] = {}
+        self.fatalities: dict[str, int] = {}
+        self.places: dict[tuple[str, ...], tuple[str, tuple[Place, ...]]] = {}
 
     # -- the parts ----------------------------------------------------------------------
 
@@ -259,7 +383,12 @@ class RowReader:
         return id
 
     def window(self, row: Mapping[str, str]) -> tuple[_dt.date, ValidTime]:
-        key = (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        return self.window_of(
+            (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+        )
+
+    def window_of(self, key: tuple[str, str, str]) -> tuple[_dt.date, ValidTime]:
+        """The day and window of (``event_date``, ``year``, ``time_precision``) cells."""
         found = self.windows.get(key)
         if found is None:  # an export has a few thousand distinct dates: read each once
             found = self.windows[key] = self._window(*key)
@@ -290,10 +419,96 @@ class RowReader:
     def reported(self, row: Mapping[str, str], valid: ValidTime) -> pendulum.DateTime:
         if self.clock is ReportClock.IMPORT and self.now is not None:
             return max(self.now, valid.start)
-        stamp = row.get("timestamp", "").strip()
-        if self.clock is ReportClock.EVENT or not stamp:
+        text = row.get("timestamp", "")
+        if self.clock is ReportClock.EVENT:
             return valid.end
-        return max(parse_stamp(stamp), valid.start)
+        return self.reported_from(self.stamp(text), valid)
+
+    def stamp(self, text: str) -> pendulum.DateTime | None:
+        """ACLED's ``timestamp`` cell, None when empty (each distinct text read once)."""
+        found = self.stamps.get(text)
+        if found is None:
+            if not text.strip():
+                return None
+            found = self.stamps[text] = read_stamp(text.strip())
+        return found
+
+    def reported_from(self, stamp: pendulum.DateTime | None, valid: ValidTime) -> pendulum.DateTime:
+        """When the claim counts as known, given the row's timestamp (None: empty)."""
+        if self.clock is ReportClock.IMPORT and self.now is not None:
+            return max(self.now, valid.start)
+        if self.clock is ReportClock.EVENT or stamp is None:
+            return valid.end
+        return valid.start if valid.start > stamp else stamp  # as max(stamp, start)
+
+    def types(self, row: Mapping[str, str]) -> tuple[str, str]:
+        key = (row.get("event_type", ""), row.get("sub_event_type", ""))
+        found = self.kinds.get(key)
+        if found is None:
+            found = self.kinds[key] = canonical_types(_need(row, "event_type"), key[1])
+        return found
+
+    def types_of(self, key: tuple[str, str]) -> tuple[str, str]:
+        """The current (event type, sub-event type) of the cells (raises when no type)."""
+        found = self.kinds.get(key)
+        if found is None:
+            if not key[0].strip():
+                raise RowProblem("event_type", key[0], "required and empty")
+            found = self.kinds[key] = canonical_types(key[0].strip(), key[1])
+        return found
+
+    def geo(self, text: str) -> str:
+        found = self.geos.get(text)
+        if found is None:
+            found = str(whole_number(text, "geo_precision", default="1"))
+            if found not in ("1", "2", "3"):
+                raise RowProblem("geo_precision", found, "geo_precision is 1, 2 or 3")
+            self.geos[text] = found
+        return found
+
+    def deaths(self, text: str) -> int:
+        found = self.fatalities.get(text)
+        if found is None:
+            found = self.fatalities[text] = whole_number(text, "fatalities", default="0")
+        return found
+
+    def place(self, row: Mapping[str, str], geo: str) -> tuple[str, tuple[Place, ...]]:
+        get = row.get
+        key = (
+            get("location", ""),
+            get("country", ""),
+            get("admin1", ""),
+            get("latitude", ""),
+            get("longitude", ""),
+            geo,
+        )
+        found = self.places.get(key)
+        if found is None:
+            _need(row, "location")
+            found = self.place_at(key, row.get("location"))
+        return found
+
+    def place_at(self, key: tuple[str, ...], cell: Any) -> tuple[str, tuple[Place, ...]]:
+        """The place of (location, country, admin1, latitude, longitude, geo) cells, and
+        the new places it needs; ``cell`` is the location as the row has it (or None)."""
+        found = self.places.get(key)
+        if found is None:
+            location = key[0].strip()
+            if not location:
+                raise RowProblem("location", cell, "required and empty")
+            try:
+                found = self.placer.place(
+                    location=location,
+                    country=key[1],
+                    admin1=key[2],
+                    lat=key[3],
+                    lon=key[4],
+                    geo=key[5],
+                )
+            except ValueError as error:
+                raise RowProblem("location", cell, str(error)) from None
+            self.places[key] = found
+        return found
 
     # -- the claim ----------------------------------------------------------------------
 
@@ -301,52 +516,31 @@ class RowReader:
         self, row: Mapping[str, str]
     ) -> tuple[Claim, tuple[Place | Actor | Source, ...], str | None]:
         """The claim of one event row, the values it needs, and why it is undecided (or None)."""
-
-        def need(name: str) -> str:
-            value = row.get(name, "").strip()
-            if not value:
-                raise RowProblem(name, row.get(name), "required and empty")
-            return value
-
-        event_id = need("event_id_cnty")
+        get = row.get
+        event_id = _need(row, "event_id_cnty")
         day, valid = self.window(row)
-        types = canonical_types(need("event_type"), row.get("sub_event_type", ""))
-        geo = str(whole_number(row.get("geo_precision", ""), "geo_precision", default="1"))
-        if geo not in ("1", "2", "3"):
-            raise RowProblem("geo_precision", geo, "geo_precision is 1, 2 or 3")
-        try:
-            place, places = self.placer.place(
-                location=need("location"),
-                country=row.get("country", ""),
-                admin1=row.get("admin1", ""),
-                lat=row.get("latitude", ""),
-                lon=row.get("longitude", ""),
-                geo=geo,
-            )
-        except ValueError as error:
-            raise RowProblem("location", row.get("location"), str(error)) from None
-        name1, name2 = need("actor1"), row.get("actor2", "").strip()
-        actor1, made1 = self.actor(name1, row.get("inter1", ""))
-        actor2, made2 = self.actor(name2, row.get("inter2", "")) if name2 else (None, None)
-        deaths = whole_number(row.get("fatalities", ""), "fatalities", default="0")
-        chain, sources = self.chain(row.get("source", ""))
+        types = self.types(row)
+        geo = self.geo(get("geo_precision", ""))
+        place, places = self.place(row, geo)
+        name1, name2 = _need(row, "actor1"), get("actor2", "").strip()
+        actor1, made1 = self.actor(name1, get("inter1", ""))
+        actor2, made2 = self.actor(name2, get("inter2", "")) if name2 else (None, None)
+        deaths = self.deaths(get("fatalities", ""))
+        chain, sources = self.chain(get("source", ""))
         event, undecided = self.event(row, types, place, (actor1, actor2), geo, deaths)
-        extra = {} if undecided is None else {"undecided": undecided}
         claim = Claim(
-            id=f"acled/{event_id if _PLAIN_ID.fullmatch(event_id) else slug(event_id)}",
+            id=claim_id(event_id),
             event=event,
             valid=valid,
             reported_at=self.reported(row, valid),
             source=chain,
             modality=Modality.ASSERTED,
-            note=_note(row, day, types, extra),
+            note=_note(row, day, types, {} if undecided is None else {"undecided": undecided}),
         )
-        values: tuple[Place | Actor | Source, ...] = (
-            *sources,
-            *places,
-            *(v for v in (made1, made2) if v is not None),
-        )
-        return claim, values, undecided
+        if made1 is None and made2 is None:
+            return claim, (*sources, *places), undecided
+        made = tuple(v for v in (made1, made2) if v is not None)
+        return claim, (*sources, *places, *made), undecided
 
     def event(
         self,
@@ -360,10 +554,10 @@ class RowReader:
         actor1, actor2 = actors
         sub = types[1]
         if sub not in TERRITORIAL_SUB_EVENTS:
-            return self._dataset(types, place, actors, deaths), None
+            return self.dataset_event(types, place, actors, deaths), None
         decision = self.decide(row, sub, actors)
         if decision.gainer is None:
-            return self._dataset(types, place, actors, deaths), decision.reason
+            return self.dataset_event(types, place, actors, deaths), decision.reason
         gainer, loser = (actor1, actor2) if decision.gainer == 1 else (actor2, actor1)
         assert gainer is not None
         near = geo in ("2", "3")  # a claim near the town, not a hold of the town itself
@@ -403,7 +597,7 @@ class RowReader:
         )
 
     @staticmethod
-    def _dataset(
+    def dataset_event(
         types: tuple[str, str], place: str, actors: tuple[str, str | None], deaths: int
     ) -> Event:
         return DatasetEvent(

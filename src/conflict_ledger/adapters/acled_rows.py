@@ -51,7 +51,9 @@ def event_order(event_id: str) -> tuple[object, ...]:
     ['IRQ7', 'SYR2', 'SYR10']
     """
     head = event_id.rstrip("0123456789")
-    if head != event_id and not any(c.isdigit() for c in head):  # "SYR1234": the fast path
+    if head != event_id and (
+        (head.isascii() and head.isalpha()) or not any(c.isdigit() for c in head)
+    ):  # "SYR1234": the fast path
         return (head, int(event_id[len(head) :]), "")
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", event_id))
 

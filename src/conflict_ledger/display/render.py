@@ -216,8 +216,10 @@ def timeline_table(line: Timeline, *, tz: str | None = None) -> str:
         "as known now" if line.known_at is None else f"as known at {when_text(line.known_at, tz)}"
     )
     title = f"Timeline of {line.place}, {known}; times in {tz}"
-    table = _table(["from", "until", "status", "holder", "claims", "detail"], rows)
     context = line.context
+    if not rows and not context:
+        return f"{title}\nno counted claim names {line.place}"
+    table = _table(["from", "until", "status", "holder", "claims", "detail"], rows)
     if not context:
         return f"{title}\n{table}"
     events = [  # dataset events at the place (ACLED clashes, UCDP GED): they move no holder
@@ -337,6 +339,8 @@ def explanation_text(why: Explanation, *, tz: str | None = None) -> str:
     if why.excluded:
         lines.append("not counted:")
         lines.extend(_excluded(e, tz) for e in why.excluded)
+    if not (why.supporting or why.disputing or why.context):
+        lines.append(f"no counted claim names {why.place}")
     return "\n".join(lines)
 
 

@@ -393,10 +393,11 @@ def fold(
                     advancing.append(actor)
             elif code == PRESENCE:
                 actor = op[1]
-                if presence is None:
-                    presence = list(presence_t)
-                if actor not in presence:
-                    presence.append(actor)
+                if actor != holder:  # the holder seen in part of it: support, no presence
+                    if presence is None:
+                        presence = list(presence_t)
+                    if actor not in presence:
+                        presence.append(actor)
                 if conf is None or conf < op[5]:
                     conf, confirming = op[5], op
             else:
@@ -459,6 +460,8 @@ def fold(
             if dated:
                 attackers = advancing = presence = None
                 attackers_t = advancing_t = presence_t = ()
+            elif actor in (presence_t if presence is None else presence):
+                presence = [p for p in (presence_t if presence is None else presence) if p != actor]
             if dated or not first_holder:
                 support_t = ()
                 backing = [op]

@@ -57,10 +57,11 @@ import numpy as np
 import pendulum
 
 from conflict_ledger._lazy import collector_paused as _collector_paused
-from conflict_ledger.asof import LazyPlaces, Snapshot, Timeline, TimelineEntry
+from conflict_ledger.asof import Explanation, LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
+from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
 from conflict_ledger.engine._tabulate import present, tabulate
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
@@ -318,6 +319,7 @@ class AsOfIndex:
         self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
         self._sorted_slots: tuple[list[PlaceHistory], Any] = ([], None)  # for tables
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
+        self._mentions: Mentions | None = None  # for explain, read on its first question
         self.refresh()
 
     @property
@@ -832,6 +834,24 @@ class AsOfIndex:
         ['dawn-2024-12-07/c04']
         """
         return tuple(op[ff.CLAIM] for op in self._counted(self._place_id(place), at, known_at))
+
+    def explain(
+        self, place: str, *, at: Any, known_at: Any = None, policy: Policy | None = None
+    ) -> Explanation:
+        """Why one place has its state: equal to :func:`conflict_ledger.asof.explain` of
+        the ledger with the same ``policy``, reading only the records about the place
+        (:mod:`conflict_ledger.engine._explain`).
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> why = AsOfIndex(load_seed()).explain("homs", at="2024-12-07T00:00Z")
+        >>> [c.id for c in why.supporting]
+        ['dawn-2024-12-07/c02', 'dawn-2024-12-07/c03']
+        """
+        seen = self.place_claims(place, at=at, known_at=known_at)
+        if self._mentions is None:
+            self._mentions = Mentions()
+        self._mentions.read(self._ledger)
+        return explanation(self._mentions, seen, policy or DEFAULT_POLICY)
 
     def _counted(self, place: str, at: Any, known_at: Any) -> list[ff.Op]:
         self._settled()

@@ -11,7 +11,8 @@ The rules, in full (docs/concepts.md explains them with examples):
   control claim disputes: if it denies the current holder the place becomes CONTESTED.
 * A gain (``Captured``/``Holds`` of the whole place, ``HandedOver``) sets the holder;
   ``ControlLost`` clears it (the loser is kept as ``previous``). Partial gains
-  (extent MOST or SOME) add a *presence*, not a holder.
+  (extent MOST or SOME) add a *presence*, not a holder; the holder is never a presence
+  (seen in part of a place it holds, it supports its hold).
 * A report bounds its own event: an ASSERTED or DENIED claim about the past says the
   event happened by the time it was reported, so the fold uses the window
   ``[valid.start, min(valid.end, reported_at))`` (:func:`fold_end`). Forecasts and plans
@@ -327,10 +328,10 @@ def _gain(
         contenders=contenders,
         # A dated change ends the pressure that led to it, and the partial presences
         # (the whole place changed hands); a Holds claim only tells us who holds the
-        # place, so an advance or attack on it goes on.
+        # place, so an advance or attack on it goes on. The holder is no presence.
         attackers=() if dated else state.attackers,
         advancing=() if dated else state.advancing,
-        presence=() if dated else state.presence,
+        presence=() if dated else tuple(p for p in state.presence if p != actor),
         # A Holds claim naming the first holder keeps what was already behind the
         # place's state (an advance, a closed crossing); a change starts afresh.
         support=(*state.support, claim.id) if first_hold else (claim.id,),
@@ -490,7 +491,8 @@ def territory(state: PlaceFold, claim: Claim) -> PlaceFold:
         case Captured(actor=actor) | Holds(actor=actor):
             return attrs.evolve(
                 state,
-                presence=_add(state.presence, actor),
+                # Seen in part of a place it holds: support for the hold, not a presence.
+                presence=state.presence if actor == state.holder else _add(state.presence, actor),
                 support=_add(state.support, claim.id),
                 confirmed_at=_seen(state, fold_end(claim)),
             )
