@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import Captured, ControlLost, Extent, Holds
 from conflict_ledger.reference import snapshot
-from conflict_ledger.territory import Status
+from conflict_ledger.rules.territory import Status
 from conflict_ledger.testing.strategies import instants, ledgers
 from tests.test_territory_losses import ENGINES, _claim, _folds_agree, _hours, _ledger
 

@@ -5,7 +5,7 @@ about one place and what cancels them. :class:`Mentions` keeps, read incremental
 the ledger, its records by the places they name and, by claim id, the claims that
 retract or correct it, in ledger order; :func:`explanation` sorts one place's records
 into counted and excluded with the same reasons, and the index gives the state (its
-:class:`~conflict_ledger.policies.PlaceClaims`, per-place and cut at ``known_at``).
+:class:`~conflict_ledger.rules.policies.PlaceClaims`, per-place and cut at ``known_at``).
 
 >>> from conflict_ledger.seed import load_seed
 >>> mentions = Mentions()
@@ -24,7 +24,7 @@ from conflict_ledger.asof import Excluded, Explanation, why_excluded
 from conflict_ledger.claims import Claim
 from conflict_ledger.events import Retraction
 from conflict_ledger.ledger import Ledger, Recorded
-from conflict_ledger.policies import PlaceClaims, Policy, apply_policy
+from conflict_ledger.rules.policies import PlaceClaims, Policy, apply_policy
 
 __all__ = ["Mentions", "explanation"]
 
