@@ -44,7 +44,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from conflict_ledger import records
+from conflict_ledger import _drafts, records
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document, SourceChain
@@ -66,7 +66,6 @@ from conflict_ledger.merkle import (
 )
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
 from conflict_ledger.stores.base import (
-    SCHEMA_VERSION,
     IntegrityError,
     Store,
     StoredRecord,
@@ -372,15 +371,9 @@ class Ledger:
 
     @staticmethod
     def _encode(record: Recorded) -> StoredRecord:
-        data = canonical_json(
-            {
-                "schema": SCHEMA_VERSION,
-                "position": record.position,
-                "recorded_at": record.recorded_at.isoformat(),
-                "claim": records.encode_claim(record.claim),
-            }
-        )
-        return StoredRecord.of(record.position, data)
+        stamp = _drafts.stamp_of(record.recorded_at.isoformat())
+        body = _drafts.claim_body(record.claim)
+        return StoredRecord.of(record.position, _drafts.record_bytes(body, record.position, stamp))
 
     def close(self) -> None:
         """Close the store's files or connections."""
@@ -450,16 +443,67 @@ class Ledger:
         if self._lazy:
             records = self._prepare(claims, expected_size)
         else:
-            with self._store.writing():
-                self._refresh()
-                records = self._prepare(claims, expected_size)
-                stored = [self._encode(record) for record in records]
-                self._store.write(stored, ())
+            records, stored = self._append_to_store(claims, expected_size)
             self._tree.extend(leaf_hash(item.data) for item in stored)
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
         self._by_id.update((record.claim.id, record) for record in records)
         return records
+
+    def _append_to_store(
+        self, claims: tuple[Claim, ...], expected_size: int | None
+    ) -> tuple[tuple[Recorded, ...], list[StoredRecord]]:
+        """Check, encode and hash the batch before taking the store's write lock, so that
+        other writers append meanwhile; inside it, catch up with what they committed,
+        and renumber (check again, re-splice, re-hash) only if they did. Reading what
+        they committed (decoding each claim) is done before the lock as far as it can be.
+
+        The result is what checking and encoding under the lock gives: the state the
+        batch was drafted against is the state it is written after, or it is redrafted.
+        """
+        self._refresh()
+        drafted = (len(self._records), self._value_count)
+        records = self._prepare(claims, expected_size)
+        bodies = _drafts.bodies_of(record.claim for record in records)
+        stored = self._stored(records, bodies)
+        self._refresh()  # what others committed meanwhile is decoded before the lock too
+        with self._store.writing():
+            self._refresh()
+            if (len(self._records), self._value_count) != drafted:
+                records, bodies = self._redraft(
+                    claims, expected_size, records, bodies, anew=self._value_count != drafted[1]
+                )
+                stored = self._stored(records, bodies)
+            self._store.write(stored, ())
+        return records, stored
+
+    def _redraft(
+        self,
+        claims: tuple[Claim, ...],
+        expected_size: int | None,
+        drafted: tuple[Recorded, ...],
+        bodies: Sequence[bytes],
+        *,
+        anew: bool,
+    ) -> tuple[tuple[Recorded, ...], list[bytes]]:
+        """Check a drafted batch again after others appended: with new registry values
+        (``anew``), from the claims as given, whose names may now resolve otherwise;
+        with new claims only, from the canonical claims, which stay as they are. A body is
+        encoded again only for a claim that changed."""
+        again = self._prepare(
+            claims if anew else tuple(record.claim for record in drafted), expected_size
+        )
+        return again, [
+            body if now.claim is before.claim else _drafts.claim_body(now.claim)
+            for now, before, body in zip(again, drafted, bodies, strict=True)
+        ]
+
+    @staticmethod
+    def _stored(records: Sequence[Recorded], bodies: Sequence[bytes]) -> list[StoredRecord]:
+        if not records:
+            return []
+        stamp = _drafts.stamp_of(records[0].recorded_at.isoformat())
+        return _drafts.stored_records(bodies, records[0].position, stamp)
 
     def _prepare(
         self, claims: tuple[Claim, ...], expected_size: int | None
