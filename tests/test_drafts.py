@@ -54,22 +54,23 @@ def test_a_position_beyond_what_json_holds_exactly_is_refused() -> None:
 
 
 class Interposed:
-    """A store that lets a colleague act once, just before the next write lock is taken:
-    after the batch was drafted, before it is written."""
+    """A store that lets a colleague act just before each of the next write locks is
+    taken: after the batch was drafted, before it is written."""
 
     def __init__(self, inner: Store) -> None:
         self.inner = inner
         self.path = inner.path
-        self.before_lock: Callable[[], object] | None = None
+        self.before_lock: list[Callable[[], object]] = []
+        self.locks = 0
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        act, self.before_lock = self.before_lock, None
-        if act is not None:
-            act()
+        if self.before_lock:
+            self.before_lock.pop(0)()
+        self.locks += 1
         with self.inner.writing():
             yield
 
@@ -106,7 +107,7 @@ def test_a_batch_drafted_before_a_colleagues_append_is_numbered_after_it(shared:
     store = Interposed(shared)
     mine, theirs = open_on(store), open_on(shared, clock=fixed_clock(BASE.add(hours=5)))
     mine.append(make_claim("first"))
-    store.before_lock = lambda: theirs.extend([make_claim("t1", hour=2), make_claim("t2")])
+    store.before_lock = [lambda: theirs.extend([make_claim("t1", hour=2), make_claim("t2")])]
     written = mine.extend([make_claim("m1", hour=3), make_claim("m2", hour=4)])
     assert [record.position for record in written] == [3, 4]
     # recorded time never runs backwards: the colleague's later stamp carries over
@@ -126,7 +127,7 @@ def test_an_expected_size_a_colleague_moved_before_the_lock_is_a_concurrency_err
     store = Interposed(shared)
     mine, theirs = open_on(store), open_on(shared)
     mine.append(make_claim("first"))
-    store.before_lock = lambda: theirs.append(make_claim("t1"))
+    store.before_lock = [lambda: theirs.append(make_claim("t1"))]
     with pytest.raises(ConcurrencyError) as caught:
         mine.append(make_claim("m1"), expected_size=1)
     assert (caught.value.expected, caught.value.actual) == (1, 2)
@@ -138,7 +139,7 @@ def test_a_claim_id_a_colleague_took_before_the_lock_rejects_the_whole_batch(
 ) -> None:
     store = Interposed(shared)
     mine, theirs = open_on(store), open_on(shared)
-    store.before_lock = lambda: theirs.append(make_claim("m2", hour=9))
+    store.before_lock = [lambda: theirs.append(make_claim("m2", hour=9))]
     with pytest.raises(DuplicateClaimError):
         mine.extend([make_claim("m1"), make_claim("m2")])
     assert [record.claim.id for record in open_on(shared).records()] == ["m2"]
@@ -158,7 +159,7 @@ def test_a_name_a_colleagues_new_value_takes_before_the_lock_resolves_to_that_va
     )  # an older gazetteer
     name = REGISTRIES.places["p1"].name
     place = Place(id="p9", name=name, kind=PlaceKind.TOWN)
-    store.before_lock = lambda: theirs.register(place)
+    store.before_lock = [lambda: theirs.register(place)]
     written = mine.extend([make_claim("m1"), make_claim("m2", place=name)])
     assert [record.claim.event.place for record in written] == ["p0", "p9"]
     assert mine.registries.places["p9"] == place
@@ -174,7 +175,31 @@ def test_a_redrafted_claim_keeps_its_canonical_names(shared: Store) -> None:
     store = Interposed(shared)
     mine, theirs = open_on(store), open_on(shared)
     alias = REGISTRIES.places["p1"].name
-    store.before_lock = lambda: theirs.append(make_claim("t1"))
+    store.before_lock = [lambda: theirs.append(make_claim("t1"))]
     written = mine.append(attrs.evolve(make_claim("m1"), event=Captured(place=alias, actor="a1")))
     assert written.claim.event.place == "p1"
     assert open_on(shared).claim("m1") == written.claim
+
+
+def test_a_writer_others_keep_overtaking_catches_up_holding_the_lock(shared: Store) -> None:
+    """Twice it finds the ledger moved and gives the lock up to catch up; the third time
+    it catches up holding it, so it cannot starve."""
+    store = Interposed(shared)
+    mine, theirs = open_on(store), open_on(shared)
+    store.before_lock = [lambda n=n: theirs.append(make_claim(f"t{n}")) for n in range(5)]
+    written = mine.extend([make_claim("m1"), make_claim("m2")])
+    assert store.locks == 3
+    assert [record.position for record in written] == [3, 4]
+    assert len(store.before_lock) == 2  # the two left were never needed
+    again = open_on(shared)
+    assert [record.claim.id for record in again.records()] == ["t0", "t1", "t2", "m1", "m2"]
+    assert again.checkpoint() == mine.checkpoint()
+    assert roots(mine) == roots(serial_replay(shared))
+
+
+def test_a_writer_nobody_overtakes_takes_the_lock_once(shared: Store) -> None:
+    store = Interposed(shared)
+    mine = open_on(store)
+    mine.extend([make_claim("m1"), make_claim("m2")])
+    mine.append(make_claim("m3"))
+    assert store.locks == 2

@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pendulum
@@ -219,6 +219,23 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if pause:
             gc.enable()
+
+
+_LOCK_TRIES = 3
+"""How often an append takes the store's write lock: the first times, finding that others
+committed since it last read the store, it gives the lock up to catch up outside it; the
+last time it catches up holding it."""
+
+
+class _Draft(NamedTuple):
+    """A batch checked, encoded and hashed against the ledger at ``state`` (its claim
+    and value record counts): the records, their claims' canonical JSON, and what the
+    store is to keep."""
+
+    state: tuple[int, int]
+    records: tuple[Recorded, ...]
+    bodies: list[bytes]
+    stored: list[StoredRecord]
 
 
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
@@ -454,49 +471,61 @@ class Ledger:
         self, claims: tuple[Claim, ...], expected_size: int | None
     ) -> tuple[tuple[Recorded, ...], list[StoredRecord]]:
         """Check, encode and hash the batch before taking the store's write lock, so that
-        other writers append meanwhile; inside it, catch up with what they committed,
-        and renumber (check again, re-splice, re-hash) only if they did. Reading what
-        they committed (decoding each claim) is done before the lock as far as it can be.
+        other writers append meanwhile, then write it holding the lock as briefly as it can.
 
-        The result is what checking and encoding under the lock gives: the state the
-        batch was drafted against is the state it is written after, or it is redrafted.
+        If others committed since the ledger last read the store, the lock is given up
+        again at once: what they wrote is read (each claim decoded) outside it, the batch
+        is checked again and renumbered, and the lock taken anew. The last of
+        :data:`_LOCK_TRIES` catches up holding the lock, so a writer cannot starve. The
+        result is what checking and encoding under the lock gives: a batch is written
+        after exactly the state it was (re)drafted against.
         """
         self._refresh()
-        drafted = (len(self._records), self._value_count)
-        records = self._prepare(claims, expected_size)
-        bodies = _drafts.bodies_of(record.claim for record in records)
-        stored = self._stored(records, bodies)
-        self._refresh()  # what others committed meanwhile is decoded before the lock too
-        with self._store.writing():
+        draft = self._redraft(claims, expected_size, None)
+        tries = 1
+        while True:
+            with self._store.writing():
+                behind = self._behind()
+                if tries == _LOCK_TRIES or not behind:
+                    if behind:
+                        self._refresh()
+                    draft = self._redraft(claims, expected_size, draft)
+                    self._store.write(draft.stored, ())
+                    return draft.records, draft.stored
+            tries += 1
             self._refresh()
-            if (len(self._records), self._value_count) != drafted:
-                records, bodies = self._redraft(
-                    claims, expected_size, records, bodies, anew=self._value_count != drafted[1]
-                )
-                stored = self._stored(records, bodies)
-            self._store.write(stored, ())
-        return records, stored
+
+    def _behind(self) -> bool:
+        """Whether the store holds records or values this ledger has not read."""
+        store = self._store
+        return store.size() != len(self._records) or store.value_count() != self._value_count
 
     def _redraft(
-        self,
-        claims: tuple[Claim, ...],
-        expected_size: int | None,
-        drafted: tuple[Recorded, ...],
-        bodies: Sequence[bytes],
-        *,
-        anew: bool,
-    ) -> tuple[tuple[Recorded, ...], list[bytes]]:
-        """Check a drafted batch again after others appended: with new registry values
-        (``anew``), from the claims as given, whose names may now resolve otherwise;
-        with new claims only, from the canonical claims, which stay as they are. A body is
-        encoded again only for a claim that changed."""
-        again = self._prepare(
-            claims if anew else tuple(record.claim for record in drafted), expected_size
-        )
-        return again, [
-            body if now.claim is before.claim else _drafts.claim_body(now.claim)
-            for now, before, body in zip(again, drafted, bodies, strict=True)
-        ]
+        self, claims: tuple[Claim, ...], expected_size: int | None, draft: _Draft | None
+    ) -> _Draft:
+        """The batch checked, encoded and hashed against the ledger as it now is: ``draft``
+        itself if the ledger has not moved since it was made.
+
+        Otherwise the claims are checked again: with new registry values, from the claims
+        as given, whose names may now resolve otherwise; with new claims only, from the
+        canonical claims, which stay as they are. A body is encoded again only for a
+        claim that changed; every record is spliced and hashed at its new position.
+        """
+        state = (len(self._records), self._value_count)
+        if draft is not None and draft.state == state:
+            return draft
+        if draft is None or state[1] != draft.state[1]:
+            records = self._prepare(claims, expected_size)
+        else:
+            records = self._prepare(tuple(r.claim for r in draft.records), expected_size)
+        if draft is None:
+            bodies = _drafts.bodies_of(record.claim for record in records)
+        else:
+            bodies = [
+                body if now.claim is before.claim else _drafts.claim_body(now.claim)
+                for now, before, body in zip(records, draft.records, draft.bodies, strict=True)
+            ]
+        return _Draft(state, records, bodies, self._stored(records, bodies))
 
     @staticmethod
     def _stored(records: Sequence[Recorded], bodies: Sequence[bytes]) -> list[StoredRecord]:
