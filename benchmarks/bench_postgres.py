@@ -1,8 +1,10 @@
-"""A team's ledger on PostgreSQL beside SQLite: ingest claims/s with 1 and 4 writers, and
-opening a 1M-claim ledger plus its first snapshot in a new process (a printed table).
+"""A team's ledger on PostgreSQL beside SQLite: ingest claims/s with 1, 2 and 4 writers
+(main beside this code), and opening a 1M-claim ledger plus its first snapshot in a new
+process (a printed table).
 
     python benchmarks/bench_postgres.py                        # 200k ingest, 1M open
-    python benchmarks/bench_postgres.py --ingest 50000 --claims 100000   # quick look
+    python benchmarks/bench_postgres.py --ingest 50000 --claims 0   # ingest only, quick
+    python benchmarks/bench_postgres.py --baseline ''               # without main
     CONFLICT_LEDGER_PG_URL=postgresql://me@db/bench python benchmarks/bench_postgres.py
 
 The server is ``$CONFLICT_LEDGER_PG_URL`` (default the development server,
@@ -15,9 +17,13 @@ encoding, SHA-256, Merkle tree, one committed batch per ``--batch`` claims) on c
 claims). With several writers, each is a process of its own appending its share to the one
 ledger; before each batch it reads what the others committed (so that its positions, hashes
 and Merkle tree follow theirs), and the batches are serialised by the ledger's lock
-(PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``). *Store path* times only the
-store under the same records (canonical JSON, SHA-256, Merkle leaf, COPY / executemany and
-commit), like ``bench_stores.py``.
+(PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``). The same claims go in through
+the library at ``--baseline`` (default ``18fe1bb``, main before this work; its ``src`` is
+taken with ``git archive`` and imported in a process of its own), through this checkout,
+and into SQLite. *Client CPU* is the writers' own CPU time; *server CPU* the CPU time of
+their PostgreSQL backends (read from ``/proc`` when the server runs on this machine).
+*Store path* times only the store under the same records (canonical JSON, SHA-256, Merkle
+leaf, COPY / executemany and commit), like ``bench_stores.py``.
 
 *Read* is the store's share of opening: every claim record read and its SHA-256 checked
 (SQLite also inflates each). *Open + first snapshot* is a new Python process running ``open_ledger(...)`` and
@@ -28,13 +34,18 @@ commit), like ``bench_stores.py``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -49,6 +60,9 @@ from conflict_ledger.stores import PostgresStore, SqliteStore
 SERVER = os.environ.get("CONFLICT_LEDGER_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SCHEMA = f"cl_bench_{os.getpid()}"
 CLOCK = fixed_clock("2025-01-01T00:00Z")
+WRITERS = (1, 2, 4)
+BASELINE = "18fe1bb"
+"""main before the faster append (batches drafted before the lock)."""
 
 
 def pg_url(ledger: str) -> str:
@@ -56,37 +70,85 @@ def pg_url(ledger: str) -> str:
     return f"{SERVER}{joiner}ledger={ledger}&schema={SCHEMA}"
 
 
-def _write_share(target: str, ledger_claims: Any, registries: Any, batch: int, go: int) -> None:
-    """A child: open the ledger, wait for the start, append its claims batch by batch."""
+def _local_server() -> bool:
+    return urlsplit(SERVER).hostname in (None, "", "127.0.0.1", "localhost", "::1")
+
+
+def backend_cpu(store: Any) -> float | None:
+    """CPU seconds the server process of ``store``'s connection has used, when the server
+    runs on this machine and ``/proc`` shows it (None otherwise)."""
+    if not isinstance(store, PostgresStore) or not _local_server():
+        return None
+    pid = store.execute("SELECT pg_backend_pid()")[0][0]
+    try:
+        if Path(f"/proc/{pid}/comm").read_text().strip() != "postgres":
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _time_the_lock(store: Any, held: list[float]) -> None:
+    """Add to ``held`` the seconds each batch holds ``store``'s write lock (from the lock
+    taken to the commit done): the serialised share of an append."""
+    writing = store.writing
+
+    @contextmanager
+    def timed() -> Iterator[None]:
+        with writing():
+            began = time.perf_counter()
+            yield
+        held[0] += time.perf_counter() - began
+
+    store.writing = timed
+
+
+def _write_share(
+    target: str, ledger_claims: Any, registries: Any, batch: int, go: int, report: int
+) -> None:
+    """A child: open the ledger, wait for the start, append its claims batch by batch,
+    and report its server process's CPU seconds (-1 when unknown) and the seconds it
+    held the write lock."""
     code = 1
     try:
         with open_ledger(
             target, registries=registries, clock=CLOCK, durability="full", create=True
         ) as ledger:
+            held = [0.0]
+            _time_the_lock(ledger.store, held)
             os.read(go, 1)
+            before = backend_cpu(ledger.store)
             for start in range(0, len(ledger_claims), batch):
                 ledger.extend(ledger_claims[start : start + batch])
+            after = backend_cpu(ledger.store)
+        server = -1.0 if before is None or after is None else after - before
+        os.write(report, f"{server} {held[0]}\n".encode())
         code = 0
     finally:
         os._exit(code)
 
 
-def ingest(target: str, made: Any, writers: int, batch: int) -> tuple[float, float]:
-    """Claims/s appending every claim of ``made`` through ``writers`` processes, and the
-    CPU seconds the writers used (the server's not counted)."""
+def ingest(target: str, made: Any, writers: int, batch: int) -> dict[str, float]:
+    """Claims/s appending every claim of ``made`` through ``writers`` processes, the CPU
+    seconds the writers used, and their server processes' (-1 when unknown)."""
     claims = made.ledger.claims()
     registries = made.ledger.registries
     with open_ledger(target, registries=registries, clock=CLOCK, create=True):
         pass  # created before the writers race
     go_read, go_write = os.pipe()
+    report_read, report_write = os.pipe()
     children = []
     for number in range(writers):
         child = os.fork()
         if child == 0:  # the child
             os.close(go_write)
-            _write_share(target, claims[number::writers], registries, batch, go_read)
+            os.close(report_read)
+            share = claims[number::writers]
+            _write_share(target, share, registries, batch, go_read, report_write)
         children.append(child)
     os.close(go_read)
+    os.close(report_write)
     time.sleep(1.0)  # let each child open the (empty) ledger
     began = time.perf_counter()
     os.write(go_write, b"x" * writers)
@@ -98,12 +160,101 @@ def ingest(target: str, made: Any, writers: int, batch: int) -> tuple[float, flo
             failed.append(child)
     seconds = time.perf_counter() - began
     os.close(go_write)
+    with os.fdopen(report_read) as reports:
+        lines = [line.split() for line in reports.read().splitlines()]
+    servers = [float(server) for server, _ in lines]
+    held = sum(float(seconds) for _, seconds in lines)
     if failed:
         raise SystemExit(f"{len(failed)} writers failed on {target}")
     with open_ledger(target, registries=registries) as check:
         if len(check) != len(claims):
             raise SystemExit(f"{target}: {len(check)} claims, expected {len(claims)}")
-    return len(claims) / seconds, cpu
+    server = -1.0 if not servers or min(servers) < 0 else sum(servers)
+    return {"rate": len(claims) / seconds, "cpu": cpu, "server": server, "held": held}
+
+
+def _made(count: int) -> Any:
+    return gen.generate(claims=count, places=2_000, retracted_share=0, corrected_share=0)
+
+
+def ingest_only(stores: list[str], count: int, writers: int, batch: int) -> int:
+    """The ingest runs alone, one JSON line each (how the baseline's run is measured)."""
+    made = _made(count)
+    folder = Path(tempfile.mkdtemp(prefix="cl-bench-pg-"))
+    try:
+        for name in stores:
+            target = pg_url(f"w{writers}") if name == "PostgreSQL" else str(folder / "w.sqlite")
+            result = ingest(target, made, writers, batch)
+            print(json.dumps({"store": name, "writers": writers, **result}), flush=True)
+    finally:
+        _drop_schema()
+        shutil.rmtree(folder)
+    return 0
+
+
+def _drop_schema() -> None:
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+
+
+def _run_ingest(
+    source: Path | None, stores: list[str], count: int, writers: int, batch: int
+) -> list[dict[str, Any]]:
+    """Ingest rows measured in a process of their own, importing the library from
+    ``source`` (a ``src`` folder) or from this checkout (None)."""
+    environment = dict(os.environ)
+    if source is not None:
+        environment["PYTHONPATH"] = str(source)
+    command = [sys.executable, __file__, "--ingest", str(count), "--batch", str(batch)]
+    command += ["--ingest-only", ",".join(stores), "--writers", str(writers)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env=environment)
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def _baseline_source(ref: str, folder: Path) -> Path:
+    """The ``src`` folder of the library at git ``ref``, extracted into ``folder``."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def ingest_table(args: argparse.Namespace, folder: Path) -> list[tuple[str, ...]]:
+    """Rows of the ingest table: main beside this code beside SQLite, per writer count,
+    each run in turn so that a busy machine weighs on all alike; medians of
+    ``--ingest-repeat`` runs, column by column."""
+    base = _baseline_source(args.baseline, folder) if args.baseline else None
+    rows: list[tuple[str, ...]] = []
+    for writers in WRITERS:
+        measured: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for _ in range(args.ingest_repeat):
+            if base is not None:
+                for row in _run_ingest(base, ["PostgreSQL"], args.ingest, writers, args.batch):
+                    measured.setdefault((row["store"], f"main ({args.baseline})"), []).append(row)
+            stores = ["PostgreSQL", "SQLite"]
+            for row in _run_ingest(None, stores, args.ingest, writers, args.batch):
+                measured.setdefault((row["store"], "this code"), []).append(row)
+        for (store, code), runs in measured.items():
+            rows.append((str(writers), store, code, *_ingest_cells(runs, args.ingest)))
+    return rows
+
+
+def _ingest_cells(runs: list[dict[str, Any]], count: int) -> tuple[str, str, str, str]:
+    """Claims/s, claims per client CPU-s, server CPU and lock held per claim (medians)."""
+
+    def median(key: str) -> float:
+        values = sorted(run[key] for run in runs)
+        return float(values[len(values) // 2])
+
+    server = median("server")
+    return (
+        f"{median('rate'):,.0f}",
+        f"{count / median('cpu'):,.0f}",
+        "" if server < 0 else f"{server / count * 1e6:.1f} us",
+        f"{median('held') / count * 1e6:.1f} us",
+    )
 
 
 def store_path(store: Any, count: int, batch: int) -> tuple[float, float]:
@@ -142,72 +293,78 @@ def store_read(store: Any) -> tuple[float, float]:
     return seconds, time.process_time() - cpu
 
 
+def other_rows(args: argparse.Namespace, folder: Path) -> list[tuple[str, str, str, str]]:
+    """The store path, the copy, the read and the cold open rows."""
+    rows: list[tuple[str, str, str, str]] = []
+    n = args.ingest
+    for name, store in (
+        ("SQLite", SqliteStore(folder / "store.sqlite")),
+        ("PostgreSQL", PostgresStore(pg_url("store"))),
+    ):
+        rate, cpu = store_path(store, n, args.batch)
+        rows.append(("ingest, 1 writer, store path", name, f"{rate:,.0f}/s", f"{n / cpu:,.0f}/s"))
+    if not args.claims:
+        return rows
+    path = str(folder / "war.sqlite")
+    gen.write_sqlite(path, claims=args.claims, places=20_000)
+    with open_ledger(path) as source:
+        size = len(source)
+        began = time.perf_counter()
+        with open_ledger(pg_url("war"), create=True) as copy:
+            source.copy_to(copy.store)
+        copied = time.perf_counter() - began
+    rows.append((f"copy {size:,} claims in (copy_to)", "PostgreSQL", f"{copied:.1f} s", ""))
+    for name, store in (
+        ("SQLite", SqliteStore(path)),
+        ("PostgreSQL", PostgresStore(pg_url("war"))),
+    ):
+        wall, cpu = store_read(store)
+        measure = f"read {size:,} records + SHA-256 (store.records)"
+        rows.append((measure, name, f"{wall:.2f} s", f"{cpu:.2f} s"))
+    at = gen.START.add(hours=gen.HOURS // 2).isoformat()
+    for name, target in (("SQLite", path), ("PostgreSQL", pg_url("war"))):
+        runs = sorted(cold_open(target, at) for _ in range(args.repeat))
+        wall = f"{runs[len(runs) // 2][0]:.2f} s ({runs[0][0]:.2f}-{runs[-1][0]:.2f})"
+        cpu = f"{sorted(c for _, c in runs)[len(runs) // 2]:.2f} s"
+        rows.append((f"open + first snapshot, {size:,} claims, new process", name, wall, cpu))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ingest", type=int, default=200_000, help="claims to ingest")
     parser.add_argument("--batch", type=int, default=10_000, help="claims a batch")
-    parser.add_argument("--writers", type=int, default=4)
-    parser.add_argument("--claims", type=int, default=1_000_000, help="claims to open")
+    parser.add_argument("--claims", type=int, default=1_000_000, help="claims to open (0: none)")
     parser.add_argument("--repeat", type=int, default=3, help="cold opens (median shown)")
+    parser.add_argument(
+        "--ingest-repeat", type=int, default=1, help="ingest runs of each kind (median shown)"
+    )
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="git ref of the library to compare ('' for none)"
+    )
+    parser.add_argument("--ingest-only", help=argparse.SUPPRESS)  # STORE,...: JSON lines
+    parser.add_argument("--writers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    rows: list[tuple[str, str, str, str]] = []
+    if args.ingest_only:
+        return ingest_only(args.ingest_only.split(","), args.ingest, args.writers, args.batch)
     folder = Path(tempfile.mkdtemp(prefix="cl-bench-pg-"))
     try:
-        made = gen.generate(claims=args.ingest, places=2_000, retracted_share=0, corrected_share=0)
-        n = len(made.ledger)
-        for writers in (1, args.writers):
-            measure = f"ingest, {writers} writer{'s' if writers > 1 else ''}, Ledger.extend"
-            for name, target in (
-                ("SQLite", str(folder / f"w{writers}.sqlite")),
-                ("PostgreSQL", pg_url(f"w{writers}")),
-            ):
-                rate, cpu = ingest(target, made, writers, args.batch)
-                rows.append((measure, name, f"{rate:,.0f}/s", f"{n / cpu:,.0f}/s"))
-        for name, store in (
-            ("SQLite", SqliteStore(folder / "store.sqlite")),
-            ("PostgreSQL", PostgresStore(pg_url("store"))),
-        ):
-            rate, cpu = store_path(store, n, args.batch)
-            rows.append(
-                ("ingest, 1 writer, store path", name, f"{rate:,.0f}/s", f"{n / cpu:,.0f}/s")
-            )
-        path = str(folder / "war.sqlite")
-        gen.write_sqlite(path, claims=args.claims, places=20_000)
-        with open_ledger(path) as source:
-            size = len(source)
-            began = time.perf_counter()
-            with open_ledger(pg_url("war"), create=True) as copy:
-                source.copy_to(copy.store)
-            copied = time.perf_counter() - began
-        rows.append((f"copy {size:,} claims in (copy_to)", "PostgreSQL", f"{copied:.1f} s", ""))
-        for name, store in (
-            ("SQLite", SqliteStore(path)),
-            ("PostgreSQL", PostgresStore(pg_url("war"))),
-        ):
-            wall, cpu = store_read(store)
-            rows.append(
-                (
-                    f"read {size:,} records + SHA-256 (store.records)",
-                    name,
-                    f"{wall:.2f} s",
-                    f"{cpu:.2f} s",
-                )
-            )
-        at = gen.START.add(hours=gen.HOURS // 2).isoformat()
-        for name, target in (("SQLite", path), ("PostgreSQL", pg_url("war"))):
-            runs = sorted(cold_open(target, at) for _ in range(args.repeat))
-            wall = f"{runs[len(runs) // 2][0]:.2f} s ({runs[0][0]:.2f}-{runs[-1][0]:.2f})"
-            cpu = f"{sorted(c for _, c in runs)[len(runs) // 2]:.2f} s"
-            rows.append((f"open + first snapshot, {size:,} claims, new process", name, wall, cpu))
+        ingested = ingest_table(args, folder)
+        rows = other_rows(args, folder)
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as db:
-            db.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-        for file in folder.iterdir():
-            file.unlink()
-        folder.rmdir()
+        _drop_schema()
+        shutil.rmtree(folder)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"{n:,} claims ingested in batches of {args.batch:,}; server {SERVER}")
+    print(f"{args.ingest:,} claims ingested in batches of {args.batch:,}; server {SERVER}")
     print(f"{os.cpu_count()} CPUs, load average {load} at the end")
+    print()
+    print(
+        "| writers | store | code | claims/s (wall) | claims per client CPU-s "
+        "| server CPU/claim | lock held/claim |"
+    )
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: |")
+    for row in ingested:
+        print("| " + " | ".join(row) + " |")
     print()
     print("| measure | store | wall clock | per client CPU second / client CPU |")
     print("| --- | --- | ---: | ---: |")

@@ -191,14 +191,41 @@ def test_no_password_appears_in_a_message() -> None:
     )
 
 
-def test_a_lost_connection_fails_the_batch_whole_and_the_store_reconnects(pg_url: str) -> None:
+def test_a_connection_lost_mid_batch_fails_the_batch_whole_and_the_store_reconnects(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with opened(pg_url) as ledger:
+        ledger.append(make_claim("c0"))
+        store = ledger.store
+        backend = store.execute("SELECT pg_backend_pid()")[0][0]  # type: ignore[attr-defined]
+        write = store.write
+
+        def lose_the_link_then_write(*args: object) -> None:  # inside the batch's transaction
+            with pg.connect() as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+            write(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(store, "write", lose_the_link_then_write)
+        with pytest.raises(StorageError):
+            ledger.extend([make_claim("c1"), make_claim("c2")])
+        monkeypatch.undo()
+        assert len(ledger) == 1  # read through a new connection
+        ledger.extend([make_claim("c1"), make_claim("c2")])
+        assert [c.id for c in ledger.claims()] == ["c0", "c1", "c2"]
+
+
+def test_a_connection_lost_between_batches_fails_the_next_one_whole_then_reconnects(
+    pg_url: str,
+) -> None:
+    """The batch reads what colleagues committed before it takes the lock: that read
+    finds the link gone (a ServerError), and nothing of the batch is written."""
     with opened(pg_url) as ledger:
         ledger.append(make_claim("c0"))
         store = ledger.store
         backend = store.execute("SELECT pg_backend_pid()")[0][0]  # type: ignore[attr-defined]
         with pg.connect() as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
-        with pytest.raises(StorageError):
+        with pytest.raises(ServerError):
             ledger.extend([make_claim("c1"), make_claim("c2")])
         assert len(ledger) == 1  # read through a new connection
         ledger.extend([make_claim("c1"), make_claim("c2")])

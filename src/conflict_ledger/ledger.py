@@ -37,12 +37,12 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pendulum
 
-from conflict_ledger import records
+from conflict_ledger import _drafts, records
 from conflict_ledger._lazy import LazyRecords
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
@@ -65,7 +65,6 @@ from conflict_ledger.merkle import (
 )
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
 from conflict_ledger.stores.base import (
-    SCHEMA_VERSION,
     IntegrityError,
     Store,
     StoredRecord,
@@ -223,6 +222,23 @@ def _is_known(registries: Registries, value: Place | Actor | Source | Document) 
     else:
         registry = registries.sources
     return value.id in registry and registry[value.id] == value
+
+
+_LOCK_TRIES = 3
+"""How often an append takes the store's write lock: the first times, finding that others
+committed since it last read the store, it gives the lock up to catch up outside it; the
+last time it catches up holding it."""
+
+
+class _Draft(NamedTuple):
+    """A batch checked, encoded and hashed against the ledger at ``state`` (its claim
+    and value record counts): the records, their claims' canonical JSON, and what the
+    store is to keep."""
+
+    state: tuple[int, int]
+    records: tuple[Recorded, ...]
+    bodies: list[bytes]
+    stored: list[StoredRecord]
 
 
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
@@ -398,15 +414,9 @@ class Ledger:
 
     @staticmethod
     def _encode(record: Recorded) -> StoredRecord:
-        data = canonical_json(
-            {
-                "schema": SCHEMA_VERSION,
-                "position": record.position,
-                "recorded_at": record.recorded_at.isoformat(),
-                "claim": records.encode_claim(record.claim),
-            }
-        )
-        return StoredRecord.of(record.position, data)
+        stamp = _drafts.stamp_of(record.recorded_at.isoformat())
+        body = _drafts.claim_body(record.claim)
+        return StoredRecord.of(record.position, _drafts.record_bytes(body, record.position, stamp))
 
     def on_close(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once, when the ledger closes and before its store does: an
@@ -493,11 +503,7 @@ class Ledger:
         if self._lazy:
             records = self._prepare(claims, expected_size)
         else:
-            with self._store.writing():
-                self._refresh()
-                records = self._prepare(claims, expected_size)
-                stored = [self._encode(record) for record in records]
-                self._store.write(stored, ())
+            records, stored = self._append_to_store(claims, expected_size)
             if records and len(self._tree) == records[0].position:  # else _leaves catches up
                 self._tree.extend(leaf_hash(item.data) for item in stored)
         if self._ids_read == len(self._records):  # else _ids catches up when asked
@@ -506,6 +512,73 @@ class Ledger:
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
         return records
+
+    def _append_to_store(
+        self, claims: tuple[Claim, ...], expected_size: int | None
+    ) -> tuple[tuple[Recorded, ...], list[StoredRecord]]:
+        """Check, encode and hash the batch before taking the store's write lock, so that
+        other writers append meanwhile, then write it holding the lock as briefly as it can.
+
+        If others committed since the ledger last read the store, the lock is given up
+        again at once: what they wrote is read (each claim decoded) outside it, the batch
+        is checked again and renumbered, and the lock taken anew. The last of
+        :data:`_LOCK_TRIES` catches up holding the lock, so a writer cannot starve. The
+        result is what checking and encoding under the lock gives: a batch is written
+        after exactly the state it was (re)drafted against.
+        """
+        self._refresh()
+        draft = self._redraft(claims, expected_size, None)
+        tries = 1
+        while True:
+            with self._store.writing():
+                behind = self._behind()
+                if tries == _LOCK_TRIES or not behind:
+                    if behind:
+                        self._refresh()
+                    draft = self._redraft(claims, expected_size, draft)
+                    self._store.write(draft.stored, ())
+                    return draft.records, draft.stored
+            tries += 1
+            self._refresh()
+
+    def _behind(self) -> bool:
+        """Whether the store holds records or values this ledger has not read."""
+        store = self._store
+        return store.size() != len(self._records) or store.value_count() != self._value_count
+
+    def _redraft(
+        self, claims: tuple[Claim, ...], expected_size: int | None, draft: _Draft | None
+    ) -> _Draft:
+        """The batch checked, encoded and hashed against the ledger as it now is: ``draft``
+        itself if the ledger has not moved since it was made.
+
+        Otherwise the claims are checked again: with new registry values, from the claims
+        as given, whose names may now resolve otherwise; with new claims only, from the
+        canonical claims, which stay as they are. A body is encoded again only for a
+        claim that changed; every record is spliced and hashed at its new position.
+        """
+        state = (len(self._records), self._value_count)
+        if draft is not None and draft.state == state:
+            return draft
+        if draft is None or state[1] != draft.state[1]:
+            records = self._prepare(claims, expected_size)
+        else:
+            records = self._prepare(tuple(r.claim for r in draft.records), expected_size)
+        if draft is None:
+            bodies = _drafts.bodies_of(record.claim for record in records)
+        else:
+            bodies = [
+                body if now.claim is before.claim else _drafts.claim_body(now.claim)
+                for now, before, body in zip(records, draft.records, draft.bodies, strict=True)
+            ]
+        return _Draft(state, records, bodies, self._stored(records, bodies))
+
+    @staticmethod
+    def _stored(records: Sequence[Recorded], bodies: Sequence[bytes]) -> list[StoredRecord]:
+        if not records:
+            return []
+        stamp = _drafts.stamp_of(records[0].recorded_at.isoformat())
+        return _drafts.stored_records(bodies, records[0].position, stamp)
 
     def _prepare(
         self, claims: tuple[Claim, ...], expected_size: int | None

@@ -447,23 +447,44 @@ class PostgresStore:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """One transaction holding the ledger's advisory lock: committed at the end of the
-        block, rolled back on any error (nothing of the batch is then kept)."""
+        block, rolled back on any error (nothing of the batch is then kept).
+
+        ``BEGIN`` and the lock go in one round trip, and so do the announcement of the new
+        size (``NOTIFY``) and ``COMMIT``: a one-claim append waits on the server as little
+        as it can."""
         db = self._connection()
         self._pending = 0
-        with self._errors():
-            db.execute("BEGIN")
-            self._writing = True
-            self._lock(db)
         try:
+            with self._errors():
+                db.execute(self._begin_locked())
+            self._writing = True
             yield
             with self._errors():
-                db.execute("COMMIT")
+                db.execute(self._announce_and_commit())
         except BaseException:
             self._rollback(db)
             raise
         finally:
             self._writing = False
         self._seen = max(self._seen, self._pending)
+
+    def _begin_locked(self) -> Any:
+        from psycopg import sql
+
+        return sql.SQL("BEGIN; SELECT pg_advisory_xact_lock(hashtext({}), hashtext({}))").format(
+            sql.Literal(self.schema), sql.Literal(self.ledger)
+        )
+
+    def _announce_and_commit(self) -> Any:
+        """``COMMIT``, after a ``NOTIFY`` of the new size when claims were written."""
+        from psycopg import sql
+
+        if not self._pending:
+            return sql.SQL("COMMIT")
+        payload = f"{self.schema}/{self.ledger} {self._pending}"
+        return sql.SQL("NOTIFY {}, {}; COMMIT").format(
+            sql.Identifier(CHANNEL), sql.Literal(payload)
+        )
 
     def _rollback(self, db: Any) -> None:
         """Roll back what is open; a lost connection has already dropped it."""
@@ -486,11 +507,7 @@ class PostgresStore:
             if records:
                 check_follows_on(self.path, records, records[0].position)
                 self._copy_in(cursor, "claims", "position", records)
-                self._pending = records[-1].position + 1
-                cursor.execute(
-                    "SELECT pg_notify(%s, %s)",
-                    (CHANNEL, f"{self.schema}/{self.ledger} {self._pending}"),
-                )
+                self._pending = records[-1].position + 1  # announced at the commit
 
     def _copy_in(self, cursor: Any, table: str, key: str, rows: Sequence[StoredRecord]) -> None:
         sql = self._sql(
