@@ -74,7 +74,8 @@ _EXAMPLES = {
     **_cli_integrity.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
-    "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
+    "  conflict-ledger plot LEDGER --chart map --at '2024-12-07 08:00' --tz Asia/Damascus "
+    "-o map.svg   (times typed and drawn in Damascus time)\n"
     "  conflict-ledger plot LEDGER --chart multiples --dates 2024-12-05 2024-12-06 2024-12-07 "
     "-o days.png\n"
     "  conflict-ledger plot LEDGER --chart timeline --place homs --place hama -o front.png",
