@@ -97,9 +97,9 @@ class ControlVerb(enum.Enum):
     (``regained``, ``retook``, ``recaptured``: :attr:`recapture`) is the report saying the
     actor had held the place before; it is still a :class:`Captured`, whose
     ``from_actor`` is the side it was taken back from (the holder just before), and the
-    ledger does not check the "re-" against its own history. ``liberated`` is a side's
-    own word for a capture (record it as the source said it, and the source as the
-    side's). Case and surrounding spaces are ignored when a verb is read.
+    ledger does not check the "re-" against its own history. ``liberated`` is not a
+    verb here: it is a side's framing of a capture, so record ``captured`` (or
+    ``retook``) with that side as the source and its word in the evidence or note.
 
     >>> ControlVerb("seized")
     <ControlVerb.SEIZED: 'seized'>
@@ -115,7 +115,6 @@ class ControlVerb(enum.Enum):
     RETOOK = "retook"
     RECAPTURED = "recaptured"
     GAINED = "gained"
-    LIBERATED = "liberated"
 
     @property
     def recapture(self) -> bool:
@@ -172,7 +171,7 @@ class Captured(Event):
     """``actor`` took control of ``place``, from ``from_actor`` when the report names it.
 
     ``verb`` is the report's word (:class:`ControlVerb`: captured, seized, took, overran,
-    gained, liberated, and the recaptures regained, retook, recaptured); every verb moves
+    gained, and the recaptures regained, retook, recaptured); every verb moves
     control the same way. With ``extent`` MOST or SOME the actor gains a presence, not
     the whole place.
 
