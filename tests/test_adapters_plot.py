@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import matplotlib.dates
 import matplotlib.image
+import pendulum
 import pytest
 
 import conflict_ledger as cl
@@ -171,3 +173,76 @@ def test_the_readme_pictures_are_what_the_code_draws(tmp_path: Path) -> None:
     readme = (images.parent.parent / "README.md").read_text(encoding="utf-8")
     assert "docs/images/seed-timeline.png" in readme
     assert "docs/images/seed-map.png" in readme
+
+
+def _ticks(ax) -> list[tuple[pendulum.DateTime, str]]:
+    """Each x tick inside the axis as (its true instant, its label), after a draw."""
+    ax.figure.draw_without_rendering()
+    left, right = ax.get_xlim()
+    return [
+        (pendulum.instance(matplotlib.dates.num2date(x)), label.get_text())
+        for x, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+        if left <= x <= right
+    ]
+
+
+def test_a_timeline_chart_in_a_zone_names_it_and_ticks_its_local_midnights() -> None:
+    tz = "Africa/Lubumbashi"
+    ax = timeline_chart(cl.load_seed(), start=START, end=END, tz=tz).axes[0]
+    assert ax.get_xlabel() == "valid time (Africa/Lubumbashi)"
+    ticks = _ticks(ax)
+    assert len(ticks) >= 3
+    for instant, label in ticks:
+        local = instant.in_timezone(tz)
+        assert (local.hour, local.minute) == (0, 0), local
+        assert label == local.format("DD MMM\nYYYY")
+
+
+def test_a_short_timeline_across_a_change_of_clocks_ticks_local_hours() -> None:
+    """Kyiv put its clocks back at 04:00 on 27 Oct 2024: ticks stay on whole local hours,
+    labelled with them, on both sides of the change (+03:00 before, +02:00 after)."""
+    tz = "Europe/Kyiv"
+    ax = timeline_chart(
+        cl.load_seed(),
+        ["homs"],
+        start="2024-10-26T12:00+03:00",
+        end="2024-10-28T12:00+02:00",
+        tz=tz,
+    ).axes[0]
+    ticks = _ticks(ax)
+    offsets = {instant.in_timezone(tz).offset_hours for instant, _ in ticks}
+    assert offsets == {3, 2}
+    for instant, label in ticks:
+        local = instant.in_timezone(tz)
+        assert local.minute == 0
+        assert label == local.format("DD MMM\nHH:mm")
+
+
+def test_map_and_multiples_titles_give_local_times_with_the_offset() -> None:
+    ledger = cl.load_seed()
+    tz = "Asia/Damascus"
+    snap = cl.snapshot(ledger, at="2024-12-07T00:00Z", known_at="2024-12-07T06:00Z")
+    title = snapshot_map(snap, ledger, tz=tz).axes[0].get_title(loc="left")
+    at, known = (cl.to_instant(t).in_timezone(tz) for t in (snap.at, snap.known_at))
+    assert title == (
+        f"Who holds what at {at.format('YYYY-MM-DD HH:mm Z')}, "
+        f"as known at {known.format('YYYY-MM-DD HH:mm Z')}"
+    )
+    dates = ["2024-12-05T00:00Z", "2024-12-07T00:00Z"]
+    figure = small_multiples(ledger, dates, tz=tz)
+    assert [ax.get_title() for ax in figure.axes] == [
+        cl.to_instant(d).in_timezone(tz).format("D MMM YYYY HH:mm Z") for d in dates
+    ]
+
+
+@pytest.mark.parametrize("draw", ["timeline", "map", "multiples"])
+def test_charts_refuse_an_unknown_zone_naming_it(draw: str) -> None:
+    ledger = cl.load_seed()
+    charts = {
+        "timeline": lambda: timeline_chart(ledger, ["homs"], tz="Mars/Olympus"),
+        "map": lambda: snapshot_map(cl.snapshot(ledger, at=START), ledger, tz="Mars/Olympus"),
+        "multiples": lambda: small_multiples(ledger, [START], tz="Mars/Olympus"),
+    }
+    with pytest.raises(cl.InvalidClaimError) as caught:
+        charts[draw]()
+    assert (caught.value.field, caught.value.value) == ("tz", "Mars/Olympus")

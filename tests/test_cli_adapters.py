@@ -7,6 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
+import matplotlib
 import matplotlib.image
 import pytest
 
@@ -227,3 +228,27 @@ def test_every_command_line_in_the_how_to_guides_runs(capsys, tmp_path: Path, mo
     for line in lines:
         code, _, err = run(capsys, *shlex.split(line)[1:])
         assert code == 0, f"{line}: exit {code}: {err}"
+
+
+def test_plot_draws_its_times_in_the_zone_given(capsys, tmp_path: Path) -> None:
+    """--tz reads typed times and draws the chart's times in that zone (SVG text kept as
+    text so the labels can be read back)."""
+    target = tmp_path / "timeline.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        code, _, _ = run(
+            capsys, "plot", SEED, "--chart", "timeline", "--start", "2024-11-27",
+            "--end", "2024-12-09", "--known-at", "2024-12-08 12:00",
+            "--tz", "Africa/Lubumbashi", "-o", target,
+        )  # fmt: skip
+    assert code == 0
+    svg = target.read_text(encoding="utf-8")
+    assert "valid time (Africa/Lubumbashi)" in svg
+    assert "as known at 2024-12-08 12:00 +02:00" in svg
+    target = tmp_path / "map.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        code, _, _ = run(
+            capsys, "plot", SEED, "--chart", "map", "--at", "2024-12-07 08:00",
+            "--tz", "Africa/Lubumbashi", "-o", target,
+        )  # fmt: skip
+    assert code == 0
+    assert "Who holds what at 2024-12-07 08:00 +02:00" in target.read_text(encoding="utf-8")

@@ -23,9 +23,10 @@ def draw(folder: Path) -> list[Path]:
         start="2024-11-27T00:00Z",
         end="2024-12-09T00:00Z",
         title="The seed ledger: who held what, as the article of 7 December 2024 tells it",
+        tz="Asia/Damascus",
     )
     moment = cl.snapshot(ledger, at="2024-12-06T18:00+03:00", known_at="2024-12-07T12:00+03:00")
-    world = plot.snapshot_map(moment, ledger)
+    world = plot.snapshot_map(moment, ledger, tz="Asia/Damascus")
     return [
         plot.save(chart, folder / "seed-timeline.png", dpi=100),
         plot.save(world, folder / "seed-map.png", dpi=100),

@@ -5,9 +5,11 @@ the part of the day it names, against the report's date. :func:`conflict_ledger.
 turns the description into a window in the report's zone.
 
 >>> read("the evening of 6 Dec", reference=pendulum.date(2024, 12, 7))
-Phrase(first=Date(2024, 12, 6), last=Date(2024, 12, 6), part='evening', horizon_hours=None)
+Phrase(first=Date(2024, 12, 6), last=Date(2024, 12, 6), part='evening', horizon_hours=None, since=False)
 >>> read("29/30 Nov", reference=pendulum.date(2024, 12, 7))
-Phrase(first=Date(2024, 11, 29), last=Date(2024, 11, 30), part=None, horizon_hours=None)
+Phrase(first=Date(2024, 11, 29), last=Date(2024, 11, 30), part=None, horizon_hours=None, since=False)
+>>> read("since Monday", reference=pendulum.date(2024, 12, 7)).since
+True
 """
 
 from __future__ import annotations
@@ -19,10 +21,44 @@ from typing import Literal
 import attrs
 import pendulum
 
-__all__ = ["PARTS", "Phrase", "read"]
+__all__ = ["EDGES", "EXAMPLES", "PARTS", "Phrase", "read"]
 
 PARTS = ("morning", "afternoon", "evening", "night")
 """The parts of a day a phrase can name ("night" is the night that begins that evening)."""
+
+EDGES = ("early", "late")
+"""The ends of a day a phrase can name: "early Monday" (00-06, before the morning) and
+"late Monday" (18-24, the evening up to midnight)."""
+
+EXAMPLES = (
+    "today",
+    "yesterday",
+    "tomorrow",
+    "on Friday",
+    "last Friday",
+    "6 Dec",
+    "29/30 Nov",
+    "6-7 Dec",
+    "between 6 and 7 Dec",
+    "the evening of 6 Dec",
+    "friday morning",
+    "this morning",
+    "this afternoon",
+    "this evening",
+    "the night of 29/30 Nov",
+    "last night",
+    "overnight",
+    "tonight",
+    "early Monday",
+    "late on 26 Jan",
+    "since Sunday",
+    "in a week",
+    "in the past 3 days",
+    "over the last month",
+    "within the next 24 hours",
+)
+"""One phrase of each form the resolver knows: the vocabulary its error hint and the docs
+list (a test holds all three to the same list)."""
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
@@ -52,6 +88,8 @@ _PART_OF = re.compile(
     r"^(?:in |on |during )?the (?P<part>" + "|".join(PARTS) + r") of (?P<day>.+)$"
 )
 _DAY_PART = re.compile(r"^(?:on )?(?P<day>.+?) (?P<part>" + "|".join(PARTS) + r")$")
+_EDGE = re.compile(r"^(?P<part>" + "|".join(EDGES) + r") (?:on )?(?P<day>.+)$")
+_SINCE = re.compile(r"^since (?:the )?(?P<day>.+)$")
 
 Tense = Literal["past", "future"]
 
@@ -59,12 +97,15 @@ Tense = Literal["past", "future"]
 @attrs.frozen(kw_only=True)
 class Phrase:
     """What a phrase names: the whole days ``first`` to ``last`` (inclusive), or ``part``
-    of ``first``; ``horizon_hours`` for "within the next N hours" (from ``first``)."""
+    of ``first``; ``horizon_hours`` for "within the next N hours" (from ``first``);
+    ``since`` for "since Monday": from the start of ``first`` to the moment of the report
+    on ``last``."""
 
     first: pendulum.Date
     last: pendulum.Date
     part: str | None = None
     horizon_hours: int | None = None
+    since: bool = False
 
 
 def _month(name: str) -> int:
@@ -76,11 +117,11 @@ def _dated(day: int, month: int, reference: pendulum.Date, tense: Tense) -> pend
     for year in (reference.year, reference.year - 1, reference.year + 1):
         try:
             date = pendulum.date(year, month, day)
-        except ValueError:
-            return None
+        except ValueError:  # 29 Feb in a year without one: try the next candidate year
+            continue
         if (date <= reference) if tense == "past" else (date >= reference):
             return date
-    return None  # pragma: no cover - one of the three years is always on the right side
+    return None
 
 
 def _day(text: str, reference: pendulum.Date, tense: Tense) -> pendulum.Date | None:
@@ -142,8 +183,12 @@ def read(phrase: str, *, reference: _dt.date, tense: Tense = "past") -> Phrase |
         count = int(match.group(1))
         hours = count if match.group(2).startswith("hour") else 24 * count
         return Phrase(first=day, last=day, horizon_hours=hours)
-    if match := (_PART_OF.match(text) or _DAY_PART.match(text)):
+    if match := (_PART_OF.match(text) or _DAY_PART.match(text) or _EDGE.match(text)):
         return _part(match["part"], match["day"], day, tense)
+    if match := _SINCE.match(text):
+        # "since Monday" looks back whatever the tense: a day from before the report
+        since = _day(match["day"], day, "past")
+        return None if since is None or since > day else Phrase(first=since, last=day, since=True)
     named = _days(text, day, tense)
     return None if named is None else Phrase(first=named[0], last=named[-1])
 

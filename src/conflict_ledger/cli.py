@@ -74,7 +74,8 @@ _EXAMPLES = {
     **_cli_integrity.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
-    "  conflict-ledger plot LEDGER --chart map --at 2024-12-07 -o map.svg\n"
+    "  conflict-ledger plot LEDGER --chart map --at '2024-12-07 08:00' --tz Asia/Damascus "
+    "-o map.svg   (times typed and drawn in Damascus time)\n"
     "  conflict-ledger plot LEDGER --chart multiples --dates 2024-12-05 2024-12-06 2024-12-07 "
     "-o days.png\n"
     "  conflict-ledger plot LEDGER --chart timeline --place homs --place hama -o front.png",
@@ -278,7 +279,8 @@ def _adapter_commands(commands: Any) -> None:
         command.add_argument(
             "--tz",
             default="UTC",
-            help="zone for times given without offset (and for the times an html page prints)",
+            help="zone for times given without offset, and for the times an html page "
+            "or a chart shows (default UTC)",
         )
         command.add_argument("--known-at", help="count only claims reported by then")
         command.add_argument(
@@ -470,9 +472,10 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             start=None if args.start is None else parse_when(args.start, tz=tz, field="--start"),
             end=None if args.end is None else parse_when(args.end, tz=tz, field="--end"),
             known_at=known_at,
+            tz=tz,
         )
     elif args.chart == "map":
-        figure = plot.snapshot_map(snapshot(ledger, at=at(), known_at=known_at), ledger)
+        figure = plot.snapshot_map(snapshot(ledger, at=at(), known_at=known_at), ledger, tz=tz)
     else:
         if not args.dates:
             raise InvalidClaimError(
@@ -482,7 +485,7 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
                 hint="Give --dates 2024-12-05 2024-12-06 2024-12-07.",
             )
         dates = [parse_when(d, tz=tz, field="--dates") for d in args.dates]
-        figure = plot.small_multiples(ledger, dates, known_at=known_at)
+        figure = plot.small_multiples(ledger, dates, known_at=known_at, tz=tz)
     try:
         saved = plot.save(figure, args.output)
     except ValueError as error:

@@ -93,8 +93,18 @@ def _collect(event: Event, names: tuple[str, ...]) -> tuple[str, ...]:
 class ControlVerb(enum.Enum):
     """How a report words a gain of control; all of them move control the same way.
 
+    The verb keeps the report's wording and never changes the fold. A *recapture*
+    (``regained``, ``retook``, ``recaptured``: :attr:`recapture`) is the report saying the
+    actor had held the place before; it is still a :class:`Captured`, whose
+    ``from_actor`` is the side it was taken back from (the holder just before), and the
+    ledger does not check the "re-" against its own history. ``liberated`` is not a
+    verb here: it is a side's framing of a capture, so record ``captured`` (or
+    ``retook``) with that side as the source and its word in the evidence or note.
+
     >>> ControlVerb("seized")
     <ControlVerb.SEIZED: 'seized'>
+    >>> [verb.value for verb in ControlVerb if verb.recapture]
+    ['regained', 'retook', 'recaptured']
     """
 
     CAPTURED = "captured"
@@ -102,6 +112,14 @@ class ControlVerb(enum.Enum):
     TOOK = "took"
     REGAINED = "regained"
     OVERRAN = "overran"
+    RETOOK = "retook"
+    RECAPTURED = "recaptured"
+    GAINED = "gained"
+
+    @property
+    def recapture(self) -> bool:
+        """True for the verbs that say the actor takes back a place it held before."""
+        return self in (ControlVerb.REGAINED, ControlVerb.RETOOK, ControlVerb.RECAPTURED)
 
 
 class Extent(enum.Enum):
@@ -150,9 +168,12 @@ _ONE_OF_EXTENT = one_of(Extent, "extent")
 
 @attrs.frozen(kw_only=True)
 class Captured(Event):
-    """``actor`` took control of ``place`` (captured, seized, took, regained, overran).
+    """``actor`` took control of ``place``, from ``from_actor`` when the report names it.
 
-    With ``extent`` MOST or SOME the actor gains a presence, not the whole place.
+    ``verb`` is the report's word (:class:`ControlVerb`: captured, seized, took, overran,
+    gained, and the recaptures regained, retook, recaptured); every verb moves
+    control the same way. With ``extent`` MOST or SOME the actor gains a presence, not
+    the whole place.
 
     >>> Captured(place="syria", actor="syrian-government", verb="regained", extent="most").extent
     <Extent.MOST: 'most'>

@@ -425,7 +425,10 @@ class ValidTime:
     @classmethod
     def part_of_day(cls, day: _dt.date, part: str, *, tz: str) -> ValidTime:
         """A part of ``day`` in zone ``tz``: morning 06-12, afternoon 12-18, evening 18-24,
-        night 18:00 to 06:00 the next morning (as :meth:`overnight`).
+        night 18:00 to 06:00 the next morning (as :meth:`overnight`); and its ends, early
+        00-06 (the small hours before the morning, precision ``overnight``) and late 18-24
+        (the evening to midnight, precision ``evening``), so "early Friday", "Friday
+        morning" and so on tile the day without overlapping.
 
         >>> ValidTime.part_of_day(pendulum.date(2024, 12, 6), "evening", tz="Asia/Damascus").start
         DateTime(2024, 12, 6, 15, 0, 0, tzinfo=Timezone('UTC'))
@@ -437,11 +440,11 @@ class ValidTime:
                 field="part",
                 value=part,
                 problem="not a part of the day",
-                hint="Use morning, afternoon, evening or night.",
+                hint="Use morning, afternoon, evening, night, early or late.",
             )
-        first_hour, precision = _PARTS[part]
-        start = pendulum.datetime(day.year, day.month, day.day, first_hour, tz=tz)
-        return cls(start=start, end=start.add(hours=6), precision=precision)
+        first_hour, last_hour, precision = _PARTS[part]
+        start, end = _local_hour(day, first_hour, tz), _local_hour(day, last_hour, tz)
+        return cls(start=start, end=end, precision=precision)
 
     @classmethod
     def between(
@@ -468,22 +471,44 @@ class ValidTime:
 
 
 _PARTS = {
-    "morning": (6, Precision.MORNING),
-    "afternoon": (12, Precision.AFTERNOON),
-    "evening": (18, Precision.EVENING),
+    "early": (0, 6, Precision.OVERNIGHT),
+    "morning": (6, 12, Precision.MORNING),
+    "afternoon": (12, 18, Precision.AFTERNOON),
+    "evening": (18, 24, Precision.EVENING),
+    "late": (18, 24, Precision.EVENING),
 }
+
+
+def _local_hour(day: _dt.date, hour: int, tz: str) -> pendulum.DateTime:
+    """``hour`` o'clock on ``day`` in zone ``tz``; 0 and 24 are the day's first instant and
+    the next day's (:func:`day_start`), so a day whose clocks jump at midnight still tiles."""
+    if hour in (0, 24):
+        return day_start(pendulum.date(day.year, day.month, day.day).add(days=hour // 24), tz)
+    return pendulum.datetime(day.year, day.month, day.day, hour, tz=tz)
+
+
+def _reference(
+    reference: _dt.date | _dt.datetime, tz: str
+) -> tuple[pendulum.Date, pendulum.DateTime | None]:
+    """The report's local date in ``tz``, and its instant when ``reference`` is one."""
+    if isinstance(reference, _dt.datetime):
+        moment = to_instant(reference, field="reference")
+        local = moment.in_timezone(tz)
+        return pendulum.date(local.year, local.month, local.day), moment
+    return pendulum.date(reference.year, reference.month, reference.day), None
 
 
 def resolve_phrase(
     phrase: str,
     *,
-    reference: _dt.date,
+    reference: _dt.date | _dt.datetime,
     tz: str,
     tense: Literal["past", "future"] = "past",
 ) -> ValidTime:
     """Resolve a report's time phrase against the report's date and zone.
 
-    ``reference`` is the date of the report (or of the statement) in zone ``tz``.
+    ``reference`` is the date of the report (or of the statement) in zone ``tz``, or the
+    report's aware instant (its date is then read in ``tz``; a naive datetime is refused).
     ``tense`` says which way a weekday or a date without a year points: "said on
     Friday" (past) or "will meet on Saturday" (future); a weekday equal to the reference
     day is that day itself.
@@ -494,9 +519,16 @@ def resolve_phrase(
     - several days: ``29/30 Nov``, ``6-7 Dec``, ``30 Nov-1 Dec``, ``between 6 and 7 Dec``,
       ``in a week``, ``within the past week``, ``over the last month``, ``in the past 3 days``;
     - a part of a day (morning 06-12, afternoon 12-18, evening 18-24, night 18-06):
-      ``this morning``, ``friday evening``, ``yesterday afternoon``, ``the evening of 6 Dec``,
-      ``the night of 29/30 Nov``, ``overnight`` and ``last night`` (the night ending on the
-      reference morning), ``tonight``;
+      ``this morning``, ``this afternoon``, ``this evening``, ``friday evening``,
+      ``yesterday afternoon``, ``the evening of 6 Dec``, ``the night of 29/30 Nov``,
+      ``overnight`` and ``last night`` (the night ending on the reference morning),
+      ``tonight``;
+    - an end of a day: ``early Monday``, ``early on 27 Jan`` (00-06, the small hours before
+      the morning; precision ``overnight``), ``late Sunday``, ``late on 26 Jan`` (18-24, the
+      evening up to midnight; precision ``evening``); after midnight is "early" the next day;
+    - a span up to the report: ``since Sunday``, ``since yesterday``, ``since 26 Jan``, from
+      the start of that day to the reference instant (given a date only: to the end of the
+      reference day, the latest moment the report can mean); always looking back;
     - a forecast horizon: ``within the next N hours|days`` (from the start of the reference day).
 
     The window's precision is the one its width fits.
@@ -509,12 +541,15 @@ def resolve_phrase(
     <Precision.DAYS: 'days'>
     >>> resolve_phrase("the evening of 6 Dec", reference=pendulum.date(2024, 12, 8), tz="UTC").precision
     <Precision.EVENING: 'evening'>
+    >>> resolve_phrase("since Saturday", reference=pendulum.datetime(2025, 1, 27, 9, tz="Africa/Lubumbashi"), tz="Africa/Lubumbashi").end
+    DateTime(2025, 1, 27, 7, 0, 0, tzinfo=Timezone('UTC'))
     >>> resolve_phrase("sometime soon", reference=pendulum.date(2024, 12, 6), tz="UTC")
     Traceback (most recent call last):
     ...
     conflict_ledger.errors.InvalidClaimError: phrase='sometime soon': not a time phrase this resolver knows. ...
     """
-    read = _phrases.read(phrase, reference=reference, tense=tense)
+    day, moment = _reference(reference, tz)
+    read = _phrases.read(phrase, reference=day, tense=tense)
     if read is None:
         raise InvalidClaimError(
             field="phrase",
@@ -522,11 +557,13 @@ def resolve_phrase(
             problem="not a time phrase this resolver knows",
             hint=(
                 "Build the window with ValidTime.day/days/part_of_day/overnight/days_ending/"
-                "between, or use one of: today, yesterday, tomorrow, on <weekday>, 6 Dec, "
-                "29/30 Nov, 6-7 Dec, the evening of <day>, friday morning, the night of "
-                "29/30 Nov, overnight, in a week, within the next N hours."
+                "between, or use a phrase like one of: " + ", ".join(_phrases.EXAMPLES) + "."
             ),
         )
+    if read.since:
+        after = read.last.add(days=1)
+        end = moment if moment is not None else day_start(after, tz)
+        return ValidTime(start=day_start(read.first, tz), end=end)
     if read.horizon_hours is not None:
         start = pendulum.datetime(read.first.year, read.first.month, read.first.day, tz=tz)
         # "within the next 24 hours", said at an unknown hour of the reference day:

@@ -6,6 +6,11 @@ chart (:func:`conflict_ledger.display.html.actor_colours`). Every drawn element 
 ``gid`` naming what it is (``band:held``, ``band:pressed``, ``band:changing``, ``band:contested``,
 ``claims``, ``place:<id>``), so tests and your own code can find them.
 
+Times are drawn in the zone ``tz`` (an IANA name; default UTC), as every other answer
+prints them: the timeline's axis names the zone and its ticks fall on local midnights
+(or local hours, for a short span) across changes of clocks; titles give local times
+with their offset.
+
 >>> import conflict_ledger as cl
 >>> ledger = cl.load_seed()
 >>> figure = timeline_chart(ledger, ["homs", "deir-ez-zor"], start="2024-12-04T00:00Z", end="2024-12-08T00:00Z")
@@ -27,9 +32,11 @@ from typing import Any
 import attrs
 import pendulum
 
+from conflict_ledger._display import zone
 from conflict_ledger.adapters.geojson import DEFAULT_STALE_AFTER, is_stale
 from conflict_ledger.asof import Snapshot, effective_claims
 from conflict_ledger.display.html import actor_colours
+from conflict_ledger.display.render import when_text
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.queries import snapshot, timeline
 from conflict_ledger.registry import Place
@@ -113,6 +120,28 @@ def _default_places(ledger: Ledger, known_at: Any) -> list[str]:
     return sorted(places, key=north_first)
 
 
+def _band_style(state: PlaceState, colours: dict[str, str]) -> dict[str, Any] | None:
+    """How a period's band is drawn (None: nobody to colour it for)."""
+    if state.status is Status.CONTESTED:
+        sides = _sides(state)
+        colour = colours[sides[0]] if sides else _UNCERTAIN
+        return {"color": "white", "edgecolor": colour, "hatch": "////", "gid": "band:contested"}
+    if state.status is Status.CHANGING:
+        colour = colours.get(state.holder or "", _UNCERTAIN)
+        return {"color": colour, "alpha": 0.35, "edgecolor": "none", "gid": "band:changing"}
+    if state.holder is not None and state.status is Status.HELD:
+        return {"color": colours[state.holder], "edgecolor": "none", "gid": "band:held"}
+    if state.holder is not None:
+        return {
+            "color": colours[state.holder],
+            "edgecolor": "white",
+            "hatch": "..",
+            "linewidth": 0,
+            "gid": "band:pressed",
+        }
+    return None
+
+
 def timeline_chart(
     ledger: Ledger,
     places: Sequence[str] | None = None,
@@ -121,6 +150,7 @@ def timeline_chart(
     end: Any = None,
     known_at: Any = None,
     title: str | None = None,
+    tz: str | None = None,
 ) -> Figure:
     """A control timeline: one row per place, a band per period coloured by its holder.
 
@@ -128,14 +158,16 @@ def timeline_chart(
     open (CHANGING) is shaded, drawn light in the gaining side's colour; CONTESTED
     periods are hatched, held periods under attack or advance dotted. A dot marks each claim behind the row, at the middle of its
     valid window. ``places`` defaults to every place with territorial claims, north
-    first; ``start``/``end`` default to the span of their periods.
+    first; ``start``/``end`` default to the span of their periods. The time axis is in
+    zone ``tz`` (None: UTC): its label names the zone, its ticks are local dates (local
+    hours when the span is three days or less).
 
     >>> import conflict_ledger as cl
     >>> figure = timeline_chart(cl.load_seed(), ["deir-ez-zor"], start="2024-12-04T00:00Z", end="2024-12-08T00:00Z")
     >>> sorted({patch.get_gid() for patch in figure.axes[0].patches})
     ['band:changing', 'band:held']
     """
-    mdates = _mpl("matplotlib.dates")
+    tz = zone(tz)
     patches = _mpl("matplotlib.patches")
     lines = _mpl("matplotlib.lines")
     rows = list(places) if places is not None else _default_places(ledger, known_at)
@@ -156,47 +188,18 @@ def timeline_chart(
     figure = _figure(10, 0.45 * len(rows) + 1.6)
     ax = figure.add_subplot()
     left, right = _num(first), _num(last)
-    style: dict[str, Any]
     for row, line in enumerate(timelines):
         y = len(rows) - 1 - row
         supporting: set[str] = set()
         for entry in line:
             band_start = max(_num(entry.start), left)
             band_end = min(_num(entry.end) if entry.end is not None else right, right)
-            state = entry.state
             if band_end <= band_start:
                 continue
-            supporting.update(state.claims)
-            if state.status is Status.CONTESTED:
-                sides = _sides(state)
-                colour = colours[sides[0]] if sides else _UNCERTAIN
-                style = {
-                    "color": "white",
-                    "edgecolor": colour,
-                    "hatch": "////",
-                    "gid": "band:contested",
-                }
-            elif state.status is Status.CHANGING:
-                colour = colours.get(state.holder or "", _UNCERTAIN)
-                style = {
-                    "color": colour,
-                    "alpha": 0.35,
-                    "edgecolor": "none",
-                    "gid": "band:changing",
-                }
-            elif state.holder is not None and state.status is Status.HELD:
-                style = {"color": colours[state.holder], "edgecolor": "none", "gid": "band:held"}
-            elif state.holder is not None:
-                style = {
-                    "color": colours[state.holder],
-                    "edgecolor": "white",
-                    "hatch": "..",
-                    "linewidth": 0,
-                    "gid": "band:pressed",
-                }
-            else:
-                continue
-            ax.barh(y, band_end - band_start, left=band_start, height=0.6, **style)
+            supporting.update(entry.state.claims)
+            style = _band_style(entry.state, colours)
+            if style is not None:
+                ax.barh(y, band_end - band_start, left=band_start, height=0.6, **style)
         points = [claims[c] for c in sorted(supporting) if c in claims]
         xs = [_num(c.valid.start) + (_num(c.valid.end) - _num(c.valid.start)) / 2 for c in points]
         inside = [x for x in xs if left <= x <= right]
@@ -205,10 +208,9 @@ def timeline_chart(
     ax.set_yticks(range(len(rows)), [_place_name(ledger, p) for p in reversed(rows)])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(left, right)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    _time_axis(ax, tz, short=last - first <= _dt.timedelta(days=3))
     ax.grid(axis="x", color="#e0e0e0")
-    ax.set_xlabel("valid time (UTC)")
-    known = "as known now" if known_at is None else f"as known at {_when(known_at)}"
+    known = "as known now" if known_at is None else f"as known at {_when(known_at, tz)}"
     ax.set_title(title or f"Who held what, {known}", loc="left")
     _legend(
         ax,
@@ -230,8 +232,20 @@ def timeline_chart(
     return figure
 
 
-def _when(value: Any) -> str:
-    return str(to_instant(value, field="known_at").format("YYYY-MM-DD HH:mm [UTC]"))
+def _time_axis(ax: Any, tz: str, *, short: bool) -> None:
+    """Ticks at local midnights (or hours) of zone ``tz``, labelled in it; the bands stay
+    at their true instants, so an hour the clocks skip or repeat keeps its width."""
+    mdates = _mpl("matplotlib.dates")
+    locator = mdates.AutoDateLocator(tz=tz)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(
+        mdates.DateFormatter("%d %b\n%H:%M" if short else "%d %b\n%Y", tz=tz)
+    )
+    ax.set_xlabel(f"valid time ({tz})")
+
+
+def _when(value: Any, tz: str) -> str:
+    return when_text(to_instant(value, field="known_at"), tz)
 
 
 def _draw_map(
@@ -360,12 +374,14 @@ def snapshot_map(
     stale_after: pendulum.Duration = DEFAULT_STALE_AFTER,
     labels: bool = True,
     title: str | None = None,
+    tz: str | None = None,
 ) -> Figure:
     """A map of a snapshot: each located place a dot in its holder's colour.
 
     Contested and changing places are hollow with a thick ring in a contender's colour;
     stale ones (last confirmed longer than ``stale_after`` ago) carry a grey cross.
-    The axes are longitude and latitude (no basemap: the gazetteer's points only).
+    The axes are longitude and latitude (no basemap: the gazetteer's points only). The
+    title gives the snapshot's times in zone ``tz`` (None: UTC) with their offset.
 
     >>> import conflict_ledger as cl
     >>> ledger = cl.load_seed()
@@ -373,12 +389,15 @@ def snapshot_map(
     >>> figure.axes[0].get_xlabel(), "sdf" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     ('longitude', True)
     """
+    tz = zone(tz)
     colours = actor_colours(_map_actors([snap]))
     figure = _figure(8, 6)
     ax = figure.add_subplot()
     _draw_map(ax, snap, ledger, colours, stale_after=stale_after, labels=labels)
-    known = "as known now" if snap.known_at is None else f"as known at {_when(snap.known_at)}"
-    ax.set_title(title or f"Who holds what at {_when(snap.at)}, {known}", loc="left", fontsize=10)
+    known = "as known now" if snap.known_at is None else f"as known at {_when(snap.known_at, tz)}"
+    ax.set_title(
+        title or f"Who holds what at {_when(snap.at, tz)}, {known}", loc="left", fontsize=10
+    )
     _map_legend(ax, colours)
     return figure
 
@@ -390,14 +409,17 @@ def small_multiples(
     known_at: Any = None,
     columns: int = 3,
     stale_after: pendulum.Duration = DEFAULT_STALE_AFTER,
+    tz: str | None = None,
 ) -> Figure:
-    """One small snapshot map per date, side by side, on the same extent, with one legend.
+    """One small snapshot map per date, side by side, on the same extent, with one legend;
+    each titled with its time in zone ``tz`` (None: UTC) and the offset.
 
     >>> import conflict_ledger as cl
     >>> figure = small_multiples(cl.load_seed(), ["2024-12-05T00:00Z", "2024-12-07T00:00Z"])
     >>> len(figure.axes)
     2
     """
+    tz = zone(tz)
     snaps = [snapshot(ledger, at=when, known_at=known_at) for when in dates]
     colours = actor_colours(_map_actors(snaps))
     rows = max(1, math.ceil(len(snaps) / columns))
@@ -418,7 +440,7 @@ def small_multiples(
             labels=False,
             extent=extent,
         )
-        ax.set_title(snaps[index].at.format("D MMM YYYY HH:mm"), fontsize=9)
+        ax.set_title(snaps[index].at.in_timezone(tz).format("D MMM YYYY HH:mm Z"), fontsize=9)
         ax.set_xlabel("")
         ax.set_ylabel("")
     _map_legend(axes.flat[width - 1], colours)
