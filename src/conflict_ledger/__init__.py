@@ -39,6 +39,7 @@ from conflict_ledger.claims import (
 from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger, write_claims_file
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import (
+    AliasTakenError,
     DuplicateClaimError,
     EvidenceError,
     FormatError,
@@ -129,6 +130,7 @@ __all__ = [
     "Actor",
     "ActorKind",
     "Advanced",
+    "AliasTakenError",
     "AppendOnlyError",
     "AsOfIndex",
     "Attacked",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 _E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = [
+    "AliasTakenError",
     "DatasetFileError",
     "DuplicateClaimError",
     "EvidenceError",
@@ -174,6 +175,27 @@ class DuplicateClaimError(LedgerError, ValueError):
             f"claim id {claim_id!r} is already in the ledger; claims are never replaced. "
             "To change what it says, append a new claim with supersedes="
             f"{claim_id!r}, or a Retraction of it."
+        )
+
+
+class AliasTakenError(InvalidClaimError):
+    """A new alias already names another entry of the registry: ``owner`` is its id.
+
+    >>> error = AliasTakenError(value="Goma", owner="cd-goma", entry="goma-airport")
+    >>> error.owner, error.field
+    ('cd-goma', 'aliases')
+    >>> print(error)
+    aliases='Goma': this name already names 'cd-goma'. Name 'cd-goma' by it, or give 'goma-airport' another spelling.
+    """
+
+    def __init__(self, *, value: str, owner: str, entry: str) -> None:
+        self.owner = owner
+        self.entry = entry
+        super().__init__(
+            field="aliases",
+            value=value,
+            problem=f"this name already names {owner!r}",
+            hint=f"Name {owner!r} by it, or give {entry!r} another spelling.",
         )
 
 
