@@ -35,6 +35,7 @@ __all__ = [
     "ReportedBeforeEventError",
     "UnknownActorError",
     "UnknownClaimError",
+    "UnknownEntryError",
     "UnknownFieldError",
     "UnknownPlaceError",
     "UnknownReferenceError",
@@ -254,6 +255,17 @@ class UnknownSourceError(UnknownReferenceError):
 
     kind = "source"
     remedy = "Register the source or use one of its ids or aliases."
+
+
+class UnknownEntryError(UnknownReferenceError):
+    """No place, actor or source has this id or name (an alias was given to it).
+
+    >>> print(UnknownEntryError(name="homz", suggestions=("homs",), field="of"))
+    unknown place, actor or source 'homz' (field of); did you mean: homs? Give the id or a name of an entry the ledger has, or register the entry first.
+    """
+
+    kind = "place, actor or source"
+    remedy = "Give the id or a name of an entry the ledger has, or register the entry first."
 
 
 class UnknownClaimError(UnknownReferenceError):

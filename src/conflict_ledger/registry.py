@@ -32,6 +32,7 @@ from conflict_ledger.errors import (
     AliasTakenError,
     InvalidClaimError,
     UnknownActorError,
+    UnknownEntryError,
     UnknownPlaceError,
     UnknownReferenceError,
     UnknownSourceError,
@@ -633,6 +634,8 @@ class Registries:
             field = self._registry_of(target)
         registry: Registry[Any] = getattr(self, field)
         grown, entry = registry.with_aliases(target, names)
+        if grown is registry:
+            return self, entry
         changes: dict[str, Any] = {field: grown}
         return attrs.evolve(self, **changes), entry
 
@@ -648,7 +651,7 @@ class Registries:
             suggestions: list[str] = []
             for f in fields:
                 suggestions.extend(getattr(self, f).suggest(target))
-            raise UnknownReferenceError(name=target, suggestions=suggestions[:3], field="of")
+            raise UnknownEntryError(name=target, suggestions=suggestions[:3], field="of")
         kinds = [kind for kind, f in _REGISTRY_FIELDS.items() if f in named]
         raise InvalidClaimError(
             field="kind",
