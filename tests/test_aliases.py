@@ -4,13 +4,14 @@ format, covered by the registry's Merkle root."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import attrs
 import pytest
 
 import conflict_ledger as cl
-from conflict_ledger.codec import open_ledger
+from conflict_ledger.codec import FORMAT, encode_value, open_ledger
 from conflict_ledger.gazetteer import syria
 from conflict_ledger.ledger import fixed_clock
 from conflict_ledger.seed import load_seed
@@ -193,3 +194,28 @@ def test_an_alias_record_is_a_value_line_of_a_jsonl_store(tmp_path: Path) -> Non
         store.close()
     assert b'"Hims city"' in value.data
     assert b'"id":"homs"' in value.data
+
+
+@pytest.mark.parametrize("grown_first", [False, True])
+def test_a_claims_file_holding_an_entry_and_its_grown_copy_counts_the_grown_one(
+    tmp_path: Path, grown_first: bool
+) -> None:
+    """A hand-written alias: the gazetteer's entry copied, its aliases list grown."""
+    homs = syria().places["homs"]
+    grown = attrs.evolve(homs, aliases=(*homs.aliases, "Hims city"))
+    path = tmp_path / "hand.claims.jsonl"
+    values = [grown, homs] if grown_first else [homs, grown]
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {"record": "header", "format": FORMAT, "version": 1, "gazetteer": "syria"}
+                ),
+                *(json.dumps(encode_value(v)) for v in values),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    with open_ledger(path) as ledger:
+        assert ledger.registries.places["homs"] == grown
