@@ -219,3 +219,36 @@ def test_a_claims_file_holding_an_entry_and_its_grown_copy_counts_the_grown_one(
     )
     with open_ledger(path) as ledger:
         assert ledger.registries.places["homs"] == grown
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".sqlite"])
+def test_re_registering_an_entry_after_its_aliases_grew_is_a_no_op(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A script that registers its places on every run keeps working after an alias."""
+    mine = cl.Place(id="masisi", name="Masisi", kind="town")
+    path = tmp_path / f"l{suffix}"
+    with open_ledger(path, create=True) as ledger:
+        ledger.register(mine)
+        ledger.add_aliases("masisi", "Masisi-Centre")
+    with open_ledger(path) as ledger:
+        before = ledger.checkpoint()
+        ledger.register(mine)
+        assert ledger.registries.places.id_of("Masisi-Centre") == "masisi"
+        assert ledger.checkpoint() == before
+
+
+def test_an_alias_added_to_a_postgres_ledger_is_seen_by_another_connection() -> None:
+    from tests import pg
+
+    pg.base_url()
+    try:
+        url = pg.schema_url(schema=pg.new_schema())
+        with open_ledger(url, gazetteer="syria", create=True) as one:
+            one.add_aliases("deir-ez-zor", "Deir Zorr")
+            published = one.checkpoint()
+        with open_ledger(url) as two:
+            assert two.registries.places.id_of("Deir Zorr") == "deir-ez-zor"
+            assert two.verify(checkpoint=published) == published
+    finally:
+        pg.drop_schemas()

@@ -63,7 +63,7 @@ from conflict_ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
+from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     SCHEMA_VERSION,
     IntegrityError,
@@ -222,7 +222,10 @@ def _is_known(registries: Registries, value: Place | Actor | Source | Document) 
         registry = registries.actors
     else:
         registry = registries.sources
-    return value.id in registry and registry[value.id] == value
+    if value.id not in registry:
+        return False
+    held = registry[value.id]
+    return held == value or adds_names(value, held)  # held: value with aliases added
 
 
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)

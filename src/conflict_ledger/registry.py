@@ -414,7 +414,9 @@ class Registry(Generic[T]):
         )
 
     def with_entries(self, entries: Iterable[T]) -> Registry[T]:
-        """A new registry with ``entries`` added; an identical re-registration is a no-op."""
+        """A new registry with ``entries`` added; an identical re-registration is a no-op,
+        as is one of an entry before aliases were added to it, and an entry with aliases
+        added (:func:`adds_names`) replaces the one it grew from."""
         by_id = dict(self._by_id)
         by_name = dict(self._by_name)
         error = self._error
@@ -422,8 +424,8 @@ class Registry(Generic[T]):
             error = _ERRORS.get(type(entry), error)
             existing = by_id.get(entry.id)
             if existing is not None:
-                if existing == entry:
-                    continue
+                if existing == entry or adds_names(entry, existing):
+                    continue  # the same entry, or one it has grown from: nothing new
                 if not adds_names(existing, entry):
                     raise InvalidClaimError(
                         field="id",
