@@ -103,6 +103,7 @@ def test_a_target_in_two_registries_needs_its_kind() -> None:
     with pytest.raises(cl.InvalidClaimError) as caught:
         ledger.add_aliases("homs", "Hims militia")
     assert caught.value.field == "kind"
+    assert "'homs' names a place and an actor" in str(caught.value)
     assert "kind='place'" in str(caught.value)
     assert ledger.add_aliases("homs", "Hims militia", kind="actor").aliases == ("Hims militia",)
     with pytest.raises(cl.InvalidClaimError, match="place, actor, source"):

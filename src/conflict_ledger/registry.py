@@ -567,6 +567,15 @@ class Registry(Generic[T]):
 _REGISTRY_FIELDS = {"place": "places", "actor": "actors", "source": "sources"}
 
 
+def _a(kind: str) -> str:
+    """``kind`` with its article.
+
+    >>> _a("actor"), _a("place")
+    ('an actor', 'a place')
+    """
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 def _names_any(registry: Registry[Any], name: str) -> bool:
     try:
         registry.id_of(name)
@@ -620,9 +629,9 @@ class Registries:
         ``target`` names entries in two.
 
         >>> from conflict_ledger.gazetteer import syria
-        >>> registries, homs = syria().with_aliases("homs", ["Emesa"])
-        >>> registries.places.id_of("emesa"), homs.id
-        ('homs', 'homs')
+        >>> registries, homs = syria().with_aliases("homs", ["Hims city"])
+        >>> registries.places.id_of("hims city"), homs.aliases[-1]
+        ('homs', 'Hims city')
         """
         field = _REGISTRY_FIELDS.get(kind) if kind is not None else None
         if kind is not None and field is None:
@@ -658,7 +667,7 @@ class Registries:
         raise InvalidClaimError(
             field="kind",
             value=None,
-            problem=f"{target!r} names a {' and a '.join(kinds)}",
+            problem=f"{target!r} names {' and '.join(_a(kind) for kind in kinds)}",
             hint=f"Say which: kind={kinds[0]!r} or kind={kinds[1]!r}.",
         )
 
