@@ -42,6 +42,7 @@ from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger, 
 from conflict_ledger.display.html import register_ipython
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import (
+    AliasTakenError,
     DuplicateClaimError,
     EvidenceError,
     FormatError,
@@ -129,6 +130,7 @@ __all__ = [
     "Actor",
     "ActorKind",
     "Advanced",
+    "AliasTakenError",
     "AppendOnlyError",
     "AsOfIndex",
     "Attacked",

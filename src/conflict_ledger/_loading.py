@@ -19,7 +19,7 @@ from conflict_ledger.errors import FormatError, InvalidBatchError, LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.ledger import Clock, Ledger, fixed_clock
 from conflict_ledger.records import decode_claim, decode_value
-from conflict_ledger.registry import Actor, Place, Registries, Source
+from conflict_ledger.registry import Actor, Place, Registries, Source, adds_names
 from conflict_ledger.stores.base import IntegrityError
 
 __all__ = ["load_claims_file", "located"]
@@ -128,6 +128,12 @@ def _record(
         raise where.error(None, None, f"the record cannot be read ({error})", "Fix it.") from None
 
 
+def _smaller(value: _Value, other: _Value) -> bool:
+    """Whether ``other`` is ``value`` with aliases added (a grown entry)."""
+    named = Place | Actor | Source
+    return isinstance(value, named) and isinstance(other, named) and adds_names(value, other)
+
+
 def _diagnose(
     claims: list[tuple[int, Claim]], registries: Registries, path: str
 ) -> list[Exception]:
@@ -187,18 +193,21 @@ def _ledger(
     claims: list[tuple[int, Claim]],
     clock: Clock,
 ) -> Ledger:
-    # The file's values must agree with each other (one value per id); against a newer
+    # The file's values must agree with each other (one value per id, or the same entry
+    # with aliases added: the grown one counts, in either order); against a newer
     # gazetteer, they count over its entries with the same id or name (shadowed_by).
     seen: dict[tuple[type, str], _Value] = {}
     for number, value in values:
         key = (type(value), str(getattr(value, "id", None) or getattr(value, "sha256", "")))
         first = seen.setdefault(key, value)
-        if first != value:
-            try:
-                Registries().with_values([first, value])
-            except LedgerError as error:
-                raise located(error, path, number, None) from None
-    registries = registries.shadowed_by(value for _, value in values)
+        if first == value or _smaller(value, first):
+            continue
+        try:
+            Registries().with_values([first, value])
+        except LedgerError as error:
+            raise located(error, path, number, None) from None
+        seen[key] = value
+    registries = registries.shadowed_by(seen.values())
     ledger = Ledger(registries=registries, clock=clock)
     try:
         ledger.extend(claim for _, claim in claims)

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from conflict_ledger import _cli_integrity, _exits
+from conflict_ledger import _cli_integrity, _exits, cli_alias
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
@@ -72,6 +72,7 @@ _EXAMPLES = {
     "  conflict-ledger convert investigation.sqlite archive.jsonl\n"
     "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
     **_cli_integrity.EXAMPLES,
+    "alias": cli_alias.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at '2024-12-07 08:00' --tz Asia/Damascus "
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     _adapter_commands(commands)
     _integrity_commands(commands)
     add_baseline_command(commands)
+    cli_alias.add_alias_command(commands, _subcommand)
     convert = _subcommand(
         commands,
         "convert",
@@ -567,6 +569,8 @@ def _run(args: argparse.Namespace) -> str:
     ledger = _open(args.ledger)
     if args.command == "baseline":
         return run_baseline(args, ledger)
+    if args.command == "alias":
+        return cli_alias.run_alias(args, ledger)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz

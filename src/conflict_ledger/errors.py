@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 _E = TypeVar("_E", bound=enum.Enum)
 
 __all__ = [
+    "AliasTakenError",
     "DatasetFileError",
     "DuplicateClaimError",
     "EvidenceError",
@@ -34,6 +35,7 @@ __all__ = [
     "ReportedBeforeEventError",
     "UnknownActorError",
     "UnknownClaimError",
+    "UnknownEntryError",
     "UnknownFieldError",
     "UnknownPlaceError",
     "UnknownReferenceError",
@@ -177,6 +179,27 @@ class DuplicateClaimError(LedgerError, ValueError):
         )
 
 
+class AliasTakenError(InvalidClaimError):
+    """A new alias already names another entry of the registry: ``owner`` is its id.
+
+    >>> error = AliasTakenError(value="Goma", owner="cd-goma", entry="goma-airport")
+    >>> error.owner, error.field
+    ('cd-goma', 'aliases')
+    >>> print(error)
+    aliases='Goma': this name already names 'cd-goma'. Name 'cd-goma' by it, or give 'goma-airport' another spelling.
+    """
+
+    def __init__(self, *, value: str, owner: str, entry: str) -> None:
+        self.owner = owner
+        self.entry = entry
+        super().__init__(
+            field="aliases",
+            value=value,
+            problem=f"this name already names {owner!r}",
+            hint=f"Name {owner!r} by it, or give {entry!r} another spelling.",
+        )
+
+
 class UnknownReferenceError(LedgerError, LookupError):
     """A claim names a place, actor, source or claim the ledger does not know.
 
@@ -232,6 +255,17 @@ class UnknownSourceError(UnknownReferenceError):
 
     kind = "source"
     remedy = "Register the source or use one of its ids or aliases."
+
+
+class UnknownEntryError(UnknownReferenceError):
+    """No place, actor or source has this id or name (an alias was given to it).
+
+    >>> print(UnknownEntryError(name="homz", suggestions=("homs",), field="of"))
+    unknown place, actor or source 'homz' (field of); did you mean: homs? Give the id or a name of an entry the ledger has, or register the entry first.
+    """
+
+    kind = "place, actor or source"
+    remedy = "Give the id or a name of an entry the ledger has, or register the entry first."
 
 
 class UnknownClaimError(UnknownReferenceError):

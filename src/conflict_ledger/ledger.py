@@ -63,7 +63,7 @@ from conflict_ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
+from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     IntegrityError,
     Store,
@@ -221,7 +221,10 @@ def _is_known(registries: Registries, value: Place | Actor | Source | Document) 
         registry = registries.actors
     else:
         registry = registries.sources
-    return value.id in registry and registry[value.id] == value
+    if value.id not in registry:
+        return False
+    held = registry[value.id]
+    return held == value or adds_names(value, held)  # held: value with aliases added
 
 
 _LOCK_TRIES = 3
@@ -460,17 +463,61 @@ class Ledger:
     def register(self, *values: Place | Actor | Source | Document) -> None:
         """Add places, actors, sources or documents claims may then name.
 
-        Registries only grow; re-registering an identical value is a no-op. New values
-        are stored with the ledger, so whoever opens it later knows them.
+        Registries only grow; re-registering an identical value is a no-op, and one with
+        only aliases added grows the entry (see :meth:`add_aliases`). New values are
+        stored with the ledger, so whoever opens it later knows them.
         """
+        self._record_values(lambda registries: (registries.with_values(values), values))
+
+    def add_aliases(
+        self, target: str, *names: str, kind: str | None = None
+    ) -> Place | Actor | Source:
+        """Call the place, actor or source ``target`` (its id or any of its names) by
+        ``names`` too, from now on and for whoever opens the ledger; return the entry.
+
+        The entry grown by its new aliases is stored as a value record (covered by the
+        checkpoint's registry root, saved and converted with the ledger); names it
+        already has are skipped. ``kind`` (``"place"``, ``"actor"``, ``"source"``) says
+        which registry when ``target`` names entries in two. A name that already names
+        another entry raises :class:`~conflict_ledger.errors.AliasTakenError`; an unknown
+        ``target``, the unknown-name error with suggestions; nothing is stored then.
+
+        >>> from conflict_ledger.gazetteer import world
+        >>> ledger = Ledger(registries=world("CD"))
+        >>> ledger.add_aliases("cd-nk", "North Kivu").name
+        'Nord-Kivu'
+        >>> ledger.registries.places.id_of("north kivu")
+        'cd-nk'
+        >>> ledger.add_aliases("cd-sk", "Nord-Kivu")
+        Traceback (most recent call last):
+        ...
+        conflict_ledger.errors.AliasTakenError: aliases='Nord-Kivu': this name already names 'cd-nk'. ...
+        """
+        found: list[Place | Actor | Source] = []
+
+        def grow(registries: Registries) -> tuple[Registries, Sequence[Place | Actor | Source]]:
+            grown, entry = registries.with_aliases(target, names, kind=kind)
+            found.append(entry)
+            return grown, (entry,)
+
+        self._record_values(grow)
+        return found[-1]
+
+    def _record_values(
+        self,
+        change: Callable[
+            [Registries], tuple[Registries, Sequence[Place | Actor | Source | Document]]
+        ],
+    ) -> None:
+        """Apply ``change`` to the registries and store the values it names that they lack."""
         if self._lazy:
-            registries = self._registries.with_values(values)
+            registries, values = change(self._registries)
             self._pending_values.extend(v for v in values if not _is_known(self._registries, v))
             self._registries = registries
             return
         with self._store.writing():
             self._refresh()
-            registries = self._registries.with_values(values)
+            registries, values = change(self._registries)
             new: list[StoredRecord] = []
             seen: set[bytes] = set()
             for value in values:

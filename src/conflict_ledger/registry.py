@@ -23,14 +23,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
 from conflict_ledger.claims import Document
 from conflict_ledger.errors import (
+    AliasTakenError,
     InvalidClaimError,
     UnknownActorError,
+    UnknownEntryError,
     UnknownPlaceError,
     UnknownReferenceError,
     UnknownSourceError,
@@ -47,6 +49,7 @@ __all__ = [
     "Registry",
     "Source",
     "SourceKind",
+    "adds_names",
     "closest_ids",
     "normalise_name",
 ]
@@ -338,6 +341,40 @@ def _clash_hint(name: str, owner: str, *, registered: bool) -> str:
     )
 
 
+def adds_names(old: _Named, new: _Named) -> bool:
+    """Whether ``new`` is ``old`` with aliases added (and nothing else changed): the one
+    change a registered entry takes.
+
+    >>> homs = Place(id="homs", name="Homs", kind="city", aliases=("Hims",))
+    >>> adds_names(homs, attrs.evolve(homs, aliases=("Hims", "Emesa")))
+    True
+    >>> adds_names(homs, attrs.evolve(homs, kind="town", aliases=("Hims", "Emesa")))
+    False
+    """
+    if type(old) is not type(new) or old == new:
+        return False
+    kept = set(old.aliases) <= set(new.aliases)
+    return kept and attrs.evolve(new, aliases=old.aliases) == old  # type: ignore[misc]
+
+
+def _alias_key(name: object) -> str:
+    """The lookup key of a new alias; an empty or non-string one is refused."""
+    if not isinstance(name, str):
+        raise InvalidClaimError(
+            field="aliases", value=name, problem="an alias is a string", hint="Give a name."
+        )
+    key = normalise_name(name)
+    if not key:
+        raise InvalidClaimError(
+            field="aliases",
+            value=name,
+            problem="an alias needs a letter or a digit (case, accents and punctuation do "
+            "not count)",
+            hint="Give the name as reports write it, e.g. 'North Kivu'.",
+        )
+    return key
+
+
 @attrs.frozen
 class Registry(Generic[T]):
     """An immutable id -> value map that also resolves names and aliases.
@@ -377,7 +414,9 @@ class Registry(Generic[T]):
         )
 
     def with_entries(self, entries: Iterable[T]) -> Registry[T]:
-        """A new registry with ``entries`` added; an identical re-registration is a no-op."""
+        """A new registry with ``entries`` added; an identical re-registration is a no-op,
+        as is one of an entry before aliases were added to it, and an entry with aliases
+        added (:func:`adds_names`) replaces the one it grew from."""
         by_id = dict(self._by_id)
         by_name = dict(self._by_name)
         error = self._error
@@ -385,14 +424,16 @@ class Registry(Generic[T]):
             error = _ERRORS.get(type(entry), error)
             existing = by_id.get(entry.id)
             if existing is not None:
-                if existing == entry:
-                    continue
-                raise InvalidClaimError(
-                    field="id",
-                    value=entry.id,
-                    problem="another entry with this id is already registered",
-                    hint="Give the new entry its own id, or register the same value.",
-                )
+                if existing == entry or adds_names(entry, existing):
+                    continue  # the same entry, or one it has grown from: nothing new
+                if not adds_names(existing, entry):
+                    raise InvalidClaimError(
+                        field="id",
+                        value=entry.id,
+                        problem="another entry with this id is already registered",
+                        hint="Give the new entry its own id, or register the same value "
+                        "(with more aliases if you like: add_aliases).",
+                    )
             by_id[entry.id] = entry
             for name in (entry.id, entry.name, *entry.aliases):
                 key = normalise_name(name)
@@ -405,6 +446,37 @@ class Registry(Generic[T]):
                         hint=_clash_hint(name, owner, registered=owner in self._by_id),
                     )
         return Registry(MappingProxyType(by_id), MappingProxyType(by_name), error)
+
+    def with_aliases(self, target: str, names: Iterable[str]) -> tuple[Registry[T], T]:
+        """A new registry where the entry ``target`` (an id or any of its names) is also
+        called ``names``, and that entry as it now is.
+
+        A name the entry already has is skipped; one that names another entry raises
+        :class:`~conflict_ledger.errors.AliasTakenError`, an unknown ``target`` the
+        registry's unknown-name error with suggestions.
+
+        >>> places = Registry.of(Place(id="cd-nk", name="Nord-Kivu", kind="region"))
+        >>> places, entry = places.with_aliases("cd-nk", ["North Kivu", "nord kivu"])
+        >>> entry.aliases, places.id_of("NORTH KIVU")
+        (('North Kivu',), 'cd-nk')
+        >>> places.with_aliases("Nord Kiwu", ["NK"])
+        Traceback (most recent call last):
+        ...
+        conflict_ledger.errors.UnknownPlaceError: unknown place 'Nord Kiwu' (field of); did you mean: cd-nk? ...
+        """
+        entry = self._by_id[self.id_of(target, field="of")]
+        added: dict[str, str] = {}
+        for name in (names,) if isinstance(names, str) else names:
+            key = _alias_key(name)
+            owner = self._by_name.get(key, entry.id)
+            if owner != entry.id:
+                raise AliasTakenError(value=name, owner=owner, entry=entry.id)
+            if key not in self._by_name:
+                added.setdefault(key, name)
+        if not added:
+            return self, entry
+        grown: T = attrs.evolve(entry, aliases=(*entry.aliases, *added.values()))  # type: ignore[misc]
+        return self.with_entries((grown,)), grown
 
     def shadowed_by(self, entries: Iterable[T]) -> Registry[T]:
         """A new registry where ``entries`` replace the entries with their ids and take
@@ -492,6 +564,26 @@ class Registry(Generic[T]):
         return frozenset(self._by_id)
 
 
+_REGISTRY_FIELDS = {"place": "places", "actor": "actors", "source": "sources"}
+
+
+def _a(kind: str) -> str:
+    """``kind`` with its article.
+
+    >>> _a("actor"), _a("place")
+    ('an actor', 'a place')
+    """
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _names_any(registry: Registry[Any], name: str) -> bool:
+    try:
+        registry.id_of(name)
+    except UnknownReferenceError:
+        return False
+    return True
+
+
 def _read_only(mapping: Mapping[str, Document]) -> Mapping[str, Document]:
     return MappingProxyType(dict(mapping))
 
@@ -526,6 +618,58 @@ class Registries:
             sources=self.sources.shadowed_by(v for v in values if isinstance(v, Source)),
             documents=self.documents,
         ).with_values(v for v in values if isinstance(v, Document))
+
+    def with_aliases(
+        self, target: str, names: Iterable[str], *, kind: str | None = None
+    ) -> tuple[Registries, Place | Actor | Source]:
+        """New registries where the place, actor or source ``target`` (an id or a name) is
+        also called ``names``, and that entry as it now is (see :meth:`Registry.with_aliases`).
+
+        ``kind`` (``"place"``, ``"actor"`` or ``"source"``) says which registry, when
+        ``target`` names entries in two.
+
+        >>> from conflict_ledger.gazetteer import syria
+        >>> registries, homs = syria().with_aliases("homs", ["Hims city"])
+        >>> registries.places.id_of("hims city"), homs.aliases[-1]
+        ('homs', 'Hims city')
+        """
+        field = _REGISTRY_FIELDS.get(kind) if kind is not None else None
+        if kind is not None and field is None:
+            raise InvalidClaimError(
+                field="kind",
+                value=kind,
+                problem="not a kind of registry entry",
+                hint="Use one of: place, actor, source.",
+            )
+        if field is None:
+            field = self._registry_of(target)
+        registry: Registry[Any] = getattr(self, field)
+        grown, entry = registry.with_aliases(target, names)
+        if grown is registry:
+            return self, entry
+        changes: dict[str, Any] = {field: grown}
+        return attrs.evolve(self, **changes), entry
+
+    def _registry_of(self, target: str) -> str:
+        """The one registry field whose entry ``target`` names (by id first, then by name)."""
+        fields = tuple(_REGISTRY_FIELDS.values())
+        named = [f for f in fields if target in getattr(self, f)] or [
+            f for f in fields if _names_any(getattr(self, f), target)
+        ]
+        if len(named) == 1:
+            return named[0]
+        if not named:
+            suggestions: list[str] = []
+            for f in fields:
+                suggestions.extend(getattr(self, f).suggest(target))
+            raise UnknownEntryError(name=target, suggestions=suggestions[:3], field="of")
+        kinds = [kind for kind, f in _REGISTRY_FIELDS.items() if f in named]
+        raise InvalidClaimError(
+            field="kind",
+            value=None,
+            problem=f"{target!r} names {' and '.join(_a(kind) for kind in kinds)}",
+            hint=f"Say which: kind={kinds[0]!r} or kind={kinds[1]!r}.",
+        )
 
     def with_values(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
         """New registries with ``values`` added, each to the registry of its type."""

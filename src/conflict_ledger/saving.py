@@ -38,7 +38,7 @@ from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.gazetteer import BUILTIN, WORLD_PREFIX, builtin
 from conflict_ledger.ledger import Ledger
-from conflict_ledger.registry import Actor, Place, Registries, Registry, Source
+from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 
 __all__ = [
     "LedgerExistsError",
@@ -72,7 +72,8 @@ class LedgerExistsError(LedgerError, FileExistsError):
 
 def gazetteer_of(ledger: Ledger) -> str | None:
     """The built-in gazetteer a ledger starts from: the one its store records, else the
-    first whose every place and actor the ledger holds unchanged; None if none.
+    first whose every place and actor the ledger holds unchanged (or with aliases added);
+    None if none.
 
     >>> from conflict_ledger.seed import load_seed
     >>> gazetteer_of(load_seed()), gazetteer_of(Ledger())
@@ -84,15 +85,19 @@ def gazetteer_of(ledger: Ledger) -> str | None:
     registries = ledger.registries
     for name in BUILTIN:
         base = builtin(name)
-        if all(_holds(registries.places, p) for p in base.places) and all(
-            _holds(registries.actors, a) for a in base.actors
+        if all(_holds(registries.places, p, grown=True) for p in base.places) and all(
+            _holds(registries.actors, a, grown=True) for a in base.actors
         ):
             return name
     return None
 
 
-def _holds(registry: Registry[Any], value: Place | Actor | Source) -> bool:
-    return value.id in registry and registry[value.id] == value
+def _holds(registry: Registry[Any], value: Place | Actor | Source, *, grown: bool = False) -> bool:
+    """Whether ``registry`` holds ``value`` unchanged (``grown``: or with aliases added)."""
+    if value.id not in registry:
+        return False
+    held = registry[value.id]
+    return held == value or (grown and adds_names(value, held))
 
 
 def _missing(registries: Registries, base: Registries) -> list[_Value]:

@@ -8,10 +8,15 @@ its denier's side, and a place folds on its own claims (the airport is not the c
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import attrs
 import pytest
 
 import conflict_ledger as cl
 from conflict_ledger.adapters.geojson import feature_collection
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.hierarchy import summarize
 from tests.acceptance.goma import EPISODE, GOMA_TZ
 from tests.acceptance.record import changes, ids, sides
 
@@ -168,3 +173,68 @@ def test_bukavu_and_the_map(ledger: cl.Ledger) -> None:
         "goma": "m23",
     }
     assert "2025-02-17 12:00 +02:00" in snap.to_html(tz=GOMA_TZ)
+
+
+# -- the episode on the world gazetteer (gazetteer.world("CD")), its provinces aliased --------
+
+_WORLD_NAMES = {"goma": "Goma", "bukavu": "Bukavu"}  # the gazetteer's towns, by their names
+
+
+def _on_the_world_gazetteer() -> cl.Ledger:
+    """The newcomer's episode recorded on ``world("CD")``: the names reports use for the
+    provinces and the country added as aliases, the towns the gazetteer lacks registered
+    under its provinces, the towns it has named by their names."""
+    from conflict_ledger.gazetteer import world
+
+    ledger = cl.Ledger(registries=world("CD"), clock=cl.fixed_clock("2026-01-01T00:00Z"))
+    ledger.add_aliases("cd-nk", "North Kivu")
+    ledger.add_aliases("Sud-Kivu", "South Kivu")
+    ledger.add_aliases("Democratic Republic of the Congo", "DRC", "DR Congo")
+    places = ledger.registries.places
+    own = [
+        attrs.evolve(p, parent=places.id_of(_WORLD_NAMES.get(p.parent, p.parent or "")))
+        for p in EPISODE.places
+        if p.id not in (*_WORLD_NAMES, "north-kivu", "south-kivu")
+    ]
+    ledger.register(*own, *EPISODE.actors, *EPISODE.sources)
+    ledger.extend(
+        attrs.evolve(c, event=attrs.evolve(c.event, place=_WORLD_NAMES.get(p, p)))
+        if (p := getattr(c.event, "place", None)) in _WORLD_NAMES
+        else c
+        for c in EPISODE.claims
+    )
+    return ledger
+
+
+def test_on_the_world_gazetteer_north_kivu_and_drc_resolve_once_added_as_aliases() -> None:
+    """World's provinces carry ISO's French names (Nord-Kivu, id cd-nk) and the country ISO's
+    long name; the reports' "North Kivu" and "DRC" resolve once added as aliases."""
+    ledger = _on_the_world_gazetteer()
+    places = ledger.registries.places
+    assert (places.id_of("North Kivu"), places.id_of("DRC"), places.id_of("dr congo")) == (
+        "cd-nk",
+        "congo-the-democratic-republic-of-the",
+        "congo-the-democratic-republic-of-the",
+    )
+    snap = cl.snapshot(ledger, at=at("2025-02-20 12:00"))
+    north = summarize(snap, "North Kivu", places)
+    assert (north.region, north.places, dict(north.holders)) == ("cd-nk", ("masisi",), {"m23": 1})
+    country = summarize(snap, "DRC", places)
+    assert country.places == ("cd-bukavu", "cd-goma", "goma-airport", "masisi", "minova")
+    assert dict(country.holders) == {"m23": 5}
+    assert cl.timeline(ledger, "Goma") == cl.timeline(ledger, "cd-goma")
+
+
+def test_the_aliased_world_episode_saves_as_a_claims_file_on_its_gazetteer(
+    tmp_path: Path,
+) -> None:
+    """Saved on world:CD, the file holds the three aliased entries, not the gazetteer, and
+    reads back with "North Kivu" and "DRC" resolving."""
+    path = tmp_path / "goma.claims.jsonl"
+    cl.save_ledger(_on_the_world_gazetteer(), path, gazetteer="world:CD")
+    grown = [line for line in path.read_text(encoding="utf-8").splitlines() if '"cd-' in line]
+    assert len([line for line in grown if line.startswith('{"record":"place","id":"cd-')]) == 2
+    with open_ledger(path) as again:
+        assert again.registries.places.id_of("North Kivu") == "cd-nk"
+        assert again.registries.places.id_of("DRC") == "congo-the-democratic-republic-of-the"
+        assert again.claims() == _on_the_world_gazetteer().claims()
