@@ -43,19 +43,17 @@ import attrs
 import pendulum
 
 from conflict_ledger import _drafts, records
+from conflict_ledger._admission import admit
 from conflict_ledger._lazy import LazyRecords
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
-from conflict_ledger.claims import Claim, Document, SourceChain
+from conflict_ledger.claims import Claim, Document
 from conflict_ledger.errors import (
-    DuplicateClaimError,
-    InvalidBatchError,
     InvalidClaimError,
     LedgerError,
     UnknownClaimError,
-    UnknownReferenceError,
 )
-from conflict_ledger.events import Event, Retraction
+from conflict_ledger.events import Event
 from conflict_ledger.merkle import (
     Checkpoint,
     MerkleTree,
@@ -146,69 +144,6 @@ class Recorded:
     position: int
     recorded_at: pendulum.DateTime
     claim: Claim
-
-
-def _resolve(registry: Registry[Any], value: str, field: str) -> str:
-    try:
-        return str(registry.resolve(value).id)
-    except UnknownReferenceError as error:
-        raise type(error)(name=value, suggestions=error.suggestions, field=field) from None
-
-
-_NAME_FIELDS: dict[type, tuple[tuple[str, int], ...]] = {}
-
-
-def _name_fields(kind: type[Event]) -> tuple[tuple[str, int], ...]:
-    """An event class's fields that name places (0), actors (1) and sources (2)."""
-    found = _NAME_FIELDS.get(kind)
-    if found is None:
-        found = _NAME_FIELDS[kind] = tuple(
-            (name, number)
-            for number, names in enumerate(
-                (kind.place_fields, kind.actor_fields, kind.source_fields)
-            )
-            for name in names
-        )
-    return found
-
-
-def _canonical_event(event: Event, registries: Registries) -> Event:
-    """The event with every place and actor name replaced by its registry id."""
-    changes: dict[str, Any] = {}
-    kinds = (registries.places, registries.actors, registries.sources)
-    for name, number in _name_fields(event.__class__):
-        value = getattr(event, name)
-        registry: Registry[Any] = kinds[number]
-        if value is None or (value.__class__ is str and value in registry):
-            continue  # already an id (most imported claims): nothing to resolve
-        field = f"event.{name}"
-        if isinstance(value, str):
-            resolved: Any = _resolve(registry, value, field)
-        elif isinstance(value, tuple):
-            resolved = tuple(_resolve(registry, item, field) for item in value)
-        else:
-            continue
-        if resolved != value:
-            changes[name] = resolved
-    return attrs.evolve(event, **changes) if changes else event
-
-
-def _canonical_source(chain: SourceChain, registries: Registries) -> SourceChain:
-    sources = registries.sources
-    if all(link.source in sources for link in chain.links):
-        return chain  # every link names an id already: the chain is canonical
-    links = []
-    for index, link in enumerate(chain.links):
-        try:
-            source_id = registries.sources.resolve(link.source).id
-        except UnknownReferenceError as error:
-            raise type(error)(
-                name=link.source, suggestions=error.suggestions, field=f"source[{index}]"
-            ) from None
-        links.append(link if source_id == link.source else attrs.evolve(link, source=source_id))
-    if all(new is old for new, old in zip(links, chain.links, strict=True)):
-        return chain  # already canonical: keep the (possibly shared) chain
-    return SourceChain(links=links)
 
 
 def _is_known(registries: Registries, value: Place | Actor | Source | Document) -> bool:
@@ -652,90 +587,7 @@ class Ledger:
         return self._check(claims)
 
     def _check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
-        problems: list[Exception] = []
-        accepted: list[Claim] = []
-        pending: dict[str, Claim] = {}
-        chains: dict[int, tuple[SourceChain, SourceChain]] = {}  # an import shares its chains
-        for claim in claims:
-            try:
-                canonical = self._canonical(claim, pending, chains)
-            except LedgerError as error:
-                problems.append(error)
-                continue
-            pending[canonical.id] = canonical
-            accepted.append(canonical)
-        if len(problems) == 1:
-            raise problems[0]
-        if problems:
-            raise InvalidBatchError(
-                f"{len(problems)} claims rejected; nothing was appended", problems
-            )
-        return tuple(accepted)
-
-    def _canonical(
-        self,
-        claim: Claim,
-        pending: Mapping[str, Claim],
-        chains: dict[int, tuple[SourceChain, SourceChain]] | None = None,
-    ) -> Claim:
-        if not isinstance(claim, Claim):
-            raise InvalidClaimError(
-                field="claim",
-                value=claim,
-                problem="not a Claim",
-                hint="Build a conflict_ledger.Claim and append that.",
-            )
-        by_id = self._ids()
-        if claim.id in by_id or claim.id in pending:
-            raise DuplicateClaimError(claim.id)
-        event = _canonical_event(claim.event, self._registries)
-        known = None if chains is None else chains.get(id(claim.source))
-        if known is not None and known[0] is claim.source:
-            source = known[1]  # the same chain object, canonical once per batch
-        else:
-            source = _canonical_source(claim.source, self._registries)
-            if chains is not None:
-                chains[id(claim.source)] = (claim.source, source)
-        for target_field, target in (
-            ("event.target", event.target if isinstance(event, Retraction) else None),
-            ("supersedes", claim.supersedes),
-        ):
-            if target is None:
-                continue
-            earlier = by_id[target].claim if target in by_id else pending.get(target)
-            if earlier is None:
-                raise UnknownClaimError(name=target, field=target_field)
-            if isinstance(earlier.event, Retraction):
-                raise InvalidClaimError(
-                    field=target_field,
-                    value=target,
-                    claim_id=claim.id,
-                    problem="a retraction cannot itself be retracted or superseded",
-                    hint="Append a new claim restating what should count.",
-                )
-            if claim.reported_at < earlier.reported_at:
-                raise InvalidClaimError(
-                    field="reported_at",
-                    value=claim.reported_at.isoformat(),
-                    claim_id=claim.id,
-                    problem=f"it undoes {target!r}, which was reported later",
-                    hint="A retraction or correction is reported at or after what it undoes.",
-                )
-        if (
-            claim.evidence is not None
-            and self._registries.documents
-            and (claim.evidence.document not in self._registries.documents)
-        ):
-            raise InvalidClaimError(
-                field="evidence.document",
-                value=claim.evidence.document,
-                claim_id=claim.id,
-                problem="the ledger has no document with this SHA-256",
-                hint="Register the Document (ledger.register(Document(...))) before citing it.",
-            )
-        if event is claim.event and source is claim.source:
-            return claim
-        return attrs.evolve(claim, event=event, source=source)
+        return admit(claims, self._registries, self._ids)
 
     # -- reading -------------------------------------------------------------------------
 
