@@ -438,7 +438,7 @@ class AsOfIndex:
                 else:
                     existing.extend(ops)
                     existing.sort(key=fold_key)
-            entry.clean = min(entry.clean, first)
+            entry.mark(first, ops[-1])
             self._dirty.add(entry)
         cancelled = self._cancelled
         for target, when in cancellations:
@@ -454,7 +454,7 @@ class AsOfIndex:
                 for j in range(bisect_left(starts, start), bisect_right(starts, start)):
                     if starters[j] is entry and settles[j] < when:
                         settles[j] = when
-                entry.clean = min(entry.clean, entry.position(op))
+                entry.mark(entry.position(op), op)
                 self._dirty.add(entry)
         if report is not None:
             report(total, total)
@@ -517,27 +517,28 @@ class AsOfIndex:
         first_agrees = self._first_agrees
         if len(first_agrees) < len(self._by_slot):
             first_agrees.extend([NEVER] * (len(self._by_slot) - len(first_agrees)))
-        changed: list[tuple[PlaceHistory, int]] = []
+        changed: list[tuple[PlaceHistory, int, int]] = []
         todo = 0  # claims whose ``after`` code may change
         for entry in self._dirty:
             first = entry.clean
             since = entry.ops[first][ff.START] if first < len(entry.ops) else None
-            entry.settle(cancelled, every)
+            until = entry.settle(cancelled, every)  # the holder is as before from there
             first_agrees[entry.slot] = (
                 entry.reach[entry.first_live] if entry.first_live < len(entry.ops) else NEVER
             )
             if since is not None:
-                columns.patch(entry, since)
-                changed.append((entry, since))
-                todo += len(entry.ops) - first
+                until = NEVER if until is None else until
+                columns.patch(entry, since, until)
+                changed.append((entry, since, until))
+                todo += bisect_right(entry.starts, until) - first
         self._dirty.clear()
         starts, starters = self._starts, self._starters
         if self._recode_all or todo * self._recode_share > len(starts):
             columns.recode_all(starts, starters)
             self._recode_all = False
         else:
-            for entry, since in changed:
-                columns.recode(entry, since, starts, starters)
+            for entry, since, until in changed:
+                columns.recode(entry, since, until, starts, starters)
         every_col = self._column_every or max(64, len(self._by_slot) // 16)
         columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
         self._late.settle()
