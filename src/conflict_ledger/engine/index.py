@@ -432,7 +432,9 @@ class AsOfIndex:
                 existing.extend(ops)
             else:
                 first = entry.position(ops[0])
-                if len(ops) < self._bulk:
+                if len(ops) == 1:
+                    existing.insert(first, ops[0])
+                elif len(ops) < self._bulk:
                     for op in ops:
                         insort(existing, op, key=fold_key)
                 else:
