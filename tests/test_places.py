@@ -73,10 +73,10 @@ def test_marked_changes_settle_as_a_history_settled_anew(first, batches, undo, e
         before = history.pinned()
         fresh = [claim for claim in batch if claim.id not in seen]
         seen.update(claim.id for claim in fresh)
-        for op in compiled(fresh):  # as the index inserts claims that arrive late
+        for op in reversed(compiled(fresh)):  # late claims, each landing before the last
             at = history.position(op)
             history.ops.insert(at, op)
-            history.mark(at, op)
+            history.mark(at, op, at)  # where it is until the next one lands before it
         for pick, when in undo if not batch else undo[:1]:
             if history.ops:
                 op = history.ops[pick % len(history.ops)]

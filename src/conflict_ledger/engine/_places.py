@@ -75,6 +75,7 @@ class PlaceHistory:
         "slot",
         "starts",
         "touched",
+        "touched_at",
         "walls",
     )
 
@@ -97,6 +98,7 @@ class PlaceHistory:
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
         self.touched: tuple[int, int, int, str] | None = None  # the last claim changed since
+        self.touched_at = -1  # where it was then (-1: not known)
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
 
     def pinned(self) -> PlaceHistory:
@@ -106,19 +108,21 @@ class PlaceHistory:
         copy.reach, copy.checkpoints = self.reach.copy(), self.checkpoints.copy()
         copy.holders, copy.memo = self.holders.copy(), self.memo.copy()
         copy.walls, copy.marks = self.walls.copy(), self.marks.copy()
-        copy.first_live, copy.clean, copy.touched = self.first_live, self.clean, self.touched
+        copy.first_live, copy.clean = self.first_live, self.clean
+        copy.touched, copy.touched_at = self.touched, self.touched_at
         return copy
 
     def position(self, op: ff.Op) -> int:
         return bisect_left(self.ops, fold_key(op), key=fold_key)
 
-    def mark(self, position: int, op: ff.Op) -> None:
-        """Note a change (a claim inserted or undone) from ``position`` to ``op``, in fold
-        order: the claims after ``op`` are the ones there before, moved along."""
+    def mark(self, position: int, op: ff.Op, at: int = -1) -> None:
+        """Note a change (a claim inserted or undone) from ``position`` to ``op`` (found at
+        ``at`` in :attr:`ops`, if known), in fold order: the claims after ``op`` are the
+        ones there before, moved along."""
         self.clean = min(self.clean, position)
         key = fold_key(op)
         if self.touched is None or key > self.touched:
-            self.touched = key
+            self.touched, self.touched_at = key, at
 
     def settle(self, cancelled: dict[str, int], every: int) -> int | None:
         """Bring the derived lists and checkpoints up to date from ``clean`` on.
@@ -134,8 +138,11 @@ class PlaceHistory:
         if clean >= size and len(self.starts) == size:
             return None
         touched, self.touched = self.touched, None
-        if touched is None or touched == fold_key(ops[-1]):
-            last = size - 1  # the changes reach the end
+        at = self.touched_at
+        if touched is None:
+            last = size - 1  # the changes may reach the end
+        elif 0 <= at < size and fold_key(ops[at]) == touched:
+            last = at  # no claim was inserted before it since
         else:
             last = bisect_right(ops, touched, key=fold_key) - 1
         shift = size - len(self.starts)  # how many claims were inserted

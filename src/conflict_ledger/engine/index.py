@@ -430,8 +430,10 @@ class AsOfIndex:
             if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
                 first = len(existing)
                 existing.extend(ops)
+                last = len(existing) - 1
             else:
                 first = entry.position(ops[0])
+                last = first if len(ops) == 1 else -1  # -1: settling finds it
                 if len(ops) == 1:
                     existing.insert(first, ops[0])
                 elif len(ops) < self._bulk:
@@ -440,7 +442,7 @@ class AsOfIndex:
                 else:
                     existing.extend(ops)
                     existing.sort(key=fold_key)
-            entry.mark(first, ops[-1])
+            entry.mark(first, ops[-1], last)
             self._dirty.add(entry)
         cancelled = self._cancelled
         for target, when in cancellations:
@@ -456,7 +458,8 @@ class AsOfIndex:
                 for j in range(bisect_left(starts, start), bisect_right(starts, start)):
                     if starters[j] is entry and settles[j] < when:
                         settles[j] = when
-                entry.mark(entry.position(op), op)
+                at = entry.position(op)
+                entry.mark(at, op, at)
                 self._dirty.add(entry)
         if report is not None:
             report(total, total)
