@@ -425,25 +425,7 @@ class AsOfIndex:
                 self._sorted = sorted([*self._sorted, *created], key=_place_name)
         self._index_starts(incoming)
         for entry, ops in incoming.items():
-            ops.sort(key=fold_key)
-            existing = entry.ops
-            if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
-                first = len(existing)
-                existing.extend(ops)
-                last = len(existing) - 1
-            else:
-                first = entry.position(ops[0])
-                last = first if len(ops) == 1 else -1  # -1: settling finds it
-                if len(ops) == 1:
-                    existing.insert(first, ops[0])
-                elif len(ops) < self._bulk:
-                    for op in ops:
-                        insort(existing, op, key=fold_key)
-                else:
-                    existing.extend(ops)
-                    existing.sort(key=fold_key)
-            entry.mark(first, ops[-1], last)
-            self._dirty.add(entry)
+            self._insert(entry, ops)
         cancelled = self._cancelled
         for target, when in cancellations:
             if cancelled.get(target, NEVER) > when:
@@ -463,6 +445,28 @@ class AsOfIndex:
                 self._dirty.add(entry)
         if report is not None:
             report(total, total)
+
+    def _insert(self, entry: PlaceHistory, ops: list[ff.Op]) -> None:
+        """Put a place's new claims in fold order among its claims, and mark them."""
+        ops.sort(key=fold_key)
+        existing = entry.ops
+        if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
+            first = len(existing)
+            existing.extend(ops)
+            last = len(existing) - 1
+        else:
+            first = entry.position(ops[0])
+            last = first if len(ops) == 1 else -1  # -1: settling finds it
+            if len(ops) == 1:
+                existing.insert(first, ops[0])
+            elif len(ops) < self._bulk:
+                for op in ops:
+                    insort(existing, op, key=fold_key)
+            else:
+                existing.extend(ops)
+                existing.sort(key=fold_key)
+        entry.mark(first, ops[-1], last)
+        self._dirty.add(entry)
 
     def _index_starts(self, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
         starts, starters = self._starts, self._starters
