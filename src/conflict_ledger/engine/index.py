@@ -6,8 +6,9 @@ reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answe
 
 * the place's claims compiled once and kept in fold order
   (:func:`~conflict_ledger.asof.order_key`); a claim that arrives late, about any earlier
-  valid time, is inserted where it belongs, and only what follows it is refolded;
-* checkpoints of the fold *as known now* every ``checkpoint_every`` claims;
+  valid time, is inserted where it belongs, and what follows it is refolded only until
+  the fold meets the one it had before (the later checkpoints are kept, moved along);
+* checkpoints of the fold *as known now*, at most ``checkpoint_every`` claims apart;
 * for each claim the instant from which knowledge agrees with what is known now (its
   report time, or the report time of its retraction or correction), as a running
   maximum. A question asked ``known_at`` an earlier time starts from the last checkpoint
@@ -245,8 +246,8 @@ class AsOfIndex:
     """Snapshots, place states, timelines and series over a ledger, equal to the as-of engine's.
 
     Built once over ``ledger`` and kept up to date from its new records (never rebuilt).
-    ``checkpoint_every`` trades memory for speed: a place's fold is kept every that many
-    claims, so an answer folds fewer than that many claims plus those known late.
+    ``checkpoint_every`` trades memory for speed: a place's fold is kept at most that many
+    claims apart, so an answer folds fewer than that many claims plus those known late.
     ``column_every`` does the same for the holder columns, every place's holder in one
     array of small integers: one every that many claims in valid-time order (default
     None: a sixteenth of the number of places, about 32 bytes a claim), so an answer
