@@ -383,3 +383,41 @@ def test_staleness_agrees_with_the_reference_to_the_microsecond():
     at = "2024-12-07T00:00:00.123457+00:00"
     assert AsOfIndex(ledger).snapshot(at=at) == snapshot(ledger, at=at)
     assert snapshot(ledger, at=at)["deir-ez-zor"].unconfirmed_for.microseconds == 123457
+
+
+capture_plan = st.lists(
+    st.tuples(st.integers(0, 200), st.sampled_from(["p0", "p1"]), st.sampled_from(["a0", "a1"])),
+    max_size=30,
+    unique_by=lambda planned: planned[0],
+)
+
+
+@given(capture_plan, capture_plan, checkpoints, kinds)
+def test_late_captures_appended_one_by_one_patch_the_holders_the_oracle_gives(
+    first, late, every, kind
+):
+    # Captures reset a place's fold, so the index refolds a late one only until its fold
+    # meets the old one again, and patches the holder columns only up to there.
+    from conflict_ledger.testing.strategies import registries
+
+    def capture(name: str, hour: int, place: str, actor: str, reported: int) -> Claim:
+        return Claim(
+            id=name,
+            event=Captured(place=place, actor=actor),
+            valid=ValidTime.exact(BASE.add(hours=hour)),
+            reported_at=BASE.add(hours=reported),
+            source=SourceChain.of("s0"),
+        )
+
+    ledger = Ledger(registries=registries(places=2), clock=fixed_clock(BASE))
+    ledger.extend(capture(f"c{h}", h, p, a, h + 1) for h, p, a in sorted(first))
+    index = make(ledger, kind, every)
+    hours = sorted({h for h, _, _ in first} | {h for h, _, _ in late})
+    for n, (hour, place, actor) in enumerate(late):
+        index.holders(at=BASE.add(hours=hour))  # columns and folds settled before it
+        ledger.append(capture(f"late{hour}", hour, place, actor, 300 + n))
+        for h in hours:
+            at = BASE.add(hours=h)
+            assert dict(index.holders(at=at)) == {
+                s.place: s.holder for s in snapshot(ledger, at=at)
+            }

@@ -111,14 +111,15 @@ class Columns:
         self,
         entry: PlaceHistory,
         since: int,
+        until: int,
         starts: Sequence[int],
         starters: Sequence[PlaceHistory],
     ) -> None:
-        """Recompute :attr:`after` for ``entry``'s claims beginning at or after ``since``
-        (its history settled)."""
+        """Recompute :attr:`after` for ``entry``'s claims beginning from ``since`` to
+        ``until`` (its history settled; after ``until`` its holder is as it was)."""
         after, value = self.after, self.value
         own = entry.starts
-        k, size = bisect_left(own, since), len(own)
+        k, size = bisect_left(own, since), bisect_right(own, until)
         while k < size:
             start = own[k]
             code = value(entry, start)
@@ -166,10 +167,11 @@ class Columns:
         self.advance(col, starters, lo, bisect_right(starts, at))
         return col
 
-    def patch(self, entry: PlaceHistory, since: int) -> None:
-        """Recompute ``entry`` in every checkpoint from ``since`` on (its past changed there)."""
+    def patch(self, entry: PlaceHistory, since: int, until: int) -> None:
+        """Recompute ``entry`` in the checkpoints from ``since`` to ``until`` (its past
+        changed there, and is as it was after)."""
         marks, cols, slot = self.marks, self.cols, entry.slot
-        for k in range(bisect_left(marks, since), len(marks)):
+        for k in range(bisect_left(marks, since), bisect_right(marks, until)):
             col = cols[k]
             if slot >= len(col):
                 col = cols[k] = self.grown(col, slot + 1)

@@ -16,7 +16,6 @@ mutable working state, never handed out: the index answers with frozen values.
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
@@ -68,12 +67,15 @@ class PlaceHistory:
         "clean",
         "first_live",
         "holders",
+        "marks",
         "memo",
         "ops",
         "place",
         "reach",
         "slot",
         "starts",
+        "touched",
+        "touched_at",
         "walls",
     )
 
@@ -85,13 +87,18 @@ class PlaceHistory:
         self.cancel: list[int] = []  # when each claim stopped counting (NEVER: it counts)
         self.reach: list[int] = []  # running max of the instant each claim agrees with now
         self.checkpoints: list[ff.Frozen] = [ff.EMPTY]
+        # how many claims each checkpoint has folded: 0, then at most ``every`` apart (a
+        # claim inserted late moves the later ones along rather than fold them anew)
+        self.marks: list[int] = [0]
         self.holders: list[str | None] = [None]  # the holder known now after k claims
-        # the position of the last gain or hold that counts now among the first k claims,
-        # when no loss by anyone but its gainer counts after it (else -1): the holder
-        # known now does not look behind it
-        self.walls = array("i", [-1])
+        # the last gain or hold that counts now among the first k claims, when no loss by
+        # anyone but its gainer counts after it (else None): the holder known now does not
+        # look behind it
+        self.walls: list[ff.Op | None] = [None]
         self.first_live = 0  # index of the first claim that counts now
         self.clean = 0  # the derived lists are right up to here
+        self.touched: tuple[int, int, int, str] | None = None  # the last claim changed since
+        self.touched_at = -1  # where it was then (-1: not known)
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
 
     def pinned(self) -> PlaceHistory:
@@ -100,79 +107,180 @@ class PlaceHistory:
         copy.ops, copy.starts, copy.cancel = self.ops.copy(), self.starts.copy(), self.cancel.copy()
         copy.reach, copy.checkpoints = self.reach.copy(), self.checkpoints.copy()
         copy.holders, copy.memo = self.holders.copy(), self.memo.copy()
-        copy.walls = self.walls[:]
+        copy.walls, copy.marks = self.walls.copy(), self.marks.copy()
         copy.first_live, copy.clean = self.first_live, self.clean
+        copy.touched, copy.touched_at = self.touched, self.touched_at
         return copy
 
     def position(self, op: ff.Op) -> int:
         return bisect_left(self.ops, fold_key(op), key=fold_key)
 
-    def settle(self, cancelled: dict[str, int], every: int) -> None:
-        """Bring the derived lists and checkpoints up to date from ``clean`` on."""
+    def mark(self, position: int, op: ff.Op, at: int = -1) -> None:
+        """Note a change (a claim inserted or undone) from ``position`` to ``op`` (found at
+        ``at`` in :attr:`ops`, if known), in fold order: the claims after ``op`` are the
+        ones there before, moved along."""
+        self.clean = min(self.clean, position)
+        key = fold_key(op)
+        if self.touched is None or key > self.touched:
+            self.touched, self.touched_at = key, at
+
+    def settle(self, cancelled: dict[str, int], every: int) -> int | None:
+        """Bring the derived lists and checkpoints up to date from ``clean`` on.
+
+        Only the claims from ``clean`` to the last one :meth:`mark` noted changed (to the
+        end if none was noted) are read anew; after them, the lists are the ones before,
+        moved along, from where the walls and the fold meet what they were. Returns the
+        start from which the holder known now is as it was before (None: it may have
+        changed to the end).
+        """
         ops, clean = self.ops, self.clean
         size = len(ops)
         if clean >= size and len(self.starts) == size:
-            return
-        known_before = len(self.starts)  # how many claims the derived lists covered
-        del self.starts[clean:], self.cancel[clean:], self.reach[clean:], self.walls[clean + 1 :]
-        start_of, reported_of, cid_of, code_of = ff.START, ff.REPORTED, ff.CID, ff.CODE
-        actor_of = ff.ACTOR
-        reach = self.reach[-1] if self.reach else EARLIEST
-        walls, wall = self.walls, self.walls[clean]
-        for position, op in enumerate(ops[clean:] if clean else ops, clean):
-            self.starts.append(op[start_of])
-            until = cancelled.get(op[cid_of], NEVER)
-            self.cancel.append(until)
-            if until == NEVER:
-                code = op[code_of]
-                if code in _GAINS:
-                    wall = position
-                elif code == ff.LOSE and wall >= 0 and op[actor_of] != ops[wall][actor_of]:
-                    # Whether a loss by someone else clears the holder depends on the
-                    # contest, which claims before the gain may decide (territory._clears).
-                    wall = -1
-            walls.append(wall)
-            agrees = op[reported_of] if until == NEVER else until
-            if agrees > reach:
-                reach = agrees
-            self.reach.append(reach)
+            return None
+        touched, self.touched = self.touched, None
+        at = self.touched_at
+        if touched is None:
+            last = size - 1  # the changes may reach the end
+        elif 0 <= at < size and fold_key(ops[at]) == touched:
+            last = at  # no claim was inserted before it since
+        else:
+            last = bisect_right(ops, touched, key=fold_key) - 1
+        shift = size - len(self.starts)  # how many claims were inserted
+        live_before = self.first_live
+        self._derive(cancelled, clean, last, shift)
         if self.first_live >= clean:
             cancel = self.cancel
             live = clean
             while live < size and cancel[live] != NEVER:
                 live += 1
             self.first_live = live
-        block = clean // every
-        del self.checkpoints[block + 1 :]
-        del self.holders[block * every + 1 :]
-        state = self.checkpoints[block]
-        cancel, holders = self.cancel, self.holders
-        for begin in range(block * every, size, every):
-            end = min(begin + every, size)
-            kept = [j for j in range(begin, end) if cancel[j] == NEVER]
-            changes: list[tuple[int, str | None]] = []
-            state = ff.fold(state, [ops[j] for j in kept], changes)
-            if end - begin == every:
-                self.checkpoints.append(state)
-            changed = {kept[t]: actor for t, actor in changes}
-            holder = holders[-1]
-            for j in range(begin, end):
-                if j in changed:
-                    holder = changed[j]
-                holders.append(holder)
+        met = self._refold(every, clean, last, shift, live_before)
         self.clean = size
         # Folds of the first ``clean`` claims or fewer are unchanged; drop the others.
         memo = self.memo
         if memo:
-            for count in range(clean + 1, known_before + 1):
-                memo.pop(count, None)
+            before = size - shift
+            for count in range(clean + 1, before + 1) if before - clean < len(memo) else list(memo):
+                if count > clean:
+                    memo.pop(count, None)
+        return None if met is None else self.starts[met - 1]
+
+    def _derive(self, cancelled: dict[str, int], clean: int, last: int, shift: int) -> None:
+        """Starts, cancellations, reach and walls of claims ``clean`` to ``last`` anew; the
+        walls on until they meet the old ones, the reach until it passes the new one."""
+        ops, starts, cancel, reach, walls = (
+            self.ops,
+            self.starts,
+            self.cancel,
+            self.reach,
+            self.walls,
+        )
+        start_of, reported_of, cid_of, code_of = ff.START, ff.REPORTED, ff.CID, ff.CODE
+        actor_of, lose = ff.ACTOR, ff.LOSE
+        old_tail = last + 1 - shift  # where the claims after ``last`` were
+        top = reach[clean - 1] if clean else EARLIEST
+        wall = walls[clean]
+        new_starts: list[int] = []
+        new_cancel: list[int] = []
+        new_reach: list[int] = []
+        new_walls: list[ff.Op | None] = []
+        for position in range(clean, len(ops)):
+            op = ops[position]
+            if position > last:
+                if wall is walls[position - shift]:
+                    break  # the same claims after the same wall: the walls are as before
+                until = cancel[position - shift]
+            else:
+                until = cancelled.get(op[cid_of], NEVER)
+                new_starts.append(op[start_of])
+                new_cancel.append(until)
+                agrees = op[reported_of] if until == NEVER else until
+                if agrees > top:
+                    top = agrees
+                new_reach.append(top)
+            if until == NEVER:
+                code = op[code_of]
+                if code in _GAINS:
+                    wall = op
+                elif code == lose and wall is not None and op[actor_of] != wall[actor_of]:
+                    # Whether a loss by someone else clears the holder depends on the
+                    # contest, which claims before the gain may decide (territory._clears).
+                    wall = None
+            new_walls.append(wall)
+        walls[clean + 1 : clean + 1 + len(new_walls) - shift] = new_walls
+        if old_tail == 0 or reach[old_tail - 1] <= top:
+            end = bisect_right(reach, top, old_tail)  # the later claims reach at least ``top``
+            new_reach.extend([top] * (end - old_tail))
+        else:  # an undoing reported earlier than the one before it: the rest anew
+            end = len(reach)
+            for old in range(old_tail, end):
+                agrees = ops[old + shift][reported_of] if cancel[old] == NEVER else cancel[old]
+                if agrees > top:
+                    top = agrees
+                new_reach.append(top)
+        reach[clean:end] = new_reach
+        starts[clean:old_tail] = new_starts
+        cancel[clean:old_tail] = new_cancel
+
+    def _refold(
+        self, every: int, clean: int, last: int, shift: int, live_before: int
+    ) -> int | None:
+        """Fold from the checkpoint before ``clean`` until the fold meets an old checkpoint
+        after ``last`` (then the rest are the old ones, moved along), or to the end.
+        Returns where they met (None: they did not)."""
+        ops, cancel, marks, checkpoints, holders = (
+            self.ops,
+            self.cancel,
+            self.marks,
+            self.checkpoints,
+            self.holders,
+        )
+        k = bisect_right(marks, clean) - 1
+        position = begin = marks[k]
+        old_marks, old_states = marks[k + 1 :], checkpoints[k + 1 :]
+        del marks[k + 1 :], checkpoints[k + 1 :]
+        o = bisect_right(old_marks, last - shift)  # the first old checkpoint after ``last``
+        state, holder = checkpoints[k], holders[begin]
+        new_holders: list[str | None] = []
+        size, met = len(ops), None
+        while position < size:
+            natural = marks[-1] + every
+            other = old_marks[o] + shift if o < len(old_marks) else size
+            end = min(natural, other, size)
+            kept = [j for j in range(position, end) if cancel[j] == NEVER]
+            changes: list[tuple[int, str | None]] = []
+            state = ff.fold(state, [ops[j] for j in kept], changes)
+            changed = {kept[t]: actor for t, actor in changes}
+            for j in range(position, end):
+                if j in changed:
+                    holder = changed[j]
+                new_holders.append(holder)
+            position = end
+            if end == natural:
+                marks.append(end)
+                checkpoints.append(state)
+            if o < len(old_marks) and end == other:
+                if state == old_states[o] and self.first_live < end and live_before < end - shift:
+                    met = end
+                    break
+                o += 1
+        if met is None:
+            holders[begin + 1 :] = new_holders
+            return None
+        if marks[-1] != met:
+            marks.append(met)
+            checkpoints.append(old_states[o])
+        marks.extend([mark + shift for mark in old_marks[o + 1 :]])
+        checkpoints.extend(old_states[o + 1 :])
+        holders[begin + 1 : met - shift + 1] = new_holders
+        return met
 
     def prefix(self, count: int, every: int) -> ff.Frozen:
         """The fold, as known now, of the first ``count`` claims."""
-        block = count // every
-        state = self.checkpoints[block]
+        k = bisect_right(self.marks, count) - 1
+        state = self.checkpoints[k]
         cancel, ops = self.cancel, self.ops
-        todo = [ops[j] for j in range(block * every, count) if cancel[j] == NEVER]
+        todo = [ops[j] for j in range(self.marks[k], count) if cancel[j] == NEVER]
         return ff.fold(state, todo) if todo else state
 
     def tail(self, i: int, n: int, known: int) -> list[ff.Op]:
@@ -188,19 +296,20 @@ class PlaceHistory:
         fold only for a while: wherever the fold meets a checkpoint known now again, it
         jumps to the next claim known differently, or is done.
         """
-        ops, cancel, checkpoints = self.ops, self.cancel, self.checkpoints
+        ops, cancel, checkpoints, marks = self.ops, self.cancel, self.checkpoints, self.marks
         reported = ff.REPORTED
         state = self.prefix(i, every)
         j = i
         while j < n:
-            stop = min(n, (j // every + 1) * every)
+            k = bisect_right(marks, j)  # the next checkpoint
+            stop = min(n, marks[k]) if k < len(marks) else n
             block = [
                 ops[k] for k in range(j, stop) if ops[k][reported] <= known and cancel[k] > known
             ]
             if block:
                 state = ff.fold(state, block)
             j = stop
-            if j < n and state == checkpoints[j // every]:
+            if j < n and state == checkpoints[k]:
                 j = next(
                     (
                         k
@@ -256,7 +365,7 @@ class PlaceHistory:
         if known is None or not n or self.reach[n - 1] <= known:
             return self.first_live < n, self.holders[n]  # known then as it is now
         wall = self.walls[n]
-        if wall >= 0 and self.ops[wall][ff.START] > differs:
+        if wall is not None and wall[ff.START] > differs:
             return True, self.holders[n]  # every claim known differently is behind it
         i = bisect_right(self.reach, known, 0, n)
         ops, cancel = self.ops, self.cancel

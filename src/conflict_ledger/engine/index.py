@@ -6,8 +6,9 @@ reference, and it is slow on purpose. An :class:`AsOfIndex` gives the same answe
 
 * the place's claims compiled once and kept in fold order
   (:func:`~conflict_ledger.asof.order_key`); a claim that arrives late, about any earlier
-  valid time, is inserted where it belongs, and only what follows it is refolded;
-* checkpoints of the fold *as known now* every ``checkpoint_every`` claims;
+  valid time, is inserted where it belongs, and what follows it is refolded only until
+  the fold meets the one it had before (the later checkpoints are kept, moved along);
+* checkpoints of the fold *as known now*, at most ``checkpoint_every`` claims apart;
 * for each claim the instant from which knowledge agrees with what is known now (its
   report time, or the report time of its retraction or correction), as a running
   maximum. A question asked ``known_at`` an earlier time starts from the last checkpoint
@@ -245,8 +246,8 @@ class AsOfIndex:
     """Snapshots, place states, timelines and series over a ledger, equal to the as-of engine's.
 
     Built once over ``ledger`` and kept up to date from its new records (never rebuilt).
-    ``checkpoint_every`` trades memory for speed: a place's fold is kept every that many
-    claims, so an answer folds fewer than that many claims plus those known late.
+    ``checkpoint_every`` trades memory for speed: a place's fold is kept at most that many
+    claims apart, so an answer folds fewer than that many claims plus those known late.
     ``column_every`` does the same for the holder columns, every place's holder in one
     array of small integers: one every that many claims in valid-time order (default
     None: a sixteenth of the number of places, about 32 bytes a claim), so an answer
@@ -425,21 +426,7 @@ class AsOfIndex:
                 self._sorted = sorted([*self._sorted, *created], key=_place_name)
         self._index_starts(incoming)
         for entry, ops in incoming.items():
-            ops.sort(key=fold_key)
-            existing = entry.ops
-            if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
-                first = len(existing)
-                existing.extend(ops)
-            else:
-                first = entry.position(ops[0])
-                if len(ops) < self._bulk:
-                    for op in ops:
-                        insort(existing, op, key=fold_key)
-                else:
-                    existing.extend(ops)
-                    existing.sort(key=fold_key)
-            entry.clean = min(entry.clean, first)
-            self._dirty.add(entry)
+            self._insert(entry, ops)
         cancelled = self._cancelled
         for target, when in cancellations:
             if cancelled.get(target, NEVER) > when:
@@ -454,10 +441,33 @@ class AsOfIndex:
                 for j in range(bisect_left(starts, start), bisect_right(starts, start)):
                     if starters[j] is entry and settles[j] < when:
                         settles[j] = when
-                entry.clean = min(entry.clean, entry.position(op))
+                at = entry.position(op)
+                entry.mark(at, op, at)
                 self._dirty.add(entry)
         if report is not None:
             report(total, total)
+
+    def _insert(self, entry: PlaceHistory, ops: list[ff.Op]) -> None:
+        """Put a place's new claims in fold order among its claims, and mark them."""
+        ops.sort(key=fold_key)
+        existing = entry.ops
+        if not existing or fold_key(existing[-1]) <= fold_key(ops[0]):
+            first = len(existing)
+            existing.extend(ops)
+            last = len(existing) - 1
+        else:
+            first = entry.position(ops[0])
+            last = first if len(ops) == 1 else -1  # -1: settling finds it
+            if len(ops) == 1:
+                existing.insert(first, ops[0])
+            elif len(ops) < self._bulk:
+                for op in ops:
+                    insort(existing, op, key=fold_key)
+            else:
+                existing.extend(ops)
+                existing.sort(key=fold_key)
+        entry.mark(first, ops[-1], last)
+        self._dirty.add(entry)
 
     def _index_starts(self, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
         starts, starters = self._starts, self._starters
@@ -517,27 +527,28 @@ class AsOfIndex:
         first_agrees = self._first_agrees
         if len(first_agrees) < len(self._by_slot):
             first_agrees.extend([NEVER] * (len(self._by_slot) - len(first_agrees)))
-        changed: list[tuple[PlaceHistory, int]] = []
+        changed: list[tuple[PlaceHistory, int, int]] = []
         todo = 0  # claims whose ``after`` code may change
         for entry in self._dirty:
             first = entry.clean
             since = entry.ops[first][ff.START] if first < len(entry.ops) else None
-            entry.settle(cancelled, every)
+            until = entry.settle(cancelled, every)  # the holder is as before from there
             first_agrees[entry.slot] = (
                 entry.reach[entry.first_live] if entry.first_live < len(entry.ops) else NEVER
             )
             if since is not None:
-                columns.patch(entry, since)
-                changed.append((entry, since))
-                todo += len(entry.ops) - first
+                until = NEVER if until is None else until
+                columns.patch(entry, since, until)
+                changed.append((entry, since, until))
+                todo += bisect_right(entry.starts, until) - first
         self._dirty.clear()
         starts, starters = self._starts, self._starters
         if self._recode_all or todo * self._recode_share > len(starts):
             columns.recode_all(starts, starters)
             self._recode_all = False
         else:
-            for entry, since in changed:
-                columns.recode(entry, since, starts, starters)
+            for entry, since, until in changed:
+                columns.recode(entry, since, until, starts, starters)
         every_col = self._column_every or max(64, len(self._by_slot) // 16)
         columns.extend(self._starts, self._starters, len(self._by_slot), every_col)
         self._late.settle()
