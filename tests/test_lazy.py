@@ -70,6 +70,26 @@ def test_a_lazily_opened_ledger_appends_checks_ids_and_proves_as_one_read_whole(
     assert ledger.verify() == whole.checkpoint()
 
 
+def test_a_first_append_after_opening_reads_ids_not_claims() -> None:
+    """The duplicate check reads each stored record's id from its bytes: only the last
+    record (for its recorded time) is decoded into a claim; the others stay unread."""
+    _, ledger = _stored_ledger(40)
+    ledger.append(make_claim("new", hour=50))
+    assert ledger._records.unread() == 39  # every old record but the last
+    with pytest.raises(DuplicateClaimError):
+        ledger.append(make_claim("c7"))
+    assert ledger._records.unread() == 39
+    assert ledger.record("c7").claim == make_claim("c7", hour=7)  # read when asked for
+
+
+def test_an_id_read_from_a_damaged_record_names_the_record() -> None:
+    store, ledger = _stored_ledger(10)
+    store._records[4] = StoredRecord.of(4, b'{"not": "a claim record"}')
+    with pytest.raises(IntegrityError) as caught:
+        ledger.append(make_claim("new", hour=50))
+    assert caught.value.position == 4
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ledger=ledgers(max_size=25),

@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 import attrs
+import orjson
 import pendulum
 
 from conflict_ledger import _drafts, records
@@ -129,6 +130,28 @@ class NotAStoreError(LedgerError, TypeError):
             f"copy_to(target={path!r}): target is a path, and copy_to takes an empty store; "
             f"to save this ledger there, call conflict_ledger.save_ledger(ledger, {path!r})"
         )
+
+
+class _ById(Mapping[str, "Recorded"]):
+    """The ledger's records by claim id: positions, each record read when looked up."""
+
+    __slots__ = ("_positions", "_records")
+
+    def __init__(self, positions: Mapping[str, int], records: Sequence[Recorded]) -> None:
+        self._positions = positions
+        self._records = records
+
+    def __getitem__(self, claim_id: str) -> Recorded:
+        return self._records[self._positions[claim_id]]
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 @attrs.frozen(kw_only=True)
@@ -231,7 +254,7 @@ class Ledger:
         # 1 where the record was decoded from the store's bytes (verify need not decode
         # those bytes again), 0 where this ledger appended it from a Claim
         self._decoded = bytearray()
-        self._by_id: dict[str, Recorded] = {}
+        self._by_id: dict[str, int] = {}  # claim id -> position
         self._ids_read = 0  # _by_id covers the first this many records
         self._tree = MerkleTree()
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
@@ -287,14 +310,47 @@ class Ledger:
             self._decoded.extend(b"\x01" * (size - len(self._records)))
             self._records.grow(size)
 
-    def _ids(self) -> dict[str, Recorded]:
-        """Records by claim id, covering every record (read from the store first)."""
+    def _ids(self) -> Mapping[str, Recorded]:
+        """Records by claim id, covering every record; a record not read yet is not
+        decoded for its id (see :meth:`_claim_ids`)."""
         records, by_id = self._records, self._by_id
         if self._ids_read < len(records):
-            for record in records[self._ids_read :]:
-                by_id.setdefault(record.claim.id, record)  # a forged reuse never hides the first
+            for position, claim_id in self._claim_ids(self._ids_read):
+                by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
             self._ids_read = len(records)
-        return by_id
+        return _ById(by_id, records)
+
+    def _claim_ids(self, start: int) -> Iterator[tuple[int, str]]:
+        """The position and claim id of every record from ``start`` on: a decoded
+        record's own, or, for a run of records not read yet, the id in their stored bytes
+        (hash-checked by the store as it hands them out, parsed but not decoded into a
+        claim: a first append to a big ledger just opened reads ids, not claims)."""
+        records, position, end = self._records, start, len(self._records)
+        while position < end:
+            if records.is_read(position):
+                yield position, records[position].claim.id
+                position += 1
+                continue
+            stop = position
+            while stop < end and not records.is_read(stop):
+                stop += 1
+            for stored in itertools.islice(self._store.records(position), stop - position):
+                yield stored.position, self._claim_id(stored)
+                position = stored.position + 1
+            if position < stop:  # the store ended early: records disappeared
+                raise self._missing(position)
+
+    def _claim_id(self, stored: StoredRecord) -> str:
+        """The claim id in a stored record's bytes; a record that does not read as one is
+        decoded in full, which names what is wrong with it (IntegrityError)."""
+        try:
+            fields = upcast(orjson.loads(stored.data))
+            claim_id = fields["claim"]["id"]
+            if fields["position"] == stored.position and isinstance(claim_id, str):
+                return claim_id
+        except _UNREADABLE:  # orjson.JSONDecodeError is a ValueError
+            pass
+        return self._decode(stored).claim.id
 
     def _leaves(self) -> MerkleTree:
         """The Merkle tree over every record, its new leaves hashed from the store's bytes
@@ -489,7 +545,7 @@ class Ledger:
             if records and len(self._tree) == records[0].position:  # else _leaves catches up
                 self._tree.extend(leaf_hash(item.data) for item in stored)
         if self._ids_read == len(self._records):  # else _ids catches up when asked
-            self._by_id.update((record.claim.id, record) for record in records)
+            self._by_id.update((record.claim.id, record.position) for record in records)
             self._ids_read += len(records)
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
