@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflict_ledger.canonical import canonical_json
+from conflict_ledger.claims import Claim
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.records import Shared, decode_claim, encode_claim
 from conflict_ledger.seed import load_seed
@@ -106,3 +107,18 @@ def test_every_seed_record_is_read_the_fast_way_and_odd_ones_the_slow_way():
     text = _stored(odd)
     assert shared.stored_claim(text) is None
     assert _slow(text)[2] == odd
+
+
+@given(claim=claims(), note=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_a_claims_file_line_is_what_the_standard_library_writes(claim: Claim, note: str) -> None:
+    from conflict_ledger.codec import _line
+
+    record = encode_claim(attrs.evolve(claim, note=note))
+    expected = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert _line(record) == expected.encode("utf-8")
+
+
+def test_a_claims_file_line_the_fast_encoder_refuses_takes_the_standard_library() -> None:
+    from conflict_ledger.codec import _line
+
+    assert _line({"n": 2**70}) == b'{"n":%d}\n' % 2**70

@@ -50,13 +50,17 @@ from conflict_ledger.time import ValidTime, to_instant
 
 __all__ = [
     "BUILTIN_EVENTS",
+    "CLAIM_KEYS",
     "Shared",
     "decode_claim",
     "decode_event",
     "decode_value",
+    "encode_chain",
     "encode_claim",
     "encode_event",
+    "encode_evidence",
     "encode_value",
+    "encode_window",
 ]
 
 
@@ -96,9 +100,20 @@ def encode_event(event: Event) -> dict[str, Any]:
     {'type': 'captured', 'place': 'homs', 'actor': 'opposition', 'verb': 'captured', 'from_actor': None, 'extent': 'all'}
     """
     record: dict[str, Any] = {"type": event.kind}
-    for field in attrs.fields(type(event)):
-        record[field.name] = _plain(getattr(event, field.name))
+    for name in _field_names(type(event)):
+        value = getattr(event, name)
+        record[name] = value if type(value) is str or value is None else _plain(value)
     return record
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
+    return found
 
 
 def decode_event(record: Mapping[str, Any], event_types: Mapping[str, type[Event]]) -> Event:
@@ -121,36 +136,66 @@ def _iso(value: Any) -> str:
 
 def encode_claim(claim: Claim) -> dict[str, Any]:
     """A claim as a JSON-ready record (no floats)."""
-    evidence = claim.evidence
     return {
         "record": "claim",
         "id": claim.id,
         "event": encode_event(claim.event),
-        "valid": {
-            "start": _iso(claim.valid.start),
-            "end": _iso(claim.valid.end),
-            "precision": claim.valid.precision.value,
-        },
+        "valid": encode_window(claim.valid),
         "reported_at": _iso(claim.reported_at),
-        "source": [
-            {
-                "source": link.source,
-                "role": link.role.value,
-                "said_on": None if link.said_on is None else link.said_on.isoformat(),
-            }
-            for link in claim.source.links
-        ],
+        "source": encode_chain(claim.source),
         "modality": claim.modality.value,
         "credibility": None if claim.credibility is None else int(claim.credibility),
-        "evidence": None
-        if evidence is None
-        else {
-            "document": evidence.document,
-            "spans": [[span.start, span.end] for span in evidence.spans],
-            "paraphrase": evidence.paraphrase,
-        },
+        "evidence": encode_evidence(claim.evidence),
         "supersedes": claim.supersedes,
         "note": claim.note,
+    }
+
+
+CLAIM_KEYS = (
+    "credibility",
+    "event",
+    "evidence",
+    "id",
+    "modality",
+    "note",
+    "record",
+    "reported_at",
+    "source",
+    "supersedes",
+    "valid",
+)
+"""The keys of a claim record in canonical (sorted) order."""
+
+
+def encode_window(valid: ValidTime) -> dict[str, Any]:
+    """A claim's valid time as its record holds it.
+
+    >>> encode_window(ValidTime.day("2024-12-07"))
+    {'start': '2024-12-07T00:00:00+00:00', 'end': '2024-12-08T00:00:00+00:00', 'precision': 'day'}
+    """
+    return {"start": _iso(valid.start), "end": _iso(valid.end), "precision": valid.precision.value}
+
+
+def encode_chain(chain: SourceChain) -> list[dict[str, Any]]:
+    """A claim's source chain as its record holds it, one object per link."""
+    return [
+        {
+            "source": link.source,
+            "role": link.role.value,
+            "said_on": None if link.said_on is None else link.said_on.isoformat(),
+        }
+        for link in chain.links
+    ]
+
+
+def encode_evidence(evidence: Evidence | None) -> dict[str, Any] | None:
+    """A claim's evidence as its record holds it (None when it has none)."""
+    if evidence is None:
+        return None
+    return {
+        "document": evidence.document,
+        "spans": [[span.start, span.end] for span in evidence.spans],
+        "paraphrase": evidence.paraphrase,
     }
 
 

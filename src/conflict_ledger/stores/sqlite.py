@@ -309,6 +309,14 @@ class SqliteStore:
     def _pack(self, data: bytes) -> bytes:
         return data if self._packer is None else self._packer.pack(data)
 
+    def _packed(self, records: Sequence[StoredRecord]) -> list[bytes]:
+        packer = self._packer
+        if packer is None:
+            return [r.data for r in records]
+        if isinstance(packer, Zstd):
+            return packer.pack_many([r.data for r in records])
+        return [packer.pack(r.data) for r in records]
+
     def _unpack(self, packed: bytes) -> bytes:
         packer = self._packer
         assert packer is not None
@@ -419,7 +427,10 @@ class SqliteStore:
                 )
             self._db.executemany(
                 "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
-                [(r.position, self._pack(r.data), r.hash) for r in records],
+                [
+                    (r.position, packed, r.hash)
+                    for r, packed in zip(records, self._packed(records), strict=True)
+                ],
             )
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
