@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -32,6 +32,7 @@ from conflict_ledger.stores.base import SCHEMA_VERSION, StoredRecord
 __all__ = [
     "Bodies",
     "bodies_of",
+    "body_in",
     "claim_body",
     "claim_body_of",
     "record_bytes",
@@ -65,8 +66,21 @@ def record_bytes(body: bytes, position: int, stamp: bytes) -> bytes:
     return b'{"claim":%b,"position":%d,"recorded_at":%b%b' % (body, position, stamp, _TAIL)
 
 
-def stored_records(bodies: Sequence[bytes], start: int, stamp: bytes) -> list[StoredRecord]:
-    """The stored records of a batch numbered from ``start``, each with its SHA-256."""
+def body_in(data: bytes) -> bytes:
+    """The claim's body inside a claim record's canonical bytes (:func:`record_bytes`).
+
+    >>> body_in(record_bytes(b'{"id":"c1"}', 7, stamp_of("2024-12-07T12:00:00+00:00")))
+    b'{"id":"c1"}'
+    """
+    return data[_HEAD : data.rindex(b',"position":')]
+
+
+_HEAD = len(b'{"claim":')
+
+
+def stored_records(bodies: Iterable[bytes], start: int, stamp: bytes) -> list[StoredRecord]:
+    """The stored records of a batch numbered from ``start``, each with its SHA-256
+    (``bodies`` may be an iterator: each body is let go once its record is made)."""
     of = StoredRecord.of
     return [
         of(start + offset, record_bytes(body, start + offset, stamp))
@@ -116,6 +130,10 @@ class Bodies:
     def of(self, claims: Iterable[Claim]) -> list[bytes]:
         """The bodies of ``claims``, in order."""
         return [self.body(claim) for claim in claims]
+
+    def each(self, claims: Iterable[Claim]) -> Iterator[bytes]:
+        """The bodies of ``claims``, one at a time."""
+        return map(self.body, claims)
 
     def body(self, claim: Claim) -> bytes:
         """One claim's body: exactly ``claim_body(claim)``."""

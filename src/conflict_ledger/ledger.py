@@ -36,6 +36,7 @@ import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -45,7 +46,7 @@ import pendulum
 
 from conflict_ledger import _drafts, records
 from conflict_ledger._admission import admit
-from conflict_ledger._lazy import LazyRecords
+from conflict_ledger._lazy import LazyRecords, collector_paused
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document
@@ -190,15 +191,21 @@ _LOCK_TRIES = 3
 committed since it last read the store, it gives the lock up to catch up outside it; the
 last time it catches up holding it."""
 
+_LARGE_BATCH = 1_000
+"""A batch of this many claims or more is checked, encoded and written with the cyclic
+garbage collector paused (:func:`~conflict_ledger._lazy.collector_paused`): drafting it
+builds records, tuples and bytes without cycles, so a collection meanwhile frees nothing
+and only walks the ledger's claims again, about a third of appending 50,000 generated
+claims in batches of 10,000 (``benchmarks/bench_stores.py``)."""
+
 
 class _Draft(NamedTuple):
     """A batch checked, encoded and hashed against the ledger at ``state`` (its claim
-    and value record counts): the records, their claims' canonical JSON, and what the
-    store is to keep."""
+    and value record counts): the records and what the store is to keep (each claim's
+    canonical JSON is inside its stored record, :func:`~conflict_ledger._drafts.body_in`)."""
 
     state: tuple[int, int]
     records: tuple[Recorded, ...]
-    bodies: list[bytes]
     stored: list[StoredRecord]
 
 
@@ -538,17 +545,21 @@ class Ledger:
         The batch is committed to the store whole before this returns.
         """
         claims = tuple(claims)
-        if self._lazy:
-            records = self._prepare(claims, expected_size)
-        else:
-            records, stored = self._append_to_store(claims, expected_size)
-            if records and len(self._tree) == records[0].position:  # else _leaves catches up
-                self._tree.extend(leaf_hash(item.data) for item in stored)
+        with collector_paused() if len(claims) >= _LARGE_BATCH else nullcontext():
+            records = self._extend(claims, expected_size)
         if self._ids_read == len(self._records):  # else _ids catches up when asked
             self._by_id.update((record.claim.id, record.position) for record in records)
             self._ids_read += len(records)
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
+        return records
+
+    def _extend(self, claims: tuple[Claim, ...], expected_size: int | None) -> tuple[Recorded, ...]:
+        if self._lazy:
+            return self._prepare(claims, expected_size)
+        records, stored = self._append_to_store(claims, expected_size)
+        if records and len(self._tree) == records[0].position:  # else _leaves catches up
+            self._tree.extend(leaf_hash(item.data) for item in stored)
         return records
 
     def _append_to_store(
@@ -602,17 +613,20 @@ class Ledger:
             records = self._prepare(claims, expected_size)
         else:
             records = self._prepare(tuple(r.claim for r in draft.records), expected_size)
+        bodies: Iterable[bytes]
         if draft is None:
-            bodies = _drafts.bodies_of(record.claim for record in records)
+            bodies = _drafts.Bodies().each(record.claim for record in records)
         else:
-            bodies = [
-                body if now.claim is before.claim else _drafts.claim_body(now.claim)
-                for now, before, body in zip(records, draft.records, draft.bodies, strict=True)
-            ]
-        return _Draft(state, records, bodies, self._stored(records, bodies))
+            bodies = (
+                _drafts.body_in(old.data)
+                if now.claim is before.claim
+                else _drafts.claim_body(now.claim)
+                for now, before, old in zip(records, draft.records, draft.stored, strict=True)
+            )
+        return _Draft(state, records, self._stored(records, bodies))
 
     @staticmethod
-    def _stored(records: Sequence[Recorded], bodies: Sequence[bytes]) -> list[StoredRecord]:
+    def _stored(records: Sequence[Recorded], bodies: Iterable[bytes]) -> list[StoredRecord]:
         if not records:
             return []
         stamp = _drafts.stamp_of(records[0].recorded_at.isoformat())

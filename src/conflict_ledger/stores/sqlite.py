@@ -106,6 +106,7 @@ further back, with a 32 KiB one, so any writer's window size reads."""
 _TRAIN_AT = 2_000
 _TRAINED_SIZE = 4_096
 _ZSTD_LEVEL = 3
+_CHUNK = 4_096  # records packed and inserted at once: a large batch's frames are not all held
 
 # The preset dictionary of compact databases (raw content for zstd, a preset dictionary
 # for deflate): the keys and common values of a claim record. A new database copies it
@@ -425,13 +426,15 @@ class SqliteStore:
                     "INSERT INTO vals(seq, data, hash) VALUES (?, ?, ?)",
                     [(v.position, v.data, v.hash) for v in values],
                 )
-            self._db.executemany(
-                "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
-                [
-                    (r.position, packed, r.hash)
-                    for r, packed in zip(records, self._packed(records), strict=True)
-                ],
-            )
+            for start in range(0, len(records), _CHUNK):  # packed a chunk at a time
+                chunk = records[start : start + _CHUNK]
+                self._db.executemany(
+                    "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
+                    [
+                        (r.position, packed, r.hash)
+                        for r, packed in zip(chunk, self._packed(chunk), strict=True)
+                    ],
+                )
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """Run one SQL statement (for inspection and maintenance); returns its rows.
