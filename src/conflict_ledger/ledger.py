@@ -63,6 +63,7 @@ from conflict_ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
+from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     IntegrityError,
@@ -138,12 +139,12 @@ class _ById(Mapping[str, "Recorded"]):
 
     __slots__ = ("_positions", "_records")
 
-    def __init__(self, positions: Mapping[str, int], records: Sequence[Recorded]) -> None:
+    def __init__(self, positions: Mapping[str, int], records: LazyRecords[Recorded]) -> None:
         self._positions = positions
         self._records = records
 
     def __getitem__(self, claim_id: str) -> Recorded:
-        return self._records[self._positions[claim_id]]
+        return self._records.one(self._positions[claim_id])  # that record only
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._positions
@@ -678,6 +679,71 @@ class Ledger:
         """The records at ``position`` and after: what a reader that saw ``position`` missed."""
         self._refresh()
         return tuple(self._records[position:])
+
+    def outlines(self, position: int = 0) -> Iterator[Recorded | Outline]:
+        """The records at ``position`` and after, for an index to read without building
+        every claim: a record already read (or appended here) as its :class:`Recorded`,
+        one not read yet as the :class:`~conflict_ledger.records.Outline` of its stored
+        bytes (hash-checked by the store as it hands them out; the claim is built and
+        checked when it is read). A record not in the shape the ledger writes is read in
+        full, which names what is wrong with it.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [type(item).__name__ for item in load_seed().outlines(14)]
+        ['Recorded', 'Recorded']
+        """
+        self._refresh()
+        items, end = self._records, len(self._records)
+        if self._event_types is not None:  # the ledger's own event types: read in full
+            yield from items[position:]
+            return
+        while position < end:
+            if items.is_read(position):
+                record = items[position]
+                self._id_read(position, record.claim.id)
+                yield record
+                position += 1
+                continue
+            stop = position
+            while stop < end and not items.is_read(stop):
+                stop += 1
+            for stored in itertools.islice(self._store.records(position), stop - position):
+                found = self._outline(stored)
+                if isinstance(found, Recorded):
+                    self._id_read(stored.position, found.claim.id)
+                else:
+                    self._id_read(stored.position, found.claim_id)
+                yield found
+                position = stored.position + 1
+            if position < stop:  # the store ended early: records disappeared
+                raise self._missing(position)
+
+    def _id_read(self, position: int, claim_id: str) -> None:
+        """The ids by position catch up with a reader going through the records."""
+        if self._ids_read == position:
+            self._by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
+            self._ids_read += 1
+
+    def _outline(self, stored: StoredRecord) -> Recorded | Outline:
+        try:
+            found = records.outline(stored.data.decode("utf-8"))
+        except UnicodeDecodeError:
+            found = None
+        if found is not None and found.position == stored.position:
+            return found
+        record = self._decode(stored)  # raises IntegrityError naming the record
+        self._records.put(stored.position, record)
+        return record
+
+    def at(self, position: int) -> Recorded:
+        """The record at ``position``, read alone if it was not read yet.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> load_seed().at(0).position
+        0
+        """
+        self._refresh()
+        return self._records.one(position)
 
     def claims(self) -> tuple[Claim, ...]:
         """Every claim, in ledger order."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import orjson
@@ -51,6 +51,7 @@ from conflict_ledger.time import ValidTime, to_instant
 __all__ = [
     "BUILTIN_EVENTS",
     "CLAIM_KEYS",
+    "Outline",
     "Shared",
     "decode_claim",
     "decode_event",
@@ -61,6 +62,7 @@ __all__ = [
     "encode_evidence",
     "encode_value",
     "encode_window",
+    "outline",
 ]
 
 
@@ -170,8 +172,8 @@ CLAIM_KEYS = (
 def encode_window(valid: ValidTime) -> dict[str, Any]:
     """A claim's valid time as its record holds it.
 
-    >>> encode_window(ValidTime.day("2024-12-07"))
-    {'start': '2024-12-07T00:00:00+00:00', 'end': '2024-12-08T00:00:00+00:00', 'precision': 'day'}
+    >>> encode_window(ValidTime.exact("2024-12-07T00:00Z"))
+    {'start': '2024-12-07T00:00:00+00:00', 'end': '2024-12-07T00:00:00+00:00', 'precision': 'exact'}
     """
     return {"start": _iso(valid.start), "end": _iso(valid.end), "precision": valid.precision.value}
 
@@ -200,6 +202,7 @@ def encode_evidence(evidence: Evidence | None) -> dict[str, Any] | None:
 
 
 _STRING = r'"[^"\\\x00-\x1f]*"'  # a JSON string with no escape and no control character
+_TEXT = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string, escapes allowed
 _NUMBER = r"(0|[1-9][0-9]*)"
 
 _STORED_CLAIM = re.compile(
@@ -208,7 +211,7 @@ _STORED_CLAIM = re.compile(
     r'"evidence":(null|\{[^{}]*\}),'
     rf'"id":({_STRING}),'
     rf'"modality":({_STRING}),'
-    rf'"note":({_STRING}),'
+    rf'"note":({_TEXT}),'
     r'"record":"claim",'
     rf'"reported_at":({_STRING}),'
     r'"source":(\[[^\[\]]*\]),'
@@ -219,13 +222,87 @@ _STORED_CLAIM = re.compile(
     r'"schema":1\}'
 )
 """A stored claim record (schema 1) in canonical JSON, split at its fields: what every
-record the ledger writes looks like, unless a string in it holds an escape or a brace.
+record the ledger writes looks like, unless a string in it other than the note holds an
+escape or a brace (a note may hold anything: an imported row's note quotes the row).
 
 The split is trusted only once every group is known to be one whole JSON value: the
 strings by their pattern, the rest because they parse (or parsed before, as a cache
 key). A group cut inside a string (``"note":"a],..."``) does not parse, and the record
 is read the slow way. Whole values between the fixed keys mean the record is exactly
 those fields."""
+
+
+class Outline(NamedTuple):
+    """What a stored claim record says, as its JSON text, without the claim being built:
+    enough for an index to place, order and fold it (:func:`outline`). ``event`` and
+    ``valid`` are canonical JSON texts, ``reported_at`` and ``supersedes`` plain text."""
+
+    position: int
+    claim_id: str
+    event: str
+    valid: str
+    reported_at: str
+    modality: str
+    supersedes: str | None
+
+
+_HEAD = re.compile(
+    rf'\{{"claim":\{{"credibility":(?:null|{_NUMBER[1:-1]}),'
+    r'"event":(\{[^{}]*\}),'
+    r'"evidence":(?:null|\{[^{}]*\}),'
+    rf'"id":({_STRING}),'
+    rf'"modality":({_STRING}),'
+    r'"note":"'
+)
+_TAIL_AT = ',"record":"claim","reported_at":'
+_TAIL = re.compile(
+    rf'"record":"claim","reported_at":({_STRING}),'
+    r'"source":\[[^\[\]]*\],'
+    rf'"supersedes":(null|{_STRING}),'
+    r'"valid":(\{[^{}]*\})\},'
+    rf'"position":{_NUMBER},'
+    rf'"recorded_at":{_STRING},'
+    r'"schema":1\}'
+)
+
+
+def outline(text: str) -> Outline | None:
+    """The :class:`Outline` of a stored claim record in canonical JSON; None when the
+    text is not in the exact shape the ledger writes (read the claim in full then).
+
+    The note, however long, is skipped: the tail begins at the last
+    ``,"record":"claim","reported_at":``, which no JSON string can hold unescaped. Nothing
+    is checked beyond the shape: the claim is checked when it is built
+    (:func:`decode_claim`), as it is whenever it is read.
+
+    >>> from conflict_ledger.canonical import canonical_json
+    >>> claim = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+    ...     valid=ValidTime.exact("2024-12-07T00:00Z"), reported_at="2024-12-07T01:00Z",
+    ...     source=SourceChain.of("reuters"), note='said "soon"')
+    >>> record = {"schema": 1, "position": 4, "recorded_at": "2024-12-07T02:00:00+00:00",
+    ...           "claim": encode_claim(claim)}
+    >>> found = outline(canonical_json(record).decode())
+    >>> found.position, found.claim_id, found.reported_at, found.supersedes
+    (4, 'c1', '2024-12-07T01:00:00+00:00', None)
+    """
+    head = _HEAD.match(text)
+    at = text.rfind(_TAIL_AT)
+    if head is None or at < head.end() - 1:
+        return None
+    tail = _TAIL.fullmatch(text, at + 1)
+    if tail is None:
+        return None
+    event, claim_id, modality = head.groups()
+    reported_at, supersedes, valid, position = tail.groups()
+    return Outline(
+        position=int(position),
+        claim_id=claim_id[1:-1],
+        event=event,
+        valid=valid,
+        reported_at=reported_at[1:-1],
+        modality=modality[1:-1],
+        supersedes=None if supersedes == "null" else supersedes[1:-1],
+    )
 
 
 class Shared:
@@ -385,7 +462,7 @@ class Shared:
                 credibility=None if credibility == "null" else int(credibility),
                 evidence=found_evidence,
                 supersedes=None if supersedes == "null" else supersedes[1:-1],
-                note=note[1:-1],
+                note=orjson.loads(note) if "\\" in note else note[1:-1],
             )
             return int(position), self.instant(recorded_at[1:-1], "recorded_at"), claim
         except Exception:  # the slow way raises the error that says what is wrong
