@@ -202,34 +202,7 @@ def encode_evidence(evidence: Evidence | None) -> dict[str, Any] | None:
 
 
 _STRING = r'"[^"\\\x00-\x1f]*"'  # a JSON string with no escape and no control character
-_TEXT = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string, escapes allowed
 _NUMBER = r"(0|[1-9][0-9]*)"
-
-_STORED_CLAIM = re.compile(
-    rf'\{{"claim":\{{"credibility":(null|{_NUMBER[1:-1]}),'
-    r'"event":(\{[^{}]*\}),'
-    r'"evidence":(null|\{[^{}]*\}),'
-    rf'"id":({_STRING}),'
-    rf'"modality":({_STRING}),'
-    rf'"note":({_TEXT}),'
-    r'"record":"claim",'
-    rf'"reported_at":({_STRING}),'
-    r'"source":(\[[^\[\]]*\]),'
-    rf'"supersedes":(null|{_STRING}),'
-    r'"valid":(\{[^{}]*\})\},'
-    rf'"position":{_NUMBER},'
-    rf'"recorded_at":({_STRING}),'
-    r'"schema":1\}'
-)
-"""A stored claim record (schema 1) in canonical JSON, split at its fields: what every
-record the ledger writes looks like, unless a string in it other than the note holds an
-escape or a brace (a note may hold anything: an imported row's note quotes the row).
-
-The split is trusted only once every group is known to be one whole JSON value: the
-strings by their pattern, the rest because they parse (or parsed before, as a cache
-key). A group cut inside a string (``"note":"a],..."``) does not parse, and the record
-is read the slow way. Whole values between the fixed keys mean the record is exactly
-those fields."""
 
 
 class Outline(NamedTuple):
@@ -247,23 +220,60 @@ class Outline(NamedTuple):
 
 
 _HEAD = re.compile(
-    rf'\{{"claim":\{{"credibility":(?:null|{_NUMBER[1:-1]}),'
+    rf'\{{"claim":\{{"credibility":(null|{_NUMBER[1:-1]}),'
     r'"event":(\{[^{}]*\}),'
-    r'"evidence":(?:null|\{[^{}]*\}),'
+    r'"evidence":(null|\{[^{}]*\}),'
     rf'"id":({_STRING}),'
     rf'"modality":({_STRING}),'
     r'"note":"'
 )
+"""A stored claim record (schema 1) in canonical JSON, split at its fields, up to its
+note: what every record the ledger writes looks like, unless a string in it other than
+the note holds an escape or a brace. The split is trusted only once every group is
+known to be one whole JSON value: the strings by their pattern, the rest because they
+parse (or parsed before, as a cache key). A group cut inside a string does not parse,
+and the record is read the slow way. Whole values between the fixed keys mean the
+record is exactly those fields."""
+
 _TAIL_AT = ',"record":"claim","reported_at":'
 _TAIL = re.compile(
     rf'"record":"claim","reported_at":({_STRING}),'
-    r'"source":\[[^\[\]]*\],'
+    r'"source":(\[[^\[\]]*\]),'
     rf'"supersedes":(null|{_STRING}),'
     r'"valid":(\{[^{}]*\})\},'
     rf'"position":{_NUMBER},'
-    rf'"recorded_at":{_STRING},'
+    rf'"recorded_at":({_STRING}),'
     r'"schema":1\}'
 )
+"""A stored claim record's fields after its note, from the last :data:`_TAIL_AT` on."""
+
+
+def _split(text: str) -> tuple[re.Match[str], str, re.Match[str]] | None:
+    """A stored claim record's fields before its note, the note's JSON text, and the
+    fields after it; None when the text is not in that shape. The note, however long,
+    is not scanned by a pattern: the tail begins at the last ``,"record":"claim",
+    "reported_at":``, which no JSON string can hold unescaped, and the note is whatever
+    lies between (whether it is one JSON string is for the reader to find out)."""
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    at = text.rfind(_TAIL_AT)
+    if at < head.end() - 1:
+        return None
+    tail = _TAIL.fullmatch(text, at + 1)
+    if tail is None:
+        return None
+    return head, text[head.end() - 1 : at], tail
+
+
+def _note(text: str) -> str:
+    """The note a JSON string text holds (a ValueError when it is not one string)."""
+    if text.count('"') == 2 and text[-1] == '"' and "\\" not in text and text.isprintable():
+        return text[1:-1]  # nothing escaped, no quote or control character inside
+    note = orjson.loads(text)
+    if type(note) is not str:
+        raise ValueError("the note is not a string")
+    return note
 
 
 def outline(text: str) -> Outline | None:
@@ -285,15 +295,12 @@ def outline(text: str) -> Outline | None:
     >>> found.position, found.claim_id, found.reported_at, found.supersedes
     (4, 'c1', '2024-12-07T01:00:00+00:00', None)
     """
-    head = _HEAD.match(text)
-    at = text.rfind(_TAIL_AT)
-    if head is None or at < head.end() - 1:
+    split = _split(text)
+    if split is None:
         return None
-    tail = _TAIL.fullmatch(text, at + 1)
-    if tail is None:
-        return None
-    event, claim_id, modality = head.groups()
-    reported_at, supersedes, valid, position = tail.groups()
+    head, _, tail = split
+    _, event, _, claim_id, modality = head.groups()
+    reported_at, _, supersedes, valid, position, _ = tail.groups()
     return Outline(
         position=int(position),
         claim_id=claim_id[1:-1],
@@ -411,23 +418,12 @@ class Shared:
         >>> shared.stored_claim(json.dumps(record)) is None  # not canonical: the slow way
         True
         """
-        match = _STORED_CLAIM.fullmatch(text)
-        if match is None:
+        split = _split(text)
+        if split is None:
             return None
-        (
-            credibility,
-            event,
-            evidence,
-            claim_id,
-            modality,
-            note,
-            reported_at,
-            source,
-            supersedes,
-            valid,
-            position,
-            recorded_at,
-        ) = match.groups()
+        head, note, tail = split
+        credibility, event, evidence, claim_id, modality = head.groups()
+        reported_at, source, supersedes, valid, position, recorded_at = tail.groups()
         events, windows, chains, documents = self.texts
         if event_types is not self.event_types:
             events.clear()
@@ -462,7 +458,7 @@ class Shared:
                 credibility=None if credibility == "null" else int(credibility),
                 evidence=found_evidence,
                 supersedes=None if supersedes == "null" else supersedes[1:-1],
-                note=orjson.loads(note) if "\\" in note else note[1:-1],
+                note=_note(note),
             )
             return int(position), self.instant(recorded_at[1:-1], "recorded_at"), claim
         except Exception:  # the slow way raises the error that says what is wrong
