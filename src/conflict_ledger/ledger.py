@@ -711,8 +711,8 @@ class Ledger:
                 found = self._outline(stored)
                 if isinstance(found, Recorded):
                     self._id_read(stored.position, found.claim.id)
-                else:
-                    self._id_read(stored.position, found.claim_id)
+                else:  # the outline's own position: one int object for both
+                    self._id_read(found.position, found.claim_id)
                 yield found
                 position = stored.position + 1
             if position < stop:  # the store ended early: records disappeared

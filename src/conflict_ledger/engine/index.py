@@ -64,7 +64,7 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
-from conflict_ledger.engine._sketch import Sketch, Sketches
+from conflict_ledger.engine._sketch import Sketches
 from conflict_ledger.engine._tabulate import present, tabulate
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
@@ -323,7 +323,6 @@ class AsOfIndex:
         self._sorted_slots: tuple[list[PlaceHistory], Any] = ([], None)  # for tables
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self._mentions: Mentions | None = None  # for explain, read on its first question
-        self._sketches = Sketches()  # records not read yet, indexed from their outlines
         self.refresh()
 
     @property
@@ -368,7 +367,7 @@ class AsOfIndex:
         self._seen += count
         return count
 
-    def _read(self, item: Recorded | Outline) -> Claim:
+    def _read(self, item: Recorded | Outline, sketches: Sketches) -> Claim:
         """A record's claim, or for one not read yet its sketch (the claim is read when
         it cannot be sketched: a user's own event type, a text that does not decode).
 
@@ -377,15 +376,16 @@ class AsOfIndex:
         itself wherever an answer hands claims out."""
         if type(item) is not Outline:
             return item.claim  # type: ignore[union-attr]
-        sketch = self._sketches.sketch(item)
+        sketch = sketches.sketch(item)
         if sketch is None:
             return self._ledger.at(item.position).claim
         return cast(Claim, sketch)
 
     def _claim(self, op: ff.Op) -> Claim:
-        """The claim a compiled claim came from, read now if it was sketched."""
+        """The claim a compiled claim came from, read now if it was sketched (the
+        compiled claim holds its position then)."""
         found = op[ff.CLAIM]
-        return self._ledger.at(found.position).claim if type(found) is Sketch else found
+        return self._ledger.at(found).claim if type(found) is int else found
 
     def _claims(self, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
         return tuple(map(self._claim, ops))
@@ -400,10 +400,11 @@ class AsOfIndex:
         created: list[PlaceHistory] = []
         late = self._late
         kept: list[Claim] = []  # alive while ``shared`` remembers their parts
+        sketches = Sketches()  # its caches are let go with the batch
         for done, record in enumerate(records):
             if report is not None and done % 50_000 == 0:
                 report(done, total)
-            claim = self._read(record)
+            claim = self._read(record, sketches)
             kept.append(claim)
             event = claim.event
             if isinstance(event, Retraction):
