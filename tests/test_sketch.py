@@ -16,6 +16,7 @@ from conflict_ledger.events import DatasetEvent
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.records import encode_claim, outline
 from conflict_ledger.reference import effective_claims, place_claims, snapshot, timeline
+from conflict_ledger.reference import explain as reference_explain
 from conflict_ledger.rules.policies import latest_report_wins
 from conflict_ledger.rules.territory import place_of
 from conflict_ledger.stores import MemoryStore
@@ -136,3 +137,12 @@ def test_a_record_not_in_the_shape_the_ledger_writes_has_no_outline() -> None:
     assert outline(text.replace('"schema":1', '"schema":2')) is None
     assert outline(text.replace(',"record":"claim"', ',"record":"note"')) is None
     assert outline(" " + text) is None
+
+
+@given(busy_ledgers, times, known_times)
+def test_explain_over_a_ledger_just_opened_equals_the_reference(ledger, at, known_at):
+    index = AsOfIndex(reopened(ledger))
+    for place in sorted({place_of(c) for c in ledger.claims()} - {None}):
+        assert index.explain(place, at=at, known_at=known_at) == reference_explain(
+            ledger, place, at=at, known_at=known_at
+        )
