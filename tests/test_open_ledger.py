@@ -12,6 +12,7 @@ from conflict_ledger.claims import Claim
 from conflict_ledger.cli import main
 from conflict_ledger.codec import open_ledger, read_claims_file, verify_ledger
 from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
+from conflict_ledger.gazetteer import syria
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import IntegrityError
@@ -197,3 +198,30 @@ def test_a_claims_file_saved_or_only_read_closes_quietly(tmp_path: Path) -> None
             ledger.append(_a_claim("w/2", ledger))
             cl.save_ledger(ledger, path)
     assert len(read_claims_file(path)) == 2
+
+
+@pytest.mark.parametrize("suffix", [".sqlite", ".jsonl"])
+def test_a_ledger_created_on_a_gazetteers_registries_reopens_on_them(
+    tmp_path: Path, suffix: str
+) -> None:
+    # open_ledger(create=True, registries=syria()) used to record no gazetteer: opened
+    # again from the file alone, "Homs" was an unknown place.
+    path = tmp_path / f"desk{suffix}"
+    seed = load_seed()
+    clock = cl.fixed_clock("2025-01-01T00:00Z")
+    with open_ledger(path, create=True, registries=syria(), clock=clock) as ledger:
+        ledger.register(*seed.registries.sources)
+        ledger.extend(seed.claims())
+    with open_ledger(path) as again:
+        assert again.store.meta()["gazetteer"] == "syria"
+        assert cl.snapshot(again, at="2024-12-07T12:00Z")["Homs"].holder == "syrian-government"
+
+
+def test_a_gazetteers_registries_say_which_it_is_and_grown_ones_keep_it() -> None:
+    grown = syria().with_values([cl.Source(id="desk", name="Our desk", kind="analyst")])
+    assert (syria().gazetteer, grown.gazetteer, cl.Registries().gazetteer) == (
+        "syria",
+        "syria",
+        None,
+    )
+    assert grown == syria().with_values([cl.Source(id="desk", name="Our desk", kind="analyst")])

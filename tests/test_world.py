@@ -270,3 +270,11 @@ def test_converting_a_world_ledger_keeps_its_gazetteers_name(tmp_path) -> None:
     assert '"gazetteer":"world:SD"' in header
     assert len(target.read_text(encoding="utf-8").splitlines()) == 2  # the header, the actor
     assert cl.read_claims_file(target).registries.places.resolve("Wad Madani").id == "sd-wad-medani"
+
+
+def test_a_world_gazetteer_names_itself_as_a_ledger_file_records_it() -> None:
+    from conflict_ledger.gazetteer import builtin
+
+    myanmar = world("Myanmar")
+    assert myanmar.gazetteer == "world:MM@15000"
+    assert builtin(myanmar.gazetteer) == myanmar

@@ -378,6 +378,8 @@ def open_ledger(
             ),
             name,
         )
+    if gazetteer is None and registries is not None:
+        gazetteer = registries.gazetteer  # a new file records where its places come from
     store = _store(
         name, suffix, gazetteer=gazetteer, durability=durability, compact=compact, create=create
     )

@@ -68,7 +68,9 @@ def _load(name: str) -> tuple[Registries, str]:
             Place(**fields, coordinates=None if coordinates is None else Coordinates(**coordinates))
         )
     actors = [Actor(**fields) for fields in data["actors"]]
-    registries = Registries(places=Registry.of(*places), actors=Registry.of(*actors))
+    registries = Registries(
+        places=Registry.of(*places), actors=Registry.of(*actors), gazetteer=name
+    )
     return registries, str(data.get("coordinates_note", ""))
 
 

@@ -603,6 +603,10 @@ class Registries:
     documents: Mapping[str, Document] = attrs.field(
         factory=lambda: MappingProxyType({}), converter=_read_only
     )
+    gazetteer: str | None = attrs.field(default=None, eq=False)
+    """The built-in gazetteer these registries grew from (``"syria"``, ``"world:SD@15000"``),
+    if any: a new ledger file records it, so that the file alone reads its places back.
+    Not part of equality: it says where the entries came from, not what they are."""
 
     def shadowed_by(self, values: Iterable[Place | Actor | Source | Document]) -> Registries:
         """New registries where ``values`` (stored with a ledger) replace the entries with
@@ -617,6 +621,7 @@ class Registries:
             actors=self.actors.shadowed_by(v for v in values if isinstance(v, Actor)),
             sources=self.sources.shadowed_by(v for v in values if isinstance(v, Source)),
             documents=self.documents,
+            gazetteer=self.gazetteer,
         ).with_values(v for v in values if isinstance(v, Document))
 
     def with_aliases(
@@ -697,4 +702,5 @@ class Registries:
             actors=self.actors.with_entries(actors),
             sources=self.sources.with_entries(sources),
             documents=documents,
+            gazetteer=self.gazetteer,
         )

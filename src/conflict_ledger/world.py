@@ -90,7 +90,9 @@ def world(*countries: str, min_population: int = 15000) -> Registries:
             hint="Pass one of those.",
         )
     codes = tuple(sorted({_alpha_2(country) for country in countries}))
-    return _build(codes, min_population)
+    return attrs.evolve(
+        _build(codes, min_population), gazetteer=f"world:{','.join(codes)}@{min_population}"
+    )
 
 
 def starter_actors(country: str) -> tuple[Actor, ...]:
