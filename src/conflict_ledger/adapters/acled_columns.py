@@ -257,6 +257,10 @@ def _stamps(column: Sequence[str], reader: RowReader) -> tuple[list[Any], set[in
 _UTC = pendulum.UTC
 
 
+_Actor = tuple[Any, Actor | None, tuple[Actor, ...]]
+"""An actor's id (None: no actor), the Actor to register if new, and that as a tuple."""
+
+
 class _Fast:
     """The claims of rows whose cells all read, from what each column gave (see the module
     docstring)."""
@@ -312,8 +316,8 @@ class _Fast:
         self.actor1, self.inter1 = columns["actor1"], columns["inter1"]
         self.actor2, self.inter2 = columns["actor2"], columns["inter2"]
         self.source = columns["source"]
-        self.actors1: dict[tuple[str, str], tuple[str, Actor | None]] = {}
-        self.actors2: dict[tuple[str, str], tuple[str | None, Actor | None]] = {}
+        self.actors1: dict[tuple[str, str], _Actor] = {}
+        self.actors2: dict[tuple[str, str], _Actor] = {}
 
     def read(self, items: Sequence[int | Merged], found: Found) -> None:
         """Read ``items`` (row numbers and merged events) into ``found``, in order.
@@ -379,12 +383,12 @@ class _Fast:
             except LedgerError:  # pure so far: the row-by-row reader raises the same error
                 self._slowly(number, found)
                 continue
-            values: tuple[Place | Actor | Source, ...]
-            if actor1[1] is None and actor2[1] is None:
-                values = (*chain[1], *place[1])
-            else:
-                made = [v for v in (actor1[1], actor2[1]) if v is not None]
-                values = (*chain[1], *place[1], *made)
+            values: tuple[Place | Actor | Source, ...] = (
+                *chain[1],
+                *place[1],
+                *actor1[2],
+                *actor2[2],
+            )
             candidates.append(Candidate(line=lines[number], claim=claim, values=values))
             if why is not None:
                 found.undecided.append(claim.id)
@@ -400,16 +404,21 @@ class _Fast:
         except (RowProblem, LedgerError) as error:
             found.add(where, error)
 
-    def _actor1(self, key: tuple[str, str]) -> tuple[str, Actor | None]:
+    def _actor1(self, key: tuple[str, str]) -> _Actor:
+        """The actor of (``actor1``, ``inter1``) cells, as ``RowReader.actor`` gives it,
+        and the new actor to register as a tuple (empty when known)."""
         name = key[0].strip()
         if not name:
             raise RowProblem("actor1", key[0], "required and empty")
-        found = self.actors1[key] = self.reader.actor(name, key[1])
+        id, made = self.reader.actor(name, key[1])
+        found = self.actors1[key] = (id, made, () if made is None else (made,))
         return found
 
-    def _actor2(self, key: tuple[str, str]) -> tuple[str | None, Actor | None]:
+    def _actor2(self, key: tuple[str, str]) -> _Actor:
+        """As :meth:`_actor1`, for ``actor2`` (which may be empty: no actor)."""
         name = key[0].strip()
-        found = self.actors2[key] = self.reader.actor(name, key[1]) if name else (None, None)
+        id, made = self.reader.actor(name, key[1]) if name else (None, None)
+        found = self.actors2[key] = (id, made, () if made is None else (made,))
         return found
 
     def _territorial(
@@ -417,8 +426,8 @@ class _Fast:
         number: int,
         types: tuple[str, str],
         place: str,
-        actor1: tuple[str, Actor | None],
-        actor2: tuple[str | None, Actor | None],
+        actor1: _Actor,
+        actor2: _Actor,
     ) -> tuple[Event, str, str | None]:
         """The event of a territorial row (its sides decided), its note and why undecided."""
         event, why = self.reader.event(

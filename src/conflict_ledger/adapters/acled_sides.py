@@ -48,6 +48,7 @@ def _code(text: str) -> str:
     return key[:-2] if key.endswith(" 0") and key[:-2].isdigit() else key  # pandas' "1.0"
 
 
+@functools.lru_cache(maxsize=4096)  # a file has a handful of interaction codes
 def is_state(inter: str) -> bool | None:
     """True for state forces, False for an armed non-state group, None when not said.
 
