@@ -213,8 +213,6 @@ def _as_written(column: Sequence[str], *, json: bool = True) -> bool:
     """
     if not column:
         return False
-    if len(column) > 1 and _constant(column):  # one text throughout
-        return _as_written(column[:1], json=json)
     text = " ".join(column)
     return (
         text.isprintable()
@@ -226,14 +224,15 @@ def _as_written(column: Sequence[str], *, json: bool = True) -> bool:
 
 
 def _constant(column: Sequence[str]) -> bool:
-    """Is every cell the same text (a glance at three cells first)?"""
-    first = column[0]
-    return column[-1] == first == column[len(column) // 2] and column.count(first) == len(column)
+    """Is every cell the same text (a glance at nine cells first)?"""
+    first, step = column[0], max(1, len(column) // 8)
+    return all(first == cell for cell in column[::step]) and column.count(first) == len(column)
 
 
-_Field = tuple[str, Sequence[str] | None, list[str] | None]
-"""A note's field: its key, and the column when its cells go in as written, else each
-row's encoded part (led by ``", "`` unless it is the first field)."""
+_Field = tuple[str, Sequence[str] | str | None, list[str] | None]
+"""A note's field: its key, and the column when its cells go in as written (its one text
+when every row has the same), else each row's encoded part (led by ``", "`` unless it is
+the first field)."""
 
 
 class NoteFields:
@@ -268,7 +267,12 @@ class NoteFields:
                 set_by_reader = _set_by_reader(days, types, lead=lead)
             if key in _SET_BY_READER:
                 self.fields.append((key, None, set_by_reader[key]))
-            elif _as_written(column := columns[last[key]]):
+            elif (column := columns[last[key]]) and _constant(column):
+                if _as_written(column[:1]):  # the same in every row: its one text
+                    self.fields.append((key, column[0], None))
+                elif (encoded := _encoded_column(key, column, lead)) is not None:
+                    self.fields.append((key, None, encoded))
+            elif _as_written(column):
                 self.fields.append((key, column, None))
             elif (encoded := _encoded_column(key, column, lead)) is not None:
                 self.fields.append((key, None, encoded))  # None: an empty column adds nothing
@@ -279,7 +283,7 @@ class NoteFields:
     def note(self, number: int, notes: str, undecided: str | None) -> str:
         """The note of row ``number`` (0 is the first row after the header)."""
         row = [
-            f'{_encode_text(key)}: "{raw[number]}"'
+            f'{_encode_text(key)}: "{raw if raw.__class__ is str else raw[number]}"'
             if raw is not None
             else parts[number].removeprefix(", ")  # type: ignore[index]
             for key, raw, parts in self.fields
@@ -295,8 +299,8 @@ class NoteFields:
         for key, raw, parts in self.fields:
             if raw is not None:
                 lead = ", " if len(template) > 1 else ""
-                if _constant(raw):  # the same in every row: in the template
-                    template.append(f'{lead}{_encode_text(key)}: "{raw[0]}"'.replace("%", "%%"))
+                if raw.__class__ is str:  # the same in every row: in the template
+                    template.append(f'{lead}{_encode_text(key)}: "{raw}"'.replace("%", "%%"))
                 else:
                     template.append(lead + _encode_text(key).replace("%", "%%") + ': "%s"')
                     args.append(raw)
