@@ -3,15 +3,17 @@
 Most of an export repeats: a few thousand dates, places and actor pairs, a handful of
 types and precisions. :func:`read_wide` reads each distinct cell of the columns that
 need no registry (dates with ``year`` and ``time_precision``, types, ``geo_precision``,
-``fatalities``, ``timestamp``) once, encodes the round-trip note's fields a column at a
-time (:class:`~.acled_claims.NoteFields`), and then makes each event's claim from what
-is known. Places, actors and source lists are looked up, or made, through the
-:class:`~.acled_claims.RowReader` in event order and in the order its ``read`` asks for
-them, so new ids are numbered as before and their errors are the same. A row takes the
+``fatalities``, ``timestamp``) once, makes whole-second timestamps with numpy at once,
+sorts ids of letters and digits with numpy, writes the round-trip notes a column at a
+time (:class:`~.acled_claims.NoteFields`), and then makes each event's claim and
+candidate from what is known. Places, actors and source lists are looked up, or made,
+through the :class:`~.acled_claims.RowReader` in event order and in the order its
+``read`` asks for them, so new ids are numbered as before and their errors are the same. A row takes the
 row-by-row path of ``RowReader.read`` (the code as before, with its typed errors) when
 one of its cells does not read, and so does an event merged from several rows (a
 repeated ``event_id_cnty``). Tests (``tests/test_acled_columns.py``) hold both ways to
-the same ledger, and ``benchmarks/check_import_same.py`` compares with another checkout.
+the same ledger, ``tests/test_acled_fast_paths.py`` each numpy shortcut to the function it
+stands for, and ``benchmarks/check_import_same.py`` compares with another checkout.
 """
 
 from __future__ import annotations
