@@ -141,3 +141,34 @@ def test_sides_kept_per_actor_pair_decide_as_each_row_decided(seed: int, spoilt:
 def test_the_wide_reader_is_the_one_taken_for_these_exports() -> None:
     """The shortcuts above are exercised: a clean export goes the columnar way."""
     assert set(acled.WIDE_NEEDS) <= set(acled.CURRENT_COLUMNS)
+
+
+def test_a_batch_registers_the_first_value_of_each_kind_and_id_in_order() -> None:
+    """_append_batch skips values named again by identity, then keeps the first of each
+    (kind, id): what keeping the first of each (kind, id) over every row gives."""
+    from conflict_ledger.adapters.rows import Candidate, _append_batch
+
+    first = cl.Source(id="a", name="A", kind="newspaper")
+    again = cl.Source(id="a", name="A again", kind="newspaper")  # same id, another value
+    other = cl.Source(id="b", name="B", kind="newspaper")
+    place = cl.Place(id="a", name="A town", kind="town")  # same id, another kind
+    claim = cl.load_seed().claims()[0]
+    rows = [(first, other), (again, place, first), (other,), (place, again)]
+    registered: list[object] = []
+
+    class Ledger:
+        def register(self, *values: object) -> None:
+            registered.extend(values)
+
+        def extend(self, claims: object) -> None:
+            list(claims)  # type: ignore[call-overload]
+
+    batch = [Candidate(line=n, claim=claim, values=values) for n, values in enumerate(rows)]
+    _append_batch(Ledger(), batch)  # type: ignore[arg-type]
+    expected: dict[tuple[type, str], object] = {}
+    for values in rows:
+        for value in values:
+            expected.setdefault((type(value), value.id), value)
+    assert registered == list(expected.values())
+    assert registered[0] is first
+    assert registered[2] is place
