@@ -68,7 +68,7 @@ from conflict_ledger.adapters.acled_claims import (
     ReportClock,
     RowReader,
 )
-from conflict_ledger.adapters.acled_columns import WIDE_NEEDS, Read, read_wide
+from conflict_ledger.adapters.acled_columns import WIDE_NEEDS, Found, read_wide
 from conflict_ledger.adapters.acled_layout import Layout, canonical_column, detect_layout
 from conflict_ledger.adapters.acled_rows import merge_events
 from conflict_ledger.adapters.dataset import DatasetEvent
@@ -269,9 +269,9 @@ def _reader(
 
 def _row_by_row(
     table: Table, header: list[str], layout: Layout, reader: RowReader, progress: Progress
-) -> tuple[list[tuple[tuple[int, ...], Read | Exception]], list[RowError], list[str]]:
+) -> tuple[Found, list[RowError], list[str]]:
     """Every event of the file read row by row (long format, or a file missing a column
-    the columnar reader needs): its lines and its claim or error, in event order."""
+    the columnar reader needs), in event order."""
     width = len(header)
     rows = (
         (
@@ -288,15 +288,15 @@ def _row_by_row(
     )
     events, problems, duplicates = merge_events(rows, long=layout.long)
     rejected = _rejected_groups(table.path, problems)
-    done: list[tuple[tuple[int, ...], Read | Exception]] = []
+    found = Found()
     for count, event in enumerate(events, start=1):
         if progress is not None and (count % 5000 == 0 or count == len(events)):
             progress(count, len(events))
         try:
-            done.append((event.lines, reader.read(event.row)))
+            found.add(event.lines, reader.read(event.row))
         except (RowProblem, LedgerError) as error:
-            done.append((event.lines, error))
-    return done, rejected, duplicates
+            found.add(event.lines, error)
+    return found, rejected, duplicates
 
 
 def _rejected_groups(path: str, problems: list[tuple[tuple[int, ...], str]]) -> list[RowError]:
@@ -377,35 +377,28 @@ def _read_file(
         actor_map=actor_map,
     )
     if layout.long or not set(WIDE_NEEDS) <= set(header):
-        done, rejected, duplicates = _row_by_row(table, header, layout, reader, progress)
+        found, rejected, duplicates = _row_by_row(table, header, layout, reader, progress)
     else:
         lines, rows = zip(*table.rows, strict=True)
-        done, problems, duplicates = read_wide(header, lines, rows, reader, progress=progress)
+        found, problems, duplicates = read_wide(header, lines, rows, reader, progress=progress)
         rejected = _rejected_groups(table.path, problems)
-    candidates: list[Candidate] = []
-    undecided: list[str] = []
-    for where, read in done:
-        if read.__class__ is tuple:
-            claim, values, why = read
-            candidates.append(Candidate(line=where[0], claim=claim, values=values))
-            if why is not None:
-                undecided.append(claim.id)
-        elif isinstance(read, RowProblem):
+    for line, error in found.errors:
+        if isinstance(error, RowProblem):
             rejected.append(
                 RowError(
                     path=table.path,
-                    line=where[0],
-                    field=read.field,
-                    value=read.value,
-                    reason=read.reason,
+                    line=line,
+                    field=error.field,
+                    value=error.value,
+                    reason=error.reason,
                 )
             )
         else:
-            rejected.append(RowError(path=table.path, line=where[0], reason=str(read)))
+            rejected.append(RowError(path=table.path, line=line, reason=str(error)))
     return AcledRead(
-        candidates=tuple(candidates),
+        candidates=tuple(found.candidates),
         rejected=tuple(sorted(rejected, key=lambda error: error.line)),
-        undecided=tuple(undecided),
+        undecided=tuple(found.undecided),
         duplicates=tuple(duplicates),
         layout=layout,
         path=table.path,

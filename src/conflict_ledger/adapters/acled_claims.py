@@ -14,15 +14,17 @@ import enum
 import functools
 import json
 import json.encoder
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 import pendulum
 
 from conflict_ledger.adapters.acled_actors import ActorMap
 from conflict_ledger.adapters.acled_layout import Layout, canonical_types
-from conflict_ledger.adapters.acled_sides import Decision, Side, decide
+from conflict_ledger.adapters.acled_sides import Decision, Open, Side, by_codes, by_notes
 from conflict_ledger.adapters.dataset import DatasetEvent
 from conflict_ledger.adapters.placing import Placer
 from conflict_ledger.adapters.rows import RowProblem, slug
@@ -180,12 +182,12 @@ def _note_encoder() -> Callable[[dict[str, str], int], Iterable[str]]:
 _encode_note = _note_encoder()
 _encode_text = json.encoder.encode_basestring  # what the encoder above writes a string as
 _SET_BY_READER = ("event_date", "event_type", "sub_event_type")
-_present = functools.partial(filter, None)  # the non-empty parts of a row's tuple
 
 
-def _encoded_column(key: str, column: Sequence[str]) -> list[str] | None:
-    """``"key": "text"`` of each trimmed cell ("" for an empty one), None if all are empty."""
-    head = _encode_text(key) + ": "
+def _encoded_column(key: str, column: Sequence[str], lead: str = "") -> list[str] | None:
+    """``lead`` and ``"key": "text"`` of each trimmed cell ("" for an empty one), None if
+    all are empty."""
+    head = lead + _encode_text(key) + ": "
     distinct = set(column)
     if len(distinct) * 2 > len(column):  # ids, timestamps: no repeats to share
         trimmed = list(map(str.strip, column))
@@ -201,17 +203,50 @@ def _encoded_column(key: str, column: Sequence[str]) -> list[str] | None:
     return list(map(encoded.__getitem__, column))
 
 
+def _as_written(column: Sequence[str], *, json: bool = True) -> bool:
+    """Is every cell non-empty and trimmed, and (``json``) written by JSON as it is?
+
+    Printable text has no whitespace but the space and nothing JSON escapes but ``"``
+    and ``\\``; joined by spaces, an empty or untrimmed cell shows as a space at either
+    end or two together (as does a cell with two spaces inside: not taken as written,
+    which only costs time). So one join answers for every cell at once.
+    """
+    if not column:
+        return False
+    text = " ".join(column)
+    return (
+        text.isprintable()
+        and not (json and ('"' in text or "\\" in text))
+        and text[:1] not in ("", " ")
+        and text[-1] != " "
+        and "  " not in text
+    )
+
+
+def _constant(column: Sequence[str]) -> bool:
+    """Is every cell the same text (a glance at nine cells first)?"""
+    first, step = column[0], max(1, len(column) // 8)
+    return all(first == cell for cell in column[::step]) and column.count(first) == len(column)
+
+
+_Field = tuple[str, Sequence[str] | str | None, list[str] | None]
+"""A note's field: its key, and the column when its cells go in as written (its one text
+when every row has the same), else each row's encoded part (led by ``", "`` unless it is
+the first field)."""
+
+
 class NoteFields:
-    """The notes of every row of a table, their JSON fields encoded a column at a time.
+    """The notes of every row of a table, their JSON fields made a column at a time.
 
     A note (see :func:`_note`) keeps every non-empty cell of its row, trimmed, as
     ``"column": "text"`` in sorted order, with ``event_date``, ``event_type`` and
     ``sub_event_type`` as the reader read them (``days`` and ``types``, by row; None
-    where the row did not read). Encoding each distinct cell of a column once, then
-    joining each row's parts, writes the same text as encoding each row's dict, at a
-    fraction of the cost. Only rows that are one event as the file wrote them use it (a
-    merged event's row is new); ``usable`` is False when the file has an ``undecided``
-    column, which the reader also writes.
+    where the row did not read). A column whose every cell JSON writes as it is goes
+    into the notes as written (a ``%`` template filled from each row's cells); any
+    other has each distinct cell encoded once. Either way the text is the text of
+    encoding each row's dict, at a fraction of the cost. Only rows that are one event
+    as the file wrote them use it (a merged event's row is new); ``usable`` is False
+    when the file has an ``undecided`` column, which the reader also writes.
     """
 
     def __init__(
@@ -224,55 +259,95 @@ class NoteFields:
     ) -> None:
         """``columns``: the rows' cells by column, each row padded to the header."""
         last = {name: number for number, name in enumerate(header)}  # as dict(zip()) keeps
-        fields = [
-            (key, encoded)
-            for key in last
-            if key not in ("notes", *_SET_BY_READER)
-            and (encoded := _encoded_column(key, columns[last[key]])) is not None
-        ]  # None: an empty column adds nothing
-        fields += _set_by_reader(days, types)
-        fields.sort(key=lambda field: field[0])
+        self.fields: list[_Field] = []
+        set_by_reader: dict[str, list[str]] = {}
+        for key in sorted({*last, *_SET_BY_READER} - {"notes"}):
+            lead = ", " if self.fields else ""
+            if key == "event_date":  # the first of the three (their keys sort so)
+                set_by_reader = _set_by_reader(days, types, lead=lead)
+            if key in _SET_BY_READER:
+                self.fields.append((key, None, set_by_reader[key]))
+            elif (column := columns[last[key]]) and _constant(column):
+                if _as_written(column[:1]):  # the same in every row: its one text
+                    self.fields.append((key, column[0], None))
+                elif (encoded := _encoded_column(key, column, lead)) is not None:
+                    self.fields.append((key, None, encoded))
+            elif _as_written(column):
+                self.fields.append((key, column, None))
+            elif (encoded := _encoded_column(key, column, lead)) is not None:
+                self.fields.append((key, None, encoded))  # None: an empty column adds nothing
+        self.count = len(days)
         self.usable = "undecided" not in last
-        self.cut = bisect.bisect([key for key, _ in fields], "undecided")
-        self.parts = [encoded for _, encoded in fields]
-        self.joined = list(map(", ".join, map(_present, zip(*self.parts, strict=True))))
-        if not self.parts:
-            self.joined = [""] * len(days)
+        self.cut = bisect.bisect([key for key, _, _ in self.fields], "undecided")
 
     def note(self, number: int, notes: str, undecided: str | None) -> str:
         """The note of row ``number`` (0 is the first row after the header)."""
-        if undecided is None:
-            fields = self.joined[number]
-        else:
-            row = [part[number] for part in self.parts]
-            extra = '"undecided": ' + _encode_text(undecided)
-            fields = ", ".join(filter(None, (*row[: self.cut], extra, *row[self.cut :])))
+        row = [
+            f'{_encode_text(key)}: "{raw if raw.__class__ is str else raw[number]}"'
+            if raw is not None
+            else parts[number].removeprefix(", ")  # type: ignore[index]
+            for key, raw, parts in self.fields
+        ]
+        extra = [] if undecided is None else ['"undecided": ' + _encode_text(undecided)]
+        fields = ", ".join(filter(None, (*row[: self.cut], *extra, *row[self.cut :])))
         return f"ACLED {{{fields}}}\n{notes.strip()}".rstrip()
+
+    def texts(self, notes: Sequence[str]) -> list[str]:
+        """The note of every row (as :meth:`note` writes it, no row undecided), given the
+        ``notes`` column: a template filled from each row's cells and parts."""
+        template, args = ["ACLED {"], []
+        for key, raw, parts in self.fields:
+            if raw is not None:
+                lead = ", " if len(template) > 1 else ""
+                if raw.__class__ is str:  # the same in every row: in the template
+                    template.append(f'{lead}{_encode_text(key)}: "{raw}"'.replace("%", "%%"))
+                else:
+                    template.append(lead + _encode_text(key).replace("%", "%%") + ': "%s"')
+                    args.append(raw)
+            else:
+                template.append("%s")
+                args.append(parts)  # type: ignore[arg-type]
+        template.append("}")
+        if _as_written(notes, json=False):
+            template.append("\n%s")
+            args.append(notes)
+        elif any(notes):
+            template.append("%s")
+            args.append(["\n" + text if text else "" for text in map(str.strip, notes)])
+        fill = "".join(template).__mod__
+        done = list(map(fill, zip(*args, strict=True))) if args else [fill(())] * self.count
+        first = self.fields[0] if self.fields else (None, (), None)
+        if first[1] is None:  # rows without the first field: no ", " before their next
+            for number in compress(range(self.count), map(operator.not_, first[2])):  # type: ignore[arg-type]
+                if done[number].startswith(", ", 7):
+                    done[number] = "ACLED {" + done[number][9:]
+        return done
 
 
 def _set_by_reader(
-    days: Sequence[_dt.date | None], types: Sequence[tuple[str, str] | None]
-) -> list[tuple[str, list[str]]]:
-    """The encoded ``event_date``, ``event_type`` and ``sub_event_type`` of every row."""
+    days: Sequence[_dt.date | None], types: Sequence[tuple[str, str] | None], *, lead: str
+) -> dict[str, list[str]]:
+    """The encoded ``event_date``, ``event_type`` and ``sub_event_type`` of every row,
+    each led by ``lead`` but ``event_date``, led by ``", "`` unless it is first."""
     dates = {
-        day: "" if day is None else '"event_date": ' + _encode_text(day.isoformat())
+        day: "" if day is None else lead + '"event_date": ' + _encode_text(day.isoformat())
         for day in set(days)
     }
     kinds = {
         kind: ("", "")
         if kind is None
         else (
-            '"event_type": ' + _encode_text(kind[0]),
-            '"sub_event_type": ' + _encode_text(kind[1]),
+            ', "event_type": ' + _encode_text(kind[0]),
+            ', "sub_event_type": ' + _encode_text(kind[1]),
         )
         for kind in set(types)
     }
     pairs = list(map(kinds.__getitem__, types))
-    return [
-        ("event_date", list(map(dates.__getitem__, days))),
-        ("event_type", [pair[0] for pair in pairs]),
-        ("sub_event_type", [pair[1] for pair in pairs]),
-    ]
+    return {
+        "event_date": list(map(dates.__getitem__, days)),
+        "event_type": [pair[0] for pair in pairs],
+        "sub_event_type": [pair[1] for pair in pairs],
+    }
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
@@ -328,6 +403,7 @@ class RowReader:
         self.geos: dict[str, str] = {}
         self.fatalities: dict[str, int] = {}
         self.places: dict[tuple[str, ...], tuple[str, tuple[Place, ...]]] = {}
+        self.coded: dict[tuple[Any, ...], Decision | Open] = {}  # sides as the codes decide
 
     # -- the parts ----------------------------------------------------------------------
 
@@ -570,30 +646,43 @@ class RowReader:
         return Captured(place=place, actor=gainer, verb=verb, from_actor=loser, extent=extent), None
 
     def decide(self, row: Mapping[str, str], sub: str, actors: tuple[str, str | None]) -> Decision:
-        def side(number: str, actor: str) -> Side:
+        """Who gained (see :func:`.acled_sides.decide`); what the codes settle is kept by
+        the row's sides, only the notes are read again for each row."""
+        get = row.get
+        key = (
+            sub,
+            actors,
+            get("actor1", "").strip(),
+            get("inter1", ""),
+            get("actor2", "").strip(),
+            get("inter2", ""),
+            bool(get("disorder_type", "").strip()),
+        )
+        coded = self.coded.get(key)
+        if coded is None:
+            coded = self.coded[key] = self._by_codes(key)
+        if coded.__class__ is Decision:
+            return coded
+        return by_notes(coded, get("notes", ""))  # type: ignore[arg-type]
+
+    def _by_codes(self, key: tuple[Any, ...]) -> Decision | Open:
+        sub, (actor1, actor2), name1, inter1, name2, inter2, gains = key
+
+        def side(name: str, inter: str, actor: str) -> Side:
             kind = self.actor_kinds.get(actor)
             state = (
                 None
                 if kind is None or kind is ActorKind.UNIDENTIFIED
-                else kind
-                in (
-                    ActorKind.GOVERNMENT,
-                    ActorKind.STATE,
-                )
+                else kind in (ActorKind.GOVERNMENT, ActorKind.STATE)
             )
-            names = (actor, *self.actor_names.get(actor, ()))
-            return Side(
-                row.get(f"actor{number}", "").strip(), row.get(f"inter{number}", ""), names, state
-            )
+            return Side(name, inter, (actor, *self.actor_names.get(actor, ())), state)
 
-        actor1, actor2 = actors
-        return decide(
+        return by_codes(
             sub,
-            side("1", actor1),
-            None if actor2 is None else side("2", actor2),
-            notes=row.get("notes", ""),
+            side(name1, inter1, actor1),
+            None if actor2 is None else side(name2, inter2, actor2),
             # rows of the 2022 codebook on (which fills disorder_type) put the gainer first
-            actor1_gains=bool(row.get("disorder_type", "").strip()),
+            actor1_gains=gains,
         )
 
     @staticmethod

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Decision", "Side", "decide", "is_state"]
+__all__ = ["Decision", "Open", "Side", "by_codes", "by_notes", "decide", "is_state"]
 
 _STATE = frozenset({"1", "8", "state forces", "external other forces"})
 _ARMED = frozenset(
@@ -48,6 +48,7 @@ def _code(text: str) -> str:
     return key[:-2] if key.endswith(" 0") and key[:-2].isdigit() else key  # pandas' "1.0"
 
 
+@functools.lru_cache(maxsize=4096)  # a file has a handful of interaction codes
 def is_state(inter: str) -> bool | None:
     """True for state forces, False for an armed non-state group, None when not said.
 
@@ -183,9 +184,26 @@ def decide(
     ...        "government forces withdrew.", actor1_gains=False)
     Decision(gainer=2, reason='the notes say who gained')
     """
+    coded = by_codes(sub_event_type, actor1, actor2, actor1_gains=actor1_gains)
+    return coded if coded.__class__ is Decision else by_notes(coded, notes)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Open:
+    """What the codes leave open: the sides the notes must choose among."""
+
+    sides: tuple[Side, Side]
+    candidates: tuple[int, ...]
+    actor1_gains: bool
+
+
+def by_codes(
+    sub_event_type: str, actor1: Side, actor2: Side | None, *, actor1_gains: bool
+) -> Decision | Open:
+    """:func:`decide` as far as it goes without the notes: the decision, or what is open
+    (the same for every row with these sides, so a reader may keep it)."""
     if sub_event_type == "Headquarters or base established" or actor2 is None:
         return _single(sub_event_type, actor1)
-    sides = (actor1, actor2)
     states = (actor1.is_state(), actor2.is_state())
     candidates: tuple[int, ...] = (1, 2)
     if sub_event_type == "Government regains territory":
@@ -200,10 +218,15 @@ def decide(
         candidates = coded or (1, 2) if None in states else coded
     if not candidates:
         return Decision(None, "no side has the codes this sub-event type needs")
-    by_notes = _from_notes(notes, sides, candidates)
-    if by_notes is not None:
-        return Decision(by_notes, "the notes say who gained")
-    if actor1_gains and 1 in candidates:
+    return Open((actor1, actor2), candidates, actor1_gains)
+
+
+def by_notes(coded: Open, notes: str) -> Decision:
+    """The decision the notes make where the codes left it open."""
+    found = _from_notes(notes, coded.sides, coded.candidates)
+    if found is not None:
+        return Decision(found, "the notes say who gained")
+    if coded.actor1_gains and 1 in coded.candidates:
         return Decision(1, "actor1, as this layout's codebook puts the gainer first")
     return Decision(None, "the codes and notes do not say which side gained")
 

@@ -27,13 +27,15 @@ country the gazetteer lacks is created too).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
 from conflict_ledger.adapters.acled_actors import name_index
 from conflict_ledger.adapters.rows import slug
 from conflict_ledger.errors import LedgerError
-from conflict_ledger.registry import Coordinates, Place, PlaceKind, Registries, normalise_name
+from conflict_ledger.registry import Coordinates, Place, PlaceKind, Registries
+from conflict_ledger.registry import normalise_name as _normalise
 
 __all__ = ["DISTANCE_BOUND_KM", "Placer", "distance_km"]
 
@@ -63,6 +65,11 @@ def _point(lat: str, lon: str) -> Coordinates | None:
         return Coordinates(lat=float(lat), lon=float(lon))
     except ValueError as error:
         raise ValueError(f"latitude/longitude {lat!r}, {lon!r} are not a point ({error})") from None
+
+
+normalise_name = functools.lru_cache(maxsize=65536)(_normalise)
+"""``registry.normalise_name``, remembered: a file names its countries and areas again
+and again."""
 
 
 class Placer:

@@ -35,6 +35,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -397,10 +398,11 @@ def _versions(ledger: Ledger) -> dict[str, tuple[Claim, int]]:
 
 def _append_batch(ledger: Ledger, ready: Sequence[Candidate]) -> list[Claim] | None:
     """Append every candidate at once (one registry update, one batch), or nothing."""
+    named = [*chain.from_iterable(candidate.values for candidate in ready)]
+    distinct = dict(zip(map(id, named), named, strict=True)).values()  # rows share values
     values: dict[tuple[type, str], Place | Actor | Source] = {}
-    for candidate in ready:
-        for value in candidate.values:
-            values.setdefault((type(value), value.id), value)
+    for value in distinct:  # the first of each kind and id, in the order first named
+        values.setdefault((type(value), value.id), value)
     try:
         ledger.register(*values.values())
         ledger.extend(c.claim for c in ready)
