@@ -21,7 +21,8 @@ gives rows per second for:
   ingest`` does.
 
 With ``--compare OLD_SRC`` (the ``src`` folder of another checkout, e.g. main's), the
-import into an in-memory ledger is also timed with that code and with this checkout's,
+import into an in-memory ledger and into a new SQLite ledger is also timed with that code
+and with this checkout's,
 each in a fresh process (``PYTHONPATH``), alternating, and the two ledgers' Merkle roots
 are compared: a faster import must write the same records.
 
@@ -145,13 +146,22 @@ def _fresh_ledger() -> cl.Ledger:
     return cl.Ledger(registries=syria(), clock=cl.fixed_clock("2025-01-01T00:00Z"))
 
 
-def worker(path: Path) -> None:
-    """Import ``path`` once into an in-memory ledger; print wall, CPU and Merkle root."""
-    ledger = _fresh_ledger()
+def worker(path: Path, into: str) -> None:
+    """Import ``path`` once into an in-memory ledger (``into`` empty) or a new SQLite file
+    ``into``; print wall, CPU and Merkle root."""
     start, cpu = time.perf_counter(), time.process_time()
-    import_acled(ledger, path)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    point = ledger.checkpoint()
+    if into:
+        clock = cl.fixed_clock("2025-01-01T00:00Z")
+        with open_ledger(into, create=True, registries=syria(), clock=clock) as ledger:
+            import_acled(ledger, path)
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+            point = ledger.checkpoint()
+        os.unlink(into)
+    else:
+        ledger = _fresh_ledger()
+        import_acled(ledger, path)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        point = ledger.checkpoint()
     print(json.dumps({"wall": wall, "cpu": cpu, "size": point.size, "root": point.root.hex()}))
 
 
@@ -159,33 +169,32 @@ def compare(path: Path, old_src: str, repeat: int) -> list[tuple[str, tuple[floa
     """The in-memory import by ``old_src``'s code and this checkout's, alternating, each
     run in a fresh process; says whether both wrote the same ledger."""
     sources = {"old": str(Path(old_src).resolve()), "new": str(Path(__file__).parents[1] / "src")}
-    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
-    for _ in range(repeat):
-        for which, src in sources.items():
-            done = subprocess.run(
-                [sys.executable, __file__, "--worker", str(path)],
-                env=dict(os.environ, PYTHONPATH=src),
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            runs[which].append(json.loads(done.stdout))
-    roots = {(run["size"], run["root"]) for which in runs for run in runs[which]}
-    print(
-        "same ledger both ways (size, Merkle root):",
-        "yes" if len(roots) == 1 else f"NO: {sorted(roots)}",
-    )
-
-    def median(which: str) -> tuple[float, float]:
-        return (
-            statistics.median(run["wall"] for run in runs[which]),
-            statistics.median(run["cpu"] for run in runs[which]),
+    out: list[tuple[str, tuple[float, float]]] = []
+    for into in ("", str(path.with_suffix(".compare.db"))):
+        runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+        for _ in range(repeat):
+            for which, src in sources.items():
+                done = subprocess.run(
+                    [sys.executable, __file__, "--worker", str(path), "--into", into],
+                    env=dict(os.environ, PYTHONPATH=src),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs[which].append(json.loads(done.stdout))
+        roots = {(run["size"], run["root"]) for which in runs for run in runs[which]}
+        where = "a SQLite ledger" if into else "in-memory"
+        print(
+            f"same ledger both ways, {where} (size, Merkle root):",
+            "yes" if len(roots) == 1 else f"NO: {sorted(roots)}",
         )
-
-    return [
-        (f"import_acled, in-memory: {old_src}", median("old")),
-        ("import_acled, in-memory: this checkout", median("new")),
-    ]
+        for which, name in (("old", old_src), ("new", "this checkout")):
+            median = (
+                statistics.median(run["wall"] for run in runs[which]),
+                statistics.median(run["cpu"] for run in runs[which]),
+            )
+            out.append((f"import_acled, {where}: {name}", median))
+    return out
 
 
 def main() -> None:
@@ -194,9 +203,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--compare", metavar="OLD_SRC", help="the src/ folder of other code")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--into", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker)
+        worker(args.worker, args.into)
         return
     folder = Path(tempfile.mkdtemp())
     path = folder / "acled.csv"

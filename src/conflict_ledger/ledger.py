@@ -291,7 +291,8 @@ class Ledger:
                 seen.add(data)
                 values.append(StoredRecord.of(len(values), data))
         self._pending_values = []
-        stored = [self._encode(record) for record in self._records]
+        with collector_paused():
+            stored = self._encoded(self._records)
         with self._store.writing():
             self._store.write(stored, values)
         self._value_count = len(values)
@@ -415,10 +416,21 @@ class Ledger:
         return value
 
     @staticmethod
-    def _encode(record: Recorded) -> StoredRecord:
-        stamp = _drafts.stamp_of(record.recorded_at.isoformat())
-        body = _drafts.claim_body(record.claim)
-        return StoredRecord.of(record.position, _drafts.record_bytes(body, record.position, stamp))
+    def _encoded(held: Iterable[Recorded]) -> list[StoredRecord]:
+        """Records appended in memory as the store keeps them, the parts claims share and
+        each batch's recorded time encoded once."""
+        bodies = _drafts.Bodies()
+        stamps: dict[Any, bytes] = {}
+        out = []
+        for record in held:
+            stamp = stamps.get(record.recorded_at)
+            if stamp is None:
+                stamp = stamps[record.recorded_at] = _drafts.stamp_of(
+                    record.recorded_at.isoformat()
+                )
+            data = _drafts.record_bytes(bodies.body(record.claim), record.position, stamp)
+            out.append(StoredRecord.of(record.position, data))
+        return out
 
     def on_close(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once, when the ledger closes and before its store does: an
