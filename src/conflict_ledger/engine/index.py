@@ -63,6 +63,7 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
+from conflict_ledger.engine._rows import RowStore
 from conflict_ledger.engine._tabulate import Layout, Sweep
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
@@ -318,6 +319,7 @@ class AsOfIndex:
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
         self._layout: Layout | None = None  # every place in place order, for tables
+        self._rows = RowStore()  # every place's table row after every claim, made on demand
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self._mentions: Mentions | None = None  # for explain, read on its first question
         self.refresh()
@@ -540,6 +542,7 @@ class AsOfIndex:
                 columns.patch(entry, since, until)
                 changed.append((entry, since, until))
                 todo += bisect_right(entry.starts, until) - first
+        self._rows.drop(self._dirty)
         self._dirty.clear()
         starts, starters = self._starts, self._starters
         if self._recode_all or todo * self._recode_share > len(starts):
@@ -752,6 +755,7 @@ class AsOfIndex:
             self._windows.clear()
         return Sweep(
             self._layout,
+            self._rows,
             every=self._every,
             known=known,
             windows=self._windows,
