@@ -3,9 +3,13 @@
     python benchmarks/bench_open.py                              # 100k and 1M claims
     python benchmarks/bench_open.py --claims 100000 --repeat 3
     python benchmarks/bench_open.py --compare /tmp/before/src    # the same, beside older code
+    python benchmarks/bench_open.py --acled --claims 100000      # an ACLED import instead
 
 The ledgers are written as ``bench_asof.py --cold-start`` writes them (the synthetic war
-of ``generate.py``, seed 5, 20,000 places, 50,000 claims a batch), once, into ``--dir``.
+of ``generate.py``, seed 5, 20,000 places, 50,000 claims a batch), once, into ``--dir``;
+with ``--acled``, ``bench_import.py``'s synthetic ACLED export of that many rows is
+imported into SQLite instead (as a real export, 6% of its events territorial, each
+note quoting its row), and the snapshot asked at 1 June 2023.
 
 The first table times each step of reading on its own, in this process (CPU time, the
 garbage collector off, so that other processes on the machine and collections that
@@ -139,11 +143,35 @@ def steps(path: str) -> list[tuple[str, float]]:
     return out
 
 
-def new_process(path: str, src: str | None) -> dict[str, Any]:
+def write_acled(path: str, rows: int) -> float:
+    """An ACLED-shaped ledger: ``bench_import.py``'s synthetic export of ``rows`` rows
+    (6% of them territorial), imported into a new SQLite ledger; seconds it took."""
+    import bench_import
+
+    from conflict_ledger.adapters.acled import import_acled
+    from conflict_ledger.codec import open_ledger
+    from conflict_ledger.gazetteer import syria
+    from conflict_ledger.ledger import fixed_clock
+
+    began = time.perf_counter()
+    export = Path(path).with_suffix(".csv")
+    bench_import.export(export, rows)
+    with open_ledger(
+        path, create=True, registries=syria(), clock=fixed_clock("2025-01-01T00:00Z")
+    ) as ledger:
+        import_acled(ledger, export)
+    export.unlink()
+    return time.perf_counter() - began
+
+
+ACLED_AT = "2023-06-01T00:00:00+00:00"  # within the synthetic export's three years
+
+
+def new_process(path: str, src: str | None, at: str | None = None) -> dict[str, Any]:
     env = dict(os.environ)
     if src:
         env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
-    at = gen.START.add(hours=gen.HOURS // 2).isoformat()
+    at = at or gen.START.add(hours=gen.HOURS // 2).isoformat()
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, path, at],
         check=True,
@@ -166,12 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", default="/tmp/conflict-ledger-bench-open")
     parser.add_argument("--compare", metavar="SRC", help="also time the code under SRC")
     parser.add_argument("--no-steps", action="store_true", help="only the new-process rows")
+    parser.add_argument(
+        "--acled",
+        action="store_true",
+        help="open ACLED imports of --claims rows (bench_import.py's export) instead of the war",
+    )
     args = parser.parse_args(argv)
     os.makedirs(args.dir, exist_ok=True)
     for claims in args.claims:
-        path = os.path.join(args.dir, f"war-{claims}.sqlite")
+        kind, write = ("acled", write_acled) if args.acled else ("war", write_ledger)
+        path = os.path.join(args.dir, f"{kind}-{claims}.sqlite")
         if not os.path.exists(path):
-            print(f"writing {path}: {write_ledger(path, claims):.1f} s", flush=True)
+            print(f"writing {path}: {write(path, claims):.1f} s", flush=True)
         print(f"\n{claims:,} claims, {PLACES:,} places ({path})")
         if not args.no_steps:
             print(f"  {'step (in this process, CPU, no GC)':<42} {'s':>7} {'us a claim':>11}")
@@ -182,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare:
             trees.append((args.compare, args.compare))
         for name, src in trees:
-            runs = [new_process(path, src) for _ in range(args.repeat)]
+            at = ACLED_AT if args.acled else None
+            runs = [new_process(path, src, at) for _ in range(args.repeat)]
             print(f"  new process, {name} ({runs[0]['module']}), {args.repeat} runs:")
             opened = [run["open"] for run in runs]
             print(f"    open_ledger + len     {spread(opened)}", end="")

@@ -16,10 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflict_ledger import Captured, Claim, Place
-from conflict_ledger._drafts import claim_body, record_bytes, stamp_of
-from conflict_ledger.canonical import MAX_SAFE_INTEGER, canonical_json
+from conflict_ledger._drafts import Bodies, bodies_of, claim_body, record_bytes, stamp_of
+from conflict_ledger.canonical import MAX_SAFE_INTEGER, CanonicalJSONError, canonical_json
 from conflict_ledger.codec import encode_claim
 from conflict_ledger.errors import DuplicateClaimError
+from conflict_ledger.events import Event
 from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
 from conflict_ledger.registry import PlaceKind
 from conflict_ledger.stores import MemoryStore, SqliteStore, Store
@@ -46,6 +47,76 @@ def test_a_spliced_record_is_the_canonical_json_of_the_whole_record(
         "claim": encode_claim(claim),
     }
     assert record_bytes(claim_body(claim), position, stamp_of(recorded)) == canonical_json(whole)
+
+
+# Text of every kind a note or an id may hold: escapes, control characters, non-ASCII,
+# astral characters (orjson and RFC 8785 must agree on each).
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@st.composite
+def batches_sharing_parts(draw: st.DrawFn) -> list[Claim]:
+    """Claims whose windows, source chains, report instants and evidence are partly the
+    very same objects (as an import's rows are), with notes of any text."""
+    drawn = draw(st.lists(claims(), min_size=1, max_size=8))
+    batch = []
+    for index, claim in enumerate(drawn):
+        earlier = draw(st.integers(min_value=0, max_value=index))
+        donor = drawn[earlier]
+        timed = donor if donor.modality is claim.modality and draw(st.booleans()) else claim
+        batch.append(
+            attrs.evolve(
+                claim,
+                id=f"c{index}",
+                valid=timed.valid,
+                reported_at=timed.reported_at,
+                source=donor.source if draw(st.booleans()) else claim.source,
+                evidence=donor.evidence if draw(st.booleans()) else claim.evidence,
+                note=draw(any_text),
+                supersedes=f"c{earlier}" if earlier < index and draw(st.booleans()) else None,
+            )
+        )
+    return batch
+
+
+@given(batch=batches_sharing_parts())
+def test_bodies_written_in_one_pass_are_each_claims_canonical_json(batch: list[Claim]) -> None:
+    expected = [canonical_json(encode_claim(c), field="record.claim") for c in batch]
+    assert bodies_of(batch) == expected
+    encoder = Bodies()
+    assert encoder.of(batch) == expected
+    assert encoder.of(reversed(batch)) == expected[::-1]  # parts remembered, bytes the same
+
+
+@attrs.frozen(kw_only=True)
+class Measured(Event):
+    """A user's event holding a float, which has no canonical form in a record."""
+
+    kind = "measured"
+    place: str
+    actor: str
+    share: float
+
+
+def _errors(claim: Claim) -> tuple[str, str]:
+    found = []
+    for write in (claim_body, Bodies().body):
+        with pytest.raises(CanonicalJSONError) as caught:
+            write(claim)
+        found.append(caught.value.field)
+    return found[0], found[1]
+
+
+def test_a_float_in_a_users_event_is_refused_naming_the_same_field_both_ways() -> None:
+    claim = attrs.evolve(
+        make_claim("c1"), event=Measured(place="homs", actor="opposition", share=0.5)
+    )
+    assert _errors(claim) == ("record.claim.event.share", "record.claim.event.share")
+
+
+def test_a_lone_surrogate_in_a_note_is_refused_naming_the_same_field_both_ways() -> None:
+    claim = attrs.evolve(make_claim("c1"), note="broken \ud800 text")
+    assert _errors(claim) == ("record.claim", "record.claim")
 
 
 def test_a_position_beyond_what_json_holds_exactly_is_refused() -> None:

@@ -171,3 +171,13 @@ def test_an_uncompressed_ledger_stays_plain(tmp_path: Path) -> None:
     assert all(bytes(row[0]).startswith(b'{"claim":') for row in rows)
     with open_ledger(path, registries=REGISTRIES) as again:
         assert again.claims() == tuple(claims)
+
+
+def test_frames_packed_in_one_call_are_the_frames_packed_one_by_one() -> None:
+    from conflict_ledger.stores._packing import Zstd
+
+    datas = [b'{"claim":{"id":"c%d","note":"%s"}}' % (i, b"x" * (i % 50)) for i in range(300)]
+    packer = Zstd(b'{"claim":{"id":"', {})
+    assert packer.pack_many(datas) == [packer.pack(data) for data in datas]
+    assert [packer.unpack(frame) for frame in packer.pack_many(datas)] == datas
+    assert packer.pack_many(datas[:1]) == [packer.pack(datas[0])]

@@ -153,3 +153,23 @@ def test_to_instant_is_pendulums_own_conversion_to_utc(value):
         assert converted == expected
         assert (converted.tzinfo, converted.fold) == (pendulum.UTC, 0)
         assert converted.isoformat() == expected.isoformat()
+
+
+def test_a_day_may_be_written_as_an_iso_date_and_a_wrong_one_is_a_typed_error() -> None:
+    from conflict_ledger.errors import InvalidClaimError, InvalidWindowError
+
+    assert ValidTime.day("2024-12-06", tz="Asia/Damascus") == ValidTime.day(
+        pendulum.date(2024, 12, 6), tz="Asia/Damascus"
+    )
+    assert ValidTime.days("2024-11-29", "2024-11-30", tz="UTC").precision is Precision.DAYS
+    with pytest.raises(InvalidWindowError) as error:
+        ValidTime.day("6 Dec", tz="UTC")
+    assert (error.value.field, error.value.value) == ("day", "6 Dec")
+    for make in (
+        lambda: ValidTime.day(pendulum.date(2024, 12, 6), tz="Mars/Olympus"),
+        lambda: ValidTime.part_of_day(pendulum.date(2024, 12, 6), "morning", tz="Mars/Olympus"),
+        lambda: ValidTime.overnight(pendulum.date(2024, 12, 6), tz="Mars/Olympus"),
+    ):
+        with pytest.raises(InvalidClaimError) as error:
+            make()
+        assert (error.value.field, error.value.value) == ("tz", "Mars/Olympus")

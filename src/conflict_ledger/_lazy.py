@@ -139,6 +139,22 @@ class LazyRecords(Sequence[T], Generic[T]):
                     raise self._missing(at)
             position = end
 
+    def one(self, position: int) -> T:
+        """The record at ``position``, reading only it when it is not read yet (indexing
+        reads the whole run of unread records that follows it)."""
+        item = self._items[position]
+        if item is _HOLE:
+            if position < 0:
+                position += len(self._items)
+            with collector_paused():
+                for record in itertools.islice(self._read(position), 1):
+                    if record.position == position:
+                        self.put(position, self._decode(record))
+            item = self._items[position]
+            if item is _HOLE:  # the store ended early: the record disappeared
+                raise self._missing(position)
+        return item
+
     def _all(self) -> list[T]:
         self._fill(0, len(self._items))
         return self._items  # type: ignore[return-value]  # no holes left

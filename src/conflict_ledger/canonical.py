@@ -35,7 +35,7 @@ import orjson
 
 from conflict_ledger.errors import LedgerError
 
-__all__ = ["MAX_SAFE_INTEGER", "CanonicalJSONError", "canonical_json"]
+__all__ = ["MAX_SAFE_INTEGER", "ORJSON_OPTIONS", "CanonicalJSONError", "canonical_json", "is_plain"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer RFC 8785 (like JavaScript) writes exactly."""
@@ -120,6 +120,10 @@ def _check(value: Any, path: str) -> bool:
 
 _ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
 
+ORJSON_OPTIONS = _ORJSON
+"""The options under which ``orjson.dumps`` writes RFC 8785 text for a value that
+:func:`is_plain` accepts (it still refuses huge integers and lone surrogates)."""
+
 
 def _plain(value: Any) -> bool:
     """The fast path: True when ``value`` holds only exact dicts, lists, tuples, strings,
@@ -136,15 +140,28 @@ def _plain(value: Any) -> bool:
             # above U+E000 (surrogate pairs sort below U+E000..U+FFFF in UTF-16).
             if type(key) is not str or (not key.isascii() and max(key) >= "\ue000"):
                 return False
-            if type(item) is not str and item is not None and not _plain(item):
+            kind = type(item)
+            if kind is not str and kind is not int and item is not None and not _plain(item):
                 return False
         return True
     if kind is list or kind is tuple:
         for item in value:
-            if type(item) is not str and item is not None and not _plain(item):
+            kind = type(item)
+            if kind is not str and kind is not int and item is not None and not _plain(item):
                 return False
         return True
     return kind is str or kind is int or kind is bool or value is None
+
+
+def is_plain(value: Any) -> bool:
+    """Whether ``orjson.dumps(value, option=ORJSON_OPTIONS)`` is ``value``'s canonical JSON
+    (or refuses it): a value of exact dicts, lists, tuples, strings, integers, booleans
+    and None, with no key that needs UTF-16 ordering.
+
+    >>> is_plain({"a": [1, None]}), is_plain({"a": 0.5})
+    (True, False)
+    """
+    return _plain(value)
 
 
 def _utf16_key(key: str) -> bytes:

@@ -36,6 +36,7 @@ import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -45,7 +46,7 @@ import pendulum
 
 from conflict_ledger import _drafts, records
 from conflict_ledger._admission import admit
-from conflict_ledger._lazy import LazyRecords
+from conflict_ledger._lazy import LazyRecords, collector_paused
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document
@@ -62,6 +63,7 @@ from conflict_ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
+from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     IntegrityError,
@@ -137,12 +139,12 @@ class _ById(Mapping[str, "Recorded"]):
 
     __slots__ = ("_positions", "_records")
 
-    def __init__(self, positions: Mapping[str, int], records: Sequence[Recorded]) -> None:
+    def __init__(self, positions: Mapping[str, int], records: LazyRecords[Recorded]) -> None:
         self._positions = positions
         self._records = records
 
     def __getitem__(self, claim_id: str) -> Recorded:
-        return self._records[self._positions[claim_id]]
+        return self._records.one(self._positions[claim_id])  # that record only
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._positions
@@ -190,15 +192,21 @@ _LOCK_TRIES = 3
 committed since it last read the store, it gives the lock up to catch up outside it; the
 last time it catches up holding it."""
 
+_LARGE_BATCH = 1_000
+"""A batch of this many claims or more is checked, encoded and written with the cyclic
+garbage collector paused (:func:`~conflict_ledger._lazy.collector_paused`): drafting it
+builds records, tuples and bytes without cycles, so a collection meanwhile frees nothing
+and only walks the ledger's claims again, about a third of appending 50,000 generated
+claims in batches of 10,000 (``benchmarks/bench_stores.py``)."""
+
 
 class _Draft(NamedTuple):
     """A batch checked, encoded and hashed against the ledger at ``state`` (its claim
-    and value record counts): the records, their claims' canonical JSON, and what the
-    store is to keep."""
+    and value record counts): the records and what the store is to keep (each claim's
+    canonical JSON is inside its stored record, :func:`~conflict_ledger._drafts.body_in`)."""
 
     state: tuple[int, int]
     records: tuple[Recorded, ...]
-    bodies: list[bytes]
     stored: list[StoredRecord]
 
 
@@ -538,17 +546,21 @@ class Ledger:
         The batch is committed to the store whole before this returns.
         """
         claims = tuple(claims)
-        if self._lazy:
-            records = self._prepare(claims, expected_size)
-        else:
-            records, stored = self._append_to_store(claims, expected_size)
-            if records and len(self._tree) == records[0].position:  # else _leaves catches up
-                self._tree.extend(leaf_hash(item.data) for item in stored)
+        with collector_paused() if len(claims) >= _LARGE_BATCH else nullcontext():
+            records = self._extend(claims, expected_size)
         if self._ids_read == len(self._records):  # else _ids catches up when asked
             self._by_id.update((record.claim.id, record.position) for record in records)
             self._ids_read += len(records)
         self._records.extend(records)
         self._decoded.extend(bytes(len(records)))
+        return records
+
+    def _extend(self, claims: tuple[Claim, ...], expected_size: int | None) -> tuple[Recorded, ...]:
+        if self._lazy:
+            return self._prepare(claims, expected_size)
+        records, stored = self._append_to_store(claims, expected_size)
+        if records and len(self._tree) == records[0].position:  # else _leaves catches up
+            self._tree.extend(leaf_hash(item.data) for item in stored)
         return records
 
     def _append_to_store(
@@ -602,17 +614,20 @@ class Ledger:
             records = self._prepare(claims, expected_size)
         else:
             records = self._prepare(tuple(r.claim for r in draft.records), expected_size)
+        bodies: Iterable[bytes]
         if draft is None:
-            bodies = _drafts.bodies_of(record.claim for record in records)
+            bodies = _drafts.Bodies().each(record.claim for record in records)
         else:
-            bodies = [
-                body if now.claim is before.claim else _drafts.claim_body(now.claim)
-                for now, before, body in zip(records, draft.records, draft.bodies, strict=True)
-            ]
-        return _Draft(state, records, bodies, self._stored(records, bodies))
+            bodies = (
+                _drafts.body_in(old.data)
+                if now.claim is before.claim
+                else _drafts.claim_body(now.claim)
+                for now, before, old in zip(records, draft.records, draft.stored, strict=True)
+            )
+        return _Draft(state, records, self._stored(records, bodies))
 
     @staticmethod
-    def _stored(records: Sequence[Recorded], bodies: Sequence[bytes]) -> list[StoredRecord]:
+    def _stored(records: Sequence[Recorded], bodies: Iterable[bytes]) -> list[StoredRecord]:
         if not records:
             return []
         stamp = _drafts.stamp_of(records[0].recorded_at.isoformat())
@@ -664,6 +679,71 @@ class Ledger:
         """The records at ``position`` and after: what a reader that saw ``position`` missed."""
         self._refresh()
         return tuple(self._records[position:])
+
+    def outlines(self, position: int = 0) -> Iterator[Recorded | Outline]:
+        """The records at ``position`` and after, for an index to read without building
+        every claim: a record already read (or appended here) as its :class:`Recorded`,
+        one not read yet as the :class:`~conflict_ledger.records.Outline` of its stored
+        bytes (hash-checked by the store as it hands them out; the claim is built and
+        checked when it is read). A record not in the shape the ledger writes is read in
+        full, which names what is wrong with it.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [type(item).__name__ for item in load_seed().outlines(14)]
+        ['Recorded', 'Recorded']
+        """
+        self._refresh()
+        items, end = self._records, len(self._records)
+        if self._event_types is not None:  # the ledger's own event types: read in full
+            yield from items[position:]
+            return
+        while position < end:
+            if items.is_read(position):
+                record = items[position]
+                self._id_read(position, record.claim.id)
+                yield record
+                position += 1
+                continue
+            stop = position
+            while stop < end and not items.is_read(stop):
+                stop += 1
+            for stored in itertools.islice(self._store.records(position), stop - position):
+                found = self._outline(stored)
+                if isinstance(found, Recorded):
+                    self._id_read(stored.position, found.claim.id)
+                else:  # the outline's own position: one int object for both
+                    self._id_read(found.position, found.claim_id)
+                yield found
+                position = stored.position + 1
+            if position < stop:  # the store ended early: records disappeared
+                raise self._missing(position)
+
+    def _id_read(self, position: int, claim_id: str) -> None:
+        """The ids by position catch up with a reader going through the records."""
+        if self._ids_read == position:
+            self._by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
+            self._ids_read += 1
+
+    def _outline(self, stored: StoredRecord) -> Recorded | Outline:
+        try:
+            found = records.outline(stored.data.decode("utf-8"))
+        except UnicodeDecodeError:
+            found = None
+        if found is not None and found.position == stored.position:
+            return found
+        record = self._decode(stored)  # raises IntegrityError naming the record
+        self._records.put(stored.position, record)
+        return record
+
+    def at(self, position: int) -> Recorded:
+        """The record at ``position``, read alone if it was not read yet.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> load_seed().at(0).position
+        0
+        """
+        self._refresh()
+        return self._records.one(position)
 
     def claims(self) -> tuple[Claim, ...]:
         """Every claim, in ledger order."""

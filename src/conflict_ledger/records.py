@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import orjson
@@ -50,13 +50,19 @@ from conflict_ledger.time import ValidTime, to_instant
 
 __all__ = [
     "BUILTIN_EVENTS",
+    "CLAIM_KEYS",
+    "Outline",
     "Shared",
     "decode_claim",
     "decode_event",
     "decode_value",
+    "encode_chain",
     "encode_claim",
     "encode_event",
+    "encode_evidence",
     "encode_value",
+    "encode_window",
+    "outline",
 ]
 
 
@@ -96,9 +102,20 @@ def encode_event(event: Event) -> dict[str, Any]:
     {'type': 'captured', 'place': 'homs', 'actor': 'opposition', 'verb': 'captured', 'from_actor': None, 'extent': 'all'}
     """
     record: dict[str, Any] = {"type": event.kind}
-    for field in attrs.fields(type(event)):
-        record[field.name] = _plain(getattr(event, field.name))
+    for name in _field_names(type(event)):
+        value = getattr(event, name)
+        record[name] = value if type(value) is str or value is None else _plain(value)
     return record
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
+    return found
 
 
 def decode_event(record: Mapping[str, Any], event_types: Mapping[str, type[Event]]) -> Event:
@@ -121,51 +138,106 @@ def _iso(value: Any) -> str:
 
 def encode_claim(claim: Claim) -> dict[str, Any]:
     """A claim as a JSON-ready record (no floats)."""
-    evidence = claim.evidence
     return {
         "record": "claim",
         "id": claim.id,
         "event": encode_event(claim.event),
-        "valid": {
-            "start": _iso(claim.valid.start),
-            "end": _iso(claim.valid.end),
-            "precision": claim.valid.precision.value,
-        },
+        "valid": encode_window(claim.valid),
         "reported_at": _iso(claim.reported_at),
-        "source": [
-            {
-                "source": link.source,
-                "role": link.role.value,
-                "said_on": None if link.said_on is None else link.said_on.isoformat(),
-            }
-            for link in claim.source.links
-        ],
+        "source": encode_chain(claim.source),
         "modality": claim.modality.value,
         "credibility": None if claim.credibility is None else int(claim.credibility),
-        "evidence": None
-        if evidence is None
-        else {
-            "document": evidence.document,
-            "spans": [[span.start, span.end] for span in evidence.spans],
-            "paraphrase": evidence.paraphrase,
-        },
+        "evidence": encode_evidence(claim.evidence),
         "supersedes": claim.supersedes,
         "note": claim.note,
+    }
+
+
+CLAIM_KEYS = (
+    "credibility",
+    "event",
+    "evidence",
+    "id",
+    "modality",
+    "note",
+    "record",
+    "reported_at",
+    "source",
+    "supersedes",
+    "valid",
+)
+"""The keys of a claim record in canonical (sorted) order."""
+
+
+def encode_window(valid: ValidTime) -> dict[str, Any]:
+    """A claim's valid time as its record holds it.
+
+    >>> encode_window(ValidTime.exact("2024-12-07T00:00Z"))
+    {'start': '2024-12-07T00:00:00+00:00', 'end': '2024-12-07T00:00:00+00:00', 'precision': 'exact'}
+    """
+    return {"start": _iso(valid.start), "end": _iso(valid.end), "precision": valid.precision.value}
+
+
+def encode_chain(chain: SourceChain) -> list[dict[str, Any]]:
+    """A claim's source chain as its record holds it, one object per link."""
+    return [
+        {
+            "source": link.source,
+            "role": link.role.value,
+            "said_on": None if link.said_on is None else link.said_on.isoformat(),
+        }
+        for link in chain.links
+    ]
+
+
+def encode_evidence(evidence: Evidence | None) -> dict[str, Any] | None:
+    """A claim's evidence as its record holds it (None when it has none)."""
+    if evidence is None:
+        return None
+    return {
+        "document": evidence.document,
+        "spans": [[span.start, span.end] for span in evidence.spans],
+        "paraphrase": evidence.paraphrase,
     }
 
 
 _STRING = r'"[^"\\\x00-\x1f]*"'  # a JSON string with no escape and no control character
 _NUMBER = r"(0|[1-9][0-9]*)"
 
-_STORED_CLAIM = re.compile(
+
+class Outline(NamedTuple):
+    """What a stored claim record says, as its JSON text, without the claim being built:
+    enough for an index to place, order and fold it (:func:`outline`). ``event`` and
+    ``valid`` are canonical JSON texts, ``reported_at`` and ``supersedes`` plain text."""
+
+    position: int
+    claim_id: str
+    event: str
+    valid: str
+    reported_at: str
+    modality: str
+    supersedes: str | None
+
+
+_HEAD = re.compile(
     rf'\{{"claim":\{{"credibility":(null|{_NUMBER[1:-1]}),'
     r'"event":(\{[^{}]*\}),'
     r'"evidence":(null|\{[^{}]*\}),'
     rf'"id":({_STRING}),'
     rf'"modality":({_STRING}),'
-    rf'"note":({_STRING}),'
-    r'"record":"claim",'
-    rf'"reported_at":({_STRING}),'
+    r'"note":"'
+)
+"""A stored claim record (schema 1) in canonical JSON, split at its fields, up to its
+note: what every record the ledger writes looks like, unless a string in it other than
+the note holds an escape or a brace. The split is trusted only once every group is
+known to be one whole JSON value: the strings by their pattern, the rest because they
+parse (or parsed before, as a cache key). A group cut inside a string does not parse,
+and the record is read the slow way. Whole values between the fixed keys mean the
+record is exactly those fields."""
+
+_TAIL_AT = ',"record":"claim","reported_at":'
+_TAIL = re.compile(
+    rf'"record":"claim","reported_at":({_STRING}),'
     r'"source":(\[[^\[\]]*\]),'
     rf'"supersedes":(null|{_STRING}),'
     r'"valid":(\{[^{}]*\})\},'
@@ -173,14 +245,71 @@ _STORED_CLAIM = re.compile(
     rf'"recorded_at":({_STRING}),'
     r'"schema":1\}'
 )
-"""A stored claim record (schema 1) in canonical JSON, split at its fields: what every
-record the ledger writes looks like, unless a string in it holds an escape or a brace.
+"""A stored claim record's fields after its note, from the last :data:`_TAIL_AT` on."""
 
-The split is trusted only once every group is known to be one whole JSON value: the
-strings by their pattern, the rest because they parse (or parsed before, as a cache
-key). A group cut inside a string (``"note":"a],..."``) does not parse, and the record
-is read the slow way. Whole values between the fixed keys mean the record is exactly
-those fields."""
+
+def _split(text: str) -> tuple[re.Match[str], str, re.Match[str]] | None:
+    """A stored claim record's fields before its note, the note's JSON text, and the
+    fields after it; None when the text is not in that shape. The note, however long,
+    is not scanned by a pattern: the tail begins at the last ``,"record":"claim",
+    "reported_at":``, which no JSON string can hold unescaped, and the note is whatever
+    lies between (whether it is one JSON string is for the reader to find out)."""
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    at = text.rfind(_TAIL_AT)
+    if at < head.end() - 1:
+        return None
+    tail = _TAIL.fullmatch(text, at + 1)
+    if tail is None:
+        return None
+    return head, text[head.end() - 1 : at], tail
+
+
+def _note(text: str) -> str:
+    """The note a JSON string text holds (a ValueError when it is not one string)."""
+    if text.count('"') == 2 and text[-1] == '"' and "\\" not in text and text.isprintable():
+        return text[1:-1]  # nothing escaped, no quote or control character inside
+    note = orjson.loads(text)
+    if type(note) is not str:
+        raise ValueError("the note is not a string")
+    return note
+
+
+def outline(text: str) -> Outline | None:
+    """The :class:`Outline` of a stored claim record in canonical JSON; None when the
+    text is not in the exact shape the ledger writes (read the claim in full then).
+
+    The note, however long, is skipped: the tail begins at the last
+    ``,"record":"claim","reported_at":``, which no JSON string can hold unescaped. Nothing
+    is checked beyond the shape: the claim is checked when it is built
+    (:func:`decode_claim`), as it is whenever it is read.
+
+    >>> from conflict_ledger.canonical import canonical_json
+    >>> claim = Claim(id="c1", event=Captured(place="homs", actor="opposition"),
+    ...     valid=ValidTime.exact("2024-12-07T00:00Z"), reported_at="2024-12-07T01:00Z",
+    ...     source=SourceChain.of("reuters"), note='said "soon"')
+    >>> record = {"schema": 1, "position": 4, "recorded_at": "2024-12-07T02:00:00+00:00",
+    ...           "claim": encode_claim(claim)}
+    >>> found = outline(canonical_json(record).decode())
+    >>> found.position, found.claim_id, found.reported_at, found.supersedes
+    (4, 'c1', '2024-12-07T01:00:00+00:00', None)
+    """
+    split = _split(text)
+    if split is None:
+        return None
+    head, _, tail = split
+    _, event, _, claim_id, modality = head.groups()
+    reported_at, _, supersedes, valid, position, _ = tail.groups()
+    return Outline(
+        position=int(position),
+        claim_id=claim_id[1:-1],
+        event=event,
+        valid=valid,
+        reported_at=reported_at[1:-1],
+        modality=modality[1:-1],
+        supersedes=None if supersedes == "null" else supersedes[1:-1],
+    )
 
 
 class Shared:
@@ -289,23 +418,12 @@ class Shared:
         >>> shared.stored_claim(json.dumps(record)) is None  # not canonical: the slow way
         True
         """
-        match = _STORED_CLAIM.fullmatch(text)
-        if match is None:
+        split = _split(text)
+        if split is None:
             return None
-        (
-            credibility,
-            event,
-            evidence,
-            claim_id,
-            modality,
-            note,
-            reported_at,
-            source,
-            supersedes,
-            valid,
-            position,
-            recorded_at,
-        ) = match.groups()
+        head, note, tail = split
+        credibility, event, evidence, claim_id, modality = head.groups()
+        reported_at, source, supersedes, valid, position, recorded_at = tail.groups()
         events, windows, chains, documents = self.texts
         if event_types is not self.event_types:
             events.clear()
@@ -340,7 +458,7 @@ class Shared:
                 credibility=None if credibility == "null" else int(credibility),
                 evidence=found_evidence,
                 supersedes=None if supersedes == "null" else supersedes[1:-1],
-                note=note[1:-1],
+                note=_note(note),
             )
             return int(position), self.instant(recorded_at[1:-1], "recorded_at"), claim
         except Exception:  # the slow way raises the error that says what is wrong

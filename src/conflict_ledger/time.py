@@ -35,6 +35,7 @@ __all__ = [
     "parse_when",
     "resolve_phrase",
     "to_instant",
+    "zone",
 ]
 
 Instant = pendulum.DateTime
@@ -119,16 +120,7 @@ def parse_when(text: str, *, tz: str = "UTC", field: str = "at") -> pendulum.Dat
             hint="Write e.g. 2024-12-07, '2024-12-06 20:00' or 2024-12-06T20:00+03:00.",
         ) from None
     if parsed.tzinfo is None:
-        try:
-            zone = pendulum.timezone(tz)
-        except Exception:
-            raise InvalidClaimError(
-                field="tz",
-                value=tz,
-                problem="not an IANA timezone name",
-                hint="Use a name such as 'UTC' or 'Asia/Damascus'.",
-            ) from None
-        return pendulum.instance(parsed, tz=zone).in_timezone(_UTC)
+        return pendulum.instance(parsed, tz=zone(tz)).in_timezone(_UTC)
     return to_instant(parsed, field=field)
 
 
@@ -193,6 +185,62 @@ _DAY = _dt.timedelta(days=1)
 _ZERO = _dt.timedelta(0)
 
 
+_ZONES: dict[str, Any] = {}
+"""Zones by name, looked up once each (pendulum reads the zone's file at every lookup,
+about 0.1 ms)."""
+
+
+def zone(tz: Any) -> Any:
+    """The IANA zone ``tz`` names, looked up once per name; an unknown name is a typed
+    error (every ``tz=`` of the library goes through here).
+
+    >>> zone("Asia/Damascus").name
+    'Asia/Damascus'
+    >>> zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    conflict_ledger.errors.InvalidClaimError: tz='Mars/Olympus': not an IANA timezone name. ...
+    """
+    found = _ZONES.get(tz) if type(tz) is str else None
+    if found is not None:
+        return found
+    if isinstance(tz, _dt.tzinfo):  # a zone already (pendulum's, or a fixed offset)
+        return tz
+    try:
+        found = pendulum.timezone(tz)
+    except Exception:
+        raise InvalidClaimError(
+            field="tz",
+            value=tz,
+            problem="not an IANA timezone name",
+            hint="Use a name such as 'UTC' or 'Asia/Damascus'.",
+        ) from None
+    if type(tz) is str and len(_ZONES) < 1024:
+        _ZONES[tz] = found
+    return found
+
+
+def _calendar_day(value: Any, field: str) -> _dt.date:
+    """A calendar day from a date or an ISO date string ("2024-12-06").
+
+    >>> _calendar_day("2024-12-06", "day")
+    datetime.date(2024, 12, 6)
+    """
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidWindowError(
+        field=field,
+        value=value,
+        problem="not a calendar day",
+        hint="Pass a date, e.g. pendulum.date(2024, 12, 6), or '2024-12-06'.",
+    )
+
+
 def day_start(day: _dt.date, tz: str) -> pendulum.DateTime:
     """The first instant of the calendar ``day`` in zone ``tz``.
 
@@ -202,7 +250,8 @@ def day_start(day: _dt.date, tz: str) -> pendulum.DateTime:
     >>> day_start(pendulum.date(2012, 3, 30), "Asia/Damascus").isoformat()
     '2012-03-30T01:00:00+03:00'
     """
-    return pendulum.datetime(day.year, day.month, day.day, tz=tz)
+    day = _calendar_day(day, "day")
+    return pendulum.datetime(day.year, day.month, day.day, tz=zone(tz))
 
 
 def _about(days: int) -> tuple[_dt.timedelta, _dt.timedelta]:
@@ -382,6 +431,7 @@ class ValidTime:
         >>> ValidTime.day(pendulum.date(2024, 12, 6), tz="Asia/Damascus").start
         DateTime(2024, 12, 5, 21, 0, 0, tzinfo=Timezone('UTC'))
         """
+        day = _calendar_day(day, "day")
         after = pendulum.date(day.year, day.month, day.day).add(days=1)
         return cls(start=day_start(day, tz), end=day_start(after, tz), precision=Precision.DAY)
 
@@ -392,7 +442,8 @@ class ValidTime:
         >>> ValidTime.overnight(pendulum.date(2024, 12, 6), tz="Asia/Beirut").start
         DateTime(2024, 12, 5, 16, 0, 0, tzinfo=Timezone('UTC'))
         """
-        end = pendulum.datetime(morning.year, morning.month, morning.day, 6, tz=tz)
+        morning = _calendar_day(morning, "morning")
+        end = pendulum.datetime(morning.year, morning.month, morning.day, 6, tz=zone(tz))
         return cls(start=end.subtract(hours=12), end=end, precision=Precision.OVERNIGHT)
 
     @classmethod
@@ -408,6 +459,7 @@ class ValidTime:
         >>> ValidTime.days_ending(pendulum.date(2024, 12, 6), days=2, tz="UTC").precision
         <Precision.DAYS: 'days'>
         """
+        last_day = _calendar_day(last_day, "last_day")
         last = pendulum.date(last_day.year, last_day.month, last_day.day)
         return cls.days(last.subtract(days=days - 1), last, tz=tz)
 
@@ -419,6 +471,7 @@ class ValidTime:
         >>> w.end.date(), w.precision
         (Date(2024, 12, 1), <Precision.DAYS: 'days'>)
         """
+        first, last = _calendar_day(first, "first"), _calendar_day(last, "last")
         after = pendulum.date(last.year, last.month, last.day).add(days=1)
         return cls(start=day_start(first, tz), end=day_start(after, tz))
 
@@ -433,6 +486,7 @@ class ValidTime:
         >>> ValidTime.part_of_day(pendulum.date(2024, 12, 6), "evening", tz="Asia/Damascus").start
         DateTime(2024, 12, 6, 15, 0, 0, tzinfo=Timezone('UTC'))
         """
+        day = _calendar_day(day, "day")
         if part == "night":
             return cls.overnight(pendulum.date(day.year, day.month, day.day).add(days=1), tz=tz)
         if part not in _PARTS:
@@ -484,7 +538,7 @@ def _local_hour(day: _dt.date, hour: int, tz: str) -> pendulum.DateTime:
     the next day's (:func:`day_start`), so a day whose clocks jump at midnight still tiles."""
     if hour in (0, 24):
         return day_start(pendulum.date(day.year, day.month, day.day).add(days=hour // 24), tz)
-    return pendulum.datetime(day.year, day.month, day.day, hour, tz=tz)
+    return pendulum.datetime(day.year, day.month, day.day, hour, tz=zone(tz))
 
 
 def _reference(
@@ -493,7 +547,7 @@ def _reference(
     """The report's local date in ``tz``, and its instant when ``reference`` is one."""
     if isinstance(reference, _dt.datetime):
         moment = to_instant(reference, field="reference")
-        local = moment.in_timezone(tz)
+        local = moment.in_timezone(zone(tz))
         return pendulum.date(local.year, local.month, local.day), moment
     return pendulum.date(reference.year, reference.month, reference.day), None
 
@@ -565,7 +619,7 @@ def resolve_phrase(
         end = moment if moment is not None else day_start(after, tz)
         return ValidTime(start=day_start(read.first, tz), end=end)
     if read.horizon_hours is not None:
-        start = pendulum.datetime(read.first.year, read.first.month, read.first.day, tz=tz)
+        start = pendulum.datetime(read.first.year, read.first.month, read.first.day, tz=zone(tz))
         # "within the next 24 hours", said at an unknown hour of the reference day:
         # the horizon ends at the latest possible moment, 24 hours after the day ends.
         return ValidTime(start=start, end=start.add(days=1, hours=read.horizon_hours))

@@ -40,6 +40,7 @@ from conflict_ledger.claims import Claim
 from conflict_ledger.grades import Reliability
 from conflict_ledger.rules.territory import PlaceState, Status
 from conflict_ledger.time import ValidTime, day_start
+from conflict_ledger.time import zone as local_zone
 
 __all__ = [
     "about_text",
@@ -62,7 +63,7 @@ def when_text(instant: pendulum.DateTime | None, tz: str = "UTC") -> str:
     """
     if instant is None:
         return "-"
-    return instant.in_timezone(tz).format("YYYY-MM-DD HH:mm Z")
+    return instant.in_timezone(local_zone(tz)).format("YYYY-MM-DD HH:mm Z")
 
 
 def _day_starts(instant: pendulum.DateTime, tz: str) -> bool:
@@ -89,7 +90,8 @@ def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
         return "-"
     if valid.start == valid.end:
         return when_text(valid.start, tz)
-    start, end = valid.start.in_timezone(tz), valid.end.in_timezone(tz)
+    local = local_zone(tz)
+    start, end = valid.start.in_timezone(local), valid.end.in_timezone(local)
     label = valid.precision.value
     if _day_starts(start, tz) and _day_starts(end, tz):
         first, last = start.date(), end.date() - _dt.timedelta(days=1)

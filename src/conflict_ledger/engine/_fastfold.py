@@ -29,6 +29,7 @@ import attrs
 import pendulum
 
 from conflict_ledger.claims import Claim, Modality
+from conflict_ledger.engine._sketch import Sketch
 from conflict_ledger.events import (
     Advanced,
     Attacked,
@@ -71,7 +72,8 @@ NOOP = 9  # forecasts, plans, denials of non-gains, unknown event types
 
 Op = tuple[Any, ...]
 """A compiled claim: (code, actor, from_actor, claim id, start, end, reported, valid, end
-instant, claim); start/end/reported in integer microseconds since the epoch."""
+instant, claim); start/end/reported in integer microseconds since the epoch; the claim is
+its ledger position when the index sketched it (read it with ``Ledger.at``)."""
 
 # Field positions in a compiled claim.
 CODE, ACTOR, OTHER, CID, START, END, REPORTED, VALID, END_DT, CLAIM = range(10)
@@ -198,7 +200,10 @@ def compile_claim(claim: Claim, shared: dict[int, Any] | None = None) -> Op:
     if reported < end and claim.modality in _BOUNDED:
         # A report bounds the event it asserts or denies (territory.fold_end).
         end, end_dt = (reported, claim.reported_at) if reported > start else (start, valid.start)
-    return (code, actor, other, claim.id, start, end, reported, valid, end_dt, claim)
+    # A claim the index sketched from its stored outline is kept as its position, and read
+    # when an answer hands it out (engine/_sketch.py): the sketch itself is let go.
+    held = claim.position if type(claim) is Sketch else claim  # type: ignore[comparison-overlap]
+    return (code, actor, other, claim.id, start, end, reported, valid, end_dt, held)
 
 
 _BOUNDED = frozenset((Modality.ASSERTED, Modality.DENIED))

@@ -49,9 +49,9 @@ from __future__ import annotations
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pendulum
@@ -64,10 +64,12 @@ from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, plac
 from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
 from conflict_ledger.engine._rows import RowStore
+from conflict_ledger.engine._sketch import Sketches
 from conflict_ledger.engine._tabulate import Layout, Sweep
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.records import Outline
 from conflict_ledger.registry import Registries
 from conflict_ledger.rules.policies import (
     DEFAULT_POLICY,
@@ -357,29 +359,54 @@ class AsOfIndex:
         >>> index.refresh()
         0
         """
-        if len(self._ledger) == self._seen:
+        count = len(self._ledger) - self._seen
+        if count == 0:
             return 0
-        records = self._ledger.since(self._seen)
-        with _paused(len(records) >= _LARGE):
-            self._consume(records)
-        self._unsettled += len(records)
-        self._seen += len(records)
-        return len(records)
+        with _paused(count >= _LARGE):
+            self._consume(self._ledger.outlines(self._seen), count)
+        self._unsettled += count
+        self._seen += count
+        return count
 
-    def _consume(self, records: Sequence[Recorded]) -> None:
+    def _read(self, item: Recorded | Outline, sketches: Sketches) -> Claim:
+        """A record's claim, or for one not read yet its sketch (the claim is read when
+        it cannot be sketched: a user's own event type, a text that does not decode).
+
+        A sketch stands in for the claim in everything indexing reads (its id, event,
+        window, report instant, modality, supersedes); :meth:`_claim` reads the claim
+        itself wherever an answer hands claims out."""
+        if type(item) is not Outline:
+            return item.claim  # type: ignore[union-attr]
+        sketch = sketches.sketch(item)
+        if sketch is None:
+            return self._ledger.at(item.position).claim
+        return cast(Claim, sketch)
+
+    def _claim(self, op: ff.Op) -> Claim:
+        """The claim a compiled claim came from, read now if it was sketched (the
+        compiled claim holds its position then)."""
+        found = op[ff.CLAIM]
+        return self._ledger.at(found).claim if type(found) is int else found
+
+    def _claims(self, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
+        return tuple(map(self._claim, ops))
+
+    def _consume(self, records: Iterable[Recorded | Outline], total: int) -> None:
         arriving: dict[PlaceHistory, list[Claim]] = {}  # compiled place by place
         incoming: dict[PlaceHistory, list[ff.Op]] = {}
         cancellations: list[tuple[str, int]] = []
         places = self._places
-        total = len(records)
         shared: dict[int, Any] = {}  # the records keep every object alive meanwhile
         report = self._progress if total >= 50_000 else None
         created: list[PlaceHistory] = []
         late = self._late
+        kept: list[Claim] = []  # alive while ``shared`` remembers their parts
+        sketches = Sketches()  # its caches are let go with the batch
         for done, record in enumerate(records):
             if report is not None and done % 50_000 == 0:
                 report(done, total)
-            claim = record.claim
+            claim = self._read(record, sketches)
+            kept.append(claim)
             event = claim.event
             if isinstance(event, Retraction):
                 cancellations.append((event.target, ff.micros(claim.reported_at)))
@@ -390,7 +417,8 @@ class AsOfIndex:
             if place is None:
                 if isinstance(event, SourceGraded):
                     graded = ff.compile_claim(claim, shared)
-                    insort(self._graded, (fold_key(graded), claim), key=lambda pair: pair[0])
+                    read = self._claim(graded)
+                    insort(self._graded, (fold_key(graded), read), key=lambda pair: pair[0])
                 continue
             entry = places.get(place)
             if entry is None:
@@ -635,7 +663,7 @@ class AsOfIndex:
                         place=entry.place,
                         at=cut,
                         known_at=known,
-                        claims=tuple(op[ff.CLAIM] for op in claims),
+                        claims=self._claims(claims),
                         grades=grades,
                     ),
                 )
@@ -681,7 +709,7 @@ class AsOfIndex:
             place=place,
             at=cut,
             known_at=known,
-            claims=tuple(op[ff.CLAIM] for op in self._counted(place, cut, known)),
+            claims=self._claims(self._counted(place, cut, known)),
             grades=self._grades(cut, known),
         )
 
@@ -879,7 +907,7 @@ class AsOfIndex:
         >>> [c.id for c in AsOfIndex(load_seed()).claims("deir-ez-zor")]
         ['dawn-2024-12-07/c04']
         """
-        return tuple(op[ff.CLAIM] for op in self._counted(self._place_id(place), at, known_at))
+        return self._claims(self._counted(self._place_id(place), at, known_at))
 
     def explain(
         self, place: str, *, at: Any, known_at: Any = None, policy: Policy | None = None
@@ -926,7 +954,7 @@ class AsOfIndex:
         place = self._place_id(place)
         known = None if known_at is None else to_instant(known_at, field="known_at")
         ops = self._counted(place, None, known)
-        instants = {op[ff.START]: op[ff.CLAIM].valid.start for op in ops}
+        instants = {op[ff.START]: op[ff.VALID].start for op in ops}
         instants.update({op[ff.END]: op[ff.END_DT] for op in ops})
         entries: list[TimelineEntry] = []
         frozen = ff.EMPTY

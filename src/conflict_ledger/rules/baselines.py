@@ -44,7 +44,7 @@ from conflict_ledger.claims import Claim, Modality, SourceChain
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
 from conflict_ledger.registry import normalise_name
-from conflict_ledger.time import ValidTime, parse_when, to_instant
+from conflict_ledger.time import ValidTime, parse_when, to_instant, zone
 
 __all__ = ["BASELINE_NOTE", "BASELINE_PREFIX", "baseline", "is_baseline"]
 
@@ -144,15 +144,8 @@ def _when(value: Any, *, tz: str, field: str) -> pendulum.DateTime:
 
 
 def _zone(tz: str) -> pendulum.Timezone | pendulum.FixedTimezone:
-    try:
-        return pendulum.timezone(tz)
-    except Exception:
-        raise InvalidClaimError(
-            field="tz",
-            value=tz,
-            problem="not an IANA timezone name",
-            hint="Use a name such as 'UTC' or 'Asia/Damascus'.",
-        ) from None
+    found: pendulum.Timezone | pendulum.FixedTimezone = zone(tz)
+    return found
 
 
 def _slug(name: str) -> str:

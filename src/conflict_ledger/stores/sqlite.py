@@ -106,6 +106,7 @@ further back, with a 32 KiB one, so any writer's window size reads."""
 _TRAIN_AT = 2_000
 _TRAINED_SIZE = 4_096
 _ZSTD_LEVEL = 3
+_CHUNK = 4_096  # records packed and inserted at once: a large batch's frames are not all held
 
 # The preset dictionary of compact databases (raw content for zstd, a preset dictionary
 # for deflate): the keys and common values of a claim record. A new database copies it
@@ -309,6 +310,14 @@ class SqliteStore:
     def _pack(self, data: bytes) -> bytes:
         return data if self._packer is None else self._packer.pack(data)
 
+    def _packed(self, records: Sequence[StoredRecord]) -> list[bytes]:
+        packer = self._packer
+        if packer is None:
+            return [r.data for r in records]
+        if isinstance(packer, Zstd):
+            return packer.pack_many([r.data for r in records])
+        return [packer.pack(r.data) for r in records]
+
     def _unpack(self, packed: bytes) -> bytes:
         packer = self._packer
         assert packer is not None
@@ -417,10 +426,15 @@ class SqliteStore:
                     "INSERT INTO vals(seq, data, hash) VALUES (?, ?, ?)",
                     [(v.position, v.data, v.hash) for v in values],
                 )
-            self._db.executemany(
-                "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
-                [(r.position, self._pack(r.data), r.hash) for r in records],
-            )
+            for start in range(0, len(records), _CHUNK):  # packed a chunk at a time
+                chunk = records[start : start + _CHUNK]
+                self._db.executemany(
+                    "INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)",
+                    [
+                        (r.position, packed, r.hash)
+                        for r, packed in zip(chunk, self._packed(chunk), strict=True)
+                    ],
+                )
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """Run one SQL statement (for inspection and maintenance); returns its rows.
