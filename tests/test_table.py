@@ -20,6 +20,7 @@ from conflict_ledger.seed import load_seed
 from conflict_ledger.table import STATUSES, SnapshotTable
 from conflict_ledger.testing.strategies import BASE
 from tests.test_index import busy_ledgers, checkpoints, kinds, known_times, make, times
+from tests.test_sketch import reopened
 
 
 def _micros(value: Any) -> int:
@@ -181,3 +182,12 @@ def test_a_series_of_tables_has_the_tables_columns_and_dtypes() -> None:
                 assert not column.flags.writeable
     assert series[0].status.dtype == np.int8
     assert index.tables([]) == ()
+
+
+@given(busy_ledgers, st.lists(times, min_size=1, max_size=4), known_times)
+def test_tables_over_a_ledger_just_opened_equal_the_reference(ledger, ats, known_at):
+    # The index reads a stored ledger's outlines (sketched claims): the rows read only
+    # what the fold reads, and come out the same.
+    series = AsOfIndex(reopened(ledger)).tables(ats, known_at=known_at)
+    for at, table in zip(ats, series, strict=True):
+        assert _rows(table) == _expected(snapshot(ledger, at=at, known_at=known_at))
