@@ -4,6 +4,12 @@ One command, one table (medians; ratios against conflict_ledger):
 
     python benchmarks/bench_asof.py --quick          # 20k claims, 500 places: a minute
     python benchmarks/bench_asof.py                  # 100k/2,000, 100k/20,000 and 1M/20,000
+    python benchmarks/bench_asof.py --compare /work/main/src --sizes 1000000x20000
+                       # whole-map tables only: that src/ folder's code against this one's
+
+With ``--compare`` each side runs in a new process over the same generated ledger and
+prints wall and CPU time: the first table, tables at random (at, known_at), and 100
+daily tables, with DuckDB's holders-only query at the same questions.
 
 Every alternative is checked to give the same answer as conflict_ledger before it is
 timed. The question they answer is "who holds each place at ``at``, as known at
@@ -805,6 +811,15 @@ def run_size(
         ratio(series_read_s, series_table_s),
     )
     figures["series table"] = series_table_s
+    tables_s = median_time(lambda: cold.tables(noon, known_at=known), repeat=1)
+    table.add(
+        size,
+        "series of 100 daily snapshots",
+        "conflict_ledger AsOfIndex.tables (columns, every state)",
+        ms(tables_s),
+        ratio(series_read_s, tables_s),
+    )
+    figures["tables"] = tables_s
     holders_series = [
         {p: h for p, h in step.items() if h} for step in index.holders_series(days, known_at=known)
     ]
@@ -921,6 +936,102 @@ def appended_claims(ledger: Ledger, places: int, *, fresh: bool, count: int) -> 
     return out
 
 
+# -- whole maps, old code against new (--compare) -----------------------------------------
+
+
+def _timed(run: Callable[[], Any]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def tables_worker(claims: int, places: int, repeat: int, duck: bool) -> None:
+    """Time whole-map tables with whatever code is on the path; print them as JSON.
+
+    The first table (which, on code that keeps each place's rows, makes them), tables at
+    ``repeat`` random (at, known_at) asked after it, and 100 daily tables: one call of
+    ``AsOfIndex.tables`` where the code has it, else ``table`` a day. With ``duck``, the
+    DuckDB holders-only query at the same random questions, in the same process.
+    """
+    import json
+
+    made = gen.generate(claims=claims, places=places)
+    gc.collect()
+    gc.freeze()
+    index = AsOfIndex(made.ledger)
+    index.holders(at=gen.START)  # settles every place
+    rng = random.Random(claims + places)
+    start0 = ff.micros(gen.START)
+    hours = [(a, min(gen.HOURS + 24 * 120, a + rng.randrange(24 * 90))) for a in
+             (rng.randrange(gen.HOURS) for _ in range(repeat + 1))]  # fmt: skip
+    at, known = (gen.START.add(hours=h) for h in hours[0])
+    out: dict[str, Any] = {"first": _timed(lambda: index.table(at=at, known_at=known))}
+    runs = [
+        _timed(lambda a=a, k=k: index.table(at=gen.START.add(hours=a), known_at=gen.START.add(hours=k)))
+        for a, k in hours[1:]
+    ]  # fmt: skip
+    out["table"] = [statistics.median(r[i] for r in runs) for i in (0, 1)]
+    now_hours = [a + 1 for a, _ in hours[1:]]  # an hour later: no answer found remembered
+    runs = [_timed(lambda a=a: index.table(at=gen.START.add(hours=a))) for a in now_hours]
+    out["table now"] = [statistics.median(r[i] for r in runs) for i in (0, 1)]
+    first = rng.randrange(gen.HOURS - 24 * 100)
+    known_all = gen.START.add(hours=gen.HOURS + 24 * 150)
+    days = [gen.START.add(hours=first + 24 * d + 18) for d in range(100)]
+    tables = getattr(index, "tables", None)
+    if tables is not None:
+        out["series"] = _timed(lambda: tables(days, known_at=known_all))
+    else:
+        out["series"] = _timed(lambda: [index.table(at=d, known_at=known_all) for d in days])
+    if duck:
+        alt = Alternatives(rows_of(made.ledger))
+        micro = [(start0 + a * 3_600_000_000, start0 + k * 3_600_000_000) for a, k in hours[1:]]
+        out["duckdb"] = statistics.median(
+            median_time(lambda a=a, k=k: alt.duckdb(a, k), repeat=1) for a, k in micro
+        )
+        out["duckdb now"] = statistics.median(
+            median_time(lambda a=a: alt.duckdb(start0 + a * 3_600_000_000, NEVER - 1), repeat=1)
+            for a in now_hours
+        )
+        alt.duck.close()
+    print(json.dumps(out))
+
+
+def compare_tables(old_src: str, claims: int, places: int, repeat: int) -> None:
+    """Whole-map tables by ``old_src``'s code and this checkout's, each in a new process
+    over the same generated ledger; one table, old and new side by side."""
+    import json
+    import subprocess
+
+    new_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    found = {}
+    for which, src in (("old", os.path.abspath(old_src)), ("new", new_src)):
+        argv = [sys.executable, __file__, "--tables-worker", f"{claims}x{places}"]
+        argv += ["--repeat", str(repeat)] + (["--duckdb"] if which == "new" else [])
+        done = subprocess.run(
+            argv, env=dict(os.environ, PYTHONPATH=src), capture_output=True, text=True, check=True
+        )
+        found[which] = json.loads(done.stdout.splitlines()[-1])
+    old, new = found["old"], found["new"]
+    print(
+        f"\n== whole maps, {claims:,} claims / {places:,} places: {old_src} against this checkout =="
+    )
+    print(f"  {'measure':<58} {'old wall':>10} {'old CPU':>10} {'new wall':>10} {'new CPU':>10}")
+    for key, label in (
+        ("first", "first table (new: makes every place's rows)"),
+        ("table", f"table, random (at, known_at), median of {repeat}"),
+        ("table now", f"table, random at, known now, median of {repeat}"),
+        ("series", "100 daily tables (old: table x100; new: tables())"),
+    ):
+        print(
+            f"  {label:<58} {ms(old[key][0]):>10} {ms(old[key][1]):>10}"
+            f" {ms(new[key][0]):>10} {ms(new[key][1]):>10}"
+        )
+    for key, label in (("duckdb", "(at, known_at)"), ("duckdb now", "at, known now")):
+        what = f"DuckDB holders-only query, {label}, same questions"
+        print(f"  {what:<58} {ms(new[key]):>43}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -939,7 +1050,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--eventsourcing", type=int, default=20_000, help="claims given to eventsourcing (0: skip)"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="OLD_SRC",
+        help="only whole-map tables, OLD_SRC's code (a src/ folder) against this checkout's,"
+        " each in a new process, at the last of --sizes",
+    )
+    parser.add_argument("--tables-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--duckdb", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.tables_worker:
+        claims, places = (int(x) for x in args.tables_worker.split("x"))
+        tables_worker(claims, places, args.repeat, args.duckdb)
+        return 0
+    if args.compare:
+        claims, places = (int(x) for x in args.sizes.split(",")[-1].split("x"))
+        compare_tables(args.compare, claims, places, args.repeat)
+        return 0
     sizes = (
         [(20_000, 500)]
         if args.quick

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -19,6 +20,7 @@ from conflict_ledger.seed import load_seed
 from conflict_ledger.table import STATUSES, SnapshotTable
 from conflict_ledger.testing.strategies import BASE
 from tests.test_index import busy_ledgers, checkpoints, kinds, known_times, make, times
+from tests.test_sketch import reopened
 
 
 def _micros(value: Any) -> int:
@@ -120,3 +122,72 @@ def test_columns_are_read_only_and_named_for_a_data_frame() -> None:
         table.holder[0] = "someone else"
     with pytest.raises(KeyError):
         table.row("atlantis")
+
+
+def _slow(index: AsOfIndex, at: Any, known_at: Any) -> list[tuple[Any, ...]]:
+    """The table built the slow way: one PlaceState a place, from the index's snapshot."""
+    return _expected(index.snapshot(at=at, known_at=known_at))
+
+
+@given(busy_ledgers, st.lists(times, min_size=1, max_size=6), known_times, checkpoints, kinds)
+def test_a_series_of_tables_equals_a_table_at_each_instant(ledger, ats, known_at, every, kind):
+    # Each table after the first rereads only the places with a claim begun since the
+    # one before; the instants come in any order, repeated too.
+    index = make(ledger, kind, every)
+    series = index.tables(ats, known_at=known_at)
+    assert [table.at for table in series] == [snapshot(ledger, at=at).at for at in ats]
+    for at, table in zip(ats, series, strict=True):
+        assert _rows(table) == _expected(snapshot(ledger, at=at, known_at=known_at))
+        assert _rows(table) == _slow(make(ledger, kind, every), at, known_at)
+
+
+@given(busy_ledgers, st.data(), checkpoints, kinds)
+def test_series_asked_between_appends_equal_the_slow_tables(ledger, data, every, kind):
+    # The rows kept for each place after every claim are dropped from a late claim, a
+    # retraction or a correction on, and made again; series handed out keep theirs.
+    records = ledger.records()
+    growing = Ledger(registries=ledger.registries, clock=fixed_clock(BASE))
+    index = make(growing, kind, every)
+    kept: list[tuple[SnapshotTable, list[tuple[Any, ...]]]] = []
+    done = 0
+    while done < len(records):
+        step = data.draw(st.integers(min_value=1, max_value=4), label="step")
+        growing.extend(r.claim for r in records[done : done + step])
+        done += step
+        ats = data.draw(st.lists(times, min_size=1, max_size=3), label="ats")
+        known_at = data.draw(known_times, label="known_at")
+        for at, table in zip(ats, index.tables(ats, known_at=known_at), strict=True):
+            expected = _slow(make(growing, kind, every), at, known_at)
+            assert _rows(table) == expected
+            kept.append((table, expected))
+    assert all(_rows(table) == rows for table, rows in kept)
+
+
+def test_a_series_of_tables_has_the_tables_columns_and_dtypes() -> None:
+    index = AsOfIndex(load_seed())
+    days = ["2024-12-08T00:00Z", "2024-12-06T00:00Z", "2024-12-08T00:00Z"]
+    series = index.tables(days, known_at="2024-12-09T00:00Z")
+    for day, table in zip(days, series, strict=True):
+        alone = index.table(at=day, known_at="2024-12-09T00:00Z")
+        assert [f.name for f in attrs.fields(SnapshotTable)][:3] == ["at", "known_at", "place"]
+        for field in attrs.fields(SnapshotTable):
+            name = field.name
+            column, expected = getattr(table, name), getattr(alone, name)
+            assert type(column) is type(expected), name
+            if isinstance(column, np.ndarray):
+                assert column.dtype == expected.dtype, name
+                if column.dtype.kind in "mM":  # NaT is not equal to itself
+                    column, expected = column.view(np.int64), expected.view(np.int64)
+                assert list(column) == list(expected), name
+                assert not column.flags.writeable
+    assert series[0].status.dtype == np.int8
+    assert index.tables([]) == ()
+
+
+@given(busy_ledgers, st.lists(times, min_size=1, max_size=4), known_times)
+def test_tables_over_a_ledger_just_opened_equal_the_reference(ledger, ats, known_at):
+    # The index reads a stored ledger's outlines (sketched claims): the rows read only
+    # what the fold reads, and come out the same.
+    series = AsOfIndex(reopened(ledger)).tables(ats, known_at=known_at)
+    for at, table in zip(ats, series, strict=True):
+        assert _rows(table) == _expected(snapshot(ledger, at=at, known_at=known_at))

@@ -72,6 +72,7 @@ class PlaceHistory:
         "ops",
         "place",
         "reach",
+        "rows",
         "slot",
         "starts",
         "touched",
@@ -100,6 +101,8 @@ class PlaceHistory:
         self.touched: tuple[int, int, int, str] | None = None  # the last claim changed since
         self.touched_at = -1  # where it was then (-1: not known)
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
+        # how many of the place's table rows, kept by the index (engine._rows), still stand
+        self.rows = 0
 
     def pinned(self) -> PlaceHistory:
         """A copy of this history as it is now, for answers that must not see it change."""
@@ -138,6 +141,7 @@ class PlaceHistory:
         if clean >= size and len(self.starts) == size:
             return None
         touched, self.touched = self.touched, None
+        self.rows = min(self.rows, clean + 1)  # rows of the first ``clean`` claims stand
         at = self.touched_at
         if touched is None:
             last = size - 1  # the changes may reach the end

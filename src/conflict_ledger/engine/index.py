@@ -54,7 +54,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 import attrs
-import numpy as np
 import pendulum
 
 from conflict_ledger._lazy import collector_paused as _collector_paused
@@ -64,8 +63,9 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
+from conflict_ledger.engine._rows import RowStore
 from conflict_ledger.engine._sketch import Sketches
-from conflict_ledger.engine._tabulate import present, tabulate
+from conflict_ledger.engine._tabulate import Layout, Sweep
 from conflict_ledger.errors import InvalidClaimError, UnknownPlaceError
 from conflict_ledger.events import Retraction, SourceGraded
 from conflict_ledger.ledger import Ledger, Recorded
@@ -320,7 +320,8 @@ class AsOfIndex:
         self._serial = 0
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
-        self._sorted_slots: tuple[list[PlaceHistory], Any] = ([], None)  # for tables
+        self._layout: Layout | None = None  # every place in place order, for tables
+        self._rows = RowStore()  # every place's table row after every claim, made on demand
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self._mentions: Mentions | None = None  # for explain, read on its first question
         self.refresh()
@@ -569,6 +570,7 @@ class AsOfIndex:
                 columns.patch(entry, since, until)
                 changed.append((entry, since, until))
                 todo += bisect_right(entry.starts, until) - first
+        self._rows.drop(self._dirty)
         self._dirty.clear()
         starts, starters = self._starts, self._starters
         if self._recode_all or todo * self._recode_share > len(starts):
@@ -747,14 +749,47 @@ class AsOfIndex:
         at_i = ff.micros(cut)
         known_i = None if known is None else ff.micros(known)
         col = self._column(at_i, known_i)
-        entries = self._sorted
-        if self._sorted_slots[0] is not entries:  # replaced when places are added
-            self._sorted_slots = (entries, np.array([e.slot for e in entries], dtype=np.intp))
+        return SnapshotTable(at=cut, known_at=known, **self._sweep(known_i).table(at_i, col))
+
+    def tables(self, ats: Iterable[Any], *, known_at: Any = None) -> tuple[SnapshotTable, ...]:
+        """:meth:`table` at each of ``ats`` (in the order given), as known at ``known_at``.
+
+        Between two instants only the places with a claim starting in between change
+        their row, so each table after the first rereads those places only, like
+        :meth:`holders_series`.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> days = ["2024-12-06T00:00Z", "2024-12-08T00:00Z"]
+        >>> [t.row("deir-ez-zor")["status"] for t in AsOfIndex(load_seed()).tables(days)]
+        ['changing', 'held']
+        """
+        cuts = [to_instant(at, field="at") for at in ats]
+        known = None if known_at is None else to_instant(known_at, field="known_at")
+        instants = [ff.micros(cut) for cut in cuts]
+        known_i = None if known is None else ff.micros(known)
+        columns = self._columns_at(instants, known_i)
+        sweep = self._sweep(known_i)
+        answers: list[SnapshotTable] = [None] * len(cuts)  # type: ignore[list-item]
+        for step in sorted(range(len(cuts)), key=instants.__getitem__):
+            found = sweep.table(instants[step], columns[step])
+            answers[step] = SnapshotTable(at=cuts[step], known_at=known, **found)
+        return tuple(answers)
+
+    def _sweep(self, known: int | None) -> Sweep:
+        """A :class:`~conflict_ledger.engine._tabulate.Sweep` over every place (settled)."""
+        if self._layout is None or self._layout.entries is not self._sorted:
+            self._layout = Layout(self._sorted)  # the list is replaced when places are added
         if len(self._windows) > 1 << 16:
             self._windows.clear()
-        counted = present(entries, self._sorted_slots[1], col)
-        columns = tabulate(counted, at_i, known_i, self._every, self._windows)
-        return SnapshotTable(at=cut, known_at=known, **columns)
+        return Sweep(
+            self._layout,
+            self._rows,
+            every=self._every,
+            known=known,
+            windows=self._windows,
+            starts=self._starts,
+            starters=self._starters,
+        )
 
     def holders(self, *, at: Any, known_at: Any = None) -> Mapping[str, str | None]:
         """Just the holder of every place in :meth:`snapshot` (None: nobody), sorted by place:
