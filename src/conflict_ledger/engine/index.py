@@ -654,6 +654,7 @@ class AsOfIndex:
             return self._snapshot(cut, known)
         grades = self._grades(cut, known)
         states = {}
+        self._ledger.records()  # a policy weighs every place's claims: read them in one pass
         for entry in self._settled():
             claims = self._counted(entry.place, cut, known)
             if claims:
