@@ -63,6 +63,9 @@ def collector_paused() -> Iterator[None]:
 
 _HOLE = None
 
+_SWEEP = 32
+"""Reading one record alone costs about as much as checking this many in a pass."""
+
 
 class LazyRecords(Sequence[T], Generic[T]):
     """A sequence of records read from a store when first asked for (see the module).
@@ -154,6 +157,30 @@ class LazyRecords(Sequence[T], Generic[T]):
             if item is _HOLE:  # the store ended early: the record disappeared
                 raise self._missing(position)
         return item
+
+    def some(self, positions: Sequence[int]) -> list[T]:
+        """The records at ``positions``, reading only those not read yet: one at a time
+        when they are few and far apart, else in one pass over the store from the first
+        to the last (the records between are checked, not decoded)."""
+        items = self._items
+        wanted = sorted({p for p in positions if items[p] is _HOLE})
+        if not wanted:
+            pass
+        elif len(wanted) * _SWEEP < wanted[-1] - wanted[0]:
+            for position in wanted:
+                self.one(position)
+        else:
+            want = set(wanted)
+            with collector_paused():
+                for record in self._read(wanted[0]):
+                    if record.position in want and items[record.position] is _HOLE:
+                        self.put(record.position, self._decode(record))
+                    if record.position >= wanted[-1]:
+                        break
+            for position in wanted:
+                if items[position] is _HOLE:  # the store ended early
+                    raise self._missing(position)
+        return [items[p] for p in positions]  # type: ignore[misc]
 
     def _all(self) -> list[T]:
         self._fill(0, len(self._items))

@@ -757,6 +757,16 @@ class Ledger:
         self._refresh()
         return self._records.one(position)
 
+    def at_positions(self, positions: Sequence[int]) -> list[Recorded]:
+        """The records at ``positions``, reading only those not read yet.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> [r.position for r in load_seed().at_positions([3, 1])]
+        [3, 1]
+        """
+        self._refresh()
+        return self._records.some(positions)
+
     def claims(self) -> tuple[Claim, ...]:
         """Every claim, in ledger order."""
         self._refresh()

@@ -389,7 +389,14 @@ class AsOfIndex:
         return self._ledger.at(found).claim if type(found) is int else found
 
     def _claims(self, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
-        return tuple(map(self._claim, ops))
+        """The claims compiled claims came from, the sketched ones read together."""
+        held = [op[ff.CLAIM] for op in ops]
+        positions = [found for found in held if type(found) is int]
+        if len(positions) > 1:
+            self._ledger.at_positions(positions)  # read now, kept: _claim finds them read
+        return tuple(
+            self._ledger.at(found).claim if type(found) is int else found for found in held
+        )
 
     def _consume(self, records: Iterable[Recorded | Outline], total: int) -> None:
         arriving: dict[PlaceHistory, list[Claim]] = {}  # compiled place by place
