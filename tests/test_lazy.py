@@ -155,7 +155,7 @@ def test_a_record_deleted_after_the_open_counted_it_is_named_when_read(tmp_path:
     "positions", [[], [7], [3, 1, 3], [0, 49], list(range(10, 40, 2)), [48, 2]]
 )
 def test_records_read_at_positions_are_those_records_and_only_they_are_decoded(positions):
-    store, ledger = _stored_ledger(50)
+    _store, ledger = _stored_ledger(50)
     got = ledger.at_positions(positions)
     assert [r.claim.id for r in got] == [f"c{p}" for p in positions]
     assert ledger._records.unread() == 50 - len(set(positions))
