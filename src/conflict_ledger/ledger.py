@@ -32,8 +32,6 @@ conflict_ledger.errors.UnknownPlaceError: unknown place 'Dayr az-Zor' (field eve
 
 from __future__ import annotations
 
-import itertools
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
@@ -41,13 +39,13 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 import attrs
-import orjson
 import pendulum
 
-from conflict_ledger import _drafts, records
+from conflict_ledger import _drafts, _verification, records
 from conflict_ledger._admission import admit
-from conflict_ledger._lazy import LazyRecords, collector_paused
-from conflict_ledger.audit import Auditor, MeaningError
+from conflict_ledger._book import Book
+from conflict_ledger._lazy import collector_paused
+from conflict_ledger.audit import MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document
 from conflict_ledger.errors import (
@@ -59,9 +57,7 @@ from conflict_ledger.events import Event
 from conflict_ledger.merkle import (
     Checkpoint,
     MerkleTree,
-    ProofError,
     leaf_hash,
-    verify_consistency,
 )
 from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
@@ -71,7 +67,6 @@ from conflict_ledger.stores.base import (
     StoredRecord,
 )
 from conflict_ledger.stores.memory import MemoryStore
-from conflict_ledger.stores.schema import upcast
 from conflict_ledger.time import to_instant
 
 __all__ = [
@@ -134,28 +129,6 @@ class NotAStoreError(LedgerError, TypeError):
         )
 
 
-class _ById(Mapping[str, "Recorded"]):
-    """The ledger's records by claim id: positions, each record read when looked up."""
-
-    __slots__ = ("_positions", "_records")
-
-    def __init__(self, positions: Mapping[str, int], records: LazyRecords[Recorded]) -> None:
-        self._positions = positions
-        self._records = records
-
-    def __getitem__(self, claim_id: str) -> Recorded:
-        return self._records.one(self._positions[claim_id])  # that record only
-
-    def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self._positions
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-
 @attrs.frozen(kw_only=True)
 class Recorded:
     """A claim as the ledger holds it: its position and the instant it was recorded.
@@ -210,10 +183,6 @@ class _Draft(NamedTuple):
     stored: list[StoredRecord]
 
 
-_UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
-"""What decoding a stored record can raise when the record is damaged (an IntegrityError)."""
-
-
 class Ledger:
     """An append-only ledger of claims, in memory or persisted through a store.
 
@@ -251,20 +220,9 @@ class Ledger:
         # asks for them (the store, a checkpoint, a proof): in-memory ledgers stay fast.
         self._lazy = store is None
         self._pending_values: list[Place | Actor | Source | Document] = []
-        self._event_types = event_types
-        self._shared = records.Shared()  # equal decoded values shared between claims
-        # Records are read from the store, decoded and hash-checked when first asked for
-        # (opening reads how many there are); the claim ids and the Merkle tree catch up
-        # with them when asked for too (_ids, _leaves).
-        self._records: LazyRecords[Recorded] = LazyRecords(
-            lambda start: self._store.records(start), self._decode, self._missing
-        )
-        # 1 where the record was decoded from the store's bytes (verify need not decode
-        # those bytes again), 0 where this ledger appended it from a Claim
-        self._decoded = bytearray()
-        self._by_id: dict[str, int] = {}  # claim id -> position
-        self._ids_read = 0  # _by_id covers the first this many records
-        self._tree = MerkleTree()
+        # the records read from the store when first asked for, their ids and tree
+        self._book = Book(self._store, event_types, Recorded)
+        self._records = self._book.records  # the book's: what reading asks for most
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
         self._closing: list[Callable[[], None]] = []
@@ -297,7 +255,7 @@ class Ledger:
             self._store.write(stored, values)
         self._value_count = len(values)
         self._value_tree.extend(leaf_hash(item.data) for item in values)
-        self._tree.extend(leaf_hash(item.data) for item in stored)
+        self._book.written(stored)
 
     def refresh(self) -> None:
         """Pick up records other writers committed to the store since the last look."""
@@ -309,111 +267,12 @@ class Ledger:
         store = self._store
         if store.value_count() > self._value_count:
             stored = store.values(self._value_count)
-            values = [self._decode_value(value) for value in stored]
+            values = [self._book.decode_value(value) for value in stored]
             # stored values count over a newer gazetteer's (Registries.shadowed_by)
             self._registries = self._registries.shadowed_by(values)
             self._value_count += len(stored)
             self._value_tree.extend(leaf_hash(value.data) for value in stored)
-        size = store.size()
-        if size > len(self._records):  # read when asked for (LazyRecords)
-            self._decoded.extend(b"\x01" * (size - len(self._records)))
-            self._records.grow(size)
-
-    def _ids(self) -> Mapping[str, Recorded]:
-        """Records by claim id, covering every record; a record not read yet is not
-        decoded for its id (see :meth:`_claim_ids`)."""
-        records, by_id = self._records, self._by_id
-        if self._ids_read < len(records):
-            for position, claim_id in self._claim_ids(self._ids_read):
-                by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
-            self._ids_read = len(records)
-        return _ById(by_id, records)
-
-    def _claim_ids(self, start: int) -> Iterator[tuple[int, str]]:
-        """The position and claim id of every record from ``start`` on: a decoded
-        record's own, or, for a run of records not read yet, the id in their stored bytes
-        (hash-checked by the store as it hands them out, parsed but not decoded into a
-        claim: a first append to a big ledger just opened reads ids, not claims)."""
-        records, position, end = self._records, start, len(self._records)
-        while position < end:
-            if records.is_read(position):
-                yield position, records[position].claim.id
-                position += 1
-                continue
-            stop = position
-            while stop < end and not records.is_read(stop):
-                stop += 1
-            for stored in itertools.islice(self._store.records(position), stop - position):
-                yield stored.position, self._claim_id(stored)
-                position = stored.position + 1
-            if position < stop:  # the store ended early: records disappeared
-                raise self._missing(position)
-
-    def _claim_id(self, stored: StoredRecord) -> str:
-        """The claim id in a stored record's bytes; a record that does not read as one is
-        decoded in full, which names what is wrong with it (IntegrityError)."""
-        try:
-            fields = upcast(orjson.loads(stored.data))
-            claim_id = fields["claim"]["id"]
-            if fields["position"] == stored.position and isinstance(claim_id, str):
-                return claim_id
-        except _UNREADABLE:  # orjson.JSONDecodeError is a ValueError
-            pass
-        return self._decode(stored).claim.id
-
-    def _leaves(self) -> MerkleTree:
-        """The Merkle tree over every record, its new leaves hashed from the store's bytes
-        (checked against their SHA-256 as they are read; not decoded)."""
-        tree, size = self._tree, len(self._records)
-        if len(tree) < size:
-            read = self._store.records(len(tree))
-            tree.extend(
-                leaf_hash(stored.data) for stored in itertools.islice(read, size - len(tree))
-            )
-            if len(tree) < size:
-                raise self._missing(len(tree))
-        return tree
-
-    def _missing(self, position: int) -> IntegrityError:
-        return IntegrityError(
-            path=self._store.path,
-            position=position,
-            problem="the record is gone from the store, which held it before (deleted?)",
-        )
-
-    def _decode(self, stored: StoredRecord) -> Recorded:
-        event_types = self._event_types or records.BUILTIN_EVENTS
-        try:  # the record as the ledger writes it: events, windows... decoded once
-            fast = self._shared.stored_claim(stored.data.decode("utf-8"), event_types)
-        except UnicodeDecodeError:
-            fast = None
-        if fast is not None and fast[0] == stored.position:
-            return Recorded(position=stored.position, recorded_at=fast[1], claim=fast[2])
-        try:
-            fields = upcast(json.loads(stored.data))
-            if fields["position"] != stored.position:
-                raise ValueError(f"it says it is at position {fields['position']}")
-            claim = records.decode_claim(
-                fields["claim"], event_types=event_types, shared=self._shared
-            )
-            recorded_at = self._shared.instant(fields["recorded_at"], "recorded_at")
-        except _UNREADABLE as error:
-            raise IntegrityError(
-                path=self._store.path,
-                position=stored.position,
-                problem=f"the record cannot be read as a claim ({error})",
-            ) from None
-        return Recorded(position=stored.position, recorded_at=recorded_at, claim=claim)
-
-    def _decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
-        try:
-            value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
-        except _UNREADABLE as error:
-            raise IntegrityError(
-                path=self._store.path,
-                problem=f"value record {stored.position} cannot be read ({error})",
-            ) from None
-        return value
+        self._book.grow(store.size())  # read when asked for
 
     @staticmethod
     def _encoded(held: Iterable[Recorded]) -> list[StoredRecord]:
@@ -560,19 +419,14 @@ class Ledger:
         claims = tuple(claims)
         with collector_paused() if len(claims) >= _LARGE_BATCH else nullcontext():
             records = self._extend(claims, expected_size)
-        if self._ids_read == len(self._records):  # else _ids catches up when asked
-            self._by_id.update((record.claim.id, record.position) for record in records)
-            self._ids_read += len(records)
-        self._records.extend(records)
-        self._decoded.extend(bytes(len(records)))
+        self._book.add(records)
         return records
 
     def _extend(self, claims: tuple[Claim, ...], expected_size: int | None) -> tuple[Recorded, ...]:
         if self._lazy:
             return self._prepare(claims, expected_size)
         records, stored = self._append_to_store(claims, expected_size)
-        if records and len(self._tree) == records[0].position:  # else _leaves catches up
-            self._tree.extend(leaf_hash(item.data) for item in stored)
+        self._book.written(stored)
         return records
 
     def _append_to_store(
@@ -670,7 +524,7 @@ class Ledger:
         return self._check(claims)
 
     def _check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
-        return admit(claims, self._registries, self._ids)
+        return admit(claims, self._registries, self._book.ids)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -705,47 +559,7 @@ class Ledger:
         ['Recorded', 'Recorded']
         """
         self._refresh()
-        items, end = self._records, len(self._records)
-        if self._event_types is not None:  # the ledger's own event types: read in full
-            yield from items[position:]
-            return
-        while position < end:
-            if items.is_read(position):
-                record = items[position]
-                self._id_read(position, record.claim.id)
-                yield record
-                position += 1
-                continue
-            stop = position
-            while stop < end and not items.is_read(stop):
-                stop += 1
-            for stored in itertools.islice(self._store.records(position), stop - position):
-                found = self._outline(stored)
-                if isinstance(found, Recorded):
-                    self._id_read(stored.position, found.claim.id)
-                else:  # the outline's own position: one int object for both
-                    self._id_read(found.position, found.claim_id)
-                yield found
-                position = stored.position + 1
-            if position < stop:  # the store ended early: records disappeared
-                raise self._missing(position)
-
-    def _id_read(self, position: int, claim_id: str) -> None:
-        """The ids by position catch up with a reader going through the records."""
-        if self._ids_read == position:
-            self._by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
-            self._ids_read += 1
-
-    def _outline(self, stored: StoredRecord) -> Recorded | Outline:
-        try:
-            found = records.outline(stored.data.decode("utf-8"))
-        except UnicodeDecodeError:
-            found = None
-        if found is not None and found.position == stored.position:
-            return found
-        record = self._decode(stored)  # raises IntegrityError naming the record
-        self._records.put(stored.position, record)
-        return record
+        yield from self._book.outlines(position)
 
     def at(self, position: int) -> Recorded:
         """The record at ``position``, read alone if it was not read yet.
@@ -778,10 +592,10 @@ class Ledger:
 
     def record(self, claim_id: str) -> Recorded:
         """The record (position, recorded time, claim) of this claim id."""
-        if claim_id not in self._by_id:
+        if not self._book.knows(claim_id):
             self._refresh()
         try:
-            return self._ids()[claim_id]
+            return self._book.ids()[claim_id]
         except KeyError:
             raise UnknownClaimError(name=claim_id) from None
 
@@ -805,7 +619,7 @@ class Ledger:
         :class:`~conflict_ledger.merkle.Checkpoint`)."""
         self._materialise()
         self._refresh()
-        tree = self._leaves()
+        tree = self._book.leaves()
         return Checkpoint(
             origin=origin,
             size=len(tree),
@@ -818,7 +632,7 @@ class Ledger:
         """The Merkle leaf hash of the record at ``position``."""
         self._materialise()
         self._refresh()
-        return self._leaves().leaf(position)
+        return self._book.leaves().leaf(position)
 
     def inclusion_proof(self, claim: str | int, *, size: int | None = None) -> tuple[bytes, ...]:
         """The proof that a claim (by id or position) is in the ledger of ``size`` records.
@@ -828,7 +642,7 @@ class Ledger:
         self._materialise()
         position = claim if isinstance(claim, int) else self.record(claim).position
         self._refresh()
-        return self._leaves().inclusion_proof(position, size)
+        return self._book.leaves().inclusion_proof(position, size)
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> tuple[bytes, ...]:
         """The proof that the ledger of ``new_size`` records extends the one of ``old_size``.
@@ -837,7 +651,7 @@ class Ledger:
         """
         self._materialise()
         self._refresh()
-        return self._leaves().consistency_proof(old_size, new_size)
+        return self._book.leaves().consistency_proof(old_size, new_size)
 
     def verify(self, *, checkpoint: Checkpoint | None = None, exact: bool = False) -> Checkpoint:
         """Re-read every stored record, check its hash, position, content and meaning,
@@ -851,79 +665,18 @@ class Ledger:
         an extension of the checkpoint (it was rewritten or cut short). With ``exact``,
         the checkpoint is the latest published: records after it raise ProofError too.
         """
-        tree, values, findings = self._reread()
-        if findings:
-            first = findings[0]
-            if len(findings) > 1:
-                first.add_note(f"{len(findings)} problems in all; Ledger.audit() lists them")
-            raise first
-        now = Checkpoint(
-            origin=checkpoint.origin if checkpoint else "conflict-ledger",
-            size=len(tree),
-            root=tree.root(),
-            registry_size=len(values),
-            registry_root=values.root(),
+        self._materialise()
+        self._refresh()
+        return _verification.verify(
+            self._book, self._value_tree, self._registries, checkpoint=checkpoint, exact=exact
         )
-        if checkpoint is not None:
-            _extends(checkpoint, tree, values)
-            if exact and len(tree) > checkpoint.size:
-                raise ProofError(
-                    f"the ledger holds {len(tree) - checkpoint.size} records after the "
-                    f"checkpoint (positions {checkpoint.size} to {len(tree) - 1}) that it does "
-                    "not cover: appended after it was published, or forged"
-                )
-        return now
 
     def audit(self) -> tuple[MeaningError, ...]:
         """Every record whose hash is sound but whose meaning is not, in ledger order
         (see :mod:`conflict_ledger.audit`); empty for a ledger this library wrote."""
-        return self._reread()[2]
-
-    def _reread(self) -> tuple[MerkleTree, MerkleTree, tuple[MeaningError, ...]]:
-        """Both trees rebuilt from the store's bytes, and the audit's findings."""
         self._materialise()
         self._refresh()
-        tree, findings = MerkleTree(), list[MeaningError]()
-        auditor = Auditor(path=self._store.path, registries=self._registries)
-        decoded, known, held = self._decoded, self._tree, self._records
-        for stored in self._store.records(0):
-            leaf = leaf_hash(stored.data)
-            position = stored.position
-            # The same bytes as a record already decoded from the store decode the same:
-            # only records appended here, unread, new and changed ones are decoded again.
-            if (
-                position < len(known)
-                and decoded[position]
-                and held.is_read(position)
-                and leaf == known.leaf(position)
-            ):
-                record = held[position]
-            else:
-                record = self._decode(stored)  # raises IntegrityError naming the record
-                if position < len(held):
-                    held.put(position, record)  # read now: kept, as any read keeps it
-            findings.extend(auditor.check(position, stored.data, record.claim, record.recorded_at))
-            tree.append(leaf)
-        values = MerkleTree()
-        for value in self._store.values(0):
-            self._decode_value(value)
-            values.append(leaf_hash(value.data))
-        for rebuilt, known, count, what in (
-            (tree, self._tree, len(self._records), "records"),
-            (values, self._value_tree, len(self._value_tree), "values"),
-        ):
-            if len(rebuilt) < count:
-                raise IntegrityError(
-                    path=self._store.path,
-                    position=len(rebuilt) if what == "records" else None,
-                    problem=f"the store holds {len(rebuilt)} {what} but {count} were "
-                    f"counted before: {what} disappeared",
-                )
-            if rebuilt.root(len(known)) != known.root():
-                raise IntegrityError(
-                    path=self._store.path, problem=f"{what} changed since they were read"
-                )
-        return tree, values, tuple(findings)
+        return _verification.reread(self._book, self._value_tree, self._registries)[2]
 
     def copy_to(self, target: Store) -> None:
         """Copy every value and record, byte for byte (so every hash is kept), into an
@@ -947,25 +700,3 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"
-
-
-def _extends(checkpoint: Checkpoint, tree: MerkleTree, values: MerkleTree) -> None:
-    """Raise ProofError unless the records (and, when the checkpoint commits to them, the
-    registered values) only grew since ``checkpoint``."""
-    parts = [("records", checkpoint.size, checkpoint.root, tree)]
-    if checkpoint.registry_size is not None and checkpoint.registry_root is not None:
-        parts.append(
-            ("registry values", checkpoint.registry_size, checkpoint.registry_root, values)
-        )
-    for what, size, root, rebuilt in parts:
-        if size > len(rebuilt):
-            raise ProofError(
-                f"the checkpoint published {size} {what} but the ledger holds "
-                f"{len(rebuilt)}: {what} were removed"
-            )
-        try:
-            verify_consistency(
-                size, len(rebuilt), root, rebuilt.root(), rebuilt.consistency_proof(size)
-            )
-        except ProofError as error:
-            raise ProofError(f"{what}: {error}") from None
