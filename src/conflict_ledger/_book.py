@@ -14,13 +14,14 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
 
+import attrs
 import orjson
+import pendulum
 
 from conflict_ledger import records
 from conflict_ledger._lazy import LazyRecords
-from conflict_ledger.claims import Document
+from conflict_ledger.claims import Claim, Document
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.merkle import MerkleTree, leaf_hash
@@ -29,16 +30,28 @@ from conflict_ledger.registry import Actor, Place, Source
 from conflict_ledger.stores.base import IntegrityError, Store, StoredRecord
 from conflict_ledger.stores.schema import upcast
 
-if TYPE_CHECKING:  # the ledger module imports this one
-    from conflict_ledger.ledger import Recorded
-
-__all__ = ["Book"]
+__all__ = ["Book", "Recorded"]
 
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
 """What decoding a stored record can raise when the record is damaged (an IntegrityError)."""
 
 
-class _ById(Mapping[str, "Recorded"]):
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """A claim as the ledger holds it: its position and the instant it was recorded.
+
+    >>> from conflict_ledger.seed import load_seed
+    >>> record = load_seed().record("dawn-2024-12-07/c04")
+    >>> record.position, record.recorded_at
+    (3, DateTime(2024, 12, 7, 12, 0, 0, tzinfo=Timezone('UTC')))
+    """
+
+    position: int
+    recorded_at: pendulum.DateTime
+    claim: Claim
+
+
+class _ById(Mapping[str, Recorded]):
     """The ledger's records by claim id: positions, each record read when looked up."""
 
     __slots__ = ("_positions", "_records")
@@ -62,18 +75,15 @@ class _ById(Mapping[str, "Recorded"]):
 
 class Book:
     """The records a ledger has read from ``store`` (see the module), each decoded into a
-    ``recorded`` (:class:`~conflict_ledger.ledger.Recorded`, passed in because the ledger
-    module imports this one) with ``event_types``, or the built-in events when None."""
+    :class:`Recorded` with ``event_types``, or the built-in events when None."""
 
     def __init__(
         self,
         store: Store,
         event_types: Mapping[str, type[Event]] | None,
-        recorded: type[Recorded],
     ) -> None:
         self.store = store
         self._event_types = event_types
-        self._recorded = recorded
         self._shared = records.Shared()  # equal decoded values shared between claims
         # Records are read from the store, decoded and hash-checked when first asked for
         # (opening reads how many there are); the claim ids and the Merkle tree catch up
@@ -242,7 +252,7 @@ class Book:
         except UnicodeDecodeError:
             fast = None
         if fast is not None and fast[0] == stored.position:
-            return self._recorded(position=stored.position, recorded_at=fast[1], claim=fast[2])
+            return Recorded(position=stored.position, recorded_at=fast[1], claim=fast[2])
         try:
             fields = upcast(json.loads(stored.data))
             if fields["position"] != stored.position:
@@ -257,7 +267,7 @@ class Book:
                 position=stored.position,
                 problem=f"the record cannot be read as a claim ({error})",
             ) from None
-        return self._recorded(position=stored.position, recorded_at=recorded_at, claim=claim)
+        return Recorded(position=stored.position, recorded_at=recorded_at, claim=claim)
 
     def decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         """The registry value in ``stored``; IntegrityError when it cannot be read."""

@@ -38,12 +38,11 @@ from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, NamedTuple
 
-import attrs
 import pendulum
 
 from conflict_ledger import _drafts, _verification, records
 from conflict_ledger._admission import admit
-from conflict_ledger._book import Book
+from conflict_ledger._book import Book, Recorded
 from conflict_ledger._lazy import collector_paused
 from conflict_ledger.audit import MeaningError
 from conflict_ledger.canonical import canonical_json
@@ -129,21 +128,6 @@ class NotAStoreError(LedgerError, TypeError):
         )
 
 
-@attrs.frozen(kw_only=True)
-class Recorded:
-    """A claim as the ledger holds it: its position and the instant it was recorded.
-
-    >>> from conflict_ledger.seed import load_seed
-    >>> record = load_seed().record("dawn-2024-12-07/c04")
-    >>> record.position, record.recorded_at
-    (3, DateTime(2024, 12, 7, 12, 0, 0, tzinfo=Timezone('UTC')))
-    """
-
-    position: int
-    recorded_at: pendulum.DateTime
-    claim: Claim
-
-
 def _is_known(registries: Registries, value: Place | Actor | Source | Document) -> bool:
     if isinstance(value, Document):
         return registries.documents.get(value.sha256) == value
@@ -221,7 +205,7 @@ class Ledger:
         self._lazy = store is None
         self._pending_values: list[Place | Actor | Source | Document] = []
         # the records read from the store when first asked for, their ids and tree
-        self._book = Book(self._store, event_types, Recorded)
+        self._book = Book(self._store, event_types)
         self._records = self._book.records  # the book's: what reading asks for most
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
