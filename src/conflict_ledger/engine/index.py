@@ -392,11 +392,8 @@ class AsOfIndex:
         """The claims compiled claims came from, the sketched ones read together."""
         held = [op[ff.CLAIM] for op in ops]
         positions = [found for found in held if type(found) is int]
-        if len(positions) > 1:
-            self._ledger.at_positions(positions)  # read now, kept: _claim finds them read
-        return tuple(
-            self._ledger.at(found).claim if type(found) is int else found for found in held
-        )
+        read = iter([r.claim for r in self._ledger.at_positions(positions)] if positions else [])
+        return tuple(next(read) if type(found) is int else found for found in held)
 
     def _consume(self, records: Iterable[Recorded | Outline], total: int) -> None:
         arriving: dict[PlaceHistory, list[Claim]] = {}  # compiled place by place
