@@ -48,19 +48,17 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import gc
 import json
 import os
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 import pendulum
 
+from conflict_ledger._lazy import collector_paused
 from conflict_ledger.adapters.acled_actors import ActorMap
 from conflict_ledger.adapters.acled_claims import (
     ACLED_SOURCE,
@@ -219,25 +217,6 @@ def parse_acled_date(text: str, *, day_first: bool = True) -> _dt.date:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file becomes claims (single thread only).
-
-    An import builds values without cycles (rows, claims, windows, events), so a
-    collection can free nothing it made; it only walks the growing heap again and
-    again, which made a 100,000-row import about half slower per row than a 20,000-row
-    one. Reference counting frees everything else as always.
-    """
-    pause = gc.isenabled() and threading.active_count() == 1
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause:
-            gc.enable()
-
-
 def _reader(
     registries: Registries,
     layout: Layout,
@@ -336,7 +315,7 @@ def read_acled_file(
 
     ``progress(done, total)`` is called every few thousand events and at the end.
     """
-    with _collector_paused():
+    with collector_paused():
         return _read_file(
             source,
             registries,
@@ -493,7 +472,7 @@ def import_acled(
     moment = None
     if clock is ReportClock.IMPORT:
         moment = pendulum.now("UTC") if now is None else to_instant(now, field="now")
-    with _collector_paused():  # once: a collection in between would walk every row again
+    with collector_paused():  # once: a collection in between would walk every row again
         found = _read_file(
             source,
             ledger.registries,

@@ -106,6 +106,20 @@ def _paused(large: bool) -> AbstractContextManager[None]:
     return _collector_paused() if large else nullcontext()
 
 
+def _instants(
+    ats: Iterable[Any], known_at: Any
+) -> tuple[list[pendulum.DateTime], pendulum.DateTime | None, list[int], int | None]:
+    """A series' question: its instants and ``known_at``, as UTC instants and in micros."""
+    cuts = [to_instant(at, field="at") for at in ats]
+    known = None if known_at is None else to_instant(known_at, field="known_at")
+    return (
+        cuts,
+        known,
+        [ff.micros(cut) for cut in cuts],
+        None if known is None else ff.micros(known),
+    )
+
+
 def _tag(entry: PlaceHistory, op: ff.Op) -> int:
     """A claim about ``entry`` as a small integer: the place's slot, and in the lowest bit
     whether the claim can move a holder."""
@@ -768,10 +782,7 @@ class AsOfIndex:
         >>> [t.row("deir-ez-zor")["status"] for t in AsOfIndex(load_seed()).tables(days)]
         ['changing', 'held']
         """
-        cuts = [to_instant(at, field="at") for at in ats]
-        known = None if known_at is None else to_instant(known_at, field="known_at")
-        instants = [ff.micros(cut) for cut in cuts]
-        known_i = None if known is None else ff.micros(known)
+        cuts, known, instants, known_i = _instants(ats, known_at)
         columns = self._columns_at(instants, known_i)
         sweep = self._sweep(known_i)
         answers: list[SnapshotTable] = [None] * len(cuts)  # type: ignore[list-item]
@@ -849,8 +860,7 @@ class AsOfIndex:
         >>> [h["deir-ez-zor"] for h in AsOfIndex(load_seed()).holders_series(days)]
         ['sdf', 'sdf']
         """
-        instants = [ff.micros(to_instant(at, field="at")) for at in ats]
-        known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
+        _, _, instants, known_i = _instants(ats, known_at)
         return tuple(_Holders(self, col) for col in self._columns_at(instants, known_i))
 
     def series(self, ats: Iterable[Any], *, known_at: Any = None) -> tuple[Snapshot, ...]:
@@ -864,10 +874,7 @@ class AsOfIndex:
         >>> [s["deir-ez-zor"].status.value for s in AsOfIndex(load_seed()).series(days)]
         ['changing', 'held']
         """
-        cuts = [to_instant(at, field="at") for at in ats]
-        known = None if known_at is None else to_instant(known_at, field="known_at")
-        instants = [ff.micros(cut) for cut in cuts]
-        known_i = None if known is None else ff.micros(known)
+        cuts, known, instants, known_i = _instants(ats, known_at)
         columns = self._columns_at(instants, known_i)
         return tuple(
             self._lazy(cut, known, at_i, known_i, col)
