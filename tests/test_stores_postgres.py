@@ -281,3 +281,20 @@ def test_a_ledger_read_in_chunks_reads_every_record_once_in_order(
         assert [r.position for r in store.records(5)] == list(range(5, 21))
         assert [r.position for r in store.records(14)] == list(range(14, 21))
         assert list(store.records(21)) == []
+
+
+def test_a_saved_index_is_kept_in_the_database_and_read_back(pg_url: str) -> None:
+    from conflict_ledger.engine._places import SavedPlace
+    from conflict_ledger.reference import snapshot
+
+    with opened(pg_url) as ledger:
+        ledger.extend([make_claim(f"c{i}", place=f"p{i % 3}", hour=i) for i in range(9)])
+        assert AsOfIndex(ledger).save() > 0
+        ledger.extend([make_claim("later", place="p1", hour=2)])  # after the save
+    with opened(pg_url) as again:
+        index = AsOfIndex.load(again)
+        assert all(type(entry) is SavedPlace for entry in index._by_slot)
+        assert len(index) == 10
+        for hour in (0, 3, 9):
+            expected = snapshot(again, at=BASE.add(hours=hour))
+            assert index.snapshot(at=BASE.add(hours=hour)) == expected

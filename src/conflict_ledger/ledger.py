@@ -62,6 +62,7 @@ from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     IntegrityError,
+    KeepsDerived,
     Store,
     StoredRecord,
 )
@@ -240,6 +241,28 @@ class Ledger:
         self._value_count = len(values)
         self._value_tree.extend(leaf_hash(item.data) for item in values)
         self._book.written(stored)
+
+    @property
+    def keeps_derived(self) -> bool:
+        """Whether the store keeps data derived from the records (:meth:`keep_derived`)."""
+        return not self._lazy and isinstance(self._store, KeepsDerived)
+
+    def derived(self, name: str) -> bytes | None:
+        """What the store keeps under ``name`` that was derived from the records (a saved
+        index: :meth:`~conflict_ledger.engine.AsOfIndex.save`); None when it keeps nothing
+        there, or keeps no derived data (a ledger without a store of its own, a JSON
+        Lines file)."""
+        store = self._store
+        return store.derived(name) if isinstance(store, KeepsDerived) and not self._lazy else None
+
+    def keep_derived(self, name: str, data: bytes) -> bool:
+        """Have the store keep ``data``, derived from the records, under ``name``
+        (replacing what it kept there); False when it keeps no derived data."""
+        store = self._store
+        if not isinstance(store, KeepsDerived) or self._lazy:
+            return False
+        store.keep_derived(name, data)
+        return True
 
     def refresh(self) -> None:
         """Pick up records other writers committed to the store since the last look."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -26,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AppendOnlyError",
     "IntegrityError",
+    "KeepsDerived",
     "ServerError",
     "StorageError",
     "Store",
@@ -173,6 +174,21 @@ def check_follows_on(path: str, records: Sequence[StoredRecord], expected: int) 
                 problem=f"positions must follow on from {expected}",
                 hint="Append through the Ledger, which numbers records.",
             )
+
+
+@runtime_checkable
+class KeepsDerived(Protocol):
+    """A store that can also keep data derived from its records (a saved index) beside
+    them: not part of the ledger, replaced at will, named by what it was derived from.
+    The SQLite and memory stores do; a store that does not is still a store."""
+
+    def derived(self, name: str) -> bytes | None:
+        """The data kept under ``name`` (None: nothing kept)."""
+        ...
+
+    def keep_derived(self, name: str, data: bytes) -> None:
+        """Keep ``data`` under ``name``, replacing what was kept there."""
+        ...
 
 
 class Store(Protocol):

@@ -27,6 +27,7 @@ class MemoryStore:
         self._records: list[StoredRecord] = []
         self._values: list[StoredRecord] = []
         self._meta = dict(meta or {})
+        self._derived: dict[str, bytes] = {}
         self._lock = threading.RLock()
         self._pending: tuple[list[StoredRecord], list[StoredRecord]] | None = None
 
@@ -67,6 +68,15 @@ class MemoryStore:
         check_follows_on(self.path, records, len(self._records) + len(staged))
         staged.extend(records)
         staged_values.extend(values)
+
+    def derived(self, name: str) -> bytes | None:
+        """The data saved under ``name`` by :meth:`keep_derived` (None: nothing saved)."""
+        return self._derived.get(name)
+
+    def keep_derived(self, name: str, data: bytes) -> None:
+        """Keep ``data`` under ``name`` (data derived from the records, such as a saved
+        index), replacing what was kept there."""
+        self._derived[name] = bytes(data)
 
     def meta(self) -> dict[str, str]:
         """Settings given at creation."""

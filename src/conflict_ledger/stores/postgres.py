@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS {s}.vals (
     ledger text NOT NULL, seq bigint NOT NULL CHECK (seq >= 0),
     data bytea NOT NULL, hash bytea NOT NULL CHECK (length(hash) = 32),
     PRIMARY KEY (ledger, seq));
+CREATE TABLE IF NOT EXISTS {s}.derived (
+    ledger text NOT NULL, name text NOT NULL, data bytea NOT NULL,
+    PRIMARY KEY (ledger, name));
 CREATE OR REPLACE FUNCTION {s}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'append-only: % on % refused', TG_OP, TG_TABLE_NAME
@@ -203,6 +206,9 @@ def role_statements(*, schema: str = DEFAULT_SCHEMA, writer: str, reader: str) -
         f"CREATE ROLE {reader} NOLOGIN",
         f"GRANT USAGE ON SCHEMA {schema} TO {reader}",
         f"GRANT SELECT ON {tables} TO {reader}",
+        # data derived from the records (a saved index): replaced, never part of the ledger
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.derived TO {writer}",
+        f"GRANT SELECT ON {schema}.derived TO {reader}",
     ]
 
 
@@ -432,6 +438,38 @@ class PostgresStore:
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
         return tuple(self._check(self._copy_out("vals", "seq", start), "value", start))
+
+    def derived(self, name: str) -> bytes | None:
+        """The data kept under ``name`` by :meth:`keep_derived` (None: nothing kept)."""
+        db = self._connection()
+        with self._errors(writing=self._writing):
+            found = db.execute("SELECT to_regclass(%s)", (f'"{self.schema}".derived',)).fetchone()
+            if found[0] is None:  # a schema made before derived data was kept
+                return None
+            row = db.execute(
+                self._sql("SELECT data FROM {s}.derived WHERE ledger = %s AND name = %s"),
+                (self.ledger, name),
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def keep_derived(self, name: str, data: bytes) -> None:
+        """Keep ``data``, derived from the records (a saved index), under ``name``,
+        replacing what was kept there: not part of the ledger, and not append-only."""
+        db = self._connection()
+        with self._errors(), db.transaction():
+            db.execute(
+                self._sql(
+                    "CREATE TABLE IF NOT EXISTS {s}.derived (ledger text NOT NULL, "
+                    "name text NOT NULL, data bytea NOT NULL, PRIMARY KEY (ledger, name))"
+                )
+            )
+            db.execute(
+                self._sql(
+                    "INSERT INTO {s}.derived (ledger, name, data) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (ledger, name) DO UPDATE SET data = EXCLUDED.data"
+                ),
+                (self.ledger, name, data),
+            )
 
     def meta(self) -> dict[str, str]:
         """The settings recorded when the ledger was created."""

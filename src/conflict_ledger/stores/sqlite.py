@@ -445,6 +445,31 @@ class SqliteStore:
         with self._errors():
             return self._db.execute(sql, parameters).fetchall()
 
+    def derived(self, name: str) -> bytes | None:
+        """The data saved under ``name`` by :meth:`keep_derived` (None: nothing saved)."""
+        with self._reading():
+            tables = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='derived'"
+            ).fetchone()
+            if tables is None:  # a ledger that never saved derived data
+                return None
+            row = self._db.execute("SELECT data FROM derived WHERE name = ?", (name,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def keep_derived(self, name: str, data: bytes) -> None:
+        """Save ``data`` under ``name``, replacing what was saved there: data derived from
+        the records (a saved index), kept in the ledger's file so that a copy of the file
+        carries it. It is not part of the ledger: the ``claims`` table stays append-only,
+        and the data names the records it was derived from (see ``engine/_saved.py``)."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, data BLOB NOT NULL)"
+            )
+            self._db.execute("DELETE FROM derived WHERE name = ?", (name,))
+            self._db.execute("INSERT INTO derived(name, data) VALUES (?, ?)", (name, data))
+            self._db.execute("COMMIT")
+
     def meta(self) -> dict[str, str]:
         """The settings recorded when the database was created."""
         with self._reading():
