@@ -33,6 +33,7 @@ __all__ = [
     "NaiveDatetimeError",
     "NotALedgerError",
     "ReportedBeforeEventError",
+    "SavedIndexWarning",
     "UnknownActorError",
     "UnknownClaimError",
     "UnknownEntryError",
@@ -480,4 +481,24 @@ class UnsavedClaimsWarning(UserWarning):
             f"{path}: {changes} changed in memory and never saved, now lost. A claims file is "
             "read into memory and written only by save_ledger(ledger, path): call it before "
             "the ledger closes, or record into a .sqlite ledger, which keeps every append."
+        )
+
+
+class SavedIndexWarning(UserWarning):
+    """A saved as-of index was not used: it does not fit the ledger (saved from another
+    ledger, or by another version of the library, or with other options) or it is
+    damaged. The index was built from the records instead, so answers are right; only
+    the time to open is lost until the index is saved again.
+
+    >>> print(SavedIndexWarning(path="war.sqlite", problem="it is damaged"))
+    war.sqlite: the saved index was not used: it is damaged. It was built from the records instead; save it again (conflict-ledger index war.sqlite, or AsOfIndex.save()) to open fast next time.
+    """
+
+    def __init__(self, *, path: str, problem: str | None) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"{path}: the saved index was not used: {problem}. It was built from the records "
+            f"instead; save it again (conflict-ledger index {path}, or AsOfIndex.save()) "
+            "to open fast next time."
         )

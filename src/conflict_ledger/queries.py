@@ -53,8 +53,11 @@ class itself never imports the engine."""
 
 
 def index_of(ledger: Ledger, **options: Any) -> AsOfIndex:
-    """The ledger's index: built on first use (``options`` go to
-    :class:`~conflict_ledger.engine.AsOfIndex` then), then kept and refreshed by each question.
+    """The ledger's index: on first use read from the index the ledger saved
+    (:meth:`~conflict_ledger.engine.AsOfIndex.save`) and brought up to date, or built
+    from the records when it saved none that fits (``options`` go to
+    :meth:`~conflict_ledger.engine.AsOfIndex.load` then); then kept and refreshed by each
+    question.
 
     >>> from conflict_ledger.seed import load_seed
     >>> ledger = load_seed()
@@ -63,7 +66,7 @@ def index_of(ledger: Ledger, **options: Any) -> AsOfIndex:
     """
     index = vars(ledger).get(_SLOT)
     if not isinstance(index, AsOfIndex):
-        index = AsOfIndex(ledger, **options)
+        index = AsOfIndex.load(ledger, **options)
         vars(ledger)[_SLOT] = index
     return index
 

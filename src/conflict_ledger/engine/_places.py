@@ -17,14 +17,14 @@ mutable working state, never handed out: the index answers with frozen values.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.rules.territory import PlaceState
 
-__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "compile_place", "fold_key"]
+__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "SavedPlace", "compile_place", "fold_key"]
 
 NEVER = 1 << 62  # later than any instant, in micros
 EARLIEST = -(1 << 62)
@@ -103,6 +103,10 @@ class PlaceHistory:
         self.memo: dict[int, tuple[ff.Frozen, ff.Reading | bool | None]] = {}
         # how many of the place's table rows, kept by the index (engine._rows), still stand
         self.rows = 0
+
+    def loaded(self) -> PlaceHistory:
+        """This history with every field read (a saved one reads its claims now)."""
+        return self
 
     def pinned(self) -> PlaceHistory:
         """A copy of this history as it is now, for answers that must not see it change."""
@@ -420,3 +424,43 @@ class PlaceHistory:
             ready = ff.reading(self.place, frozen)
             self.memo[key] = (frozen, ready)
         return ff.read(self.place, frozen, ready, at, durations)
+
+
+class SavedPlace(PlaceHistory):
+    """A place's history read from a saved index (``engine/_saved.py``): its name and slot
+    at once, the rest (claims, checkpoints...) on the first use of any of it.
+
+    Python asks :meth:`__getattr__` only for a field not set, so a history once read is a
+    :class:`PlaceHistory` at full speed; answers about every place that read only the
+    holder columns never read the places they do not recompute.
+
+    >>> saved = SavedPlace("homs", 0, lambda history: PlaceHistory.__init__(history, "homs", slot=0))
+    >>> saved.place, saved.ops
+    ('homs', [])
+    """
+
+    __slots__ = ("_read",)
+
+    def __init__(self, place: str, slot: int, read: Callable[[PlaceHistory], None]) -> None:
+        # Not PlaceHistory.__init__: the other fields stay unset until ``read`` sets them.
+        self.place = place
+        self.slot = slot
+        self._read: Callable[[PlaceHistory], None] | None = read
+
+    def __getattr__(self, name: str) -> Any:
+        read = object.__getattribute__(self, "_read")
+        if read is None or name.startswith("__"):
+            raise AttributeError(name)
+        self._read = None  # read once: a field ``read`` sets is not asked for again
+        try:
+            read(self)
+        except BaseException:
+            self._read = read
+            raise
+        return object.__getattribute__(self, name)
+
+    def loaded(self) -> PlaceHistory:
+        """This history with every field read."""
+        if self._read is not None:
+            self.__getattr__("ops")
+        return self

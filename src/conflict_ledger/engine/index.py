@@ -60,6 +60,7 @@ from conflict_ledger._lazy import collector_paused as _collector_paused
 from conflict_ledger.asof import Explanation, LazyPlaces, Snapshot, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine import _saved
 from conflict_ledger.engine._columns import ABSENT, Columns, LateKnowledge, places_of
 from conflict_ledger.engine._explain import Mentions, explanation
 from conflict_ledger.engine._places import EARLIEST, NEVER, PlaceHistory, compile_place, fold_key
@@ -118,6 +119,17 @@ def _instants(
         [ff.micros(cut) for cut in cuts],
         None if known is None else ff.micros(known),
     )
+
+
+def _check_options(checkpoint_every: int, column_every: int | None) -> None:
+    for field, value in (("checkpoint_every", checkpoint_every), ("column_every", column_every)):
+        if value is not None and value < 1:
+            raise InvalidClaimError(
+                field=field,
+                value=value,
+                problem="the checkpoint interval is at least 1 claim",
+                hint=f"Pass {field}=None for the default, or a positive integer.",
+            )
 
 
 def _tag(entry: PlaceHistory, op: ff.Op) -> int:
@@ -290,19 +302,84 @@ class AsOfIndex:
         column_every: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        for field, value in (
-            ("checkpoint_every", checkpoint_every),
-            ("column_every", column_every),
-        ):
-            if value is not None and value < 1:
-                raise InvalidClaimError(
-                    field=field,
-                    value=value,
-                    problem="the checkpoint interval is at least 1 claim",
-                    hint=f"Pass {field}=None for the default, or a positive integer.",
-                )
+        _check_options(checkpoint_every, column_every)
+        self._begin(ledger, checkpoint_every, column_every, progress)
+        self.refresh()
+
+    @classmethod
+    def load(
+        cls,
+        ledger: Ledger,
+        *,
+        checkpoint_every: int = 8,
+        column_every: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> AsOfIndex:
+        """The index saved with ``ledger`` (:meth:`save`), brought up to date with the
+        records appended since; built from the records, as ``AsOfIndex(ledger, ...)``
+        builds it, when the ledger keeps none. A saved index that does not fit (another
+        ledger's, another version's, other options, damaged) is set aside with a
+        :class:`~conflict_ledger.errors.SavedIndexWarning`. The door
+        (:func:`conflict_ledger.queries.index_of`) opens indexes this way.
+
+        Reading a saved index reads no record: its places are read when a question
+        first needs them (see ``engine/_saved.py``).
+
+        >>> from conflict_ledger import Ledger
+        >>> from conflict_ledger.seed import load_seed
+        >>> from conflict_ledger.stores import MemoryStore
+        >>> seed = load_seed()
+        >>> ledger = Ledger(store=MemoryStore(), registries=seed.registries)
+        >>> ledger.extend(seed.claims())  # doctest: +ELLIPSIS
+        (...)
+        >>> AsOfIndex(ledger).save() > 0
+        True
+        >>> AsOfIndex.load(ledger).place_state("deir-ez-zor", at="2024-12-07T00:00Z").holder
+        'sdf'
+        """
+        _check_options(checkpoint_every, column_every)
+        data = ledger.derived(_saved.NAME)
+        if data is not None:
+            found = _saved.read(
+                cls,
+                ledger,
+                data,
+                every=checkpoint_every,
+                column_every=column_every,
+                progress=progress,
+            )
+            if found is not None:
+                found.refresh()
+                return found
+        return cls(
+            ledger, checkpoint_every=checkpoint_every, column_every=column_every, progress=progress
+        )
+
+    def save(self) -> int:
+        """Save this index with its ledger, for :meth:`load` (and the one door) to read
+        instead of building it again; returns the bytes saved (0 when the ledger's store
+        keeps no derived data: a JSON Lines file, a ledger without a store of its own).
+
+        The ledger's store keeps it beside the records (a SQLite ledger in its own file),
+        replacing the one saved before; it covers the records read now, and a later
+        :meth:`load` reads the ones appended after it. Save again after large appends.
+        """
+        if not self._ledger.keeps_derived:
+            return 0
+        data = _saved.dump(self)
+        self._ledger.keep_derived(_saved.NAME, data)
+        return len(data)
+
+    def _begin(
+        self,
+        ledger: Ledger,
+        every: int,
+        column_every: int | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        """An index of no records yet over ``ledger`` (also what a saved one starts from)."""
         self._ledger = ledger
-        self._every = checkpoint_every
+        self._every = every
         self._column_every = column_every
         self._progress = progress
         self._seen = 0
@@ -338,7 +415,6 @@ class AsOfIndex:
         self._rows = RowStore()  # every place's table row after every claim, made on demand
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self._mentions: Mentions | None = None  # for explain, read on its first question
-        self.refresh()
 
     @property
     def ledger(self) -> Ledger:

@@ -1,0 +1,307 @@
+"""A saved as-of index (AsOfIndex.save / AsOfIndex.load, engine/_saved.py) against the
+reference fold: saved after any prefix of a generated ledger, read back, and brought up
+to date with the late, back-dated, retracted and corrected claims appended after it."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import warnings
+from pathlib import Path
+
+import attrs
+import orjson
+import pytest
+import zstandard
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflict_ledger.claims import Claim, SourceChain
+from conflict_ledger.codec import open_ledger
+from conflict_ledger.engine import AsOfIndex, _saved
+from conflict_ledger.engine._places import SavedPlace
+from conflict_ledger.errors import SavedIndexWarning
+from conflict_ledger.events import Captured, Holds, Retraction
+from conflict_ledger.ledger import Ledger, fixed_clock
+from conflict_ledger.queries import index_of
+from conflict_ledger.reference import place_claims, snapshot, timeline
+from conflict_ledger.saving import save_ledger
+from conflict_ledger.seed import load_seed
+from conflict_ledger.stores import MemoryStore
+from conflict_ledger.testing.strategies import BASE
+from conflict_ledger.time import ValidTime
+from tests.test_index import _MergeEveryBatch, busy_ledgers, checkpoints, kinds, known_times, times
+
+
+def _stored(ledger: Ledger, count: int) -> Ledger:
+    """A ledger with a store of its own holding the first ``count`` claims of ``ledger``."""
+    stored = Ledger(registries=ledger.registries, clock=fixed_clock(BASE), store=MemoryStore())
+    stored.extend(r.claim for r in ledger.records()[:count])
+    return stored
+
+
+@given(busy_ledgers, st.data(), checkpoints, kinds)
+def test_a_saved_index_read_back_answers_as_the_oracle(ledger, data, every, kind):
+    cls, column_every = kind
+    records = ledger.records()
+    cut = data.draw(st.integers(min_value=0, max_value=len(records)), label="saved after")
+    growing = _stored(ledger, cut)
+    built = cls(growing, checkpoint_every=every, column_every=column_every)
+    if data.draw(st.booleans(), label="ask before saving"):
+        built.snapshot(at=data.draw(times), known_at=data.draw(known_times))
+    assert built.save() > 0
+    growing.extend(r.claim for r in records[cut:])  # appended after the save
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SavedIndexWarning)  # it fits: no warning
+        index = cls.load(growing, checkpoint_every=every, column_every=column_every)
+    assert type(index) is cls
+    assert len(index) == len(records)
+    for _ in range(3):
+        at, known_at = data.draw(times, label="at"), data.draw(known_times, label="known_at")
+        expected = snapshot(growing, at=at, known_at=known_at)
+        assert index.snapshot(at=at, known_at=known_at) == expected
+        assert dict(index.holders(at=at, known_at=known_at)) == {
+            s.place: s.holder for s in expected
+        }
+        for place in index.places():
+            got = index.place_claims(place, at=at, known_at=known_at)
+            assert got == place_claims(growing, place, at=at, known_at=known_at)
+    for place in index.places():
+        assert index.timeline(place) == timeline(growing, place)
+    _ask_where_knowledge_changed(index, growing)
+
+
+def _ask_where_knowledge_changed(index: AsOfIndex, ledger: Ledger) -> None:
+    """Ask the holders just after each claim began, as known just before it was reported:
+    where a claim reported late, or a retraction, makes knowledge differ from now."""
+    for record in ledger.records():
+        claim = record.claim
+        at, known_at = claim.valid.start, claim.reported_at.subtract(microseconds=1)
+        expected = {s.place: s.holder for s in snapshot(ledger, at=at, known_at=known_at)}
+        assert dict(index.holders(at=at, known_at=known_at)) == expected
+
+
+@given(busy_ledgers, st.data())
+def test_appends_after_a_saved_index_was_read_land_where_they_belong(ledger, data):
+    # Read back first, then append: late claims, retractions and corrections reach
+    # places read and places not read yet, and answers handed out before keep theirs.
+    records = ledger.records()
+    cut = data.draw(st.integers(min_value=0, max_value=len(records)), label="saved after")
+    growing = _stored(ledger, cut)
+    AsOfIndex(growing, checkpoint_every=2).save()
+    index = AsOfIndex.load(growing, checkpoint_every=2)
+    kept = []
+    done = cut
+    while done < len(records):
+        at, known_at = data.draw(times, label="at"), data.draw(known_times, label="known_at")
+        kept.append((done, at, known_at, index.snapshot(at=at, known_at=known_at)))
+        step = data.draw(st.integers(min_value=1, max_value=4), label="step")
+        growing.extend(r.claim for r in records[done : done + step])
+        done += step
+        assert index.snapshot(at=at, known_at=known_at) == snapshot(
+            growing, at=at, known_at=known_at
+        )
+    for size, at, known_at, answer in kept:
+        assert answer == snapshot(_stored(ledger, size), at=at, known_at=known_at)
+    _ask_where_knowledge_changed(index, growing)
+
+
+def _seed_file(tmp_path, name="seed.sqlite"):
+    path = tmp_path / name
+    save_ledger(load_seed(), path)
+    return open_ledger(path)
+
+
+def test_a_sqlite_ledger_keeps_its_saved_index_and_the_door_reads_it(tmp_path):
+    ledger = _seed_file(tmp_path)
+    saved = AsOfIndex(ledger).save()
+    assert saved > 0
+    ledger.close()
+    again = open_ledger(tmp_path / "seed.sqlite")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SavedIndexWarning)
+        index = index_of(again)
+    # Read back, not built: every place is a saved one, not read until asked about.
+    assert all(type(entry) is SavedPlace for entry in index._by_slot)
+    assert index.snapshot(at="2024-12-07T00:00Z") == snapshot(load_seed(), at="2024-12-07T00:00Z")
+    assert index.place_state("deir-ez-zor", at="2024-12-08T00:00Z").holder == "sdf"
+
+
+def test_a_ledger_without_derived_data_saves_nothing_and_builds():
+    seed = load_seed()  # no store of its own
+    assert AsOfIndex(seed).save() == 0
+    assert seed.derived(_saved.NAME) is None
+    assert AsOfIndex.load(seed).snapshot(at="2024-12-07T00:00Z") == snapshot(
+        seed, at="2024-12-07T00:00Z"
+    )
+
+
+def _saved_seed(tmp_path):
+    ledger = _seed_file(tmp_path)
+    AsOfIndex(ledger).save()
+    return ledger, ledger.derived(_saved.NAME)
+
+
+def _set_aside(ledger, data, match):
+    """Load ``ledger`` with ``data`` as its saved index: set aside with a warning
+    matching ``match``, and the answers still the oracle's."""
+    ledger.keep_derived(_saved.NAME, data)
+    with pytest.warns(SavedIndexWarning, match=match):
+        index = AsOfIndex.load(ledger)
+    assert not any(type(entry) is SavedPlace for entry in index._by_slot)
+    assert index.snapshot(at="2024-12-07T00:00Z") == snapshot(ledger, at="2024-12-07T00:00Z")
+
+
+def test_a_damaged_byte_is_caught_at_open_and_the_index_is_built(tmp_path):
+    ledger, data = _saved_seed(tmp_path)
+    flipped = bytearray(data)
+    flipped[-10] ^= 0x01
+    _set_aside(ledger, bytes(flipped), "do not match their SHA-256")
+    _set_aside(ledger, data[:-1], "do not match their SHA-256")  # cut short
+    _set_aside(ledger, b"not a header\n" + data, "header does not read")
+
+
+def _with_header(data: bytes, **changes) -> bytes:
+    line, _, body = data.partition(b"\n")
+    return orjson.dumps({**orjson.loads(line), **changes}) + b"\n" + body
+
+
+def test_a_saved_index_that_does_not_fit_is_set_aside(tmp_path):
+    ledger, data = _saved_seed(tmp_path)
+    _set_aside(ledger, _with_header(data, layout="0" * 16), "another version")
+    _set_aside(ledger, _with_header(data, every=3), "other checkpoint_every")
+    _set_aside(ledger, _with_header(data, size=len(ledger) + 5), "covers 21 records")
+    _set_aside(ledger, _with_header(data, last="00" * 32), "not the one it was saved after")
+
+
+def test_a_saved_index_of_another_ledger_is_set_aside(tmp_path):
+    _, data = _saved_seed(tmp_path)
+    other = _seed_file(tmp_path, "other.sqlite")
+    other.extend([attrs.evolve(load_seed().claims()[0], id="another-claim")])
+    # The same first records, so the saved index is only caught by the last one.
+    short = Ledger(registries=other.registries, store=MemoryStore())
+    short.extend(other.claims()[1:])
+    _set_aside(short, data, "not the one it was saved after|covers")
+
+
+def _forged(data: bytes, payload: bytes) -> bytes:
+    """``data`` with its shared frame replaced by ``payload``, the digest made to fit:
+    what someone who can write the ledger's file could do."""
+    line, _, body = data.partition(b"\n")
+    header = orjson.loads(line)
+    frame = zstandard.ZstdCompressor().compress(payload)
+    new_body = frame + body[header["shared"] :]
+    header.update(shared=len(frame), body=hashlib.sha256(new_body).hexdigest())
+    return orjson.dumps(header) + b"\n" + new_body
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (print, ("this must never run",))
+
+
+def test_a_forged_saved_index_never_runs_code(tmp_path, capsys):
+    ledger, data = _saved_seed(tmp_path)
+    _set_aside(ledger, _forged(data, pickle.dumps(_RunsCode())), "builtins.print")
+    assert "must never run" not in capsys.readouterr().out
+    evil = pickle.dumps(_RunsCode()).replace(b"builtins", b"os\n    ").replace(b"print", b"system")
+    _set_aside(ledger, _forged(data, evil), "does not read")
+
+
+def test_a_saved_place_that_does_not_read_raises_a_typed_error(tmp_path):
+    from conflict_ledger.stores.base import IntegrityError
+
+    ledger, data = _saved_seed(tmp_path)
+    line, _, body = data.partition(b"\n")
+    header = orjson.loads(line)
+    shared = body[: header["shared"]]
+    places = zstandard.ZstdCompressor().compress(pickle.dumps(len))  # a place naming len
+    lengths = _saved._unpickled(zstandard.ZstdDecompressor().decompress(shared))
+    count = len(lengths["names"])
+    lengths["lengths"] = bytes(8) * (count - 1) + len(places).to_bytes(8, "little")
+    lengths["graded"] = []
+    new_shared = zstandard.ZstdCompressor().compress(pickle.dumps(lengths, protocol=5))
+    new_body = new_shared + places
+    header.update(shared=len(new_shared), body=hashlib.sha256(new_body).hexdigest())
+    ledger.keep_derived(_saved.NAME, orjson.dumps(header) + b"\n" + new_body)
+    index = AsOfIndex.load(ledger)
+    last = index._by_slot[-1]
+    with pytest.raises(IntegrityError, match="does not read"):
+        index.place_state(last.place, at="2024-12-08T00:00Z")
+
+
+def test_saving_again_replaces_the_saved_index(tmp_path):
+    ledger = _seed_file(tmp_path)
+    AsOfIndex(ledger).save()
+    first = ledger.derived(_saved.NAME)
+    claim = load_seed().claims()[0]
+    ledger.extend([attrs.evolve(claim, id="a-later-claim")])
+    AsOfIndex.load(ledger).save()
+    assert ledger.derived(_saved.NAME) != first
+    rows = sqlite3.connect(tmp_path / "seed.sqlite").execute("SELECT count(*) FROM derived")
+    assert rows.fetchone()[0] == 1
+    assert len(AsOfIndex.load(ledger)) == len(ledger)
+
+
+def _claim(claim_id, event, day, reported_day, **fields):
+    return Claim(
+        id=claim_id,
+        event=event,
+        valid=ValidTime.exact(f"2024-12-{day:02d}T00:00Z"),
+        reported_at=f"2024-12-{reported_day:02d}T01:00Z",
+        source=SourceChain.of("reuters"),
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("kind", [AsOfIndex, _MergeEveryBatch])
+def test_what_was_undone_and_known_late_before_the_save_stays_so_after_it(kind):
+    # Saved after a retraction and a report weeks late; then claims land before and
+    # after the retracted one in the same place, so that the place is derived again
+    # across it (its retraction read again from what the index saved).
+    seed = load_seed()
+    ledger = Ledger(registries=seed.registries, store=MemoryStore())
+    ledger.extend(
+        [
+            _claim("took", Captured(place="homs", actor="opposition"), 5, 5),
+            _claim("late", Captured(place="homs", actor="syrian-government"), 6, 28),
+            _claim("undone", Captured(place="homs", actor="sdf"), 7, 7),
+            _claim("retract", Retraction(target="undone"), 8, 8),
+        ]
+    )
+    kind(ledger).save()
+    index = kind.load(ledger)
+    ledger.extend(
+        [
+            _claim("earlier", Captured(place="homs", actor="opposition"), 3, 9),
+            _claim("after", Holds(place="homs", actor="opposition"), 8, 9),
+        ]
+    )
+    for at, known_at in [(9, None), (9, 10), (9, 29), (7, 7), (6, 27)]:
+        question = {
+            "at": f"2024-12-{at:02d}T12:00Z",
+            "known_at": None if known_at is None else f"2024-12-{known_at:02d}T12:00Z",
+        }
+        expected = snapshot(ledger, **question)
+        assert index.snapshot(**question) == expected
+        assert dict(index.holders(**question)) == {s.place: s.holder for s in expected}
+
+
+def test_the_index_command_saves_and_the_next_question_reads_it(tmp_path, capsys):
+    from conflict_ledger.cli import main
+
+    _seed_file(tmp_path).close()
+    path = str(tmp_path / "seed.sqlite")
+    assert main(["index", path]) == 0
+    assert "saved the index of 16 records (10 places" in capsys.readouterr().out
+    with open_ledger(path) as ledger:
+        assert all(type(entry) is SavedPlace for entry in index_of(ledger)._by_slot)
+    assert main(["index", path, "--rebuild"]) == 0
+    assert main(["snapshot", path, "--at", "2024-12-08"]) == 0
+    assert "deir-ez-zor" in capsys.readouterr().out
+    claims = str(Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl")
+    assert main(["index", claims]) == 0
+    assert "keeps no saved index" in capsys.readouterr().out
+    assert main(["index", str(tmp_path / "nope.sqlite")]) != 0
+    assert "no such file" in capsys.readouterr().err
