@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from conflict_ledger import _cli_integrity, _exits, cli_alias
+from conflict_ledger import _cli_integrity, _exits, cli_alias, cli_index
 from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.adapters.rows import ImportReport
@@ -73,6 +73,7 @@ _EXAMPLES = {
     "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
     **_cli_integrity.EXAMPLES,
     "alias": cli_alias.EXAMPLES,
+    "index": cli_index.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at '2024-12-07 08:00' --tz Asia/Damascus "
@@ -144,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     _integrity_commands(commands)
     add_baseline_command(commands)
     cli_alias.add_alias_command(commands, _subcommand)
+    cli_index.add_index_command(commands, _subcommand)
     convert = _subcommand(
         commands,
         "convert",
@@ -571,6 +573,8 @@ def _run(args: argparse.Namespace) -> str:
         return run_baseline(args, ledger)
     if args.command == "alias":
         return cli_alias.run_alias(args, ledger)
+    if args.command == "index":
+        return cli_index.run_index(args, ledger, _replay)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz
