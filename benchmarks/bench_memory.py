@@ -4,7 +4,8 @@
 
 LEDGER is a SQLite ledger file, e.g. one ``bench_open.py`` wrote (``war-100000.sqlite``,
 or ``acled-100000.sqlite`` with ``--acled``). In a fresh process for each tree, the file is
-opened, an ``AsOfIndex`` built and one snapshot answered; the table gives the memory
+opened, an ``AsOfIndex`` built (or read, ``AsOfIndex.load``, where the ledger keeps a
+saved one: ``conflict-ledger index``) and one snapshot answered; the table gives the memory
 Python's allocator holds after that (``tracemalloc``, after a collection), less what it
 held once the ledger was open, in bytes a claim: the index, and the claims the ledger
 keeps because something read them. With ``--compare OLD_SRC`` the same runs with that
@@ -31,7 +32,7 @@ size = len(ledger)
 gc.collect()
 tracemalloc.start()
 before = tracemalloc.get_traced_memory()[0]
-index = cl.AsOfIndex(ledger)
+index = getattr(cl.AsOfIndex, "load", cl.AsOfIndex)(ledger)  # a saved index where there is one
 answer = index.snapshot(at=sys.argv[2])
 del answer
 gc.collect()

@@ -25,13 +25,15 @@ from conflict_ledger.errors import SavedIndexWarning
 from conflict_ledger.events import Captured, Holds, Retraction
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.queries import index_of
-from conflict_ledger.reference import place_claims, snapshot, timeline
+from conflict_ledger.reference import fold_as_of, place_claims, snapshot, timeline
+from conflict_ledger.rules.territory import TERRITORY, PlaceFold
 from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import MemoryStore
 from conflict_ledger.testing.strategies import BASE
 from conflict_ledger.time import ValidTime
 from tests.test_index import _MergeEveryBatch, busy_ledgers, checkpoints, kinds, known_times, times
+from tests.test_table import _expected, _rows
 
 
 def _stored(ledger: Ledger, count: int) -> Ledger:
@@ -60,13 +62,19 @@ def test_a_saved_index_read_back_answers_as_the_oracle(ledger, data, every, kind
     for _ in range(3):
         at, known_at = data.draw(times, label="at"), data.draw(known_times, label="known_at")
         expected = snapshot(growing, at=at, known_at=known_at)
+        if data.draw(st.booleans(), label="a table first"):  # rows made from saved places
+            assert _rows(index.table(at=at, known_at=known_at)) == _expected(expected)
         assert index.snapshot(at=at, known_at=known_at) == expected
         assert dict(index.holders(at=at, known_at=known_at)) == {
             s.place: s.holder for s in expected
         }
+        assert _rows(index.table(at=at, known_at=known_at)) == _expected(expected)
+        folds = fold_as_of(growing, TERRITORY, at=at, known_at=known_at)
         for place in index.places():
             got = index.place_claims(place, at=at, known_at=known_at)
             assert got == place_claims(growing, place, at=at, known_at=known_at)
+            fold = index.place_fold(place, at=at, known_at=known_at)
+            assert fold == folds.get(place, PlaceFold(place=place))
     for place in index.places():
         assert index.timeline(place) == timeline(growing, place)
     _ask_where_knowledge_changed(index, growing)
@@ -305,3 +313,17 @@ def test_the_index_command_saves_and_the_next_question_reads_it(tmp_path, capsys
     assert "keeps no saved index" in capsys.readouterr().out
     assert main(["index", str(tmp_path / "nope.sqlite")]) != 0
     assert "no such file" in capsys.readouterr().err
+
+
+def test_saving_into_a_read_only_file_is_a_typed_error(tmp_path):
+    from conflict_ledger.stores.base import StorageError
+
+    _seed_file(tmp_path).close()
+    path = tmp_path / "seed.sqlite"
+    with open_ledger(path) as ledger:
+        index = AsOfIndex(ledger)
+        # What a file this process may not write does (root ignores file modes).
+        ledger.store._db.execute("PRAGMA query_only = ON")
+        with pytest.raises(StorageError, match="read-only"):
+            index.save()
+        assert ledger.derived(_saved.NAME) is None

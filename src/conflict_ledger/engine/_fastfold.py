@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pendulum
@@ -49,12 +49,15 @@ __all__ = [
     "Frozen",
     "Op",
     "compile_claim",
+    "end_instant",
     "fold",
+    "instant",
     "micros",
     "read",
     "reading",
     "status_at",
     "to_place_fold",
+    "valid_window",
     "view",
 ]
 
@@ -73,7 +76,9 @@ NOOP = 9  # forecasts, plans, denials of non-gains, unknown event types
 Op = tuple[Any, ...]
 """A compiled claim: (code, actor, from_actor, claim id, start, end, reported, valid, end
 instant, claim); start/end/reported in integer microseconds since the epoch; the claim is
-its ledger position when the index sketched it (read it with ``Ledger.at``)."""
+its ledger position when the index sketched it (read it with ``Ledger.at``). Read from a
+saved index, ``valid`` is ``(end in micros, precision)`` and the end instant None: read
+both with :func:`valid_window` and :func:`end_instant`."""
 
 # Field positions in a compiled claim.
 CODE, ACTOR, OTHER, CID, START, END, REPORTED, VALID, END_DT, CLAIM = range(10)
@@ -105,6 +110,76 @@ def micros(instant: pendulum.DateTime) -> int:
     days = instant.toordinal() - _EPOCH_DAY
     seconds = (days * 24 + instant.hour) * 3600 + instant.minute * 60 + instant.second
     return seconds * 1_000_000 + instant.microsecond
+
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+_UTC = pendulum.UTC
+
+
+def instant(us: int) -> pendulum.DateTime:
+    """The UTC instant ``us`` microseconds after the epoch (the inverse of :func:`micros`).
+
+    >>> instant(86401000005) == pendulum.datetime(1970, 1, 2, 0, 0, 1, 5, tz="UTC")
+    True
+    """
+    at = _EPOCH + _dt.timedelta(microseconds=us)
+    return pendulum.DateTime(
+        at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond, tzinfo=_UTC
+    )
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
+def valid_window(op: Op) -> ValidTime:
+    """A compiled claim's valid window: the claim's own, or for one read from a saved index
+    (which keeps ``(end in micros, precision)`` instead), made now from its instants.
+
+    >>> from conflict_ledger.time import Precision
+    >>> op = (GAIN, "a", None, "c1", 0, 3_600_000_000, 0, (3_600_000_000, Precision.HOUR), None, 0)
+    >>> valid_window(op).end == pendulum.datetime(1970, 1, 1, 1, tz="UTC")
+    True
+    """
+    found = op[VALID]
+    if type(found) is not tuple:
+        return cast(ValidTime, found)
+    window: ValidTime = _new(ValidTime)  # as it was when first made, and checked then
+    _set(window, "start", instant(op[START]))
+    _set(window, "end", instant(found[0]))
+    _set(window, "precision", found[1])
+    return window
+
+
+def _since(op: Op) -> Any:
+    """What a frozen state keeps as the window its holder rests on: the window, or for a
+    claim read from a saved index the compiled claim itself (:func:`since_window`)."""
+    found = op[VALID]
+    return op if type(found) is tuple else found
+
+
+def since_window(state: Frozen) -> ValidTime | None:
+    """The window a frozen state's holder rests on (made now if it was saved)."""
+    since = state[2]
+    return valid_window(since) if type(since) is tuple else since
+
+
+def confirmed_at(state: Frozen) -> pendulum.DateTime | None:
+    """The instant a frozen state was last confirmed (made now if it was saved)."""
+    found, micros_at = state[12], state[11]
+    return instant(micros_at) if found is None and micros_at is not None else found
+
+
+def opened_end(window: tuple[Any, ...]) -> pendulum.DateTime:
+    """The end instant of a frozen state's open window (made now if it was saved)."""
+    found = window[7]
+    return instant(window[0]) if found is None else cast(pendulum.DateTime, found)
+
+
+def end_instant(op: Op) -> pendulum.DateTime:
+    """The instant of a compiled claim's end (``END`` in micros): the claim's own object,
+    or for one read from a saved index (which keeps None), made now."""
+    found = op[END_DT]
+    return instant(op[END]) if found is None else cast(pendulum.DateTime, found)
 
 
 def _general_code(claim: Claim) -> tuple[int, str | None, str | None]:
@@ -263,7 +338,7 @@ def _frozen(window: tuple[Any, ...]) -> tuple[Any, ...]:
     # objects scattered in memory (the id made with the claim, the instant shared with
     # other claims), and taking a reference to each would touch them for every window.
     end, actor, gained, changed, op, reach, side = window
-    return (end, actor, gained, changed, op[CID], reach, side, op[END_DT])
+    return (end, actor, gained, changed, op[CID], reach, side, op[END_DT])  # None: see opened_end
 
 
 def _reopen(
@@ -517,7 +592,7 @@ def fold(
     return (
         holder,
         previous,
-        since if since_from is None else since_from[VALID],
+        since if since_from is None else _since(since_from),
         open_ if floor == _AFTER_ALL else _kept(opened, floor),
         contenders,
         attackers_t if attackers is None else tuple(attackers),
@@ -527,7 +602,7 @@ def fold(
         (*support_t, *map(_CID, backing)) if backing else support_t,
         disputes_t if disputes is None else tuple(disputes),
         conf,
-        conf_dt if confirming is None else confirming[END_DT],
+        conf_dt if confirming is None else confirming[END_DT],  # None: see confirmed_at
     )
 
 
@@ -537,24 +612,23 @@ def to_place_fold(place: str, state: Frozen) -> PlaceFold:
     >>> to_place_fold("homs", EMPTY) == PlaceFold(place="homs")
     True
     """
-    since: ValidTime | None = state[2]
     return PlaceFold(
         place=place,
         holder=state[0],
         previous=state[1],
-        since=since,
+        since=since_window(state),
         open=tuple(
             Change(
-                claim=cid,
-                actor=actor,
-                end=end_dt,
-                gained=gained,
-                changed=changed,
-                point=bool(reach & 1),
-                denial=side != actor,
-                denier=side if side != actor else None,
+                claim=window[4],
+                actor=window[1],
+                end=opened_end(window),
+                gained=window[2],
+                changed=window[3],
+                point=bool(window[REACH] & 1),
+                denial=window[SIDE] != window[1],
+                denier=window[SIDE] if window[SIDE] != window[1] else None,
             )
-            for _, actor, gained, changed, cid, reach, side, end_dt in state[3]
+            for window in state[3]
         ),
         contenders=state[4],
         attackers=state[5],
@@ -563,7 +637,7 @@ def to_place_fold(place: str, state: Frozen) -> PlaceFold:
         access=state[8],
         support=state[9],
         disputes=state[10],
-        confirmed_at=state[12],
+        confirmed_at=confirmed_at(state),
     )
 
 
@@ -654,7 +728,7 @@ def view(
         status=status,
         holder=holder,
         previous=state[1],
-        since=state[2],
+        since=since_window(state),
         contenders=contenders,
         attackers=state[5],
         advancing=state[6],
@@ -662,7 +736,7 @@ def view(
         access=state[8],
         claims=state[9],
         disputes=state[10],
-        confirmed_at=state[12],
+        confirmed_at=confirmed_at(state),
         unconfirmed_for=unconfirmed,
         sides=sides,
     )

@@ -78,6 +78,8 @@ the window, so the identity stays its own)."""
 def _window(since: Any, windows: Windows) -> tuple[Any, int, int]:
     if since is None:
         return (None, NAT, NAT)
+    if type(since) is tuple:  # a compiled claim read from a saved index: its instants
+        return (since, since[ff.START], since[ff.VALID][0])
     found = windows.get(id(since))
     if found is None:
         found = windows[id(since)] = (since, ff.micros(since.start), ff.micros(since.end))

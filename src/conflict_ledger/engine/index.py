@@ -1042,8 +1042,8 @@ class AsOfIndex:
         place = self._place_id(place)
         known = None if known_at is None else to_instant(known_at, field="known_at")
         ops = self._counted(place, None, known)
-        instants = {op[ff.START]: op[ff.VALID].start for op in ops}
-        instants.update({op[ff.END]: op[ff.END_DT] for op in ops})
+        instants = {op[ff.START]: ff.valid_window(op).start for op in ops}
+        instants.update({op[ff.END]: ff.end_instant(op) for op in ops})
         entries: list[TimelineEntry] = []
         frozen = ff.EMPTY
         folded = 0

@@ -83,6 +83,7 @@ BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on vals refused'); END;
 """
 
 _SQLITE_IOERR = 10
+_SQLITE_READONLY = 8
 _SQLITE_FULL = 13
 
 COMPRESSION = "zstd-dictionary-1"
@@ -252,6 +253,10 @@ class SqliteStore:
             text = str(error)
             if code in (_SQLITE_FULL, _SQLITE_IOERR) or "full" in text or "I/O" in text:
                 raise StorageError(path=self.path, detail=text) from None
+            if code == _SQLITE_READONLY or "readonly" in text:
+                raise StorageError(
+                    path=self.path, detail=f"{text}; the file or its folder is read-only"
+                ) from None
             if "locked" in text or "busy" in text:
                 raise StorageError(
                     path=self.path, detail=f"{text}; another writer holds it"
