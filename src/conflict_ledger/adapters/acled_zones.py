@@ -162,30 +162,40 @@ _BY_ADMIN1 = {
 
 def _candidates(zones: tuple[TabZone, ...], admin1: str) -> tuple[TabZone, ...]:
     """The zones a row of ``admin1`` may be in (see the module docstring)."""
+    if not any(z.name in _BY_ADMIN1 for z in zones):
+        return zones
     area = normalise_name(admin1)
     named = tuple(z for z in zones if area in _BY_ADMIN1.get(z.name, ()))
-    if named:
-        return named
-    if not area:
-        return zones
+    if named or not area:
+        return named or zones
     return tuple(z for z in zones if z.name not in _BY_ADMIN1)
 
 
-def _point(lat: str, lon: str) -> tuple[float, float] | None:
-    try:
-        point = float(lat), float(lon)
-    except ValueError:
-        return None
-    ok = -90 <= point[0] <= 90 and -180 <= point[1] <= 180
-    return point if ok else None
+_Choice = tuple[str, float, float, float]
+"""A zone's name and the unit vector of its principal location."""
 
 
-def _arc(lat: float, lon: float, zone: TabZone) -> float:
-    """The great-circle angle from (lat, lon) to the zone's principal location (haversine)."""
-    phi1, phi2 = math.radians(lat), math.radians(zone.lat)
-    dphi, dlambda = phi2 - phi1, math.radians(zone.lon - lon)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * math.asin(min(1.0, math.sqrt(h)))
+def _vector(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _choices(iso: str, country: str, admin1: str) -> tuple[_Choice, ...]:
+    """The zones a row of these cells may be in, with their locations' unit vectors."""
+    zones = country_zones().get(country_code(iso, country) or "", ())
+    return tuple((z.name, *_vector(z.lat, z.lon)) for z in _candidates(zones, admin1))
+
+
+def _nearest(choices: Sequence[_Choice], lat: float, lon: float) -> str:
+    """The choice whose location is nearest (lat, lon) along the great circle: the one
+    whose unit vector has the largest dot product with the point's (the first if equal)."""
+    x, y, z = _vector(lat, lon)
+    best, most = choices[0][0], -2.0
+    for name, cx, cy, cz in choices:
+        if (dot := cx * x + cy * y + cz * z) > most:
+            best, most = name, dot
+    return best
 
 
 def nearest_zone(zones: Sequence[TabZone], lat: float, lon: float) -> str:
@@ -195,18 +205,22 @@ def nearest_zone(zones: Sequence[TabZone], lat: float, lon: float) -> str:
     >>> nearest_zone(russia, 43.12, 131.89), nearest_zone(russia, 55.75, 37.62)
     ('Asia/Vladivostok', 'Europe/Moscow')
     """
-    return min(zones, key=lambda zone: _arc(lat, lon, zone)).name
+    return _nearest([(z.name, *_vector(z.lat, z.lon)) for z in zones], lat, lon)
 
 
 def find_zone(key: PlaceKey) -> str | None:
     """The zone of a row's place (see the module docstring), None when there is none."""
     iso, country, admin1, lat, lon = key
-    code = country_code(iso, country)
-    zones = _candidates(country_zones().get(code or "", ()), admin1)
-    if len(zones) <= 1:
-        return zones[0].name if zones else None
-    point = _point(lat, lon)
-    return None if point is None else nearest_zone(zones, *point)
+    choices = _choices(iso, country, admin1)
+    if len(choices) <= 1:
+        return choices[0][0] if choices else None
+    try:
+        north, east = float(lat), float(lon)
+    except ValueError:
+        return None
+    if not (-90 <= north <= 90 and -180 <= east <= 180):
+        return None  # also NaN
+    return _nearest(choices, north, east)
 
 
 class PlaceZones:
