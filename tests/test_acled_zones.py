@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import conflict_ledger as cl
 from conflict_ledger.adapters import acled
 from conflict_ledger.adapters.acled import CURRENT_COLUMNS, import_acled
-from conflict_ledger.adapters.acled_zones import PlaceZones, country_code, parse_zone_tab
+from conflict_ledger.adapters.acled_zones import (
+    PlaceZones,
+    TabZone,
+    country_code,
+    country_zones,
+    nearest_zone,
+    parse_zone_tab,
+)
 from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.cli import main
 from conflict_ledger.gazetteer import syria
@@ -241,3 +251,62 @@ def test_one_country_of_one_zone_needs_no_coordinates() -> None:
     ledger, report = _import(_export(rows))
     assert report.in_utc == ()
     assert {c.valid.start for c in ledger.claims()} == {cl.to_instant("2024-12-06T21:00Z")}
+
+
+def test_an_unknown_zone_is_one_typed_error_and_nothing_is_read() -> None:
+    ledger = cl.Ledger(registries=syria())
+    with pytest.raises(cl.InvalidClaimError, match="Mars/Olympus") as caught:
+        import_acled(ledger, io.StringIO(_export()), name="x.csv", tz="Mars/Olympus")
+    assert (caught.value.field, caught.value.value, len(ledger)) == ("tz", "Mars/Olympus", 0)
+
+
+def test_ingest_refuses_an_unknown_zone_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    data, into = tmp_path / "export.csv", tmp_path / "l.claims.jsonl"
+    data.write_text(_export(), encoding="utf-8")
+    code = main(["ingest", str(data), "--into", str(into), "--tz", "Mars/Olympus"])
+    assert (code, into.exists()) == (1, False)
+    assert "tz='Mars/Olympus': not an IANA timezone name" in capsys.readouterr().err
+
+
+# -- the nearest zone, against the haversine distance ---------------------------------
+
+
+def _haversine(lat: float, lon: float, zone: TabZone) -> float:
+    phi1, phi2 = math.radians(lat), math.radians(zone.lat)
+    dphi, dlambda = phi2 - phi1, math.radians(zone.lon - lon)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@given(
+    code=st.sampled_from(["US", "RU", "BR", "CD", "ID", "MX", "CA", "AU"]),
+    lat=st.floats(min_value=-89.9, max_value=89.9),
+    lon=st.floats(min_value=-180, max_value=180),
+)
+def test_the_nearest_zone_is_the_one_at_the_least_great_circle_distance(
+    code: str, lat: float, lon: float
+) -> None:
+    zones = country_zones()[code]
+    arcs = sorted((_haversine(lat, lon, zone), zone.name) for zone in zones)
+    assume(arcs[1][0] - arcs[0][0] > 1e-9)  # not a tie within rounding
+    assert nearest_zone(zones, lat, lon) == arcs[0][1]
+
+
+@given(
+    cells=st.tuples(
+        st.sampled_from(["840", "643", "804", "180", "760", "", "999"]),
+        st.sampled_from(["", "United States", "Russia", "Ukraine", "Atlantis"]),
+        st.sampled_from(["", "Crimea", "Kyiv", "Illinois"]),
+        st.one_of(st.just(""), st.floats(-90, 90).map(str)),
+        st.one_of(st.just(""), st.floats(-180, 180).map(str)),
+    )
+)
+def test_a_places_zone_is_none_or_one_of_its_countrys(
+    cells: tuple[str, str, str, str, str],
+) -> None:
+    found = PlaceZones().zone(cells)
+    code = country_code(cells[0], cells[1])
+    assert found is None or found in {z.name for z in country_zones()[code or ""]}
+    assert found == PlaceZones().zone(cells)  # the same whatever was looked up before

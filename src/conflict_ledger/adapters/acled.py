@@ -86,7 +86,7 @@ from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Captured, ControlVerb, Extent, HandedOver, Holds
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import ActorKind, Registries
-from conflict_ledger.time import Precision, to_instant
+from conflict_ledger.time import Precision, to_instant, zone
 
 __all__ = [
     "ACLED_SOURCE",
@@ -229,6 +229,8 @@ def _reader(
     now: pendulum.DateTime | None,
     actor_map: ActorMap | str | os.PathLike[str] | None,
 ) -> RowReader:
+    if tz is not None:
+        zone(tz)  # an unknown zone is one typed error before any row, not each row's
     mapping = (
         actor_map
         if actor_map is None or isinstance(actor_map, ActorMap)
