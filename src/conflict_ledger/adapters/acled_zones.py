@@ -44,7 +44,17 @@ import attrs
 
 from conflict_ledger.registry import normalise_name
 
-__all__ = ["PlaceKey", "PlaceZones", "TabZone", "country_code", "country_zones"]
+__all__ = [
+    "PlaceKey",
+    "PlaceZones",
+    "TabZone",
+    "country_code",
+    "country_label",
+    "country_zones",
+    "find_zone",
+    "nearest_zone",
+    "parse_zone_tab",
+]
 
 PlaceKey = tuple[str, str, str, str, str]
 """A row's (``iso``, ``country``, ``admin1``, ``latitude``, ``longitude``) cells."""
