@@ -364,7 +364,7 @@ def test_a_row_near_a_town_claims_a_presence_near_it_not_the_town() -> None:
 )
 def test_the_knowledge_clock_is_the_users_choice(clock: str, expected: str) -> None:
     text = _current(_row("SYR81", "Armed clash", GOV, "State forces", "", "", "Hama,35.13,36.75"))
-    ledger, _ = _import(text, reported_at=clock, now="2025-01-01T00:00Z")
+    ledger, _ = _import(text, reported_at=clock, now="2025-01-01T00:00Z", tz="UTC")
     assert ledger.claim("acled/SYR81").reported_at.isoformat() == expected
 
 
@@ -380,7 +380,7 @@ R_WRITTEN = (
 
 
 def test_an_r_written_file_with_na_and_iso_date_times_reads_like_the_export() -> None:
-    ledger, report = _import(R_WRITTEN)
+    ledger, report = _import(R_WRITTEN, tz="UTC")
     assert report.rejected == ()
     claim = ledger.claim("acled/SYR91")
     assert claim.event.other_actor is None

@@ -106,7 +106,7 @@ def test_sources_become_a_chain_published_by_acled_with_the_scale_in_the_note() 
 )
 def test_time_precision_sets_the_valid_window(precision, start, end, expected) -> None:
     ledger = _ledger()
-    import_acled(ledger, DATA / "current.csv")
+    import_acled(ledger, DATA / "current.csv", tz="UTC")
     valid = ledger.claim(precision).valid
     assert valid == cl.ValidTime(start=start, end=end, precision=expected)
 
@@ -161,7 +161,7 @@ def test_an_updated_export_appends_corrections_and_skips_older_versions() -> Non
 
 def test_the_2015_layout_with_upper_case_headers_and_combined_event_types() -> None:
     ledger = _ledger_without_places()
-    report = import_acled(ledger, DATA / "legacy_2015.csv")
+    report = import_acled(ledger, DATA / "legacy_2015.csv", tz="UTC")
     assert report.rejected == ()
     took, clash, base, regained = (ledger.claim(f"acled/SYR{n}") for n in range(1, 5))
     assert isinstance(took.event, cl.Captured)

@@ -252,7 +252,11 @@ def _adapter_commands(commands: Any) -> None:
     )
     ingest.add_argument("--kind", choices=("acled", "ucdp"), default="acled")
     ingest.add_argument("--gazetteer", default="syria", help="built-in gazetteer of a new file")
-    ingest.add_argument("--tz", default="UTC", help="zone of the dataset's calendar days")
+    ingest.add_argument(
+        "--tz",
+        help="zone of every row's calendar day (default: each ACLED row's own, from its "
+        "country and coordinates; rows with none found are read in UTC and reported)",
+    )
     ingest.add_argument(
         "--month-first", action="store_true", help="numeric dates are M/D/Y (US spreadsheets)"
     )
@@ -360,6 +364,7 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
                 "undecided": report.undecided,
                 "duplicates": report.duplicates,
                 "flagged": report.flagged,
+                "in_utc": dict(report.in_utc),
                 "rejected": [
                     {"line": e.line, "field": e.field, "reason": e.reason} for e in report.rejected
                 ],
@@ -371,6 +376,11 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
     lines.extend(f"  undecided {claim} (moves no holder)" for claim in report.undecided)
     lines.extend(f"  duplicate {note}" for note in report.duplicates)
     lines.extend(f"  flagged {claim}" for claim in report.flagged)
+    lines.extend(
+        f"  read in UTC: {count} row{'' if count == 1 else 's'} of {country} (no local zone "
+        "found; give --tz)"
+        for country, count in report.in_utc
+    )
     return "\n".join(lines), report
 
 

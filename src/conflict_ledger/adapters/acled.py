@@ -18,7 +18,9 @@ The pieces, each in its own module:
 * :mod:`.acled_claims` makes the claim: ``time_precision`` 1, 2, 3 give a day, a week
   around ``event_date``, the month; ``geo_precision`` 2 or 3 makes a gain a presence
   *near* the town (extent SOME), not a hold of it; ``reported_at`` follows the chosen
-  :class:`ReportClock` (by default ACLED's ``timestamp``, the row's last revision).
+  :class:`ReportClock` (by default ACLED's ``timestamp``, the row's last revision);
+* :mod:`.acled_zones` finds the zone each row's calendar day is read in when no ``tz``
+  is given: its place's, from its country and coordinates (UTC, reported, when none).
 
 Each event becomes one claim ``acled/<event_id_cnty>``; its note keeps every column of
 the row (a first line ``ACLED {...}`` of JSON, then the notes), from which
@@ -84,7 +86,7 @@ from conflict_ledger.errors import LedgerError
 from conflict_ledger.events import Captured, ControlVerb, Extent, HandedOver, Holds
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.registry import ActorKind, Registries
-from conflict_ledger.time import Precision, to_instant
+from conflict_ledger.time import Precision, to_instant, zone
 
 __all__ = [
     "ACLED_SOURCE",
@@ -221,12 +223,14 @@ def _reader(
     registries: Registries,
     layout: Layout,
     *,
-    tz: str,
+    tz: str | None,
     day_first: bool,
     reported_at: ReportClock | str,
     now: pendulum.DateTime | None,
     actor_map: ActorMap | str | os.PathLike[str] | None,
 ) -> RowReader:
+    if tz is not None:
+        zone(tz)  # an unknown zone is one typed error before any row, not each row's
     mapping = (
         actor_map
         if actor_map is None or isinstance(actor_map, ActorMap)
@@ -296,13 +300,15 @@ class AcledRead:
     duplicates: tuple[str, ...]
     layout: Layout
     path: str
+    in_utc: tuple[tuple[str, int], ...] = ()
+    """(country, rows) read in UTC for want of a zone (see :mod:`.acled_zones`)."""
 
 
 def read_acled_file(
     source: str | os.PathLike[str] | IO[str],
     registries: Registries,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     day_first: bool = True,
     name: str | None = None,
     encoding: str | None = None,
@@ -334,7 +340,7 @@ def _read_file(
     source: str | os.PathLike[str] | IO[str],
     registries: Registries,
     *,
-    tz: str,
+    tz: str | None,
     day_first: bool,
     name: str | None,
     encoding: str | None,
@@ -381,6 +387,7 @@ def _read_file(
         duplicates=tuple(duplicates),
         layout=layout,
         path=table.path,
+        in_utc=tuple(sorted(reader.in_utc.items())),
     )
 
 
@@ -388,7 +395,7 @@ def read_acled(
     source: str | os.PathLike[str] | IO[str],
     registries: Registries,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     day_first: bool = True,
     name: str | None = None,
     encoding: str | None = None,
@@ -399,7 +406,8 @@ def read_acled(
 
     ``registries`` resolve locations, actors and sources the ledger already knows;
     others come back as new values in each candidate. ``tz`` is the zone of the
-    calendar days in ``event_date`` (ACLED dates are local days; UTC by default).
+    calendar days in ``event_date``; by default each row's day is read in its place's
+    own zone (see :func:`import_acled`).
 
     >>> import io
     >>> from conflict_ledger.gazetteer import syria
@@ -438,7 +446,7 @@ def import_acled(
     ledger: Ledger,
     source: str | os.PathLike[str] | IO[str],
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
     day_first: bool = True,
     name: str | None = None,
     encoding: str | None = None,
@@ -449,7 +457,11 @@ def import_acled(
 ) -> ImportReport:
     """Import an ACLED file into ``ledger``; return what was appended, skipped and rejected.
 
-    ``tz`` is the zone of the calendar days in ``event_date``; ``day_first=False`` reads
+    ``tz`` is the zone of every row's calendar day in ``event_date``. By default (None)
+    ACLED's local days are read where they happened: each row in the IANA zone of its
+    country, the one nearest its coordinates in a country of several zones
+    (:mod:`.acled_zones`); a row with no zone found is read in UTC and counted in the
+    report's ``in_utc``. ``day_first=False`` reads
     US spreadsheet dates; ``encoding`` overrides detection; ``reported_at`` chooses the
     knowledge clock (:class:`ReportClock`: ``"revision"``, the default, ``"event"`` or
     ``"import"``, which uses ``now`` or the current time); ``actor_map`` extends the
@@ -488,7 +500,9 @@ def import_acled(
         report = append_candidates(
             ledger, found.candidates, path=found.path, rejected=found.rejected, same=_same_row
         )
-    return attrs.evolve(report, undecided=found.undecided, duplicates=found.duplicates)
+    return attrs.evolve(
+        report, undecided=found.undecided, duplicates=found.duplicates, in_utc=found.in_utc
+    )
 
 
 _META_LINE = re.compile(r"^ACLED (\{.*\})$")

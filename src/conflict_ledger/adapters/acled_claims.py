@@ -16,6 +16,7 @@ import json
 import json.encoder
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress
 from typing import Any
@@ -25,6 +26,7 @@ import pendulum
 from conflict_ledger.adapters.acled_actors import ActorMap
 from conflict_ledger.adapters.acled_layout import Layout, canonical_types
 from conflict_ledger.adapters.acled_sides import Decision, Open, Side, by_codes, by_notes
+from conflict_ledger.adapters.acled_zones import PlaceKey, PlaceZones, country_label
 from conflict_ledger.adapters.dataset import DatasetEvent
 from conflict_ledger.adapters.placing import Placer
 from conflict_ledger.adapters.rows import RowProblem, slug
@@ -377,7 +379,7 @@ class RowReader:
         registries: Registries,
         *,
         layout: Layout,
-        tz: str,
+        tz: str | None,
         day_first: bool,
         clock: ReportClock,
         now: pendulum.DateTime | None,
@@ -386,6 +388,8 @@ class RowReader:
     ) -> None:
         self.layout, self.tz, self.day_first = layout, tz, day_first
         self.clock, self.now, self.parse_date = clock, now, parse_date
+        self.zones = PlaceZones() if tz is None else None
+        self.in_utc: Counter[str] = Counter()  # rows read in UTC for want of a zone, by country
         self.placer = Placer(registries, label="ACLED (geo_precision {})")
         self.known_actor = ActorMap.builtin().merged(actor_map).resolver(registries.actors)
         self.actor_kinds = {a.id: a.kind for a in registries.actors}
@@ -395,7 +399,7 @@ class RowReader:
         }
         self.made_actors: dict[str, Actor] = {}
         self.actors: dict[tuple[str, str], tuple[str, Actor | None]] = {}
-        self.windows: dict[tuple[str, str, str], tuple[_dt.date, ValidTime]] = {}
+        self.windows: dict[tuple[str, str, str, str], tuple[_dt.date, ValidTime]] = {}
         self.chains: dict[str, tuple[SourceChain, tuple[Source, ...]]] = {}
         # each distinct cell (or group of cells) read once: an export repeats most of them
         self.stamps: dict[str, pendulum.DateTime] = {}
@@ -458,19 +462,45 @@ class RowReader:
             id = f"{base}-{number}"
         return id
 
-    def window(self, row: Mapping[str, str]) -> tuple[_dt.date, ValidTime]:
-        return self.window_of(
-            (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""))
+    def zone_of(self, key: PlaceKey) -> str | None:
+        """The zone a row's day is read in, given its (``iso``, ``country``, ``admin1``,
+        ``latitude``, ``longitude``) cells: the import's ``tz`` if given, else the zone
+        of the row's place (:mod:`.acled_zones`); None when it has none (read in UTC)."""
+        return self.tz if self.zones is None else self.zones.zone(key)
+
+    def zone(self, row: Mapping[str, str]) -> str | None:
+        """:meth:`zone_of` the row's cells."""
+        get = row.get
+        return self.zone_of(
+            (
+                get("iso", ""),
+                get("country", ""),
+                get("admin1", ""),
+                get("latitude", ""),
+                get("longitude", ""),
+            )
         )
 
-    def window_of(self, key: tuple[str, str, str]) -> tuple[_dt.date, ValidTime]:
-        """The day and window of (``event_date``, ``year``, ``time_precision``) cells."""
+    def count_in_utc(self, iso: str, country: str) -> None:
+        """Count a row of this country read in UTC for want of a zone (the report says)."""
+        self.in_utc[country_label(iso, country)] += 1
+
+    def window(self, row: Mapping[str, str], zone: str) -> tuple[_dt.date, ValidTime]:
+        return self.window_of(
+            (row.get("event_date", ""), row.get("year", ""), row.get("time_precision", ""), zone)
+        )
+
+    def window_of(self, key: tuple[str, str, str, str]) -> tuple[_dt.date, ValidTime]:
+        """The day and window of (``event_date``, ``year``, ``time_precision``) cells read
+        in a zone."""
         found = self.windows.get(key)
         if found is None:  # an export has a few thousand distinct dates: read each once
             found = self.windows[key] = self._window(*key)
         return found
 
-    def _window(self, date: str, year: str, precision_text: str) -> tuple[_dt.date, ValidTime]:
+    def _window(
+        self, date: str, year: str, precision_text: str, zone: str
+    ) -> tuple[_dt.date, ValidTime]:
         text = date.strip()
         if not text:
             raise RowProblem("event_date", date, "required and empty")
@@ -488,7 +518,7 @@ class RowReader:
             )
         precision = whole_number(precision_text, "time_precision", default="1")
         try:
-            return day, _window(day, precision, self.tz)
+            return day, _window(day, precision, zone)
         except ValueError as error:
             raise RowProblem("time_precision", precision, str(error)) from None
 
@@ -594,7 +624,8 @@ class RowReader:
         """The claim of one event row, the values it needs, and why it is undecided (or None)."""
         get = row.get
         event_id = _need(row, "event_id_cnty")
-        day, valid = self.window(row)
+        zone = self.zone(row)
+        day, valid = self.window(row, "UTC" if zone is None else zone)
         types = self.types(row)
         geo = self.geo(get("geo_precision", ""))
         place, places = self.place(row, geo)
@@ -613,6 +644,8 @@ class RowReader:
             modality=Modality.ASSERTED,
             note=_note(row, day, types, {} if undecided is None else {"undecided": undecided}),
         )
+        if zone is None:
+            self.count_in_utc(get("iso", ""), get("country", ""))
         if made1 is None and made2 is None:
             return claim, (*sources, *places), undecided
         made = tuple(v for v in (made1, made2) if v is not None)

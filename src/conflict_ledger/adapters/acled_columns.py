@@ -37,6 +37,7 @@ from conflict_ledger.adapters.acled_claims import (
     claim_id,
 )
 from conflict_ledger.adapters.acled_rows import Merged, event_order, merge_events
+from conflict_ledger.adapters.acled_zones import country_label
 from conflict_ledger.adapters.dataset import DatasetEvent
 from conflict_ledger.adapters.rows import Candidate, RowProblem
 from conflict_ledger.claims import Claim
@@ -259,6 +260,26 @@ def _stamps(column: Sequence[str], reader: RowReader) -> tuple[list[Any], set[in
 _UTC = pendulum.UTC
 
 
+def _zones(columns: _Columns, reader: RowReader) -> tuple[Sequence[str], dict[int, str]]:
+    """Each row's zone (as ``reader.zone_of`` gives it, "UTC" where it gives none) and
+    the rows read in UTC for want of a zone, with the country the report names."""
+    count, zones = columns.count, reader.zones
+    if zones is None:  # the import's own zone, for every row
+        return [reader.tz or "UTC"] * count, {}
+    iso, country = columns["iso"], columns["country"]
+    if count and iso.count(iso[0]) == count and country.count(country[0]) == count:
+        one = zones.single(iso[0], country[0])  # one country of one zone: no need to look
+        if one is not None:
+            return [one] * count, {}
+    admin1, lat, lon = columns["admin1"], columns["latitude"], columns["longitude"]
+    places = list(zip(iso, country, admin1, lat, lon, strict=True))
+    found, _ = _each_distinct(places, reader.zone_of)
+    if None not in found:
+        return found, {}  # type: ignore[return-value]  # no None: every one a str
+    in_utc = {n: country_label(iso[n], country[n]) for n, z in enumerate(found) if z is None}
+    return ["UTC" if z is None else z for z in found], in_utc
+
+
 _Actor = tuple[Any, Actor | None, tuple[Actor, ...]]
 """An actor's id (None: no actor), the Actor to register if new, and that as a tuple."""
 
@@ -271,10 +292,10 @@ class _Fast:
         self, columns: _Columns, reader: RowReader, ids: list[str], lines: Sequence[int]
     ) -> None:
         self.reader, self.columns, self.lines = reader, columns, lines
+        zones, self.in_utc = _zones(columns, reader)
+        dates, years = columns["event_date"], columns["year"]
         windows, bad = _each_distinct(
-            list(
-                zip(columns["event_date"], columns["year"], columns["time_precision"], strict=True)
-            ),
+            list(zip(dates, years, columns["time_precision"], zones, strict=True)),
             reader.window_of,
         )
         self.kinds, more = _each_distinct(
@@ -340,6 +361,7 @@ class _Fast:
             self.texts,
             self.deaths,
         )
+        in_utc = self.in_utc
         for item in items:
             if item.__class__ is not int or item in slow:
                 self._slowly(item, found)
@@ -394,6 +416,8 @@ class _Fast:
             candidates.append(Candidate(line=lines[number], claim=claim, values=values))
             if why is not None:
                 found.undecided.append(claim.id)
+            if in_utc and number in in_utc:
+                reader.in_utc[in_utc[number]] += 1
 
     def _slowly(self, item: int | Merged, found: Found) -> None:
         """Read one event as ``RowReader.read`` reads it."""

@@ -146,7 +146,7 @@ def ingest(
     *,
     kind: Dataset | str = Dataset.ACLED,
     gazetteer: str | None = "syria",
-    tz: str = "UTC",
+    tz: str | None = None,
     day_first: bool = True,
     strict: bool = False,
     clock: Clock = system_clock,
@@ -161,8 +161,8 @@ def ingest(
     ``.claims.jsonl`` claims file is rewritten whole, a ``.jsonl`` JSON Lines or a
     ``.sqlite`` ledger grows by one atomic batch. Re-ingesting appends only corrections
     and new rows. Rejected rows are in the report; with ``strict``, any rejected row
-    means nothing is written. ``encoding``,
-    ``reported_at`` and ``actor_map`` are :func:`~conflict_ledger.adapters.acled.import_acled`'s.
+    means nothing is written. ``tz``, ``encoding``, ``reported_at`` and ``actor_map``
+    are :func:`~conflict_ledger.adapters.acled.import_acled`'s (UCDP's days are UTC's).
 
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "ledger.sqlite"

@@ -178,6 +178,9 @@ class ImportReport:
     """Rows of one event found more than once in the file, naming their lines."""
     flagged: tuple[str, ...] = ()
     """Claims kept with a flag (a UCDP source date before the event's start)."""
+    in_utc: tuple[tuple[str, int], ...] = ()
+    """(country, rows) whose calendar days were read in UTC, as no local zone was found
+    for them (an ACLED import without ``tz``)."""
 
     def raise_if_rejected(self) -> None:
         """Raise every rejected row at once as a :class:`RejectedRowsError`, if there is one."""
@@ -196,6 +199,8 @@ class ImportReport:
 
         >>> ImportReport(path="x.csv", appended=("a", "b"), corrections=("b",)).summary()
         'x.csv: 2 claims appended (1 correction), 0 unchanged, 0 outdated, 0 rejected'
+        >>> ImportReport(path="x.csv", appended=("a",), in_utc=(("Atlantis", 1),)).summary()
+        'x.csv: 1 claims appended (0 corrections), 0 unchanged, 0 outdated, 0 rejected, 1 read in UTC'
         """
         more = "".join(
             f", {len(items)} {label}"
@@ -206,6 +211,8 @@ class ImportReport:
             )
             if items
         )
+        if self.in_utc:
+            more += f", {sum(count for _, count in self.in_utc)} read in UTC"
         return (
             f"{self.path}: {len(self.appended)} claims appended "
             f"({len(self.corrections)} correction{'' if len(self.corrections) == 1 else 's'}), "
