@@ -292,3 +292,22 @@ def test_cli_plot_takes_places_by_name(capsys, tmp_path):
     code, _, err = cli(capsys, *args, "--place", "Homz", "-o", str(tmp_path / "x.png"))
     assert code == 1
     assert "did you mean: homs" in err
+
+
+def _normalised_slowly(name: str) -> str:
+    """normalise_name's rule, step by step, with no shortcut: marks dropped (NFKD),
+    modifier letters dropped, case folded, a few Latin letters folded, every run of
+    non-letters one space."""
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name)
+    unmarked = "".join(c for c in decomposed if not unicodedata.combining(c))
+    unmarked = re.sub(r"[\u02b0-\u02ff]", "", unmarked).casefold()
+    unmarked = unmarked.translate(str.maketrans("ıłøđħŧ", "ilodht"))
+    return " ".join(re.sub(r"[\W_]+", " ", unmarked).split())
+
+
+@given(st.text(st.characters(max_codepoint=0x7F)) | st.text())
+def test_a_name_is_normalised_as_the_rule_says_ascii_shortcut_or_not(name: str) -> None:
+    assert normalise_name(name) == _normalised_slowly(name)

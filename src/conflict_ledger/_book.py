@@ -272,7 +272,9 @@ class Book:
     def decode_value(self, stored: StoredRecord) -> Place | Actor | Source | Document:
         """The registry value in ``stored``; IntegrityError when it cannot be read."""
         try:
-            value: Place | Actor | Source | Document = records.decode_value(json.loads(stored.data))
+            value: Place | Actor | Source | Document = records.decode_value(
+                orjson.loads(stored.data)
+            )
         except _UNREADABLE as error:
             raise IntegrityError(
                 path=self.store.path,
