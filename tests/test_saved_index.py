@@ -327,3 +327,16 @@ def test_saving_into_a_read_only_file_is_a_typed_error(tmp_path):
         with pytest.raises(StorageError, match="read-only"):
             index.save()
         assert ledger.derived(_saved.NAME) is None
+
+
+def test_the_cli_says_in_one_line_that_a_saved_index_was_set_aside(tmp_path, capsys):
+    from conflict_ledger.cli import main
+
+    ledger, data = _saved_seed(tmp_path)
+    ledger.keep_derived(_saved.NAME, _with_header(data, layout="0" * 16))
+    ledger.close()
+    assert main(["snapshot", str(tmp_path / "seed.sqlite"), "--at", "2024-12-08"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("conflict-ledger: warning: ")
+    assert "saved by another version" in err[0]

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -658,7 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     internal error happened.
     """
     try:
-        code, output = _command(_parser().parse_args(argv))
+        with warnings.catch_warnings():
+            warnings.showwarning = _warn  # a warning is one plain line, as an error is
+            code, output = _command(_parser().parse_args(argv))
         print(output)
         sys.stdout.flush()
     except BrokenPipeError:
@@ -668,6 +671,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return _exits.report(error, sys.stderr)
     return code
+
+
+def _warn(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Show a warning as one line on stderr, without the source line Python adds."""
+    print(f"conflict-ledger: warning: {message}", file=sys.stderr)
 
 
 def _command(args: argparse.Namespace) -> tuple[int, str]:
