@@ -524,12 +524,7 @@ class AsOfIndex:
             ops = incoming[entry] = compile_place(claims, shared)
             for op in ops:
                 late.add(op[ff.REPORTED], op[ff.START], _tag(entry, op))
-        undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
-        for target, when in cancellations:
-            claim = self._ledger.claim(target)
-            place = place_of(claim)
-            if place is not None and not isinstance(claim.event, Retraction):
-                undone.append((target, when, places[place], ff.compile_claim(claim, shared)))
+        undone = self._undone(cancellations, incoming, shared)
         # Answers handed out read the places lazily: they read what changes now first.
         if self._readers:
             changing = {*incoming, *(entry for _, _, entry, _ in undone)}
@@ -569,6 +564,33 @@ class AsOfIndex:
                 self._dirty.add(entry)
         if report is not None:
             report(total, total)
+
+    def _undone(
+        self,
+        cancellations: list[tuple[str, int]],
+        incoming: dict[PlaceHistory, list[ff.Op]],
+        shared: dict[int, Any],
+    ) -> list[tuple[str, int, PlaceHistory, ff.Op]]:
+        """The territorial claims ``cancellations`` undo, with their places and compiled
+        claims: found among the batch's own compiled claims (a build finds every one
+        there), else read from the ledger (a claim of an earlier batch: one record)."""
+        if not cancellations:
+            return []
+        batch: dict[str, tuple[PlaceHistory, ff.Op]] = {}
+        for entry, ops in incoming.items():
+            for op in ops:
+                batch.setdefault(op[ff.CID], (entry, op))
+        undone: list[tuple[str, int, PlaceHistory, ff.Op]] = []
+        for target, when in cancellations:
+            found = batch.get(target)
+            if found is None:
+                claim = self._ledger.claim(target)
+                place = place_of(claim)
+                if place is None or isinstance(claim.event, Retraction):
+                    continue  # nothing territorial to undo
+                found = (self._places[place], ff.compile_claim(claim, shared))
+            undone.append((target, when, *found))
+        return undone
 
     def _insert(self, entry: PlaceHistory, ops: list[ff.Op]) -> None:
         """Put a place's new claims in fold order among its claims, and mark them."""

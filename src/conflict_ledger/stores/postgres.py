@@ -138,6 +138,7 @@ CREATE OR REPLACE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {s}.{t}
     FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_change();
 """
 _TABLES = ("meta", "claims", "vals")
+_FIRST_READ = 64  # records the first round trip of a read brings (then twice as many)
 
 
 def is_postgres_url(name: str) -> bool:
@@ -426,14 +427,18 @@ class PostgresStore:
             return list(copy.rows())
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
-        """Claim records from ``start`` on, each checked against its hash (read
-        :data:`CHUNK` at a time, so that a big ledger opens in bounded memory)."""
+        """Claim records from ``start`` on, each checked against its hash: a few first
+        (a reader after one record, a claim looked up by id, reads only those), then
+        twice as many a round trip up to :data:`CHUNK`, so that a big ledger opens in
+        bounded memory and few round trips."""
+        size = _FIRST_READ
         while True:
-            rows = self._copy_out("claims", "position", start, start + CHUNK)
+            rows = self._copy_out("claims", "position", start, start + size)
             yield from self._check(rows, "claim", start)
-            if len(rows) < CHUNK:
+            if len(rows) < size:
                 return
-            start += CHUNK
+            start += size
+            size = min(size * 2, CHUNK)
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on, each checked against its hash."""
