@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,3 +299,41 @@ def test_a_saved_index_is_kept_in_the_database_and_read_back(pg_url: str) -> Non
         for hour in (0, 3, 9):
             expected = snapshot(again, at=BASE.add(hours=hour))
             assert index.snapshot(at=BASE.add(hours=hour)) == expected
+
+
+def test_an_index_built_over_retractions_reads_each_record_about_once(pg_url: str) -> None:
+    # Each retraction's target is found among the claims being indexed, and a claim
+    # looked up alone is one small read: a first build once read a whole chunk of the
+    # ledger for every retraction.
+    from conflict_ledger.events import Retraction
+
+    with opened(pg_url) as ledger:
+        claims = [make_claim(f"c{i}", place=f"p{i % 3}", hour=i) for i in range(400)]
+        retractions = [
+            Claim(
+                id=f"r{i}",
+                event=Retraction(target=f"c{i}"),
+                valid=ValidTime.exact(BASE.add(hours=i + 2)),
+                reported_at=BASE.add(hours=i + 2),
+                source=SourceChain.of("s0"),
+            )
+            for i in range(0, 400, 20)
+        ]
+        ledger.extend([*claims, *retractions])
+    with opened(pg_url) as again:
+        store = again.store
+        assert isinstance(store, PostgresStore)
+        rows: list[int] = []
+        copy_out = store._copy_out
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            found = copy_out(*args, **kwargs)
+            rows.append(len(found))
+            return found
+
+        object.__setattr__(store, "_copy_out", counted)
+        index = AsOfIndex(again)
+        assert index.snapshot(at=BASE.add(hours=30))["p0"].holder == "a1"
+        assert sum(rows) <= len(again) + 64  # the records, and at most one small read more
+        assert again.claim("c7").id == "c7"  # one claim alone: one read of a few records
+        assert rows[-1] <= 64
