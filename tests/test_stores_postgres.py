@@ -158,8 +158,13 @@ def test_the_writer_role_appends_and_the_reader_role_only_reads(schema: str) -> 
             alices.append(make_claim("c1"))
             with pytest.raises(ServerError, match="permission denied"):
                 alices.store.execute("UPDATE {s}.claims SET data = data")  # type: ignore[attr-defined]
+            assert AsOfIndex(alices).save() > 0  # a writer saves the index, twice
+            assert AsOfIndex(alices).save() > 0
         with opened(as_bob) as bobs:
             assert [c.id for c in bobs.claims()] == ["c0", "c1"]
+            assert len(AsOfIndex.load(bobs)) == 2  # a reader reads it
+            with pytest.raises(ServerError, match="permission denied"):
+                AsOfIndex(bobs).save()  # and may not replace it
             with pytest.raises(ServerError, match="writer role"):
                 bobs.append(make_claim("c2"))
             assert len(bobs) == 2

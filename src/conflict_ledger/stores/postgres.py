@@ -462,12 +462,14 @@ class PostgresStore:
         replacing what was kept there: not part of the ledger, and not append-only."""
         db = self._connection()
         with self._errors(), db.transaction():
-            db.execute(
-                self._sql(
-                    "CREATE TABLE IF NOT EXISTS {s}.derived (ledger text NOT NULL, "
-                    "name text NOT NULL, data bytea NOT NULL, PRIMARY KEY (ledger, name))"
+            found = db.execute("SELECT to_regclass(%s)", (f'"{self.schema}".derived',)).fetchone()
+            if found[0] is None:  # a schema made before derived data was kept: its owner
+                db.execute(
+                    self._sql(
+                        "CREATE TABLE {s}.derived (ledger text NOT NULL, name text NOT NULL, "
+                        "data bytea NOT NULL, PRIMARY KEY (ledger, name))"
+                    )
                 )
-            )
             db.execute(
                 self._sql(
                     "INSERT INTO {s}.derived (ledger, name, data) VALUES (%s, %s, %s) "
