@@ -340,3 +340,15 @@ def test_the_cli_says_in_one_line_that_a_saved_index_was_set_aside(tmp_path, cap
     assert len(err) == 1
     assert err[0].startswith("conflict-ledger: warning: ")
     assert "saved by another version" in err[0]
+
+
+def test_forged_numbers_in_a_saved_index_are_set_aside_not_a_traceback(tmp_path):
+    from array import array
+
+    ledger, data = _saved_seed(tmp_path)
+    line, _, body = data.partition(b"\n")
+    frame = body[: orjson.loads(line)["shared"]]
+    shared = _saved._unpickled(zstandard.ZstdDecompressor().decompress(frame))
+    count = len(array("i", shared["starters"]))
+    shared["starters"] = array("i", [10**6] * count).tobytes()  # no such place
+    _set_aside(ledger, _forged(data, pickle.dumps(shared, protocol=5)), "does not read")

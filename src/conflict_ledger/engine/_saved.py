@@ -98,6 +98,18 @@ _ALLOWED: dict[tuple[str, str], Any] = {
 claims known late, the precisions of windows. Nothing callable beyond their constructors."""
 
 
+_DAMAGED = (
+    pickle.UnpicklingError,
+    zstandard.ZstdError,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    EOFError,
+)
+"""What reading bytes that are not a saved index this code wrote can raise."""
+
+
 class _Reader(pickle.Unpickler):
     """Unpickling limited to the types an index holds (the Python documentation's
     "restricting globals"): any other name is refused, so no saved bytes run code."""
@@ -243,7 +255,7 @@ def read(
         shared = _unpickled(zstandard.ZstdDecompressor().decompress(body[: header["shared"]]))
         places = body[header["shared"] :]
         return _restored(kind.__new__(kind), ledger, shared, places, header, progress)
-    except (pickle.UnpicklingError, zstandard.ZstdError, ValueError, KeyError, TypeError) as error:
+    except _DAMAGED as error:
         problem = f"its shared part does not read ({error})"
         warnings.warn(SavedIndexWarning(path=ledger.store.path, problem=problem), stacklevel=3)
         return None
@@ -339,7 +351,7 @@ def _read_place(
                 strict=False,  # the repeat has no end
             )
         )
-    except (pickle.UnpicklingError, zstandard.ZstdError, ValueError, TypeError) as error:
+    except _DAMAGED as error:
         raise IntegrityError(
             path=path,
             problem=f"the saved index's place {entry.place!r} does not read ({error})",
