@@ -3,6 +3,7 @@
     python benchmarks/bench_import.py                 # 100,000 rows
     python benchmarks/bench_import.py --rows 20000 --repeat 3
     python benchmarks/bench_import.py --compare /path/to/main/src --repeat 3
+    python benchmarks/bench_import.py --rows 100000 --write acled.csv   # only write the file
 
 A synthetic export in the current 31-column layout (invented rows, ACLED's shape): three
 years of events over 3,000 locations in Syria (a Zipf-like popularity), 40 actors (ACLED's
@@ -202,11 +203,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--compare", metavar="OLD_SRC", help="the src/ folder of other code")
+    parser.add_argument(
+        "--write", type=Path, metavar="CSV", help="only write the synthetic export to CSV"
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--into", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.into)
+        return
+    if args.write:  # a file to try the command line on: ingest --kind acled --into x.sqlite
+        export(args.write, args.rows)
+        print(f"wrote {args.rows:,} rows of a synthetic ACLED export to {args.write}")
         return
     folder = Path(tempfile.mkdtemp())
     path = folder / "acled.csv"

@@ -134,3 +134,18 @@ def test_an_os_error_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert str(missing) in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["snapshot", "index"])
+def test_a_dataset_csv_given_as_the_ledger_says_to_ingest_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # An analyst's first try: ask the ACLED export itself. It is not a ledger, and the
+    # answer must say to import it, not to rewrite it as JSON.
+    data = tmp_path / "acled-export.csv"
+    data.write_text("event_id_cnty,event_date\nSYR1,2024-12-07\n", encoding="utf-8")
+    args = [command, str(data)] + (["--at", "2024-12-07"] if command == "snapshot" else [])
+    assert main(args) == _exits.USER_ERROR
+    err = capsys.readouterr().err
+    assert "not JSON" not in err
+    assert f"conflict-ledger ingest {data} --into" in err

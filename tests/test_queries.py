@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pytest
@@ -218,3 +219,19 @@ def test_an_unknown_place_is_refused_by_the_doors_explain_as_by_the_fold():
     with pytest.raises(UnknownPlaceError) as oracle:
         reference.explain(ledger, "Homz", at="2024-12-07T00:00Z")
     assert str(door.value) == str(oracle.value)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda source: cl.snapshot(source, at="2024-12-07T00:00Z"),
+        lambda source: cl.timeline(source, "homs"),
+        lambda source: cl.explain(source, "homs", at="2024-12-07T00:00Z"),
+    ],
+)
+@pytest.mark.parametrize("source", ["war.sqlite", Path("war.sqlite")], ids=["str", "Path"])
+def test_a_path_given_for_the_ledger_says_to_open_it(ask, source):
+    # The CLI takes a path, so a notebook's first try often does too; a str is iterable,
+    # and iterating its characters as records failed with "'str' has no attribute 'claim'".
+    with pytest.raises(cl.InvalidClaimError, match=r"a path, not a ledger.*cl\.open_ledger"):
+        ask(source)

@@ -352,3 +352,25 @@ def test_forged_numbers_in_a_saved_index_are_set_aside_not_a_traceback(tmp_path)
     count = len(array("i", shared["starters"]))
     shared["starters"] = array("i", [10**6] * count).tobytes()  # no such place
     _set_aside(ledger, _forged(data, pickle.dumps(shared, protocol=5)), "does not read")
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        # sqlite3's || makes TEXT of blobs: a byte changed by hand, the rest kept
+        ("substr(data, 1, 200) || x'00' || substr(data, 202)", "header does not read|SHA-256"),
+        ("'hello'", "header does not read"),  # a text value typed in by hand
+        ("CAST(x'7b7b0aff' AS TEXT)", "header does not read"),  # text that is not UTF-8
+    ],
+)
+def test_a_saved_index_edited_into_text_in_sqlite3_is_set_aside(tmp_path, edit, match):
+    ledger, _ = _saved_seed(tmp_path)
+    ledger.close()
+    path = tmp_path / "seed.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE derived SET data = {edit}")
+    db.close()
+    again = open_ledger(path)
+    with pytest.warns(SavedIndexWarning, match=match):
+        index = AsOfIndex.load(again)
+    assert index.snapshot(at="2024-12-07T00:00Z") == snapshot(again, at="2024-12-07T00:00Z")

@@ -29,6 +29,7 @@ The rule, stated once (the property tests hold the engine to it):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -106,7 +107,16 @@ def _instant(value: Any, field: str) -> pendulum.DateTime | None:
 
 
 def _records(source: Source) -> Iterable[Recorded]:
-    return source.records() if isinstance(source, Ledger) else source
+    if isinstance(source, Ledger):
+        return source.records()
+    if isinstance(source, str | bytes | os.PathLike):  # iterable, but not of records
+        raise InvalidClaimError(
+            field="source",
+            value=source,
+            problem="a path, not a ledger",
+            hint=f"Open it first: ledger = cl.open_ledger({source!r}), then ask the ledger.",
+        )
+    return source
 
 
 def _visible(

@@ -215,9 +215,21 @@ def _integrity(args: argparse.Namespace) -> str:
     return "\n".join([*lines, now.to_text().rstrip("\n")])
 
 
+_DATASET_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".xlsx")
+"""Files a dataset comes in (an ACLED or UCDP export), which ``ingest`` reads."""
+
+
 def _open(path: str) -> Ledger:
     """A SQLite, JSON Lines or PostgreSQL ledger through open_ledger; a claims file through
     the adapter."""
+    if path.lower().endswith(_DATASET_SUFFIXES):  # not read as a claims file line by line
+        raise InvalidClaimError(
+            field="ledger",
+            value=path,
+            problem="a dataset file, not a ledger",
+            hint=f"Import it first (conflict-ledger ingest {path} --into LEDGER.sqlite), "
+            "then ask the ledger.",
+        )
     if (
         is_postgres_url(path)
         or path.lower().endswith((".sqlite", ".sqlite3", ".db"))

@@ -458,7 +458,12 @@ class SqliteStore:
             ).fetchone()
             if tables is None:  # a ledger that never saved derived data
                 return None
-            row = self._db.execute("SELECT data FROM derived WHERE name = ?", (name,)).fetchone()
+            # CAST: a value edited by hand in sqlite3 (whose || and quotes make TEXT) is
+            # read as its bytes, for the reader to set aside, not as a column that fails
+            # to decode or a str
+            row = self._db.execute(
+                "SELECT CAST(data AS BLOB) FROM derived WHERE name = ?", (name,)
+            ).fetchone()
         return None if row is None else bytes(row[0])
 
     def keep_derived(self, name: str, data: bytes) -> None:
