@@ -309,8 +309,8 @@ def test_the_index_command_saves_and_the_next_question_reads_it(tmp_path, capsys
     assert main(["snapshot", path, "--at", "2024-12-08"]) == 0
     assert "deir-ez-zor" in capsys.readouterr().out
     claims = str(Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl")
-    assert main(["index", claims]) == 0
-    assert "keeps no saved index" in capsys.readouterr().out
+    assert main(["index", claims]) == 1
+    assert "keeps no saved index" in capsys.readouterr().err
     assert main(["index", str(tmp_path / "nope.sqlite")]) != 0
     assert "no such file" in capsys.readouterr().err
 
@@ -340,6 +340,14 @@ def test_the_cli_says_in_one_line_that_a_saved_index_was_set_aside(tmp_path, cap
     assert len(err) == 1
     assert err[0].startswith("conflict-ledger: warning: ")
     assert "saved by another version" in err[0]
+    assert main(["index", str(tmp_path / "seed.sqlite")]) == 0  # saves a new one, and says why
+    out = capsys.readouterr()
+    assert out.err == ""
+    assert out.out.startswith("the saved index did not fit (it was saved by another version")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SavedIndexWarning)
+        with open_ledger(tmp_path / "seed.sqlite") as again:
+            AsOfIndex.load(again)  # the new one fits
 
 
 def test_forged_numbers_in_a_saved_index_are_set_aside_not_a_traceback(tmp_path):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from conflict_ledger.engine import AsOfIndex
+from conflict_ledger.errors import InvalidClaimError, SavedIndexWarning
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.queries import index_of
 
@@ -46,21 +48,33 @@ def add_index_command(commands: Any, subcommand: Callable[..., argparse.Argument
 def run_index(args: argparse.Namespace, ledger: Ledger, replay: Callable[[Ledger], None]) -> str:
     """Read or build the ledger's index (``replay`` shows a progress bar), then save it."""
     if not ledger.keeps_derived:
-        return (
-            f"{args.ledger}: this kind of ledger keeps no saved index (a JSON Lines file or a "
-            "claims file); convert it to SQLite (conflict-ledger convert) to open it fast"
+        raise InvalidClaimError(
+            field="ledger",
+            value=args.ledger,
+            problem="this kind of ledger (a JSON Lines file, a claims file) keeps no saved index",
+            hint="Convert it to SQLite (conflict-ledger convert LEDGER new.sqlite) to open it fast.",
         )
     began = time.perf_counter()
-    if args.rebuild:
-        index = AsOfIndex(ledger)
-    else:
-        replay(ledger)
-        index = index_of(ledger)
+    with warnings.catch_warnings(record=True) as set_aside:  # this command saves a new one
+        warnings.simplefilter("always", SavedIndexWarning)
+        if args.rebuild:
+            index = AsOfIndex(ledger)
+        else:
+            replay(ledger)
+            index = index_of(ledger)
     index.snapshot(at="1970-01-01T00:00Z")  # every place folded before saving
     ready = time.perf_counter()
     size = index.save()
     saved = time.perf_counter()
-    return (
+    for other in set_aside:  # any other warning is shown as it would have been
+        if not isinstance(other.message, SavedIndexWarning):
+            warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+    why = [
+        f"the saved index did not fit ({w.message.problem}): built from the records\n"
+        for w in set_aside
+        if isinstance(w.message, SavedIndexWarning)
+    ]
+    return "".join(why) + (
         f"saved the index of {len(index):,} records ({len(index.places()):,} places, "
         f"{size / 1e6:.1f} MB) in {args.ledger}: ready in {ready - began:.1f} s, "
         f"saved in {saved - ready:.1f} s; the next open reads it instead of the records"
