@@ -83,7 +83,10 @@ class Book:
         event_types: Mapping[str, type[Event]] | None,
     ) -> None:
         self.store = store
-        self._event_types = event_types
+        # The built-in events given by name (the CLI's DATASET_EVENTS is the same mapping)
+        # read as the default: stored records then reach an index as outlines.
+        same = event_types is not None and dict(event_types) == dict(records.BUILTIN_EVENTS)
+        self._event_types = None if same else event_types
         self._shared = records.Shared()  # equal decoded values shared between claims
         # Records are read from the store, decoded and hash-checked when first asked for
         # (opening reads how many there are); the claim ids and the Merkle tree catch up
