@@ -32,15 +32,18 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import orjson
 import pendulum
 
-from conflict_ledger import asof
+from conflict_ledger import asof, records
 from conflict_ledger.asof import Explanation, Snapshot, Source, Timeline, diff, order_key
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.events import DatasetEvent, Retraction
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.records import Outline
 from conflict_ledger.rules.policies import DEFAULT_POLICY, Policy
+from conflict_ledger.time import to_instant
 
 __all__ = ["diff", "explain", "index_of", "snapshot", "timeline"]
 
@@ -97,27 +100,53 @@ def snapshot(
 
 
 class _Context:
-    """A ledger's dataset events and, by claim id, the report times of what cancels it
-    (a retraction or a correction): what a timeline's ``context`` reads, kept up to date
-    from the records appended since."""
+    """A ledger's dataset events, by the places they name, and by claim id the report
+    times of what cancels a claim (a retraction or a correction): what a timeline's
+    ``context`` reads, kept up to date from the records appended since.
+
+    A record not read yet is read as its outline: only its event (whose type says
+    whether it matters) and, for a cancellation, its report time; a dataset event's
+    claim is read when a timeline of a place it names asks for it."""
 
     def __init__(self) -> None:
         self.seen = 0
-        self.events: list[Claim] = []
+        self.events: dict[str, list[int]] = {}  # place id -> positions, in ledger order
         self.cancelled: dict[str, list[pendulum.DateTime]] = {}
 
     def read(self, ledger: Ledger) -> None:
-        for record in ledger.since(self.seen):
-            claim = record.claim
-            if isinstance(claim.event, DatasetEvent):
-                self.events.append(claim)
-            if isinstance(claim.event, Retraction):
-                self.cancelled.setdefault(claim.event.target, []).append(claim.reported_at)
-            if claim.supersedes is not None:
-                self.cancelled.setdefault(claim.supersedes, []).append(claim.reported_at)
-            self.seen = record.position + 1
+        for item in ledger.outlines(self.seen):
+            if type(item) is Outline:
+                self._outline(item)
+            else:
+                self._claim(item.position, item.claim)  # type: ignore[union-attr]
+            self.seen = item.position + 1
 
-    def at(self, place: str, known: pendulum.DateTime | None) -> tuple[Claim, ...]:
+    def _claim(self, position: int, claim: Claim) -> None:
+        self._event(position, claim.event, claim.reported_at)
+        if claim.supersedes is not None:
+            self._cancel(claim.supersedes, claim.reported_at)
+
+    def _outline(self, item: Outline) -> None:
+        kind = _kind(item.event)
+        if kind in _READ:
+            event = records.decode_event(orjson.loads(item.event), records.BUILTIN_EVENTS)
+            self._event(item.position, event, _reported(item))
+        if item.supersedes is not None:
+            self._cancel(item.supersedes, _reported(item))
+
+    def _event(self, position: int, event: Any, reported: Any) -> None:
+        if isinstance(event, DatasetEvent):
+            for place in dict.fromkeys(event.place_ids()):  # each place once
+                self.events.setdefault(place, []).append(position)
+        if isinstance(event, Retraction):
+            self._cancel(event.target, reported)
+
+    def _cancel(self, target: str, reported: Any) -> None:
+        """``target`` is undone from ``reported`` (an instant, or a function giving it)."""
+        when = reported() if callable(reported) else reported
+        self.cancelled.setdefault(target, []).append(when)
+
+    def at(self, ledger: Ledger, place: str, known: pendulum.DateTime | None) -> tuple[Claim, ...]:
         """The counted dataset events naming ``place`` as known at ``known``, in fold order."""
 
         def counts(claim: Claim) -> bool:
@@ -126,12 +155,23 @@ class _Context:
                 return not undone
             return claim.reported_at <= known and not any(t <= known for t in undone)
 
-        return tuple(
-            sorted(
-                (c for c in self.events if place in c.event.place_ids() and counts(c)),
-                key=order_key,
-            )
-        )
+        named = [record.claim for record in ledger.at_positions(self.events.get(place, []))]
+        return tuple(sorted((c for c in named if counts(c)), key=order_key))
+
+
+_READ = frozenset((DatasetEvent.kind, Retraction.kind))
+"""The event types a timeline's context reads from a record's outline."""
+
+
+def _kind(event: str) -> Any:
+    """The ``type`` of an event's canonical JSON text (None when it names none)."""
+    fields = orjson.loads(event)
+    return fields.get("type") if isinstance(fields, dict) else None
+
+
+def _reported(item: Outline) -> Any:
+    """A function giving the outline's report instant (parsed only when needed)."""
+    return lambda: to_instant(item.reported_at, field="reported_at")
 
 
 def _context(ledger: Ledger) -> _Context:
@@ -158,7 +198,7 @@ def timeline(
     if position is not None or not isinstance(source, Ledger):
         return asof.timeline(source, place, known_at=known_at, position=position)
     line = index_of(source).timeline(place, known_at=known_at)
-    return attrs.evolve(line, context=_context(source).at(line.place, line.known_at))
+    return attrs.evolve(line, context=_context(source).at(source, line.place, line.known_at))
 
 
 def explain(
