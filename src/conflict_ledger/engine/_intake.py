@@ -32,9 +32,9 @@ from conflict_ledger.rules.territory import place_of
 if TYPE_CHECKING:
     from conflict_ledger.engine.index import AsOfIndex
 
-__all__ = ["MOVES_HOLDER", "claim_of", "consume", "index_starts", "insert", "refresh", "settled"]
+__all__ = ["consume", "index_starts", "insert", "refresh", "settled"]
 
-MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE, ff.DENY))
+_MOVES_HOLDER = frozenset((ff.GAIN, ff.HOLD, ff.LOSE, ff.DENY))
 """The compiled claims that can change a place's holder (the others never do): a denial
 can, when it decides whether a later loss by a contender clears the holder."""
 
@@ -57,7 +57,7 @@ def _paused(large: bool) -> AbstractContextManager[None]:
 def _tag(entry: PlaceHistory, op: ff.Op) -> int:
     """A claim about ``entry`` as a small integer: the place's slot, and in the lowest bit
     whether the claim can move a holder."""
-    return entry.slot << 1 | (op[ff.CODE] in MOVES_HOLDER)
+    return entry.slot << 1 | (op[ff.CODE] in _MOVES_HOLDER)
 
 
 def _place_name(entry: PlaceHistory) -> str:
@@ -81,8 +81,9 @@ def _read(index: AsOfIndex, item: Recorded | Outline, sketches: Sketches) -> Cla
     it cannot be sketched: a user's own event type, a text that does not decode).
 
     A sketch stands in for the claim in everything indexing reads (its id, event,
-    window, report instant, modality, supersedes); :func:`claim_of` reads the claim
-    itself wherever an answer hands claims out."""
+    window, report instant, modality, supersedes); the claim itself is read wherever
+    an answer hands claims out (:func:`_claim_of`,
+    :func:`~conflict_ledger.engine._one_place.claims_of`)."""
     if type(item) is not Outline:
         return item.claim  # type: ignore[union-attr]
     sketch = sketches.sketch(item)
@@ -91,7 +92,7 @@ def _read(index: AsOfIndex, item: Recorded | Outline, sketches: Sketches) -> Cla
     return cast(Claim, sketch)
 
 
-def claim_of(index: AsOfIndex, op: ff.Op) -> Claim:
+def _claim_of(index: AsOfIndex, op: ff.Op) -> Claim:
     """The claim a compiled claim came from, read now if it was sketched (the
     compiled claim holds its position then)."""
     found = op[ff.CLAIM]
@@ -161,7 +162,7 @@ def _gather(
         if place is None:
             if isinstance(event, SourceGraded):
                 compiled = ff.compile_claim(claim, shared)
-                read = claim_of(index, compiled)
+                read = _claim_of(index, compiled)
                 insort(graded, (fold_key(compiled), read), key=lambda pair: pair[0])
             continue
         entry = places.get(place)
@@ -297,7 +298,7 @@ def _append_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
     index._starts.extend(start for start, _, _ in triples)
     index._starters.extend(entry for _, entry, _ in triples)
     index._start_settles.extend(op[ff.REPORTED] for _, _, op in triples)
-    index._start_moves.extend(op[ff.CODE] in MOVES_HOLDER for _, _, op in triples)
+    index._start_moves.extend(op[ff.CODE] in _MOVES_HOLDER for _, _, op in triples)
 
 
 def _insert_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
@@ -310,7 +311,7 @@ def _insert_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
         starts.insert(at, start)
         starters.insert(at, entry)
         settles.insert(at, op[ff.REPORTED])
-        moves.insert(at, op[ff.CODE] in MOVES_HOLDER)
+        moves.insert(at, op[ff.CODE] in _MOVES_HOLDER)
 
 
 def _merge_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
@@ -325,7 +326,7 @@ def _merge_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
                 strict=True,
             ),
             *(
-                (start, entry, op[ff.REPORTED], op[ff.CODE] in MOVES_HOLDER)
+                (start, entry, op[ff.REPORTED], op[ff.CODE] in _MOVES_HOLDER)
                 for start, entry, op in triples
             ),
         ],
