@@ -10,8 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from conflict_ledger import Captured, Claim, SourceChain, ValidTime
-from conflict_ledger.engine import AsOfIndex
-from conflict_ledger.engine import index as index_module
+from conflict_ledger.engine import AsOfIndex, _intake
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.testing.strategies import BASE, registries
 
@@ -68,7 +67,7 @@ def test_a_large_batch_is_indexed_with_the_collector_paused(
     (gc.enable if enabled else gc.disable)()
     try:
         paused, state, holders = _indexed(ledger, collections)
-        monkeypatch.setattr(index_module, "_LARGE", 10**9)
+        monkeypatch.setattr(_intake, "_LARGE", 10**9)
         unpaused, _, same = _indexed(ledger, collections)
     finally:
         (gc.enable if was else gc.disable)()

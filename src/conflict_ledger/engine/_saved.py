@@ -49,6 +49,7 @@ import zstandard
 
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
+from conflict_ledger.engine import _intake
 from conflict_ledger.engine._columns import Columns, LateKnowledge
 from conflict_ledger.engine._places import PlaceHistory, SavedPlace
 from conflict_ledger.errors import SavedIndexWarning
@@ -149,7 +150,7 @@ def _unpickled(data: bytes) -> Any:
 
 def dump(index: AsOfIndex) -> bytes:
     """The saved form of ``index`` (settled first), as :func:`read` reads it."""
-    index._settled()  # every place folded, the columns up to date
+    _intake.settled(index)  # every place folded, the columns up to date
     entries = index._by_slot
     ledger = index.ledger
     by_id: dict[str, int] = {}
