@@ -23,7 +23,7 @@ from conflict_ledger import (
 )
 from conflict_ledger.asof import place_claims
 from conflict_ledger.errors import InvalidClaimError, UnknownClaimError
-from conflict_ledger.events import SourceGraded
+from conflict_ledger.events import ControlLost, SourceGraded
 from conflict_ledger.rules.policies import (
     PolicyError,
     contest_disagreement,
@@ -308,3 +308,27 @@ def test_a_grade_outside_the_code_and_a_correction_of_nothing_are_refused_leavin
     with pytest.raises(InvalidClaimError):
         corroboration_required(0)
     assert ledger.records() == before
+
+
+def test_a_copy_last_among_claims_about_one_instant_does_not_decide_the_holder():
+    # Found by CI's random draw: captures and losses of one place at one instant, the last
+    # by id a loss; a copy of a capture (the same origin) sorts after it and decided the
+    # fold under corroboration_required(2). A copy adds no word: the holder is as without.
+    at = "2024-11-27T00:00Z"
+    claims = [
+        Claim(
+            id=f"c{i}",
+            event=Captured(place="p0", actor="a0")
+            if kind == "C"
+            else ControlLost(place="p0", actor="a0"),
+            valid=ValidTime.exact(at),
+            reported_at=at,
+            source=SourceChain.of("s1" if i == 10 else "s0"),
+        )
+        for i, kind in enumerate("CCCLCCLLCLC")
+    ]
+    copy_ = attrs.evolve(claims[0], id="copy", source=SourceChain.of("s0", "s2", "s1"))
+    two = corroboration_required(2)
+    with_copy = snapshot(rebuild([*claims, copy_]), at=at, policy=two)["p0"]
+    without = snapshot(rebuild(claims), at=at, policy=two)["p0"]
+    assert with_copy == without

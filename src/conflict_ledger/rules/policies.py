@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import pendulum
@@ -324,6 +325,27 @@ def corroboration(claims: Iterable[Claim], actor: str) -> int:
     )
 
 
+def _first_of_each_report(claims: Iterable[Claim]) -> list[Claim]:
+    """``claims`` (in fold order) without the copies of a report met before: the same
+    event, window and modality from the same origin, carried again by other outlets or
+    reported again later. A copy adds no independent word, so it neither counts for
+    corroboration nor, coming last among claims about the same instant, decides the fold.
+
+    >>> from conflict_ledger import load_seed
+    >>> claims = load_seed().claims()
+    >>> len(_first_of_each_report([*claims, attrs.evolve(claims[0], id="again")])) == len(claims)
+    True
+    """
+    seen: set[tuple[Any, ...]] = set()
+    first: list[Claim] = []
+    for claim in claims:
+        report = (claim.event, claim.valid, claim.modality, claim.source.origin)
+        if report not in seen:
+            seen.add(report)
+            first.append(claim)
+    return first
+
+
 def corroboration_required(n: int) -> Policy:
     """A policy under which a gain of control counts only once ``n`` independent origins
     assert it; until then the place keeps its earlier state. Independence is decided by
@@ -347,7 +369,7 @@ def corroboration_required(n: int) -> Policy:
     def corroborated(claims: PlaceClaims) -> PlaceState:
         kept = tuple(
             c
-            for c in claims.claims
+            for c in _first_of_each_report(claims.claims)
             if (actor := gainer(c.event)) is None
             or c.modality is not Modality.ASSERTED
             or corroboration(claims.claims, actor) >= n
