@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from typing import Any
 
-from conflict_ledger import Claim, Ledger, Retraction
+from conflict_ledger import Claim, Ledger, Retraction, SourceChain, ValidTime
 from conflict_ledger.testing import BASE, registries
 
 
@@ -38,3 +39,16 @@ def shuffled(claims: list[Claim], rng: random.Random) -> list[Claim]:
                 waiting.append(claim)
         order = waiting
     return result
+
+
+def december_claim(claim_id: str, event: Any, day: int, reported_day: int, **fields: Any) -> Claim:
+    """A claim by reuters about ``day`` December 2024 (exact, midnight UTC), reported at
+    01:00 UTC on ``reported_day``."""
+    return Claim(
+        id=claim_id,
+        event=event,
+        valid=ValidTime.exact(f"2024-12-{day:02d}T00:00Z"),
+        reported_at=f"2024-12-{reported_day:02d}T01:00Z",
+        source=SourceChain.of("reuters"),
+        **fields,
+    )

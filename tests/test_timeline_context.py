@@ -10,24 +10,12 @@ import pytest
 
 import conflict_ledger as cl
 from conflict_ledger import reference
-from conflict_ledger.claims import Claim, SourceChain
 from conflict_ledger.codec import open_ledger
 from conflict_ledger.events import Captured, DatasetEvent, Retraction
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
-from conflict_ledger.time import ValidTime
-
-
-def _claim(claim_id, event, day, reported_day, **fields):
-    return Claim(
-        id=claim_id,
-        event=event,
-        valid=ValidTime.exact(f"2024-12-{day:02d}T00:00Z"),
-        reported_at=f"2024-12-{reported_day:02d}T01:00Z",
-        source=SourceChain.of("reuters"),
-        **fields,
-    )
+from tests.support import december_claim
 
 
 def _clash(place, actor="opposition"):
@@ -37,14 +25,14 @@ def _clash(place, actor="opposition"):
 def _ledger() -> Ledger:
     seed = load_seed()
     ledger = Ledger(registries=seed.registries)
-    clash = _claim("clash-homs", _clash("homs"), 3, 4)
+    clash = december_claim("clash-homs", _clash("homs"), 3, 4)
     ledger.extend(
         [
-            _claim("took-homs", Captured(place="homs", actor="opposition"), 2, 2),
+            december_claim("took-homs", Captured(place="homs", actor="opposition"), 2, 2),
             clash,
-            _claim("clash-homs-2", _clash("homs", "syrian-government"), 4, 5),
-            _claim("clash-hama", _clash("hama"), 4, 5),
-            _claim("retract-2", Retraction(target="clash-homs-2"), 6, 6),
+            december_claim("clash-homs-2", _clash("homs", "syrian-government"), 4, 5),
+            december_claim("clash-hama", _clash("hama"), 4, 5),
+            december_claim("retract-2", Retraction(target="clash-homs-2"), 6, 6),
             attrs.evolve(
                 clash,
                 id="clash-homs-fixed",

@@ -298,12 +298,15 @@ def _restored(
     index._begin(ledger, header["every"], header["column_every"], progress)
     lengths = array("Q")
     lengths.frombytes(shared["lengths"])
-    index._cancelled = shared["cancelled"]  # each place reads its claims' cancellations
+    index._cancelled = shared["cancelled"]
+    # A place read later is folded as it was saved, with the cancellations known then:
+    # one made since marks the place, whose settling then patches the holder columns.
+    saved_cancelled = dict(index._cancelled)
     path, offset = ledger.store.path, 0
     entries: list[PlaceHistory] = []
     for slot, (name, length) in enumerate(zip(shared["names"], lengths, strict=True)):
         frame = places[offset : offset + length]
-        read = functools.partial(_read_place, frame, path, index._cancelled, index._every)
+        read = functools.partial(_read_place, frame, path, saved_cancelled, index._every)
         entries.append(SavedPlace(name, slot, read))
         offset += length
     index._by_slot = entries
@@ -333,7 +336,7 @@ def _read_place(
     frame: memoryview, path: str, cancelled: dict[str, int], every: int, entry: PlaceHistory
 ) -> None:
     """Set ``entry``'s claims from its saved frame (checked with the body at open), and
-    fold them again into its checkpoints (``cancelled``: the index's, as it is now)."""
+    fold them again into its checkpoints (``cancelled``: the index's, as it was saved)."""
     try:
         columns = _unpickled(zstandard.ZstdDecompressor().decompress(frame))
         codes, actors, others, ids, starts, ends, reported, valid_ends, precisions, claims = columns
