@@ -29,6 +29,7 @@ nothing; it is the fold's, re-exported so that the door is one import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -122,7 +123,7 @@ class _Context:
             self.seen = item.position + 1
 
     def _claim(self, position: int, claim: Claim) -> None:
-        self._event(position, claim.event, claim.reported_at)
+        self._event(position, claim.event, lambda: claim.reported_at)
         if claim.supersedes is not None:
             self._cancel(claim.supersedes, claim.reported_at)
 
@@ -132,18 +133,17 @@ class _Context:
             event = records.decode_event(orjson.loads(item.event), records.BUILTIN_EVENTS)
             self._event(item.position, event, _reported(item))
         if item.supersedes is not None:
-            self._cancel(item.supersedes, _reported(item))
+            self._cancel(item.supersedes, _reported(item)())
 
-    def _event(self, position: int, event: Any, reported: Any) -> None:
+    def _event(self, position: int, event: Any, reported: Callable[[], pendulum.DateTime]) -> None:
+        """Note a dataset event's places, or a retraction (its report read only then)."""
         if isinstance(event, DatasetEvent):
             for place in dict.fromkeys(event.place_ids()):  # each place once
                 self.events.setdefault(place, []).append(position)
         if isinstance(event, Retraction):
-            self._cancel(event.target, reported)
+            self._cancel(event.target, reported())
 
-    def _cancel(self, target: str, reported: Any) -> None:
-        """``target`` is undone from ``reported`` (an instant, or a function giving it)."""
-        when = reported() if callable(reported) else reported
+    def _cancel(self, target: str, when: pendulum.DateTime) -> None:
         self.cancelled.setdefault(target, []).append(when)
 
     def at(self, ledger: Ledger, place: str, known: pendulum.DateTime | None) -> tuple[Claim, ...]:
@@ -169,7 +169,7 @@ def _kind(event: str) -> Any:
     return fields.get("type") if isinstance(fields, dict) else None
 
 
-def _reported(item: Outline) -> Any:
+def _reported(item: Outline) -> Callable[[], pendulum.DateTime]:
     """A function giving the outline's report instant (parsed only when needed)."""
     return lambda: to_instant(item.reported_at, field="reported_at")
 

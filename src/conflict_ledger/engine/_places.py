@@ -104,10 +104,6 @@ class PlaceHistory:
         # how many of the place's table rows, kept by the index (engine._rows), still stand
         self.rows = 0
 
-    def loaded(self) -> PlaceHistory:
-        """This history with every field read (a saved one reads its claims now)."""
-        return self
-
     def pinned(self) -> PlaceHistory:
         """A copy of this history as it is now, for answers that must not see it change."""
         copy = PlaceHistory(self.place, slot=self.slot)
@@ -458,9 +454,3 @@ class SavedPlace(PlaceHistory):
             self._read = read
             raise
         return object.__getattribute__(self, name)
-
-    def loaded(self) -> PlaceHistory:
-        """This history with every field read."""
-        if self._read is not None:
-            self.__getattr__("ops")
-        return self
