@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conflict_ledger import (
@@ -35,7 +35,7 @@ from conflict_ledger.rules.policies import (
 )
 from conflict_ledger.testing import BASE, instants, ledgers, registries
 
-from .support import rebuild, shuffled
+from .support import rebuild, shuffled, target
 
 POLICIES = [
     contest_disagreement,
@@ -75,7 +75,12 @@ def test_the_default_policy_is_what_snapshot_does_without_one(ledger, at, policy
 @given(ledgers(min_size=1), st.data())
 def test_a_copy_of_an_existing_report_never_raises_the_corroboration_count(ledger, data):
     claims = [r.claim for r in ledger.records() if not isinstance(r.claim.event, Retraction)]
-    original = data.draw(st.sampled_from(claims))
+    # A report that stands: a copy of a retracted or corrected one is a new assertion of
+    # what was withdrawn, and may rightly change the map (CI's random draw found one).
+    undone = {target(r.claim) for r in ledger.records()}
+    standing = [c for c in claims if c.id not in undone]
+    assume(standing)
+    original = data.draw(st.sampled_from(standing))
     copy_ = attrs.evolve(
         original,
         id="copy",
