@@ -4,6 +4,8 @@
     python benchmarks/bench_open.py --claims 100000 --repeat 3
     python benchmarks/bench_open.py --compare /tmp/before/src    # the same, beside older code
     python benchmarks/bench_open.py --acled --claims 100000      # an ACLED import instead
+    python benchmarks/bench_open.py --cli --claims 1000000 --compare /tmp/before/src
+                                  # the CLI's snapshot table, each ledger's index saved
 
 The ledgers are written as ``bench_asof.py --cold-start`` writes them (the synthetic war
 of ``generate.py``, seed 5, 20,000 places, 50,000 claims a batch), once, into ``--dir``;
@@ -171,9 +173,7 @@ ACLED_AT = "2023-06-01T00:00:00+00:00"  # within the synthetic export's three ye
 
 
 def new_process(path: str, src: str | None, at: str | None = None) -> dict[str, Any]:
-    env = dict(os.environ)
-    if src:
-        env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
+    env = _with_src(src)
     at = at or gen.START.add(hours=gen.HOURS // 2).isoformat()
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, path, at],
@@ -186,10 +186,47 @@ def new_process(path: str, src: str | None, at: str | None = None) -> dict[str, 
     return result
 
 
-def saved_copy(path: str) -> str:
+_CLI = "import sys; from conflict_ledger.cli import main; raise SystemExit(main(sys.argv[1:]))"
+
+
+def _with_src(src: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
+    return env
+
+
+def cli_snapshot(path: str, src: str | None, at: str) -> tuple[float, float, int]:
+    """``conflict-ledger snapshot PATH --at AT`` in a new process, end to end (its table
+    of every place written to a pipe and counted): wall seconds, CPU seconds, lines."""
+    before = os.times()
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI, "snapshot", path, "--at", at],
+        check=True,
+        capture_output=True,
+        env=_with_src(src),
+    )
+    wall = time.perf_counter() - began
+    after = os.times()
+    user = after.children_user - before.children_user
+    cpu = user + after.children_system - before.children_system
+    return wall, cpu, done.stdout.count(b"\n")
+
+
+def saved_copy(path: str, src: str | None = None) -> str:
     """A copy of the ledger at ``path`` with its index saved (as ``conflict-ledger index``
-    saves it), made once; prints what building and saving took."""
-    copy = path.replace(".sqlite", "-saved.sqlite")
+    saves it), made once; prints what building and saving took. With ``src``, the copy
+    is saved by the code under ``src`` (``conflict-ledger index`` in a process of its own),
+    whose saved index may have another format."""
+    copy = path.replace(".sqlite", "-saved.sqlite" if src is None else "-saved-compared.sqlite")
+    if src is not None:
+        if not os.path.exists(copy):
+            shutil.copyfile(path, copy)
+            subprocess.run(
+                [sys.executable, "-c", _CLI, "index", copy], check=True, env=_with_src(src)
+            )
+        return copy
     if not os.path.exists(copy):
         shutil.copyfile(path, copy)
         began = time.process_time()
@@ -228,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also open a copy of each ledger with its index saved (conflict-ledger index)",
     )
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="only `conflict-ledger snapshot LEDGER --at ...` (the table of every place) in a "
+        "new process, on each ledger with its index saved (by each code, with --compare)",
+    )
     args = parser.parse_args(argv)
     os.makedirs(args.dir, exist_ok=True)
     for claims in args.claims:
@@ -236,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         if not os.path.exists(path):
             print(f"writing {path}: {write(path, claims):.1f} s", flush=True)
         print(f"\n{claims:,} claims, {PLACES:,} places ({path})")
+        if args.cli:
+            cli_rows(path, args.compare, args.repeat, ACLED_AT if args.acled else None)
+            continue
         if not args.no_steps:
             print(f"  {'step (in this process, CPU, no GC)':<42} {'s':>7} {'us a claim':>11}")
             for what, seconds in steps(path):
@@ -265,6 +311,19 @@ def main(argv: list[str] | None = None) -> int:
             cpu = [run["cpu"] + run["index_cpu"] for run in runs]
             print(f"    of which CPU          {spread(cpu)}", flush=True)
     return 0
+
+
+def cli_rows(path: str, compare: str | None, repeat: int, at: str | None) -> None:
+    """The CLI's snapshot table, end to end, on a saved copy made by each code."""
+    at = at or gen.START.add(hours=gen.HOURS // 2).isoformat()
+    trees = [("this checkout", None)] + ([(compare, compare)] if compare else [])
+    print(f"  conflict-ledger snapshot LEDGER --at {at}, new process, {repeat} runs:")
+    print(f"    {'code':<40} {'wall':>22} {'CPU':>22} {'lines':>7}")
+    for name, src in trees:
+        copy = saved_copy(path, src)
+        runs = [cli_snapshot(copy, src, at) for _ in range(repeat)]
+        wall, cpu = spread([r[0] for r in runs]), spread([r[1] for r in runs])
+        print(f"    {name[-40:]:<40} {wall:>22} {cpu:>22} {runs[0][2]:>7,}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ through the registry, never by importing them."""
 from __future__ import annotations
 
 import ast
+import datetime as _dt
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 import conflict_ledger as cl
 from conflict_ledger import _display
 from conflict_ledger.cli import main
-from conflict_ledger.display.render import window_text
+from conflict_ledger.display.render import when_text, window_text
 from tests.acceptance import kherson
 
 SRC = Path(cl.__file__).resolve().parent
@@ -197,3 +198,80 @@ def test_a_place_no_claim_names_says_so_instead_of_an_empty_table():
     ]
     why = cl.explain(seed, "Damascus", at="2024-12-07T00:00Z").to_text()
     assert why.splitlines()[-1] == "no counted claim names damascus"
+
+
+# Zones with historical offsets in seconds (Amsterdam's +00:19:32 until 1937, Monrovia's
+# -00:44:30), negative ones, half and quarter hours, and jumps over midnight.
+EVERY_KIND_OF_ZONE = (
+    *ZONES,
+    "Europe/Amsterdam",
+    "Africa/Monrovia",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "America/St_Johns",
+    "Asia/Kolkata",
+    "Pacific/Kiritimati",
+)
+
+
+def _pendulum_when(instant: pendulum.DateTime, tz: str) -> str:
+    # The oracle: the pendulum formatting when_text wrote before it was written directly.
+    return instant.in_timezone(tz).format("YYYY-MM-DD HH:mm Z")
+
+
+@example(naive=_dt.datetime(2012, 3, 29, 22), given_in="UTC", tz="Asia/Damascus")
+@example(naive=_dt.datetime(1930, 6, 1, 12), given_in="Asia/Damascus", tz="Europe/Amsterdam")
+@example(naive=_dt.datetime(1960, 1, 1), given_in="America/Sao_Paulo", tz="Africa/Monrovia")
+@given(
+    st.datetimes(min_value=_dt.datetime(1900, 1, 1), max_value=_dt.datetime(2100, 1, 1)),
+    st.sampled_from(EVERY_KIND_OF_ZONE),
+    st.sampled_from(EVERY_KIND_OF_ZONE),
+)
+def test_an_instant_prints_as_pendulum_formats_it(naive, given_in, tz):
+    instant = pendulum.instance(naive, tz="UTC").in_timezone(given_in)
+    assert when_text(instant, tz) == _pendulum_when(instant, tz)
+
+
+def _pendulum_window(valid: cl.ValidTime, tz: str) -> str:
+    # The oracle: window_text as it was written with pendulum's conversions and format.
+    if valid.start == valid.end:
+        return _pendulum_when(valid.start, tz)
+    start, end = valid.start.in_timezone(tz), valid.end.in_timezone(tz)
+    label = valid.precision.value
+
+    def first(instant: pendulum.DateTime) -> bool:
+        return instant == pendulum.datetime(instant.year, instant.month, instant.day, tz=tz)
+
+    if first(start) and first(end):
+        last = end.date() - _dt.timedelta(days=1)
+        dates = str(start.date()) if start.date() == last else f"{start.date()}..{last}"
+        return f"{dates} ({label})"
+    same_offset = start.utcoffset() == end.utcoffset()
+    if same_offset and start.date() == end.date():
+        return f"{start.format('YYYY-MM-DD HH:mm')}..{end.format('HH:mm Z')} ({label})"
+    if same_offset and first(end) and end.date() - _dt.timedelta(days=1) == start.date():
+        return f"{start.format('YYYY-MM-DD HH:mm')}..24:00 {start.format('Z')} ({label})"
+    return f"{_pendulum_when(valid.start, tz)}..{_pendulum_when(valid.end, tz)} ({label})"
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> cl.ValidTime:
+    day = draw(st.dates(min_value=_dt.date(1900, 1, 2), max_value=_dt.date(2099, 12, 30)))
+    made_in = draw(st.sampled_from(EVERY_KIND_OF_ZONE))
+    kind = draw(st.sampled_from(["days", "part", "overnight", "exact"]))
+    if kind == "days":
+        return cl.ValidTime.days_ending(day, days=draw(st.integers(1, 9)), tz=made_in)
+    if kind == "part":
+        part = draw(st.sampled_from(["morning", "afternoon", "evening"]))
+        return cl.ValidTime.part_of_day(day, part, tz=made_in)
+    if kind == "overnight":
+        return cl.ValidTime.overnight(day, tz=made_in)
+    hour = draw(st.integers(0, 23))
+    return cl.ValidTime.exact(pendulum.datetime(day.year, day.month, day.day, hour, tz=made_in))
+
+
+@example(cl.ValidTime.days_ending(_dt.date(2012, 3, 30), days=2, tz=DAMASCUS), DAMASCUS)
+@given(windows(), st.sampled_from(EVERY_KIND_OF_ZONE))
+def test_a_window_prints_as_pendulum_formats_it(window, tz):
+    assert window_text(window, tz) == _pendulum_window(window, tz)

@@ -9,6 +9,7 @@ import pickle
 import sqlite3
 import warnings
 from pathlib import Path
+from unittest import mock
 
 import attrs
 import orjson
@@ -29,7 +30,7 @@ from conflict_ledger.rules.territory import TERRITORY, PlaceFold
 from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
 from conflict_ledger.stores import MemoryStore
-from conflict_ledger.testing.strategies import BASE
+from conflict_ledger.testing.strategies import BASE, ledgers
 from tests.support import december_claim
 from tests.test_index import _MergeEveryBatch, busy_ledgers, checkpoints, kinds, known_times, times
 from tests.test_table import _expected, _rows
@@ -399,3 +400,30 @@ def test_a_retraction_after_the_read_patches_the_holders_of_a_place_not_read_yet
         expected = snapshot(ledger, **question)
         assert dict(index.holders(**question)) == {s.place: s.holder for s in expected}
         assert index.snapshot(**question) == expected
+
+
+crowded_ledgers = ledgers(
+    max_size=40, late_share=0.3, retracted_share=0.15, corrected_share=0.15, places=2
+)
+
+
+@given(crowded_ledgers, st.data(), st.sampled_from([1, 2, 3, 5]))
+def test_a_place_not_read_answers_from_its_saved_checkpoint_as_the_oracle(ledger, data, every):
+    # A state as known now of a place not read yet is its saved checkpoint and the claims
+    # after it (_Frame.fold_at); with a few places and a small interval, most answers
+    # start from a checkpoint, after retractions and corrections saved with it.
+    records = ledger.records()
+    # Mostly saved after every claim: a claim appended after the save reads its place.
+    whole = st.just(len(records))
+    cut = data.draw(whole | whole | st.integers(0, len(records)), label="saved after")
+    growing = _stored(ledger, cut)
+    with mock.patch.object(_saved, "CHECKPOINT_EVERY", every):
+        AsOfIndex(growing, checkpoint_every=2).save()
+        growing.extend(r.claim for r in records[cut:])
+        for _ in range(3):
+            index = AsOfIndex.load(growing, checkpoint_every=2)  # no place read yet
+            at = data.draw(times, label="at")
+            expected = snapshot(growing, at=at)
+            assert index.snapshot(at=at) == expected
+            if cut == len(records):  # nothing appended since: no place was read
+                assert all(entry._read is not None for entry in index._by_slot)

@@ -15,15 +15,13 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
 from conflict_ledger import _cli_integrity, _exits, cli_alias, cli_index
-from conflict_ledger.adapters import files
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
-from conflict_ledger.adapters.rows import ImportReport
 from conflict_ledger.asof import Snapshot
 from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
@@ -40,6 +38,9 @@ from conflict_ledger.rules.policies import (
 )
 from conflict_ledger.stores.postgres import is_postgres_url
 from conflict_ledger.time import parse_when
+
+if TYPE_CHECKING:
+    from conflict_ledger.adapters.rows import ImportReport
 
 __all__ = ["main"]
 
@@ -236,6 +237,11 @@ def _open(path: str) -> Ledger:
         or (path.lower().endswith(".jsonl") and _is_ledger_file(path))
     ):
         return open_ledger(path, event_types=DATASET_EVENTS)
+    # The file adapters (ACLED, UCDP, tables: about 40 ms of imports) are imported only
+    # where a claims file or a dataset is read or written: a question to a stored ledger
+    # starts without them.
+    from conflict_ledger.adapters import files
+
     return files.open_ledger(path)[0]
 
 
@@ -352,6 +358,8 @@ def _progress_bar() -> Callable[[int, int], None]:
 
 
 def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
+    from conflict_ledger.adapters import files
+
     report = files.ingest(
         args.data,
         args.into,
@@ -463,6 +471,8 @@ def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
             count = len(collection["features"])
             unlocated = _unlocated(snap, ledger)
         elif args.kind == "csv":
+            from conflict_ledger.adapters import files
+
             count = files.write_snapshot_csv(
                 out, snapshot(ledger, at=at(), known_at=known_at), ledger
             )

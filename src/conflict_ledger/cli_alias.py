@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from conflict_ledger.adapters import files
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.stores.memory import MemoryStore
 
@@ -57,6 +56,8 @@ def run_alias(args: argparse.Namespace, ledger: Ledger) -> str:
     entry = ledger.add_aliases(args.entry, *args.names, kind=args.kind)
     changed = ledger.registries is not before
     if changed and isinstance(ledger.store, MemoryStore):  # a claims file: write it back whole
+        from conflict_ledger.adapters import files  # a claims file: read and written whole
+
         files.save_ledger(args.ledger, ledger, gazetteer=files.open_ledger(args.ledger)[1])
     kind = type(entry).__name__.lower()
     if args.format == "json":

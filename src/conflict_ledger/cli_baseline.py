@@ -16,7 +16,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conflict_ledger.adapters import files
 from conflict_ledger.display.render import when_text
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.events import Holds
@@ -96,6 +95,8 @@ def run_baseline(args: argparse.Namespace, ledger: Ledger) -> str:
         ledger.register(Source(id=_slug(args.source), name=args.source, kind=kind))
     ledger.extend(claims)
     if isinstance(ledger.store, MemoryStore):  # a claims file: write it back whole
+        from conflict_ledger.adapters import files  # a claims file: read and written whole
+
         files.save_ledger(args.ledger, ledger, gazetteer=files.open_ledger(args.ledger)[1])
     stored = [(claim.id, ledger.claim(claim.id).event) for claim in claims]
     held = [(id, event.place, event.actor) for id, event in stored if isinstance(event, Holds)]

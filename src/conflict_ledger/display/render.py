@@ -30,6 +30,8 @@ claims: the claims the state rests on; explain (cl.explain) says why, claim by c
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import zoneinfo
 from collections.abc import Mapping, Sequence
 
 import pendulum
@@ -56,19 +58,71 @@ __all__ = [
 
 
 def when_text(instant: pendulum.DateTime | None, tz: str = "UTC") -> str:
-    """An instant as ``YYYY-MM-DD HH:mm +hh:mm`` in zone ``tz``.
+    """An instant in zone ``tz`` as ``YYYY-MM-DD HH:mm +HH:MM`` (pendulum's ``format``
+    of that pattern, written directly: a table of every place prints tens of thousands).
 
     >>> when_text(pendulum.datetime(2024, 12, 6, 17, tz="UTC"), "Asia/Damascus"), when_text(None)
     ('2024-12-06 20:00 +03:00', '-')
     """
     if instant is None:
         return "-"
-    return instant.in_timezone(local_zone(tz)).format("YYYY-MM-DD HH:mm Z")
+    local = _local(instant, tz)
+    return f"{_date_text(local)} {_clock_text(local)} {_offset_text(local)}"
 
 
-def _day_starts(instant: pendulum.DateTime, tz: str) -> bool:
-    """Whether ``instant`` (in zone ``tz``) is the first instant of its local day."""
-    return instant == day_start(instant.date(), tz)
+def _local(instant: _dt.datetime, tz: str) -> _dt.datetime:
+    """``instant`` in zone ``tz`` as a plain :class:`datetime.datetime`, for its fields.
+
+    Converted by the standard library alone, with its own :class:`zoneinfo.ZoneInfo` (the
+    same tz database): a pendulum instant would do its own arithmetic inside the standard
+    conversion, an hour off across a jump of the clocks (Damascus, 30 March 2012).
+    """
+    offset = instant.utcoffset() or _ZERO
+    plain = _dt.datetime(
+        instant.year,
+        instant.month,
+        instant.day,
+        instant.hour,
+        instant.minute,
+        instant.second,
+        instant.microsecond,
+        tzinfo=_UTC if offset == _ZERO else _dt.timezone(offset),
+    )
+    if tz == "UTC" and offset == _ZERO:
+        return plain  # the library's instants are UTC: most tables print in UTC
+    local_zone(tz)  # a typed error for an unknown name
+    return plain.astimezone(zoneinfo.ZoneInfo(tz))
+
+
+_ZERO = _dt.timedelta()
+_UTC = _dt.UTC
+
+
+def _date_text(local: _dt.datetime) -> str:
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+
+
+def _clock_text(local: _dt.datetime) -> str:
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def _offset_text(local: _dt.datetime) -> str:
+    """The zone's offset as ``+HH:MM``, whole minutes towards zero (as pendulum's ``Z``)."""
+    offset = local.utcoffset() or _dt.timedelta()
+    minutes = int(offset.total_seconds() / 60)
+    hour, minute = divmod(abs(minutes), 60)
+    return f"{'+' if minutes >= 0 else '-'}{hour:02d}:{minute:02d}"
+
+
+def _day_starts(local: _dt.datetime, tz: str) -> bool:
+    """Whether ``local`` (an instant in zone ``tz``) is the first instant of its local day."""
+    return local == _first_instant(local.date(), tz)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_instant(day: _dt.date, tz: str) -> _dt.datetime:
+    # A table's windows fall on a few thousand days at most: each day's start is made once.
+    return day_start(day, tz)
 
 
 def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
@@ -90,8 +144,7 @@ def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
         return "-"
     if valid.start == valid.end:
         return when_text(valid.start, tz)
-    local = local_zone(tz)
-    start, end = valid.start.in_timezone(local), valid.end.in_timezone(local)
+    start, end = _local(valid.start, tz), _local(valid.end, tz)
     label = valid.precision.value
     if _day_starts(start, tz) and _day_starts(end, tz):
         first, last = start.date(), end.date() - _dt.timedelta(days=1)
@@ -99,9 +152,12 @@ def window_text(valid: ValidTime | None, tz: str = "UTC") -> str:
         return f"{dates} ({label})"
     same_offset = start.utcoffset() == end.utcoffset()
     if same_offset and start.date() == end.date():
-        return f"{start.format('YYYY-MM-DD HH:mm')}..{end.format('HH:mm Z')} ({label})"
+        return (
+            f"{_date_text(start)} {_clock_text(start)}..{_clock_text(end)} "
+            f"{_offset_text(end)} ({label})"
+        )
     if same_offset and _day_starts(end, tz) and end.date() - _dt.timedelta(days=1) == start.date():
-        return f"{start.format('YYYY-MM-DD HH:mm')}..24:00 {start.format('Z')} ({label})"
+        return f"{_date_text(start)} {_clock_text(start)}..24:00 {_offset_text(start)} ({label})"
     return f"{when_text(valid.start, tz)}..{when_text(valid.end, tz)} ({label})"
 
 

@@ -370,7 +370,8 @@ def _settle(index: AsOfIndex) -> None:
     columns = index._columns
     columns.reserve(len(index._by_slot))
     changed, todo = _fold_changed(index)
-    index._rows.drop(index._dirty)
+    if index._rows is not None:
+        index._rows.drop(index._dirty)
     index._dirty.clear()
     starts, starters = index._starts, index._starters
     if index._recode_all or todo * index._recode_share > len(starts):

@@ -29,13 +29,13 @@ from conflict_ledger.engine._columns import ABSENT
 from conflict_ledger.engine._intake import settled
 from conflict_ledger.engine._one_place import claims_of, counted, grades
 from conflict_ledger.engine._places import EARLIEST
-from conflict_ledger.engine._tabulate import Layout, Sweep
 from conflict_ledger.rules.policies import DEFAULT_POLICY, PlaceClaims, Policy, apply_policy
-from conflict_ledger.table import SnapshotTable
 from conflict_ledger.time import to_instant
 
 if TYPE_CHECKING:
+    from conflict_ledger.engine._tabulate import Sweep
     from conflict_ledger.engine.index import AsOfIndex
+    from conflict_ledger.table import SnapshotTable
 
 __all__ = ["column", "holders", "holders_series", "series", "snapshot", "table", "tables"]
 
@@ -202,6 +202,8 @@ def _lazy(
 
 def table(index: AsOfIndex, *, at: Any, known_at: Any) -> SnapshotTable:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.table`."""
+    from conflict_ledger.table import SnapshotTable  # numpy: see _sweep
+
     cut = to_instant(at, field="at")
     known = None if known_at is None else to_instant(known_at, field="known_at")
     at_i = ff.micros(cut)
@@ -212,6 +214,8 @@ def table(index: AsOfIndex, *, at: Any, known_at: Any) -> SnapshotTable:
 
 def tables(index: AsOfIndex, ats: Iterable[Any], *, known_at: Any) -> tuple[SnapshotTable, ...]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.tables`."""
+    from conflict_ledger.table import SnapshotTable  # numpy: see _sweep
+
     cuts, known, instants, known_i = _instants(ats, known_at)
     columns = _columns_at(index, instants, known_i)
     sweep = _sweep(index, known_i)
@@ -223,7 +227,15 @@ def tables(index: AsOfIndex, ats: Iterable[Any], *, known_at: Any) -> tuple[Snap
 
 
 def _sweep(index: AsOfIndex, known: int | None) -> Sweep:
-    """A :class:`~conflict_ledger.engine._tabulate.Sweep` over every place (settled)."""
+    """A :class:`~conflict_ledger.engine._tabulate.Sweep` over every place (settled).
+
+    The table modules and numpy are imported with the first table: a snapshot, a
+    timeline or the CLI start about 70 ms sooner without them."""
+    from conflict_ledger.engine._rows import RowStore
+    from conflict_ledger.engine._tabulate import Layout, Sweep
+
+    if index._rows is None:
+        index._rows = RowStore()
     if index._layout is None or index._layout.entries is not index._sorted:
         index._layout = Layout(index._sorted)  # the list is replaced when places are added
     if len(index._windows) > 1 << 16:

@@ -17,14 +17,22 @@ mutable working state, never handed out: the index answers with frozen values.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.rules.territory import PlaceState
 
-__all__ = ["EARLIEST", "NEVER", "PlaceHistory", "SavedPlace", "compile_place", "fold_key"]
+__all__ = [
+    "EARLIEST",
+    "NEVER",
+    "PlaceHistory",
+    "SavedPlace",
+    "SavedReader",
+    "compile_place",
+    "fold_key",
+]
 
 NEVER = 1 << 62  # later than any instant, in micros
 EARLIEST = -(1 << 62)
@@ -422,26 +430,44 @@ class PlaceHistory:
         return ff.read(self.place, frozen, ready, at, durations)
 
 
+class SavedReader(Protocol):
+    """How a :class:`SavedPlace` reads what was saved of it."""
+
+    def __call__(self, history: PlaceHistory) -> None:
+        """Set ``history``'s claims and fold them into its derived lists and checkpoints."""
+
+    def fold_at(self, place: str, at: int) -> ff.Frozen | None:
+        """The fold, as known now, of the claims that start by ``at`` (None: none counts)."""
+
+
 class SavedPlace(PlaceHistory):
     """A place's history read from a saved index (``engine/_saved.py``): its name and slot
     at once, the rest (claims, checkpoints...) on the first use of any of it.
 
     Python asks :meth:`__getattr__` only for a field not set, so a history once read is a
     :class:`PlaceHistory` at full speed; answers about every place that read only the
-    holder columns never read the places they do not recompute.
+    holder columns never read the places they do not recompute. A state as known now
+    (:meth:`state` with ``known=None``) of a place not read yet is folded from the saved
+    claims that start by then alone, and the place stays unread: a map of every place
+    folds each place's claims once, not once into checkpoints and again for the answer.
 
-    >>> saved = SavedPlace("homs", 0, lambda history: PlaceHistory.__init__(history, "homs", slot=0))
-    >>> saved.place, saved.ops
-    ('homs', [])
+    >>> class Reader:
+    ...     def __call__(self, history):
+    ...         PlaceHistory.__init__(history, "homs", slot=0)
+    ...     def fold_at(self, place, at):
+    ...         return None
+    >>> saved = SavedPlace("homs", 0, Reader())
+    >>> saved.state(0, None, 8, {}) is None, saved.place, saved.ops
+    (True, 'homs', [])
     """
 
     __slots__ = ("_read",)
 
-    def __init__(self, place: str, slot: int, read: Callable[[PlaceHistory], None]) -> None:
+    def __init__(self, place: str, slot: int, read: SavedReader) -> None:
         # Not PlaceHistory.__init__: the other fields stay unset until ``read`` sets them.
         self.place = place
         self.slot = slot
-        self._read: Callable[[PlaceHistory], None] | None = read
+        self._read: SavedReader | None = read
 
     def __getattr__(self, name: str) -> Any:
         read = object.__getattribute__(self, "_read")
@@ -454,3 +480,12 @@ class SavedPlace(PlaceHistory):
             self._read = read
             raise
         return object.__getattribute__(self, name)
+
+    def state(
+        self, at: int, known: int | None, every: int, durations: dict[int, Any]
+    ) -> PlaceState | None:
+        read = self._read
+        if read is None or known is not None:
+            return PlaceHistory.state(self, at, known, every, durations)
+        frozen = read.fold_at(self.place, at)
+        return None if frozen is None else ff.view(self.place, frozen, at, durations)

@@ -17,13 +17,17 @@ the SHA-256 of the body):
   a holder, in start order (numeric arrays), the holder columns, the claims known late,
   the cancellations, and the positions of the source gradings;
 * one zstd frame a place: its compiled claims as columns (codes, instants in
-  microseconds and positions as arrays, names as lists, each window as its end and
-  precision). A place is read on the first question that needs more than its holder
-  code (:class:`~conflict_ledger.engine._places.SavedPlace`): its claims are rebuilt as
+  microseconds and positions as bytes, names as lists, each window as its end and
+  precision), and its fold as known when saved after every :data:`CHECKPOINT_EVERY`
+  claims, each pickled alone. A state as known now of a place not read yet is the
+  checkpoint before it and the few claims after (:meth:`_Frame.fold_at`), and the place
+  stays unread: the CLI's table of every place reads each place once, that way. Any
+  other question reads the place
+  (:class:`~conflict_ledger.engine._places.SavedPlace`): its claims are rebuilt as
   tuples, whose window and end instant are made only where a state is frozen
-  (:func:`~conflict_ledger.engine._fastfold.valid_window`), and folded again into its
-  checkpoints (the fold runs at about a million claims a second; unpickling the
-  checkpoints' objects was ten times slower).
+  (:func:`~conflict_ledger.engine._fastfold.valid_window`), and folded again into the
+  index's own checkpoints and derived lists (the fold runs at about a million claims a
+  second).
 
 Reading checks the body against its SHA-256 at once (a few tens of milliseconds for a
 million claims), in time proportional to the bytes read, and refuses anything but the
@@ -35,13 +39,14 @@ data (its digest, and the record it says it ends with). See docs/performance.md.
 from __future__ import annotations
 
 import array as _array_module
-import functools
 import hashlib
 import io
 import itertools
 import pickle
+import threading
 import warnings
 from array import array
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -54,6 +59,7 @@ from conflict_ledger.engine._columns import Columns, LateKnowledge
 from conflict_ledger.engine._places import PlaceHistory, SavedPlace
 from conflict_ledger.errors import SavedIndexWarning
 from conflict_ledger.ledger import Ledger
+from conflict_ledger.rules.territory import Access
 from conflict_ledger.stores.base import IntegrityError
 from conflict_ledger.time import Precision
 
@@ -65,17 +71,27 @@ __all__ = ["NAME", "dump", "read"]
 NAME = "as-of-index"
 """The name the ledger's store keeps a saved index under."""
 
-FORMAT = 3
+FORMAT = 4
 
 _OP_COLUMNS = ("codes", "actors", "others", "ids", "starts", "ends", "reported", "valid_ends")
 """A place's compiled claims as saved: one column each, then their precisions and
-positions (see :func:`_place_columns`); its checkpoints are folded again when read."""
+positions (see :func:`_place_columns`), then its checkpoints as known when saved."""
+
+_PRECISIONS = tuple(Precision)
+_PRECISION_CODE = {precision: code for code, precision in enumerate(_PRECISIONS)}
+"""A window's precision is saved as its place in :class:`Precision` (a byte)."""
+
+CHECKPOINT_EVERY = 16
+"""A saved place keeps its fold, as known when saved, after every this many claims: a
+state as known now is that fold and at most this many claims more (:meth:`_Frame.fold_at`)."""
 
 LAYOUT = hashlib.sha256(
     repr(
         (
             FORMAT,
             _OP_COLUMNS,
+            _PRECISIONS,
+            CHECKPOINT_EVERY,
             PlaceHistory.__slots__,
             Columns.__slots__,
             LateKnowledge.__slots__,
@@ -89,6 +105,7 @@ LAYOUT = hashlib.sha256(
 
 _ALLOWED: dict[tuple[str, str], Any] = {
     ("conflict_ledger.time", "Precision"): Precision,
+    ("conflict_ledger.rules.territory", "Access"): Access,
     ("array", "array"): array,
     ("array", "_array_reconstructor"): _array_module._array_reconstructor,  # type: ignore[attr-defined]
     ("conflict_ledger.engine._columns", "Columns"): Columns,
@@ -96,7 +113,8 @@ _ALLOWED: dict[tuple[str, str], Any] = {
     ("builtins", "int"): int,
 }
 """Every name a saved index may name: numbers, strings, arrays, the holder columns, the
-claims known late, the precisions of windows. Nothing callable beyond their constructors."""
+claims known late, the precisions of windows and a crossing's access in a checkpoint.
+Nothing callable beyond their constructors."""
 
 
 _DAMAGED = (
@@ -162,9 +180,13 @@ def dump(index: AsOfIndex) -> bytes:
         return found
 
     packer = zstandard.ZstdCompressor(level=3, write_checksum=True)
-    frames = [
-        packer.compress(_pickled(_place_columns(entry, position), position)) for entry in entries
-    ]
+    cancelled = index._cancelled
+    frames = []
+    for entry in entries:
+        columns = _place_columns(entry, position)
+        ops = _ops(columns, ledger.store.path, entry.place)
+        columns += (_checkpoints(ops, cancelled, position),)
+        frames.append(packer.compress(_pickled(columns, position)))
     shared = packer.compress(_pickled(_shared(index, frames), position))
     body = shared + b"".join(frames)
     header = {
@@ -204,9 +226,21 @@ def _place_columns(entry: PlaceHistory, position: Any) -> tuple[Any, ...]:
         array("q", [op[ff.END] for op in ops]).tobytes(),
         array("q", [op[ff.REPORTED] for op in ops]).tobytes(),
         array("q", valid_ends).tobytes(),
-        precisions,
+        bytes(_PRECISION_CODE[precision] for precision in precisions),
         array("q", [c if type(c) is int else position(c) for c in claims]).tobytes(),
     )
+
+
+def _checkpoints(ops: list[ff.Op], cancelled: dict[str, int], position: Any) -> list[bytes]:
+    """A place's fold as known now after every :data:`CHECKPOINT_EVERY` claims, of its
+    claims as a saved index reads them back (so the windows it rests on are saved as
+    those claims), each pickled alone: a question reads only the one it starts from."""
+    state, saved = ff.EMPTY, []
+    for begin in range(0, len(ops) - CHECKPOINT_EVERY + 1, CHECKPOINT_EVERY):
+        block = ops[begin : begin + CHECKPOINT_EVERY]
+        state = ff.fold(state, [op for op in block if op[ff.CID] not in cancelled])
+        saved.append(_pickled(state, position))
+    return saved
 
 
 def _shared(index: AsOfIndex, frames: list[bytes]) -> dict[str, Any]:
@@ -302,12 +336,11 @@ def _restored(
     # A place read later is folded as it was saved, with the cancellations known then:
     # one made since marks the place, whose settling then patches the holder columns.
     saved_cancelled = dict(index._cancelled)
-    path, offset = ledger.store.path, 0
+    path, offset, inflate, every = ledger.store.path, 0, _Inflater(), index._every
     entries: list[PlaceHistory] = []
     for slot, (name, length) in enumerate(zip(shared["names"], lengths, strict=True)):
         frame = places[offset : offset + length]
-        read = functools.partial(_read_place, frame, path, saved_cancelled, index._every)
-        entries.append(SavedPlace(name, slot, read))
+        entries.append(SavedPlace(name, slot, _Frame(frame, inflate, path, saved_cancelled, every)))
         offset += length
     index._by_slot = entries
     index._places = {entry.place: entry for entry in entries}
@@ -326,43 +359,119 @@ def _restored(
     return index
 
 
-def _numbers(typecode: str, data: bytes) -> list[int]:
+def _numbers(typecode: str, data: bytes, cut: slice | None = None) -> list[int]:
     numbers = array(typecode)
     numbers.frombytes(data)
-    return numbers.tolist()
+    return (numbers if cut is None else numbers[cut]).tolist()
 
 
-def _read_place(
-    frame: memoryview, path: str, cancelled: dict[str, int], every: int, entry: PlaceHistory
-) -> None:
-    """Set ``entry``'s claims from its saved frame (checked with the body at open), and
-    fold them again into its checkpoints (``cancelled``: the index's, as it was saved)."""
+class _Inflater:
+    """One zstd decompressor for the places of a saved index (making one costs about as
+    much as inflating a place), used by one thread at a time."""
+
+    __slots__ = ("_decompressor", "_lock")
+
+    def __init__(self) -> None:
+        self._decompressor = zstandard.ZstdDecompressor()
+        self._lock = threading.Lock()
+
+    def __call__(self, data: memoryview) -> bytes:
+        with self._lock:
+            return self._decompressor.decompress(data)
+
+
+class _Frame:
+    """A place's saved frame (checked with the body at open): read whole into its
+    history (calling it), or folded at one instant alone (:meth:`fold_at`)."""
+
+    __slots__ = ("cancelled", "data", "every", "inflate", "path")
+
+    def __init__(
+        self,
+        data: memoryview,
+        inflate: _Inflater,
+        path: str,
+        cancelled: dict[str, int],
+        every: int,
+    ) -> None:
+        self.data, self.inflate, self.path = data, inflate, path
+        self.cancelled, self.every = cancelled, every
+
+    def _columns(self, place: str) -> tuple[Any, ...]:
+        try:
+            columns = _unpickled(self.inflate(self.data))
+            if not isinstance(columns, tuple) or len(columns) != 11:
+                raise ValueError("not eleven columns")
+            return columns
+        except _DAMAGED as error:
+            raise _damaged(self.path, place, error) from None
+
+    def __call__(self, history: PlaceHistory) -> None:
+        """Set ``history``'s claims from the frame, and fold them again into its
+        checkpoints (with the index's cancellations as they were saved)."""
+        ops = _ops(self._columns(history.place), self.path, history.place)
+        PlaceHistory.__init__(history, history.place, slot=history.slot)
+        history.ops = ops
+        if ops:
+            history.mark(0, ops[-1], len(ops) - 1)
+            history.settle(self.cancelled, self.every)
+
+    def fold_at(self, place: str, at: int) -> ff.Frozen | None:
+        """The fold, as known when saved, of the place's claims that start by ``at``
+        (None: none of them counts): what :meth:`PlaceHistory.lookup` finds as known now,
+        from the saved checkpoint before them and the claims after it alone."""
+        columns = self._columns(place)
+        starts = array("q")
+        starts.frombytes(columns[4])
+        count = bisect_right(starts, at)
+        ids, cancelled = columns[3], self.cancelled
+        if all(ids[j] in cancelled for j in range(count)):
+            return None
+        k = count // CHECKPOINT_EVERY
+        try:
+            state = ff.EMPTY if k == 0 else _unpickled(columns[10][k - 1])
+        except _DAMAGED as error:
+            raise _damaged(self.path, place, error) from None
+        begin = k * CHECKPOINT_EVERY
+        ops = _ops(columns, self.path, place, begin, count)
+        return ff.fold(state, [op for op in ops if op[ff.CID] not in cancelled])
+
+
+def _ops(
+    columns: tuple[Any, ...], path: str, place: str, begin: int = 0, end: int | None = None
+) -> list[ff.Op]:
+    """The compiled claims ``begin`` to ``end`` (None: all) of a place's columns."""
     try:
-        columns = _unpickled(zstandard.ZstdDecompressor().decompress(frame))
-        codes, actors, others, ids, starts, ends, reported, valid_ends, precisions, claims = columns
-        ops = list(
+        codes, actors, others, ids, starts, ends, reported, valid_ends, precisions, claims = (
+            columns[:10]
+        )
+        cut = slice(begin, end)
+        return list(
             zip(
-                _numbers("b", codes),
-                actors,
-                others,
-                ids,
-                _numbers("q", starts),
-                _numbers("q", ends),
-                _numbers("q", reported),
-                zip(_numbers("q", valid_ends), precisions, strict=True),
+                _numbers("b", codes, cut),
+                actors[cut],
+                others[cut],
+                ids[cut],
+                _numbers("q", starts, cut),
+                _numbers("q", ends, cut),
+                _numbers("q", reported, cut),
+                zip(
+                    _numbers("q", valid_ends, cut),
+                    map(_PRECISIONS.__getitem__, precisions[cut]),
+                    strict=True,
+                ),
                 itertools.repeat(None),
-                _numbers("q", claims),
+                _numbers("q", claims, cut),
                 strict=False,  # the repeat has no end
             )
         )
     except _DAMAGED as error:
-        raise IntegrityError(
-            path=path,
-            problem=f"the saved index's place {entry.place!r} does not read ({error})",
-            hint="Save the index again (conflict-ledger index LEDGER).",
-        ) from None
-    PlaceHistory.__init__(entry, entry.place, slot=entry.slot)
-    entry.ops = ops
-    if ops:
-        entry.mark(0, ops[-1], len(ops) - 1)
-        entry.settle(cancelled, every)
+        raise _damaged(path, place, error) from None
+
+
+def _damaged(path: str, place: str, error: Exception) -> IntegrityError:
+    return IntegrityError(
+        path=path,
+        problem=f"the saved index's place {place!r} does not read ({error})",
+        hint="Save the index again (conflict-ledger index LEDGER).",
+    )

@@ -59,7 +59,7 @@ from __future__ import annotations
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conflict_ledger.asof import Explanation, Snapshot, Timeline
 from conflict_ledger.claims import Claim
@@ -68,13 +68,15 @@ from conflict_ledger.engine._answers import LazyStates
 from conflict_ledger.engine._columns import Columns, LateKnowledge
 from conflict_ledger.engine._explain import Mentions
 from conflict_ledger.engine._places import PlaceHistory
-from conflict_ledger.engine._rows import RowStore
-from conflict_ledger.engine._tabulate import Layout
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.rules.policies import PlaceClaims, Policy
 from conflict_ledger.rules.territory import PlaceFold, PlaceState
-from conflict_ledger.table import SnapshotTable
+
+if TYPE_CHECKING:  # imported with the first table (engine._maps._sweep): they need numpy
+    from conflict_ledger.engine._rows import RowStore
+    from conflict_ledger.engine._tabulate import Layout
+    from conflict_ledger.table import SnapshotTable
 
 __all__ = ["AsOfIndex"]
 
@@ -236,7 +238,8 @@ class AsOfIndex:
         self._durations: dict[int, Any] = {}  # equal durations shared between answers
         self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
         self._layout: Layout | None = None  # every place in place order, for tables
-        self._rows = RowStore()  # every place's table row after every claim, made on demand
+        # every place's table row after every claim, made with the first table
+        self._rows: RowStore | None = None
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
         self._mentions: Mentions | None = None  # for explain, read on its first question
 
