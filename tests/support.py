@@ -6,7 +6,9 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from conflict_ledger import Claim, Ledger, Retraction, SourceChain, ValidTime
+import attrs
+
+from conflict_ledger import Claim, DatasetEvent, Ledger, Retraction, SourceChain, ValidTime
 from conflict_ledger.testing import BASE, registries
 
 
@@ -52,3 +54,31 @@ def december_claim(claim_id: str, event: Any, day: int, reported_day: int, **fie
         source=SourceChain.of("reuters"),
         **fields,
     )
+
+
+def clash(place: str, actor: str = "opposition") -> DatasetEvent:
+    """An ACLED battle at ``place``: a dataset event, which moves no control."""
+    return DatasetEvent(dataset="acled", event_type="Battles", place=place, actor=actor)
+
+
+def clashes() -> tuple[list[Claim], list[Claim]]:
+    """Dataset events in December 2024 (two at homs, one at hama), then a retraction of
+    the second and a correction of the first: a timeline's context and an explanation
+    count only the correction at homs."""
+    first = december_claim("clash-homs", clash("homs"), 3, 4)
+    events = [
+        first,
+        december_claim("clash-homs-2", clash("homs", "syrian-government"), 4, 5),
+        december_claim("clash-hama", clash("hama"), 4, 5),
+    ]
+    undone = [
+        december_claim("retract-2", Retraction(target="clash-homs-2"), 6, 6),
+        attrs.evolve(
+            first,
+            id="clash-homs-fixed",
+            reported_at="2024-12-07T01:00Z",
+            supersedes="clash-homs",
+            event=clash("homs", "sdf"),
+        ),
+    ]
+    return events, undone

@@ -5,43 +5,24 @@ corrected, asked as known at times before and after each."""
 
 from __future__ import annotations
 
-import attrs
 import pytest
 
 import conflict_ledger as cl
 from conflict_ledger import reference
 from conflict_ledger.codec import open_ledger
-from conflict_ledger.events import Captured, DatasetEvent, Retraction
+from conflict_ledger.events import Captured
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.saving import save_ledger
 from conflict_ledger.seed import load_seed
-from tests.support import december_claim
-
-
-def _clash(place, actor="opposition"):
-    return DatasetEvent(dataset="acled", event_type="Battles", place=place, actor=actor)
+from tests.support import clashes, december_claim
 
 
 def _ledger() -> Ledger:
     seed = load_seed()
     ledger = Ledger(registries=seed.registries)
-    clash = december_claim("clash-homs", _clash("homs"), 3, 4)
-    ledger.extend(
-        [
-            december_claim("took-homs", Captured(place="homs", actor="opposition"), 2, 2),
-            clash,
-            december_claim("clash-homs-2", _clash("homs", "syrian-government"), 4, 5),
-            december_claim("clash-hama", _clash("hama"), 4, 5),
-            december_claim("retract-2", Retraction(target="clash-homs-2"), 6, 6),
-            attrs.evolve(
-                clash,
-                id="clash-homs-fixed",
-                reported_at="2024-12-07T01:00Z",
-                supersedes="clash-homs",
-                event=_clash("homs", "sdf"),
-            ),
-        ]
-    )
+    events, undone = clashes()
+    took = december_claim("took-homs", Captured(place="homs", actor="opposition"), 2, 2)
+    ledger.extend([took, *events, *undone])
     return ledger
 
 

@@ -1,75 +1,183 @@
-"""One place's explanation from the records about it: what :meth:`AsOfIndex.explain` reads.
+"""The records about one place: what an explanation and a timeline's context read
+(private to the as-of index).
 
 :func:`conflict_ledger.asof.explain` reads every record of the ledger to find the claims
 about one place and what cancels them. :class:`Mentions` keeps, read incrementally from
-the ledger, its records by the places they name and, by claim id, the claims that
-retract or correct it, in ledger order; :func:`explanation` sorts one place's records
-into counted and excluded with the same reasons, and the index gives the state (its
-:class:`~conflict_ledger.rules.policies.PlaceClaims`, per-place and cut at ``known_at``).
+the ledger, the positions of its records by the places their events name and, by claim
+id, the positions of the claims that retract or correct it, in ledger order. A record
+not read yet is read as its outline (its event alone is built); the claims about a place
+are read when a question about that place needs them, so an index saved with its
+mentions (``engine/_saved.py``) explains a place of a million-claim ledger by reading
+that place's records only. :func:`explanation` sorts one place's claims into counted
+and excluded with the same reasons as the reference, and the index gives the state (its
+:class:`~conflict_ledger.rules.policies.PlaceClaims`, per-place and cut at
+``known_at``); :func:`context` gives a timeline the dataset events about the place.
 
 >>> from conflict_ledger.seed import load_seed
+>>> ledger = load_seed()
 >>> mentions = Mentions()
->>> mentions.read(load_seed())
->>> [r.claim.id for r in mentions.about("deir-ez-zor")]
+>>> mentions.read(ledger)
+>>> [r.claim.id for r in mentions.about(ledger, "deir-ez-zor")]
 ['dawn-2024-12-07/c04']
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
+import orjson
 import pendulum
 
-from conflict_ledger.asof import Excluded, Explanation, why_excluded
+from conflict_ledger import records
+from conflict_ledger.asof import Excluded, Explanation, order_key, why_excluded
 from conflict_ledger.claims import Claim
-from conflict_ledger.events import Retraction
+from conflict_ledger.events import DatasetEvent, Event, Retraction
 from conflict_ledger.ledger import Ledger, Recorded
+from conflict_ledger.records import Outline
 from conflict_ledger.rules.policies import PlaceClaims, Policy, apply_policy
 
-__all__ = ["Mentions", "explanation"]
+__all__ = ["Mentions", "context", "explanation", "named_in"]
 
 
 class Mentions:
-    """A ledger's records by the places their events name, and by claim id the claims
-    that cancel it (a retraction, a correction), both in ledger order; brought up to date
-    from the records appended since by :meth:`read`."""
+    """A ledger's record positions by the places their events name, and by claim id the
+    positions of the claims that cancel it (a retraction, a correction), both in ledger
+    order; brought up to date from the records appended since by :meth:`read`.
+
+    :meth:`saved` and :meth:`of_saved` keep them beside a saved index: positions as
+    bytes, made into lists on the first question."""
 
     __slots__ = ("_about", "_cancellers", "_seen")
 
-    def __init__(self) -> None:
-        self._seen = 0
-        self._about: dict[str, list[Recorded]] = {}
-        self._cancellers: dict[str, list[Claim]] = {}
+    def __init__(
+        self,
+        about: dict[str, list[int]] | None = None,
+        cancellers: dict[str, list[int]] | None = None,
+        seen: int = 0,
+    ) -> None:
+        self._seen = seen
+        self._about: dict[str, list[int]] = {} if about is None else about
+        self._cancellers: dict[str, list[int]] = {} if cancellers is None else cancellers
 
-    def read(self, ledger: Ledger) -> None:
-        """Read the records appended to ``ledger`` since the last read."""
-        if len(ledger) == self._seen:
+    @property
+    def seen(self) -> int:
+        """How many of the ledger's records have been read."""
+        return self._seen
+
+    def read(self, ledger: Ledger, until: int | None = None) -> None:
+        """Read the records appended to ``ledger`` since the last read (up to ``until``)."""
+        end = len(ledger) if until is None else until
+        if end <= self._seen:
             return
-        about, cancellers = self._about, self._cancellers
-        for record in ledger.since(self._seen):
-            claim = record.claim
-            for place in dict.fromkeys(claim.event.place_ids()):
-                about.setdefault(place, []).append(record)
-            if isinstance(claim.event, Retraction):
-                cancellers.setdefault(claim.event.target, []).append(claim)
-            if claim.supersedes is not None:
-                cancellers.setdefault(claim.supersedes, []).append(claim)
-            self._seen = record.position + 1
+        for item in ledger.outlines(self._seen):
+            if item.position >= end:
+                break
+            if type(item) is Outline:
+                places, target = named_in(ledger, item)
+                supersedes = item.supersedes
+            else:
+                claim = item.claim  # type: ignore[union-attr]
+                places, target = _named_by(claim.event)
+                supersedes = claim.supersedes
+            self._note(item.position, places, target, supersedes)
+            self._seen = item.position + 1
 
-    def about(self, place: str) -> Sequence[Recorded]:
-        """The records whose event names ``place``, in ledger order."""
-        return self._about.get(place, ())
+    def _note(
+        self, position: int, places: tuple[str, ...], target: str | None, supersedes: str | None
+    ) -> None:
+        for place in dict.fromkeys(places):  # each place once
+            self._about.setdefault(place, []).append(position)
+        if target is not None:
+            self._cancellers.setdefault(target, []).append(position)
+        if supersedes is not None:
+            self._cancellers.setdefault(supersedes, []).append(position)
 
-    def cancelled_by(self, claim_id: str, known: pendulum.DateTime | None) -> Claim | None:
+    def about(self, ledger: Ledger, place: str) -> Sequence[Recorded]:
+        """The records whose event names ``place``, in ledger order (read from ``ledger``)."""
+        return ledger.at_positions(self._about.get(place, ()))
+
+    def cancelled_by(
+        self, ledger: Ledger, claim_id: str, known: pendulum.DateTime | None
+    ) -> Claim | None:
         """The first claim in ledger order, reported by ``known`` (None: any), that
         retracts or corrects ``claim_id``; None if there is none."""
-        for claim in self._cancellers.get(claim_id, ()):
-            if known is None or claim.reported_at <= known:
-                return claim
+        for record in self._cancellers_of(ledger, claim_id):
+            if known is None or record.claim.reported_at <= known:
+                return record.claim
         return None
 
+    def _cancellers_of(self, ledger: Ledger, claim_id: str) -> Iterator[Recorded]:
+        positions = self._cancellers.get(claim_id)
+        return iter(ledger.at_positions(positions)) if positions else iter(())
 
-def explanation(mentions: Mentions, seen: PlaceClaims, policy: Policy) -> Explanation:
+    def saved(self) -> dict[str, Any]:
+        """What :meth:`of_saved` reads back: the positions as bytes."""
+        return {
+            "seen": self._seen,
+            "about": {key: _packed(value) for key, value in self._about.items()},
+            "cancellers": {key: _packed(value) for key, value in self._cancellers.items()},
+        }
+
+    @classmethod
+    def of_saved(cls, saved: Mapping[str, Any]) -> Mentions:
+        """The mentions :meth:`saved` kept (ValueError, TypeError or KeyError if damaged)."""
+        seen = saved["seen"]
+        if type(seen) is not int or seen < 0:
+            raise ValueError(f"seen is {seen!r}")
+        return cls(_unpacked(saved["about"]), _unpacked(saved["cancellers"]), seen)
+
+
+def _packed(positions: list[int]) -> bytes:
+    return array("q", positions).tobytes()
+
+
+def _unpacked(packed: Mapping[str, bytes]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for key, data in packed.items():
+        positions = array("q")
+        positions.frombytes(data)
+        found[key] = positions.tolist()
+    return found
+
+
+def _named_by(event: Event) -> tuple[tuple[str, ...], str | None]:
+    """The places an event names, and the claim it retracts (None: it retracts none)."""
+    return event.place_ids(), event.target if isinstance(event, Retraction) else None
+
+
+def named_in(ledger: Ledger, item: Outline) -> tuple[tuple[str, ...], str | None]:
+    """:func:`_named_by` of an outline's event, read from its JSON text (a built-in event
+    type, whose place fields are plain ids or lists of ids in its canonical JSON, as on
+    the event: :meth:`~conflict_ledger.events.Event.place_ids`), without building the
+    event; one that does not read so is read in full, which names what is wrong with it."""
+    try:
+        fields = orjson.loads(item.event)
+        kind = records.BUILTIN_EVENTS[fields["type"]]
+        if kind is Retraction:
+            target = fields["target"]
+            if type(target) is str:
+                return (), target
+        else:
+            found: list[str] = []
+            for name in kind.place_fields:
+                value = fields.get(name)
+                if type(value) is str:
+                    found.append(value)
+                elif type(value) is list and all(type(one) is str for one in value):
+                    found.extend(value)
+                elif value is not None:
+                    raise TypeError(f"{name} is {value!r}")
+            return tuple(found), None
+    except (ValueError, TypeError, KeyError):
+        pass
+    return _named_by(ledger.at(item.position).claim.event)
+
+
+def explanation(
+    mentions: Mentions, ledger: Ledger, seen: PlaceClaims, policy: Policy
+) -> Explanation:
     """The explanation of ``seen.place`` at ``seen.at`` as known at ``seen.known_at``:
     equal to :func:`conflict_ledger.asof.explain` when ``seen`` is what the place's
     policy sees (:func:`conflict_ledger.asof.place_claims`) and ``mentions`` has read the
@@ -77,9 +185,9 @@ def explanation(mentions: Mentions, seen: PlaceClaims, policy: Policy) -> Explan
     at, known = seen.at, seen.known_at
     counted: list[Claim] = []
     excluded: list[Excluded] = []
-    for record in mentions.about(seen.place):
+    for record in mentions.about(ledger, seen.place):
         claim = record.claim
-        by = mentions.cancelled_by(claim.id, known)
+        by = mentions.cancelled_by(ledger, claim.id, known)
         reason = why_excluded(claim, at=at, known_at=known, cancelled_by=by)
         if reason is None:
             counted.append(claim)
@@ -95,3 +203,23 @@ def explanation(mentions: Mentions, seen: PlaceClaims, policy: Policy) -> Explan
         at=at,
         known_at=known,
     )
+
+
+def context(
+    mentions: Mentions, ledger: Ledger, place: str, known: pendulum.DateTime | None
+) -> tuple[Claim, ...]:
+    """The dataset events naming ``place`` that count as known at ``known`` (None: now),
+    in fold order: a timeline's context, as :func:`conflict_ledger.asof.timeline` gives
+    it when ``mentions`` has read the whole ledger."""
+
+    def counts(claim: Claim) -> bool:
+        if known is not None and claim.reported_at > known:
+            return False
+        return mentions.cancelled_by(ledger, claim.id, known) is None
+
+    named = [
+        record.claim
+        for record in mentions.about(ledger, place)
+        if isinstance(record.claim.event, DatasetEvent)
+    ]
+    return tuple(sorted((claim for claim in named if counts(claim)), key=order_key))

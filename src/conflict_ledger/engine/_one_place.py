@@ -22,7 +22,7 @@ import pendulum
 from conflict_ledger.asof import Explanation, Timeline, TimelineEntry
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
-from conflict_ledger.engine._explain import Mentions, explanation
+from conflict_ledger.engine._explain import Mentions, context, explanation
 from conflict_ledger.engine._intake import settled
 from conflict_ledger.engine._places import NEVER
 from conflict_ledger.rules.policies import DEFAULT_POLICY, PlaceClaims, Policy, grades_at
@@ -38,6 +38,7 @@ __all__ = [
     "counted",
     "explain",
     "grades",
+    "mentions",
     "place_claims",
     "place_fold",
     "place_id",
@@ -146,10 +147,19 @@ def explain(
 ) -> Explanation:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.explain`."""
     seen = place_claims(index, place, at=at, known_at=known_at)
-    if index._mentions is None:
-        index._mentions = Mentions()
-    index._mentions.read(index._ledger)
-    return explanation(index._mentions, seen, policy or DEFAULT_POLICY)
+    return explanation(mentions(index), index._ledger, seen, policy or DEFAULT_POLICY)
+
+
+def mentions(index: AsOfIndex) -> Mentions:
+    """The index's :class:`~conflict_ledger.engine._explain.Mentions` (saved with it, or
+    made on the first question that needs them), brought up to date."""
+    found = index._mentions
+    if found is None:
+        found = index._mentions = Mentions()
+    elif callable(found):  # saved with the index: read on the first question
+        found = index._mentions = found()
+    found.read(index._ledger)
+    return found
 
 
 def timeline(index: AsOfIndex, place: str, *, known_at: Any) -> Timeline:
@@ -176,4 +186,5 @@ def timeline(index: AsOfIndex, place: str, *, known_at: Any) -> Timeline:
         if entries:
             entries[-1] = attrs.evolve(entries[-1], end=when)
         entries.append(TimelineEntry(start=when, end=None, state=current))
-    return Timeline(place=place, known_at=known, entries=tuple(entries))
+    about = context(mentions(index), index._ledger, place, known)
+    return Timeline(place=place, known_at=known, entries=tuple(entries), context=about)

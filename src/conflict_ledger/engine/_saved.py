@@ -16,6 +16,9 @@ the SHA-256 of the body):
   slot, every claim's valid start, place slot, settling instant and whether it can move
   a holder, in start order (numeric arrays), the holder columns, the claims known late,
   the cancellations, and the positions of the source gradings;
+* one zstd frame of the positions of the records by the places their events name, and
+  of what cancels each claim (:class:`~conflict_ledger.engine._explain.Mentions`), read on
+  the first explanation or timeline;
 * one zstd frame a place: its compiled claims as columns (codes, instants in
   microseconds and positions as bytes, names as lists, each window as its end and
   precision), and its fold as known when saved after every :data:`CHECKPOINT_EVERY`
@@ -39,6 +42,7 @@ data (its digest, and the record it says it ends with). See docs/performance.md.
 from __future__ import annotations
 
 import array as _array_module
+import functools
 import hashlib
 import io
 import itertools
@@ -56,6 +60,7 @@ from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine import _intake
 from conflict_ledger.engine._columns import Columns, LateKnowledge
+from conflict_ledger.engine._explain import Mentions
 from conflict_ledger.engine._places import PlaceHistory, SavedPlace
 from conflict_ledger.errors import SavedIndexWarning
 from conflict_ledger.ledger import Ledger
@@ -73,6 +78,9 @@ NAME = "as-of-index"
 
 FORMAT = 4
 
+_BODY = ("shared", "mentions", "places")
+"""The parts of a saved index's body, in order: each a zstd frame (a frame a place)."""
+
 _OP_COLUMNS = ("codes", "actors", "others", "ids", "starts", "ends", "reported", "valid_ends")
 """A place's compiled claims as saved: one column each, then their precisions and
 positions (see :func:`_place_columns`), then its checkpoints as known when saved."""
@@ -89,6 +97,7 @@ LAYOUT = hashlib.sha256(
     repr(
         (
             FORMAT,
+            _BODY,
             _OP_COLUMNS,
             _PRECISIONS,
             CHECKPOINT_EVERY,
@@ -188,7 +197,8 @@ def dump(index: AsOfIndex) -> bytes:
         columns += (_checkpoints(ops, cancelled, position),)
         frames.append(packer.compress(_pickled(columns, position)))
     shared = packer.compress(_pickled(_shared(index, frames), position))
-    body = shared + b"".join(frames)
+    mentions = packer.compress(_pickled(_mentions_to_save(index).saved(), position))
+    body = shared + mentions + b"".join(frames)
     header = {
         "format": FORMAT,
         "layout": LAYOUT,
@@ -197,9 +207,23 @@ def dump(index: AsOfIndex) -> bytes:
         "every": index._every,
         "column_every": index._column_every,
         "shared": len(shared),
+        "mentions": len(mentions),
         "body": hashlib.sha256(body).hexdigest(),
     }
     return orjson.dumps(header) + b"\n" + body
+
+
+def _mentions_to_save(index: AsOfIndex) -> Mentions:
+    """The index's records by place up to what it covers (read as outlines if they were
+    not read: about 5 us a record, once, at the save)."""
+    found = index._mentions
+    if callable(found):  # saved before, not asked for since
+        found = found()
+    if found is None or found.seen > index._seen:
+        found = Mentions()
+    found.read(index.ledger, until=index._seen)
+    index._mentions = found
+    return found
 
 
 def _place_columns(entry: PlaceHistory, position: Any) -> tuple[Any, ...]:
@@ -288,8 +312,12 @@ def read(
         return None
     try:
         shared = _unpickled(zstandard.ZstdDecompressor().decompress(body[: header["shared"]]))
-        places = body[header["shared"] :]
-        return _restored(kind.__new__(kind), ledger, shared, places, header, progress)
+        mentions_end = header["shared"] + header["mentions"]
+        places = body[mentions_end:]
+        index = _restored(kind.__new__(kind), ledger, shared, places, header, progress)
+        frame = body[header["shared"] : mentions_end]
+        index._mentions = functools.partial(_read_mentions, frame, ledger.store.path)
+        return index
     except _DAMAGED as error:
         problem = f"its shared part does not read ({error})"
         warnings.warn(SavedIndexWarning(path=ledger.store.path, problem=problem), stacklevel=3)
@@ -363,6 +391,18 @@ def _numbers(typecode: str, data: bytes, cut: slice | None = None) -> list[int]:
     numbers = array(typecode)
     numbers.frombytes(data)
     return (numbers if cut is None else numbers[cut]).tolist()
+
+
+def _read_mentions(frame: memoryview, path: str) -> Mentions:
+    """The records by place saved with the index (checked with the body at open)."""
+    try:
+        return Mentions.of_saved(_unpickled(zstandard.ZstdDecompressor().decompress(frame)))
+    except _DAMAGED as error:
+        raise IntegrityError(
+            path=path,
+            problem=f"the saved index's records by place do not read ({error})",
+            hint="Save the index again (conflict-ledger index LEDGER).",
+        ) from None
 
 
 class _Inflater:

@@ -241,7 +241,9 @@ class AsOfIndex:
         # every place's table row after every claim, made with the first table
         self._rows: RowStore | None = None
         self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
-        self._mentions: Mentions | None = None  # for explain, read on its first question
+        # The records about each place, for explain and a timeline's context: read on
+        # their first question (a function reading them when saved with the index).
+        self._mentions: Mentions | Callable[[], Mentions] | None = None
 
     @property
     def ledger(self) -> Ledger:
