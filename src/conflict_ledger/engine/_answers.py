@@ -18,7 +18,7 @@ from conflict_ledger.errors import UnknownPlaceError
 from conflict_ledger.rules.territory import PlaceState
 
 if TYPE_CHECKING:
-    from conflict_ledger.engine.index import AsOfIndex
+    from conflict_ledger.engine._state import IndexState
 
 __all__ = ["Holders", "LazyStates"]
 
@@ -40,7 +40,7 @@ class LazyStates(LazyPlaces):
         "_sorted",
     )
 
-    def __init__(self, index: AsOfIndex, col: array[int], at: int, known: int | None) -> None:
+    def __init__(self, index: IndexState, col: array[int], at: int, known: int | None) -> None:
         self._index = index
         self._col = col
         self._sorted = index._sorted
@@ -105,7 +105,7 @@ class Holders(Mapping[str, str | None]):
 
     __slots__ = ("_actors", "_col", "_names", "_places", "_sorted")
 
-    def __init__(self, index: AsOfIndex, col: array[int]) -> None:
+    def __init__(self, index: IndexState, col: array[int]) -> None:
         self._col = col
         self._places = index._places
         self._sorted = index._sorted

@@ -30,7 +30,7 @@ from conflict_ledger.records import Outline
 from conflict_ledger.rules.territory import place_of
 
 if TYPE_CHECKING:
-    from conflict_ledger.engine.index import AsOfIndex
+    from conflict_ledger.engine._state import IndexState
 
 __all__ = ["consume", "index_starts", "insert", "refresh", "settled"]
 
@@ -64,7 +64,7 @@ def _place_name(entry: PlaceHistory) -> str:
     return entry.place
 
 
-def refresh(index: AsOfIndex) -> int:
+def refresh(index: IndexState) -> int:
     """Read the records appended since the last read; returns how many were read."""
     count = len(index._ledger) - index._seen
     if count == 0:
@@ -76,7 +76,7 @@ def refresh(index: AsOfIndex) -> int:
     return count
 
 
-def _read(index: AsOfIndex, item: Recorded | Outline, sketches: Sketches) -> Claim:
+def _read(index: IndexState, item: Recorded | Outline, sketches: Sketches) -> Claim:
     """A record's claim, or for one not read yet its sketch (the claim is read when
     it cannot be sketched: a user's own event type, a text that does not decode).
 
@@ -92,7 +92,7 @@ def _read(index: AsOfIndex, item: Recorded | Outline, sketches: Sketches) -> Cla
     return cast(Claim, sketch)
 
 
-def _claim_of(index: AsOfIndex, op: ff.Op) -> Claim:
+def _claim_of(index: IndexState, op: ff.Op) -> Claim:
     """The claim a compiled claim came from, read now if it was sketched (the
     compiled claim holds its position then)."""
     found = op[ff.CLAIM]
@@ -113,7 +113,7 @@ _Undone = tuple[str, int, PlaceHistory, ff.Op]
 """A territorial claim undone: its id, from when, its place, and the claim compiled."""
 
 
-def consume(index: AsOfIndex, records: Iterable[Recorded | Outline], total: int) -> None:
+def consume(index: IndexState, records: Iterable[Recorded | Outline], total: int) -> None:
     """Index ``records`` (``total`` of them): read them, compile each place's new claims,
     keep the answers handed out as they are, then put the claims and cancellations in."""
     shared: dict[int, Any] = {}  # the records keep every object alive meanwhile
@@ -135,7 +135,7 @@ def consume(index: AsOfIndex, records: Iterable[Recorded | Outline], total: int)
 
 
 def _gather(
-    index: AsOfIndex,
+    index: IndexState,
     records: Iterable[Recorded | Outline],
     total: int,
     shared: dict[int, Any],
@@ -175,7 +175,7 @@ def _gather(
 
 
 def _compile(
-    index: AsOfIndex, arriving: dict[PlaceHistory, list[Claim]], shared: dict[int, Any]
+    index: IndexState, arriving: dict[PlaceHistory, list[Claim]], shared: dict[int, Any]
 ) -> dict[PlaceHistory, list[ff.Op]]:
     """Each place's new claims compiled, and told to the claims known late."""
     incoming: dict[PlaceHistory, list[ff.Op]] = {}
@@ -188,7 +188,7 @@ def _compile(
 
 
 def _undone(
-    index: AsOfIndex,
+    index: IndexState,
     cancellations: list[tuple[str, int]],
     incoming: dict[PlaceHistory, list[ff.Op]],
     shared: dict[int, Any],
@@ -215,7 +215,7 @@ def _undone(
     return undone
 
 
-def _pin_answers(index: AsOfIndex, changing: set[PlaceHistory]) -> None:
+def _pin_answers(index: IndexState, changing: set[PlaceHistory]) -> None:
     """Let every lazy answer still alive keep the places about to change as they are."""
     copies: dict[PlaceHistory, PlaceHistory] = {}
     readers = index._readers
@@ -226,7 +226,7 @@ def _pin_answers(index: AsOfIndex, changing: set[PlaceHistory]) -> None:
             reader.pin(changing, copies)
 
 
-def _add_places(index: AsOfIndex, created: list[PlaceHistory]) -> None:
+def _add_places(index: IndexState, created: list[PlaceHistory]) -> None:
     """Add the places ``created`` to the places in order, in a new list: answers handed
     out keep the one they were made with."""
     if len(created) < index._bulk:
@@ -238,7 +238,7 @@ def _add_places(index: AsOfIndex, created: list[PlaceHistory]) -> None:
         index._sorted = sorted([*index._sorted, *created], key=_place_name)
 
 
-def _cancel(index: AsOfIndex, cancellations: list[tuple[str, int]], undone: list[_Undone]) -> None:
+def _cancel(index: IndexState, cancellations: list[tuple[str, int]], undone: list[_Undone]) -> None:
     """Record when each claim was undone (the earliest), and mark the claims undone."""
     cancelled = index._cancelled
     for target, when in cancellations:
@@ -260,7 +260,7 @@ def _cancel(index: AsOfIndex, cancellations: list[tuple[str, int]], undone: list
             index._dirty.add(entry)
 
 
-def insert(index: AsOfIndex, entry: PlaceHistory, ops: list[ff.Op]) -> None:
+def insert(index: IndexState, entry: PlaceHistory, ops: list[ff.Op]) -> None:
     """Put a place's new claims in fold order among its claims, and mark them."""
     ops.sort(key=fold_key)
     existing = entry.ops
@@ -283,7 +283,7 @@ def insert(index: AsOfIndex, entry: PlaceHistory, ops: list[ff.Op]) -> None:
     index._dirty.add(entry)
 
 
-def index_starts(index: AsOfIndex, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
+def index_starts(index: IndexState, incoming: dict[PlaceHistory, list[ff.Op]]) -> None:
     """Put the new claims' valid starts among every claim's, in start order (with their
     places, settling instants and whether they can move a holder)."""
     triples = sorted(
@@ -306,7 +306,7 @@ _Triple = tuple[int, PlaceHistory, ff.Op]
 """A new claim's valid start, its place and the claim compiled."""
 
 
-def _append_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
+def _append_starts(index: IndexState, triples: list[_Triple]) -> None:
     """The new starts, none before the last one kept, put after it."""
     index._columns.placed(len(index._starts), len(triples))
     index._starts.extend(start for start, _, _ in triples)
@@ -315,7 +315,7 @@ def _append_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
     index._start_moves.extend(op[ff.CODE] in _MOVES_HOLDER for _, _, op in triples)
 
 
-def _insert_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
+def _insert_starts(index: IndexState, triples: list[_Triple]) -> None:
     """A few new starts, each put in its place."""
     starts, starters = index._starts, index._starters
     settles, moves, columns = index._start_settles, index._start_moves, index._columns
@@ -328,7 +328,7 @@ def _insert_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
         moves.insert(at, op[ff.CODE] in _MOVES_HOLDER)
 
 
-def _merge_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
+def _merge_starts(index: IndexState, triples: list[_Triple]) -> None:
     """Many new starts, merged with the kept ones by sorting (in new lists)."""
     merged = sorted(
         [
@@ -354,7 +354,7 @@ def _merge_starts(index: AsOfIndex, triples: list[_Triple]) -> None:
     index._recode_all = True
 
 
-def settled(index: AsOfIndex) -> list[PlaceHistory]:
+def settled(index: IndexState) -> list[PlaceHistory]:
     """Every place in place order, with the records appended read and every place
     changed since folded again (:func:`_settle`)."""
     refresh(index)
@@ -365,7 +365,7 @@ def settled(index: AsOfIndex) -> list[PlaceHistory]:
     return index._sorted
 
 
-def _settle(index: AsOfIndex) -> None:
+def _settle(index: IndexState) -> None:
     """Fold the changed places and bring the holder columns up to date."""
     columns = index._columns
     columns.reserve(len(index._by_slot))
@@ -385,7 +385,7 @@ def _settle(index: AsOfIndex) -> None:
     index._late.settle()
 
 
-def _fold_changed(index: AsOfIndex) -> tuple[list[tuple[PlaceHistory, int, int]], int]:
+def _fold_changed(index: IndexState) -> tuple[list[tuple[PlaceHistory, int, int]], int]:
     """Fold every changed place again and patch the holder columns over what changed;
     returns each such place with the instants its holder may differ between, and how
     many claims' ``after`` codes may change."""

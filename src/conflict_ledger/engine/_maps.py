@@ -33,8 +33,8 @@ from conflict_ledger.rules.policies import DEFAULT_POLICY, PlaceClaims, Policy, 
 from conflict_ledger.time import to_instant
 
 if TYPE_CHECKING:
+    from conflict_ledger.engine._state import IndexState
     from conflict_ledger.engine._tabulate import Sweep
-    from conflict_ledger.engine.index import AsOfIndex
     from conflict_ledger.table import SnapshotTable
 
 __all__ = ["column", "holders", "holders_series", "series", "snapshot", "table", "tables"]
@@ -54,7 +54,7 @@ def _instants(
     )
 
 
-def column(index: AsOfIndex, at: int, known: int | None) -> array[int]:
+def column(index: IndexState, at: int, known: int | None) -> array[int]:
     """Every place's code at ``at`` as known at ``known`` (settled first)."""
     settled(index)
     index._columns.reserve(len(index._by_slot))
@@ -64,7 +64,7 @@ def column(index: AsOfIndex, at: int, known: int | None) -> array[int]:
     return col
 
 
-def _columns_at(index: AsOfIndex, instants: list[int], known: int | None) -> list[array[int]]:
+def _columns_at(index: IndexState, instants: list[int], known: int | None) -> list[array[int]]:
     """Columns at each of ``instants`` (in that order): each step from the one before,
     or from the last checkpoint column when fewer claims begin after that."""
     settled(index)
@@ -89,7 +89,7 @@ def _columns_at(index: AsOfIndex, instants: list[int], known: int | None) -> lis
     return answers
 
 
-def _know(index: AsOfIndex, col: array[int], at: int, known: int) -> None:
+def _know(index: IndexState, col: array[int], at: int, known: int) -> None:
     """Turn ``col``, every place at ``at`` as known now, into as known at ``known``.
 
     Only places with a claim that began by ``at`` and was known differently at
@@ -138,7 +138,7 @@ def _by_place(
     return latest, moved
 
 
-def _ask_every_place(index: AsOfIndex, col: array[int], at: int, known: int) -> None:
+def _ask_every_place(index: IndexState, col: array[int], at: int, known: int) -> None:
     """:func:`_know` by asking every place (cheaper when many claims are to be checked)."""
     code = index._columns.code
     for entry in index._by_slot:
@@ -146,7 +146,7 @@ def _ask_every_place(index: AsOfIndex, col: array[int], at: int, known: int) -> 
         col[entry.slot] = code(holder) if present else ABSENT
 
 
-def snapshot(index: AsOfIndex, *, at: Any, known_at: Any, policy: Policy | None) -> Snapshot:
+def snapshot(index: IndexState, *, at: Any, known_at: Any, policy: Policy | None) -> Snapshot:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.snapshot`."""
     cut = to_instant(at, field="at")
     known = None if known_at is None else to_instant(known_at, field="known_at")
@@ -158,7 +158,7 @@ def snapshot(index: AsOfIndex, *, at: Any, known_at: Any, policy: Policy | None)
 
 
 def _weighed(
-    index: AsOfIndex, cut: pendulum.DateTime, known: pendulum.DateTime | None, policy: Policy
+    index: IndexState, cut: pendulum.DateTime, known: pendulum.DateTime | None, policy: Policy
 ) -> Snapshot:
     """A snapshot with every place's claims weighed by ``policy`` (not the fast path)."""
     graded = grades(index, cut, known)
@@ -183,7 +183,7 @@ def _weighed(
 
 
 def _lazy(
-    index: AsOfIndex,
+    index: IndexState,
     cut: pendulum.DateTime,
     known: pendulum.DateTime | None,
     at_i: int,
@@ -200,7 +200,7 @@ def _lazy(
     )
 
 
-def table(index: AsOfIndex, *, at: Any, known_at: Any) -> SnapshotTable:
+def table(index: IndexState, *, at: Any, known_at: Any) -> SnapshotTable:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.table`."""
     from conflict_ledger.table import SnapshotTable  # numpy: see _sweep
 
@@ -212,7 +212,7 @@ def table(index: AsOfIndex, *, at: Any, known_at: Any) -> SnapshotTable:
     return SnapshotTable(at=cut, known_at=known, **_sweep(index, known_i).table(at_i, col))
 
 
-def tables(index: AsOfIndex, ats: Iterable[Any], *, known_at: Any) -> tuple[SnapshotTable, ...]:
+def tables(index: IndexState, ats: Iterable[Any], *, known_at: Any) -> tuple[SnapshotTable, ...]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.tables`."""
     from conflict_ledger.table import SnapshotTable  # numpy: see _sweep
 
@@ -226,7 +226,7 @@ def tables(index: AsOfIndex, ats: Iterable[Any], *, known_at: Any) -> tuple[Snap
     return tuple(answers)
 
 
-def _sweep(index: AsOfIndex, known: int | None) -> Sweep:
+def _sweep(index: IndexState, known: int | None) -> Sweep:
     """A :class:`~conflict_ledger.engine._tabulate.Sweep` over every place (settled).
 
     The table modules and numpy are imported with the first table: a snapshot, a
@@ -251,7 +251,7 @@ def _sweep(index: AsOfIndex, known: int | None) -> Sweep:
     )
 
 
-def holders(index: AsOfIndex, *, at: Any, known_at: Any) -> Mapping[str, str | None]:
+def holders(index: IndexState, *, at: Any, known_at: Any) -> Mapping[str, str | None]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.holders`."""
     at_i = ff.micros(to_instant(at, field="at"))
     known_i = None if known_at is None else ff.micros(to_instant(known_at, field="known_at"))
@@ -259,14 +259,14 @@ def holders(index: AsOfIndex, *, at: Any, known_at: Any) -> Mapping[str, str | N
 
 
 def holders_series(
-    index: AsOfIndex, ats: Iterable[Any], *, known_at: Any
+    index: IndexState, ats: Iterable[Any], *, known_at: Any
 ) -> tuple[Mapping[str, str | None], ...]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.holders_series`."""
     _, _, instants, known_i = _instants(ats, known_at)
     return tuple(Holders(index, col) for col in _columns_at(index, instants, known_i))
 
 
-def series(index: AsOfIndex, ats: Iterable[Any], *, known_at: Any) -> tuple[Snapshot, ...]:
+def series(index: IndexState, ats: Iterable[Any], *, known_at: Any) -> tuple[Snapshot, ...]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.series`."""
     cuts, known, instants, known_i = _instants(ats, known_at)
     columns = _columns_at(index, instants, known_i)

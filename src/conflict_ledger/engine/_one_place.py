@@ -30,7 +30,7 @@ from conflict_ledger.rules.territory import PlaceFold, PlaceState
 from conflict_ledger.time import to_instant
 
 if TYPE_CHECKING:
-    from conflict_ledger.engine.index import AsOfIndex
+    from conflict_ledger.engine._state import IndexState
 
 __all__ = [
     "claims",
@@ -47,12 +47,12 @@ __all__ = [
 ]
 
 
-def place_id(index: AsOfIndex, place: str) -> str:
+def place_id(index: IndexState, place: str) -> str:
     """The id of ``place`` (an id, name or alias) in the ledger's registries."""
     return index._ledger.registries.places.id_of(place, field="place")
 
 
-def _question(index: AsOfIndex, at: Any, known_at: Any) -> tuple[int, int | None]:
+def _question(index: IndexState, at: Any, known_at: Any) -> tuple[int, int | None]:
     """``at`` and ``known_at`` in micros, with the index settled."""
     settled(index)
     at_i = ff.micros(to_instant(at, field="at"))
@@ -60,7 +60,7 @@ def _question(index: AsOfIndex, at: Any, known_at: Any) -> tuple[int, int | None
     return at_i, known_i
 
 
-def place_state(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> PlaceState:
+def place_state(index: IndexState, place: str, *, at: Any, known_at: Any) -> PlaceState:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.place_state`."""
     place = place_id(index, place)
     at_i, known_i = _question(index, at, known_at)
@@ -69,7 +69,7 @@ def place_state(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> Plac
     return ff.view(place, ff.EMPTY, at_i) if state is None else state
 
 
-def place_fold(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> PlaceFold:
+def place_fold(index: IndexState, place: str, *, at: Any, known_at: Any) -> PlaceFold:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.place_fold`."""
     place = place_id(index, place)
     at_i, known_i = _question(index, at, known_at)
@@ -78,7 +78,7 @@ def place_fold(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> Place
     return ff.to_place_fold(place, ff.EMPTY if found is None else found[0])
 
 
-def counted(index: AsOfIndex, place: str, at: Any, known_at: Any) -> list[ff.Op]:
+def counted(index: IndexState, place: str, at: Any, known_at: Any) -> list[ff.Op]:
     """The compiled claims that count for ``place`` (an id), valid from ``at`` or before
     (None: any time), as known at ``known_at``, in fold order."""
     settled(index)
@@ -97,12 +97,12 @@ def counted(index: AsOfIndex, place: str, at: Any, known_at: Any) -> list[ff.Op]
     return [ops[j] for j in range(n) if ops[j][ff.REPORTED] <= known and cancel[j] > known]
 
 
-def claims(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> tuple[Claim, ...]:
+def claims(index: IndexState, place: str, *, at: Any, known_at: Any) -> tuple[Claim, ...]:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.claims`."""
     return claims_of(index, counted(index, place_id(index, place), at, known_at))
 
 
-def claims_of(index: AsOfIndex, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
+def claims_of(index: IndexState, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
     """The claims compiled claims came from, the sketched ones read together."""
     held = [op[ff.CLAIM] for op in ops]
     positions = [found for found in held if type(found) is int]
@@ -110,7 +110,7 @@ def claims_of(index: AsOfIndex, ops: Iterable[ff.Op]) -> tuple[Claim, ...]:
     return tuple(next(read) if type(found) is int else found for found in held)
 
 
-def grades(index: AsOfIndex, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Any:
+def grades(index: IndexState, cut: pendulum.DateTime, known: pendulum.DateTime | None) -> Any:
     """The sources' grades at ``cut`` as known at ``known``, from the gradings read."""
     at_i = ff.micros(cut)
     known_i = None if known is None else ff.micros(known)
@@ -128,7 +128,7 @@ def grades(index: AsOfIndex, cut: pendulum.DateTime, known: pendulum.DateTime | 
     return grades_at(found, index._ledger.registries.sources, at=cut)
 
 
-def place_claims(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> PlaceClaims:
+def place_claims(index: IndexState, place: str, *, at: Any, known_at: Any) -> PlaceClaims:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.place_claims`."""
     place = place_id(index, place)
     cut = to_instant(at, field="at")
@@ -143,14 +143,14 @@ def place_claims(index: AsOfIndex, place: str, *, at: Any, known_at: Any) -> Pla
 
 
 def explain(
-    index: AsOfIndex, place: str, *, at: Any, known_at: Any, policy: Policy | None
+    index: IndexState, place: str, *, at: Any, known_at: Any, policy: Policy | None
 ) -> Explanation:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.explain`."""
     seen = place_claims(index, place, at=at, known_at=known_at)
     return explanation(mentions(index), index._ledger, seen, policy or DEFAULT_POLICY)
 
 
-def mentions(index: AsOfIndex) -> Mentions:
+def mentions(index: IndexState) -> Mentions:
     """The index's :class:`~conflict_ledger.engine._explain.Mentions` (saved with it, or
     made on the first question that needs them), brought up to date."""
     found = index._mentions
@@ -162,7 +162,7 @@ def mentions(index: AsOfIndex) -> Mentions:
     return found
 
 
-def timeline(index: AsOfIndex, place: str, *, known_at: Any) -> Timeline:
+def timeline(index: IndexState, place: str, *, known_at: Any) -> Timeline:
     """:meth:`~conflict_ledger.engine.index.AsOfIndex.timeline`."""
     place = place_id(index, place)
     known = None if known_at is None else to_instant(known_at, field="known_at")

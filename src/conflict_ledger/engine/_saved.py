@@ -51,7 +51,7 @@ import threading
 import warnings
 from array import array
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 import zstandard
@@ -69,9 +69,11 @@ from conflict_ledger.stores.base import IntegrityError
 from conflict_ledger.time import Precision
 
 if TYPE_CHECKING:
-    from conflict_ledger.engine.index import AsOfIndex
+    from conflict_ledger.engine._state import IndexState
 
 __all__ = ["NAME", "dump", "read"]
+
+_Index = TypeVar("_Index", bound="IndexState")
 
 NAME = "as-of-index"
 """The name the ledger's store keeps a saved index under."""
@@ -175,7 +177,7 @@ def _unpickled(data: bytes) -> Any:
 # -- saving --------------------------------------------------------------------------------
 
 
-def dump(index: AsOfIndex) -> bytes:
+def dump(index: IndexState) -> bytes:
     """The saved form of ``index`` (settled first), as :func:`read` reads it."""
     _intake.settled(index)  # every place folded, the columns up to date
     entries = index._by_slot
@@ -213,7 +215,7 @@ def dump(index: AsOfIndex) -> bytes:
     return orjson.dumps(header) + b"\n" + body
 
 
-def _mentions_to_save(index: AsOfIndex) -> Mentions:
+def _mentions_to_save(index: IndexState) -> Mentions:
     """The index's records by place up to what it covers (read as outlines if they were
     not read: about 5 us a record, once, at the save)."""
     found = index._mentions
@@ -267,7 +269,7 @@ def _checkpoints(ops: list[ff.Op], cancelled: dict[str, int], position: Any) -> 
     return saved
 
 
-def _shared(index: AsOfIndex, frames: list[bytes]) -> dict[str, Any]:
+def _shared(index: IndexState, frames: list[bytes]) -> dict[str, Any]:
     return {
         "names": [entry.place for entry in index._by_slot],
         "lengths": array("Q", [len(frame) for frame in frames]).tobytes(),
@@ -295,14 +297,14 @@ def _last_hash(ledger: Ledger, size: int) -> str | None:
 
 
 def read(
-    kind: type[AsOfIndex],
+    kind: type[_Index],
     ledger: Ledger,
     data: bytes,
     *,
     every: int,
     column_every: int | None,
     progress: Any,
-) -> AsOfIndex | None:
+) -> _Index | None:
     """The index (of class ``kind``) saved in ``data`` over ``ledger``, not brought up to
     date; None, with a :class:`~conflict_ledger.errors.SavedIndexWarning` saying why,
     when it does not fit the ledger or these options, or is damaged."""
@@ -350,13 +352,13 @@ def _opened(
 
 
 def _restored(
-    index: AsOfIndex,
+    index: _Index,
     ledger: Ledger,
     shared: dict[str, Any],
     places: memoryview,
     header: dict[str, Any],
     progress: Any,
-) -> AsOfIndex:
+) -> _Index:
     index._begin(ledger, header["every"], header["column_every"], progress)
     lengths = array("Q")
     lengths.frombytes(shared["lengths"])

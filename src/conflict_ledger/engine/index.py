@@ -33,8 +33,9 @@ answer, or when :meth:`AsOfIndex.refresh` is called; it is never rebuilt from sc
 It answers on valid time and knowledge time; for a ledger *position* cut use
 :mod:`conflict_ledger.asof`.
 
-This module keeps the index's state, in one place (``_begin``), and its public methods;
-their work is done by module functions that take the index:
+This module keeps the index's public methods. Its state and options are an
+:class:`~conflict_ledger.engine._state.IndexState` (set in one place, ``_begin``), which
+the modules doing the work take, so that they never import this one:
 :mod:`~conflict_ledger.engine._intake` reads new records in and settles them,
 :mod:`~conflict_ledger.engine._maps` answers about every place at once,
 :mod:`~conflict_ledger.engine._one_place` about one place,
@@ -56,33 +57,22 @@ True
 
 from __future__ import annotations
 
-import weakref
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from conflict_ledger.asof import Explanation, Snapshot, Timeline
 from conflict_ledger.claims import Claim
 from conflict_ledger.engine import _intake, _maps, _one_place, _saved
-from conflict_ledger.engine._answers import LazyStates
-from conflict_ledger.engine._columns import Columns, LateKnowledge
-from conflict_ledger.engine._explain import Mentions
-from conflict_ledger.engine._places import PlaceHistory
+from conflict_ledger.engine._state import IndexState
 from conflict_ledger.errors import InvalidClaimError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.rules.policies import PlaceClaims, Policy
 from conflict_ledger.rules.territory import PlaceFold, PlaceState
 
 if TYPE_CHECKING:  # imported with the first table (engine._maps._sweep): they need numpy
-    from conflict_ledger.engine._rows import RowStore
-    from conflict_ledger.engine._tabulate import Layout
     from conflict_ledger.table import SnapshotTable
 
 __all__ = ["AsOfIndex"]
-
-_PROMPT = 4 * 86_400 * 1_000_000
-"""A prompt delay (microseconds): claims known as now within it of their start are found
-by scanning the claims begun that long before ``known_at``; the others are kept apart."""
 
 
 def _check_options(checkpoint_every: int, column_every: int | None) -> None:
@@ -96,7 +86,7 @@ def _check_options(checkpoint_every: int, column_every: int | None) -> None:
             )
 
 
-class AsOfIndex:
+class AsOfIndex(IndexState):
     """Snapshots, place states, timelines and series over a ledger, equal to the as-of engine's.
 
     Built once over ``ledger`` and kept up to date from its new records (never rebuilt).
@@ -114,11 +104,6 @@ class AsOfIndex:
     >>> index.snapshot(at="2024-12-07T00:00Z")["deir-ez-zor"].holder
     'sdf'
     """
-
-    _prompt = _PROMPT
-    _scan_limit: int | None = None  # claims to check one by one before asking every place
-    _bulk = 64  # new claims fewer than this are inserted one by one, more merged by sorting
-    _recode_share = 8  # recompute every ``after`` code when over 1/8 of the claims may change
 
     def __init__(
         self,
@@ -195,60 +180,6 @@ class AsOfIndex:
         data = _saved.dump(self)
         self._ledger.keep_derived(_saved.NAME, data)
         return len(data)
-
-    def _begin(
-        self,
-        ledger: Ledger,
-        every: int,
-        column_every: int | None,
-        progress: Callable[[int, int], None] | None,
-    ) -> None:
-        """An index of no records yet over ``ledger`` (also what a saved one starts from)."""
-        self._ledger = ledger
-        self._every = every
-        self._column_every = column_every
-        self._progress = progress
-        self._seen = 0
-        self._unsettled = 0  # records read since the places were last settled
-        self._places: dict[str, PlaceHistory] = {}
-        self._by_slot: list[PlaceHistory] = []
-        self._cancelled: dict[str, int] = {}
-        self._dirty: set[PlaceHistory] = set()
-        self._sorted: list[PlaceHistory] = []  # replaced, never changed: answers share it
-        # Every territorial claim's valid start and place, sorted by start: which places
-        # can change between two instants. Beside them, what a question at an earlier
-        # ``known_at`` asks of the claims begun shortly before it: from when each is
-        # known as it is now (its report, or the report undoing it) and whether it can
-        # move a holder.
-        self._starts: list[int] = []
-        self._starters: list[PlaceHistory] = []
-        self._start_settles: list[int] = []
-        self._start_moves = bytearray()
-        self._columns = Columns()
-        # By slot: from when every claim up to the place's first one that counts now is
-        # known as it is now (NEVER: no claim counts).
-        self._first_agrees = array("q")
-        self._recode_all = False  # the claims were re-sorted: recompute every ``after`` code
-        # Claims known late, each as ``_tag(entry, op)``: its place's slot and whether it
-        # can move a holder.
-        self._late: LateKnowledge[int] = LateKnowledge(within=self._prompt)
-        # The lazy answers still alive, by serial number (a mapping is not hashable).
-        self._readers: weakref.WeakValueDictionary[int, LazyStates] = weakref.WeakValueDictionary()
-        self._serial = 0
-        self._durations: dict[int, Any] = {}  # equal durations shared between answers
-        self._windows: dict[int, Any] = {}  # windows' instants in micros, for tables
-        self._layout: Layout | None = None  # every place in place order, for tables
-        # every place's table row after every claim, made with the first table
-        self._rows: RowStore | None = None
-        self._graded: list[tuple[tuple[int, int, int, str], Claim]] = []  # in fold order
-        # The records about each place, for explain and a timeline's context: read on
-        # their first question (a function reading them when saved with the index).
-        self._mentions: Mentions | Callable[[], Mentions] | None = None
-
-    @property
-    def ledger(self) -> Ledger:
-        """The ledger this index answers for."""
-        return self._ledger
 
     def __len__(self) -> int:
         """The number of ledger records the index has read.
