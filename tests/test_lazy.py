@@ -5,7 +5,7 @@ as the ledger that wrote them; a damaged record is named when read and by verify
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,11 @@ class CountingStore(MemoryStore):
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
         for record in super().records(start):
+            self.handed += 1
+            yield record
+
+    def records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
+        for record in super().records_at(positions):
             self.handed += 1
             yield record
 

@@ -46,6 +46,7 @@ from conflict_ledger.stores import (
 )
 from conflict_ledger.stores import jsonl as jsonl_module
 from conflict_ledger.stores._packing import Deflate
+from conflict_ledger.stores.base import ReadsByPosition
 from conflict_ledger.testing.strategies import BASE, claims, registries
 from tests import pg
 
@@ -361,17 +362,23 @@ def test_sqlite_refuses_edits_even_through_a_plain_connection(tmp_path: Path) ->
     raw.close()
 
 
-def test_an_edited_sqlite_record_is_named_when_read_and_by_verify(tmp_path: Path) -> None:
-    path = tmp_path / "l.sqlite"
+def _edited_sqlite_ledger(path: Path, claims: int, edited: int) -> None:
+    """A plain SQLite ledger of ``claims`` claims, the record at ``edited`` then edited
+    in the file by someone who dropped the append-only trigger first."""
     with open_ledger(
         path, create=True, registries=REGISTRIES, clock=CLOCK, compact=False
     ) as ledger:
-        ledger.extend([make_claim(f"c{i}") for i in range(3)])
+        ledger.extend([make_claim(f"c{i}") for i in range(claims)])
     raw = sqlite3.connect(path)
     raw.execute("DROP TRIGGER claims_no_update")  # a determined editor
-    raw.execute("UPDATE claims SET data = replace(data, 'p0', 'p1') WHERE position = 1")
+    raw.execute(f"UPDATE claims SET data = replace(data, 'p0', 'p1') WHERE position = {edited}")
     raw.commit()
     raw.close()
+
+
+def test_an_edited_sqlite_record_is_named_when_read_and_by_verify(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    _edited_sqlite_ledger(path, 3, edited=1)
     # Opening reads no record (issue 15): the edit is named by the first read of it,
     # and by verify; records the read does not reach read as before.
     with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
@@ -785,3 +792,32 @@ def test_a_compact_record_referring_further_back_than_this_librarys_window_reads
     with open_ledger(tmp_path / "wide.sqlite", registries=REGISTRIES) as again:
         assert again.claims() == (claim,)
         again.verify()
+
+
+def test_records_read_by_position_are_those_records_checked(opener: Opener) -> None:
+    # What an explanation of one place reads: the records at its positions, by key, and
+    # none between them (the JSON Lines store reads by sweeping, as before).
+    with opener() as ledger:
+        ledger.extend([make_claim(f"c{i}", place=f"p{i % 3}", hour=i) for i in range(40)])
+        store = ledger.store
+        if opener.kind == "jsonl":
+            assert not isinstance(store, ReadsByPosition)
+            return
+        assert isinstance(store, ReadsByPosition)
+        every = list(store.records(0))
+        wanted = [0, 3, 17, 39]
+        assert list(store.records_at(wanted)) == [every[p] for p in wanted]
+        assert list(store.records_at([5, 40, 41])) == [every[5]]  # only what it holds
+    with opener() as again:  # a new reader: the records by position, in the order asked
+        claims = [r.claim.id for r in again.at_positions([39, 3, 17])]
+        assert claims == ["c39", "c3", "c17"]
+
+
+def test_a_record_edited_in_sqlite_is_named_when_read_by_position(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    _edited_sqlite_ledger(path, 5, edited=3)
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert [r.claim.id for r in ledger.at_positions([1, 4])] == ["c1", "c4"]
+        with pytest.raises(IntegrityError) as caught:
+            ledger.at_positions([2, 3])
+        assert caught.value.position == 3

@@ -27,7 +27,7 @@ from conflict_ledger.events import Event
 from conflict_ledger.merkle import MerkleTree, leaf_hash
 from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Source
-from conflict_ledger.stores.base import IntegrityError, Store, StoredRecord
+from conflict_ledger.stores.base import IntegrityError, ReadsByPosition, Store, StoredRecord
 from conflict_ledger.stores.schema import upcast
 
 __all__ = ["Book", "Recorded"]
@@ -92,7 +92,11 @@ class Book:
         # (opening reads how many there are); the claim ids and the Merkle tree catch up
         # with them when asked for too (ids, leaves).
         self.records: LazyRecords[Recorded] = LazyRecords(
-            lambda start: self.store.records(start), self.decode, self.missing
+            lambda start: self.store.records(start),
+            self.decode,
+            self.missing,
+            # a store that reads by key: a place's records without the ones between
+            read_at=self._records_at if isinstance(store, ReadsByPosition) else None,
         )
         # 1 where the record was decoded from the store's bytes (verify need not decode
         # those bytes again), 0 where the ledger appended it from a Claim
@@ -122,6 +126,11 @@ class Book:
         up with them (else :meth:`leaves` hashes them when asked)."""
         if stored and len(self.tree) == stored[0].position:
             self.tree.extend(leaf_hash(item.data) for item in stored)
+
+    def _records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
+        store = self.store
+        assert isinstance(store, ReadsByPosition)
+        return store.records_at(positions)
 
     # -- claim ids -----------------------------------------------------------------------
 

@@ -73,19 +73,23 @@ class LazyRecords(Sequence[T], Generic[T]):
     ``read(start)`` yields the stored records from ``start`` on, hash-checked;
     ``decode`` turns one into the item kept. A read runs from the first hole asked for to
     the end of that run of holes, in one pass over the store (a range that is read once
-    is usually read whole: ``since``, iteration). If decoding fails, what was read before
-    the bad record is kept and the error propagates.
+    is usually read whole: ``since``, iteration). ``read_at(positions)`` (optional: a
+    store that reads by key) yields the records at those positions alone, for
+    :meth:`one` and :meth:`some`. If decoding fails, what was read before the bad record
+    is kept and the error propagates.
     """
 
-    __slots__ = ("_decode", "_holes", "_items", "_missing", "_read")
+    __slots__ = ("_decode", "_holes", "_items", "_missing", "_read", "_read_at")
 
     def __init__(
         self,
         read: Callable[[int], Iterator[StoredRecord]],
         decode: Callable[[StoredRecord], T],
         missing: Callable[[int], Exception] = IndexError,
+        read_at: Callable[[Sequence[int]], Iterator[StoredRecord]] | None = None,
     ) -> None:
         self._read = read
+        self._read_at = read_at
         self._decode = decode
         self._missing = missing  # the error for a record the store no longer holds
         self._items: list[T | None] = []
@@ -149,10 +153,13 @@ class LazyRecords(Sequence[T], Generic[T]):
         if item is _HOLE:
             if position < 0:
                 position += len(self._items)
-            with collector_paused():
-                for record in itertools.islice(self._read(position), 1):
-                    if record.position == position:
-                        self.put(position, self._decode(record))
+            if self._read_at is not None:
+                self._read_exactly([position])
+            else:
+                with collector_paused():
+                    for record in itertools.islice(self._read(position), 1):
+                        if record.position == position:
+                            self.put(position, self._decode(record))
             item = self._items[position]
             if item is _HOLE:  # the store ended early: the record disappeared
                 raise self._missing(position)
@@ -166,6 +173,8 @@ class LazyRecords(Sequence[T], Generic[T]):
         wanted = sorted({p for p in positions if items[p] is _HOLE})
         if not wanted:
             pass
+        elif self._read_at is not None:
+            self._read_exactly(wanted)
         elif len(wanted) * _SWEEP < wanted[-1] - wanted[0]:
             for position in wanted:
                 self.one(position)
@@ -181,6 +190,18 @@ class LazyRecords(Sequence[T], Generic[T]):
                 if items[position] is _HOLE:  # the store ended early
                     raise self._missing(position)
         return [items[p] for p in positions]  # type: ignore[misc]
+
+    def _read_exactly(self, wanted: list[int]) -> None:
+        """Read the holes at ``wanted`` (ascending) by position, none between them."""
+        assert self._read_at is not None
+        items = self._items
+        with collector_paused():
+            for record in self._read_at(wanted):
+                if items[record.position] is _HOLE:
+                    self.put(record.position, self._decode(record))
+        for position in wanted:
+            if items[position] is _HOLE:  # the store no longer holds it
+                raise self._missing(position)
 
     def _all(self) -> list[T]:
         self._fill(0, len(self._items))

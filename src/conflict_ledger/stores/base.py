@@ -27,6 +27,7 @@ __all__ = [
     "AppendOnlyError",
     "IntegrityError",
     "KeepsDerived",
+    "ReadsByPosition",
     "ServerError",
     "StorageError",
     "Store",
@@ -174,6 +175,17 @@ def check_follows_on(path: str, records: Sequence[StoredRecord], expected: int) 
                 problem=f"positions must follow on from {expected}",
                 hint="Append through the Ledger, which numbers records.",
             )
+
+
+@runtime_checkable
+class ReadsByPosition(Protocol):
+    """A store that reads claim records at given positions without reading those between
+    (the SQLite, PostgreSQL and memory stores): what an explanation of one place reads."""
+
+    def records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
+        """The claim records at ``positions`` (ascending, distinct), in that order, each
+        checked against its hash; a position the store does not hold is left out."""
+        ...
 
 
 @runtime_checkable

@@ -43,6 +43,11 @@ class MemoryStore:
         """Claim records from ``start`` on."""
         return iter(self._records[start:])
 
+    def records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
+        """Claim records at ``positions`` (ascending), those the store holds."""
+        records = self._records
+        return iter([records[p] for p in positions if 0 <= p < len(records)])
+
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
         """Value records from ``start`` on."""
         return tuple(self._values[start:])
