@@ -252,3 +252,22 @@ def test_plot_draws_its_times_in_the_zone_given(capsys, tmp_path: Path) -> None:
         )  # fmt: skip
     assert code == 0
     assert "Who holds what at 2024-12-07 08:00 +02:00" in target.read_text(encoding="utf-8")
+
+
+def test_an_export_report_names_ten_places_left_out_and_counts_the_rest() -> None:
+    # A ledger of places without coordinates (a synthetic war, an import before placing)
+    # made one line of thousands of ids; JSON still lists them all.
+    import argparse
+
+    from conflict_ledger.cli import _wrote
+
+    args = argparse.Namespace(kind="geojson", format="text", output="snap.geojson")
+    unlocated = [f"p{i:05d}" for i in range(7339)]
+    line = _wrote(args, 0, unlocated)
+    assert line == (
+        "wrote 0 features to snap.geojson; left out 7,339 places without coordinates: "
+        + ", ".join(unlocated[:10])
+        + " and 7,329 more (--format json lists them all)"
+    )
+    args.format = "json"
+    assert json.loads(_wrote(args, 0, unlocated))["unlocated"] == unlocated

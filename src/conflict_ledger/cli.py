@@ -434,8 +434,16 @@ def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
     line = f"wrote {count} {unit.removesuffix('s') if count == 1 else unit} to {args.output}"
     if unlocated:
         places = "place" if len(unlocated) == 1 else "places"
-        line += f"; left out {len(unlocated)} {places} without coordinates: {', '.join(unlocated)}"
+        named = ", ".join(unlocated[:_NAMED])
+        more = f" and {len(unlocated) - _NAMED:,} more" if len(unlocated) > _NAMED else ""
+        line += f"; left out {len(unlocated):,} {places} without coordinates: {named}{more}"
+        if more:
+            line += " (--format json lists them all)"
     return line
+
+
+_NAMED = 10
+"""Places a report names before it counts the rest: a line, not a page."""
 
 
 def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:

@@ -29,10 +29,10 @@ EXAMPLES = (
 def add_index_command(commands: Any, subcommand: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the ``index`` subcommand to ``commands`` (an argparse subparsers action)."""
     help = (
-        "Save the ledger's index with it: the next snapshot or diff opens it in about a "
-        "second instead of reading every record (timeline and explain still read every "
-        "record, for their context). Run it again after large imports (what was appended "
-        "since is read on open)."
+        "Save the ledger's index with it: the next snapshot, diff, timeline or explain "
+        "opens it in about a second instead of reading every record (timeline and explain "
+        "then read the records about their place only). Run it again after large imports "
+        "(what was appended since is read on open)."
     )
     sub = subcommand(commands, "index", help)
     sub.add_argument(
