@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gc
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -31,7 +32,12 @@ from hypothesis.stateful import (
 from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import open_ledger, verify_ledger
-from conflict_ledger.errors import DuplicateClaimError, InvalidClaimError, LedgerError
+from conflict_ledger.errors import (
+    DuplicateClaimError,
+    InvalidClaimError,
+    LedgerError,
+    NotALedgerError,
+)
 from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
 from conflict_ledger.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from conflict_ledger.registry import SourceKind
@@ -821,3 +827,36 @@ def test_a_record_edited_in_sqlite_is_named_when_read_by_position(tmp_path: Path
         with pytest.raises(IntegrityError) as caught:
             ledger.at_positions([2, 3])
         assert caught.value.position == 3
+
+
+def test_a_ledger_this_process_may_not_write_is_read_and_writes_are_refused_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A ledger received on a read-only share (the file, or its folder, where SQLite keeps
+    # its write-ahead log): it was called damaged and could not be read at all. Checked
+    # by hand as an unprivileged user too (docs/integrity.md); here the permission check
+    # is made to say no, as it does for such a user.
+    path = tmp_path / "l.sqlite"
+    with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
+        ledger.extend([make_claim(f"c{i}", hour=i) for i in range(4)])
+        expected = ledger.records()
+    real = os.access
+    monkeypatch.setattr(
+        "conflict_ledger.stores.sqlite.os.access",
+        lambda where, mode: mode != os.W_OK and real(where, mode),
+    )
+    with open_ledger(path, registries=REGISTRIES, clock=CLOCK) as ledger:
+        assert isinstance(ledger.store, SqliteStore)
+        assert ledger.store.read_only
+        assert ledger.records() == expected
+        assert ledger.verify() == ledger.checkpoint()
+        with pytest.raises(StorageError, match=r"read-only.*Copy the ledger to a folder"):
+            ledger.append(make_claim("c9", hour=9))
+        assert ledger.records() == expected  # the refused write left it as it was
+
+
+def test_a_file_that_is_no_sqlite_database_is_not_called_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "export.sqlite"
+    path.write_text("event_id_cnty,event_date\nSYR1,2024-12-07\n", encoding="utf-8")
+    with pytest.raises(NotALedgerError, match=r"not a SQLite database.*ingest"):
+        open_ledger(path)

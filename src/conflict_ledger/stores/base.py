@@ -128,12 +128,17 @@ class StorageError(LedgerError, OSError):
     True
     """
 
-    def __init__(self, *, path: str, detail: str) -> None:
+    def __init__(
+        self,
+        *,
+        path: str,
+        detail: str,
+        hint: str = "Free disk space or fix the device, then append again.",
+    ) -> None:
         self.path = path
         self.detail = detail
         super().__init__(
-            f"{path}: the write failed ({detail}); nothing of this batch was recorded. "
-            "Free disk space or fix the device, then append again."
+            f"{path}: the write failed ({detail}); nothing of this batch was recorded. {hint}"
         )
 
 

@@ -127,16 +127,57 @@ _DICTIONARY = (
 )
 
 
-def _connect(path: str, *, create: bool, timeout: float) -> sqlite3.Connection:
-    """A connection to ``path``; without ``create``, only to a file that exists."""
+def _connect(path: str, *, create: bool, timeout: float) -> tuple[sqlite3.Connection, bool]:
+    """A connection to ``path``, and whether it only reads; without ``create``, only to a
+    file that exists.
+
+    An existing ledger that this process may not write (the file, or its folder, where
+    SQLite keeps the write-ahead log beside it: a ledger received on a read-only share)
+    is opened to read only, and, when SQLite cannot keep the log's index beside it
+    either, as immutable: nobody can write such a file, so it cannot change while read.
+    """
     if os.path.isdir(path):
         raise NotALedgerError(path=path, problem="it is a directory")
-    if create:
-        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
-    if not os.path.exists(path):
+    exists = os.path.exists(path)
+    if not exists and not create:
         raise LedgerNotFoundError(path=path)
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
-    return sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not exists or (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
+        if create:
+            return sqlite3.connect(path, timeout=timeout, isolation_level=None), False
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+        return sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True), False
+    base = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    db = sqlite3.connect(base, timeout=timeout, isolation_level=None, uri=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db, True
+    except sqlite3.OperationalError:  # the log's index cannot be made beside the file
+        db.close()
+    immutable = base + "&immutable=1"
+    return sqlite3.connect(immutable, timeout=timeout, isolation_level=None, uri=True), True
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
+
+
+def _foreign(path: str) -> NotALedgerError | None:
+    """The error for a file that is no SQLite database at all (a CSV renamed .sqlite),
+    rather than a damaged one; None when it starts as SQLite files do."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(_SQLITE_HEADER))
+    except OSError:
+        return None
+    if not head or head == _SQLITE_HEADER:
+        return None
+    return NotALedgerError(
+        path=path,
+        problem="not a SQLite database (it does not start as one does)",
+        hint="Check the path: a dataset file (CSV) is imported with `conflict-ledger ingest "
+        "FILE --into LEDGER.sqlite`.",
+    )
 
 
 class SqliteStore:
@@ -174,14 +215,15 @@ class SqliteStore:
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', not {synchronous!r}")
         self.path = os.fspath(path)
         self._writing = False
-        self._db = _connect(self.path, create=create, timeout=timeout)
+        self._db, self.read_only = _connect(self.path, create=create, timeout=timeout)
         try:
-            if not create:  # before anything that could write, such as the WAL switch
+            if not create or self.read_only:  # before anything that could write (WAL)
                 self._check_tables()
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA synchronous={synchronous}")
+            if not self.read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.execute("PRAGMA recursive_triggers=ON")
-            if create:
+            if create and not self.read_only:
                 self._create(meta, compact=compact)
             row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if row is None or row[0] != FORMAT:
@@ -192,6 +234,9 @@ class SqliteStore:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             # Python decodes SQLite text as UTF-8 itself: damaged text is a UnicodeDecodeError
             self._db.close()
+            foreign = _foreign(self.path)
+            if foreign is not None:
+                raise foreign from None
             raise IntegrityError(
                 path=self.path, problem=f"not a readable SQLite ledger ({error})"
             ) from None
@@ -256,7 +301,10 @@ class SqliteStore:
                 raise StorageError(path=self.path, detail=text) from None
             if code == _SQLITE_READONLY or "readonly" in text:
                 raise StorageError(
-                    path=self.path, detail=f"{text}; the file or its folder is read-only"
+                    path=self.path,
+                    detail=f"{text}; the file or its folder is read-only",
+                    hint="Copy the ledger to a folder you may write to, or make it writable "
+                    "(questions about it need no write).",
                 ) from None
             if "locked" in text or "busy" in text:
                 raise StorageError(
