@@ -300,6 +300,12 @@ def test_the_index_command_saves_and_the_next_question_reads_it(tmp_path, capsys
     assert "saved the index of 16 records (10 places" in capsys.readouterr().out
     with open_ledger(path) as ledger:
         assert all(type(entry) is SavedPlace for entry in index_of(ledger)._by_slot)
+    assert main(["index", path]) == 0  # nothing appended since: nothing to save
+    assert "covers its 16 records already: nothing to save" in capsys.readouterr().out
+    with open_ledger(path) as ledger:
+        ledger.append(december_claim("later", Captured(place="homs", actor="sdf"), 8, 8))
+    assert main(["index", path]) == 0
+    assert "saved the index of 17 records" in capsys.readouterr().out
     assert main(["index", path, "--rebuild"]) == 0
     assert main(["snapshot", path, "--at", "2024-12-08"]) == 0
     assert "deir-ez-zor" in capsys.readouterr().out
@@ -415,9 +421,10 @@ crowded_ledgers = ledgers(
 
 @given(crowded_ledgers, st.data(), st.sampled_from([1, 2, 3, 5]))
 def test_a_place_not_read_answers_from_its_saved_checkpoint_as_the_oracle(ledger, data, every):
-    # A state as known now of a place not read yet is its saved checkpoint and the claims
-    # after it (_Frame.fold_at); with a few places and a small interval, most answers
-    # start from a checkpoint, after retractions and corrections saved with it.
+    # A state of a place not read yet is a saved checkpoint that knowledge then agrees
+    # with and the claims after it, as known then (_Frame.fold_at); with a few places and
+    # a small interval, most answers start from a checkpoint, after retractions,
+    # corrections and late reports saved with it.
     records = ledger.records()
     # Mostly saved after every claim: a claim appended after the save reads its place.
     whole = st.just(len(records))
@@ -428,10 +435,10 @@ def test_a_place_not_read_answers_from_its_saved_checkpoint_as_the_oracle(ledger
         growing.extend(r.claim for r in records[cut:])
         for _ in range(3):
             index = AsOfIndex.load(growing, checkpoint_every=2)  # no place read yet
-            at = data.draw(times, label="at")
-            expected = snapshot(growing, at=at)
-            assert index.snapshot(at=at) == expected
-            if cut == len(records):  # nothing appended since: no place was read
+            at, known_at = data.draw(times, label="at"), data.draw(known_times, label="known")
+            expected = snapshot(growing, at=at, known_at=known_at)
+            assert index.snapshot(at=at, known_at=known_at) == expected
+            if cut == len(records) and known_at is None:  # nothing appended: none read
                 assert all(entry._read is not None for entry in index._by_slot)
 
 

@@ -62,6 +62,11 @@ def run_index(args: argparse.Namespace, ledger: Ledger, replay: Callable[[Ledger
         else:
             replay(ledger)
             index = index_of(ledger)
+    if not set_aside and index.saved_size == len(index):
+        return (
+            f"the index saved in {args.ledger} covers its {len(index):,} records already: "
+            "nothing to save (--rebuild builds it from the records and saves it again)"
+        )
     index.snapshot(at="1970-01-01T00:00Z")  # every place folded before saving
     ready = time.perf_counter()
     size = index.save()

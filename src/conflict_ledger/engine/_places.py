@@ -436,8 +436,9 @@ class SavedReader(Protocol):
     def __call__(self, history: PlaceHistory) -> None:
         """Set ``history``'s claims and fold them into its derived lists and checkpoints."""
 
-    def fold_at(self, place: str, at: int) -> ff.Frozen | None:
-        """The fold, as known now, of the claims that start by ``at`` (None: none counts)."""
+    def fold_at(self, place: str, at: int, known: int | None = None) -> ff.Frozen | None:
+        """The fold of the claims that start by ``at``, as known at ``known`` (None: now);
+        None when none counts."""
 
 
 class SavedPlace(PlaceHistory):
@@ -446,15 +447,16 @@ class SavedPlace(PlaceHistory):
 
     Python asks :meth:`__getattr__` only for a field not set, so a history once read is a
     :class:`PlaceHistory` at full speed; answers about every place that read only the
-    holder columns never read the places they do not recompute. A state as known now
-    (:meth:`state` with ``known=None``) of a place not read yet is folded from the saved
-    claims that start by then alone, and the place stays unread: a map of every place
-    folds each place's claims once, not once into checkpoints and again for the answer.
+    holder columns never read the places they do not recompute. A state or a holder
+    (:meth:`state`, :meth:`holder`) of a place not read yet is folded from a saved
+    checkpoint and the saved claims after it, and the place stays unread: a map of every
+    place folds a few claims of each place, not all of them into checkpoints and again
+    for the answer.
 
     >>> class Reader:
     ...     def __call__(self, history):
     ...         PlaceHistory.__init__(history, "homs", slot=0)
-    ...     def fold_at(self, place, at):
+    ...     def fold_at(self, place, at, known=None):
     ...         return None
     >>> saved = SavedPlace("homs", 0, Reader())
     >>> saved.state(0, None, 8, {}) is None, saved.place, saved.ops
@@ -481,11 +483,20 @@ class SavedPlace(PlaceHistory):
             raise
         return object.__getattribute__(self, name)
 
+    def holder(
+        self, at: int, known: int | None, every: int, differs: int = NEVER
+    ) -> tuple[bool, str | None]:
+        read = self._read
+        if read is None:
+            return PlaceHistory.holder(self, at, known, every, differs)
+        frozen = read.fold_at(self.place, at, known)
+        return (False, None) if frozen is None else (True, frozen[0])
+
     def state(
         self, at: int, known: int | None, every: int, durations: dict[int, Any]
     ) -> PlaceState | None:
         read = self._read
-        if read is None or known is not None:
+        if read is None:
             return PlaceHistory.state(self, at, known, every, durations)
-        frozen = read.fold_at(self.place, at)
+        frozen = read.fold_at(self.place, at, known)
         return None if frozen is None else ff.view(self.place, frozen, at, durations)

@@ -61,7 +61,7 @@ from conflict_ledger.engine import _fastfold as ff
 from conflict_ledger.engine import _intake
 from conflict_ledger.engine._columns import Columns, LateKnowledge
 from conflict_ledger.engine._explain import Mentions
-from conflict_ledger.engine._places import PlaceHistory, SavedPlace
+from conflict_ledger.engine._places import NEVER, PlaceHistory, SavedPlace
 from conflict_ledger.errors import SavedIndexWarning
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.rules.territory import Access
@@ -385,7 +385,7 @@ def _restored(
     graded = shared["graded"]
     claims = ledger.at_positions([position for _, position in graded])
     index._graded = [(key, record.claim) for (key, _), record in zip(graded, claims, strict=True)]
-    index._seen = header["size"]
+    index._seen = index._saved_size = header["size"]
     return index
 
 
@@ -458,25 +458,37 @@ class _Frame:
             history.mark(0, ops[-1], len(ops) - 1)
             history.settle(self.cancelled, self.every)
 
-    def fold_at(self, place: str, at: int) -> ff.Frozen | None:
-        """The fold, as known when saved, of the place's claims that start by ``at``
-        (None: none of them counts): what :meth:`PlaceHistory.lookup` finds as known now,
-        from the saved checkpoint before them and the claims after it alone."""
+    def fold_at(self, place: str, at: int, known: int | None = None) -> ff.Frozen | None:
+        """The fold of the place's claims that start by ``at``, as known at ``known``
+        (None: as known when saved), None when none of them counts then: what
+        :meth:`PlaceHistory.lookup` finds, from the saved checkpoint before them (one
+        that knowledge at ``known`` agrees with) and the claims after it alone."""
         columns = self._columns(place)
-        starts = array("q")
-        starts.frombytes(columns[4])
-        count = bisect_right(starts, at)
+        count = bisect_right(_numbers("q", columns[4]), at)
         ids, cancelled = columns[3], self.cancelled
-        if all(ids[j] in cancelled for j in range(count)):
+        if known is None:
+            agreeing = count
+            counts = [ids[j] not in cancelled for j in range(count)]
+        else:
+            reported = _numbers("q", columns[6], slice(0, count))
+            cancel = [cancelled.get(ids[j], NEVER) for j in range(count)]
+            counts = [reported[j] <= known < cancel[j] for j in range(count)]
+            agreeing = 0  # the claims up to here are known at ``known`` as when saved
+            while (
+                agreeing < count
+                and (reported[agreeing] if cancel[agreeing] == NEVER else cancel[agreeing]) <= known
+            ):
+                agreeing += 1
+        if not any(counts):
             return None
-        k = count // CHECKPOINT_EVERY
+        k = agreeing // CHECKPOINT_EVERY
         try:
             state = ff.EMPTY if k == 0 else _unpickled(columns[10][k - 1])
         except _DAMAGED as error:
             raise _damaged(self.path, place, error) from None
         begin = k * CHECKPOINT_EVERY
         ops = _ops(columns, self.path, place, begin, count)
-        return ff.fold(state, [op for op in ops if op[ff.CID] not in cancelled])
+        return ff.fold(state, [op for j, op in enumerate(ops, begin) if counts[j]])
 
 
 def _ops(

@@ -70,6 +70,7 @@ class IndexState:
         self._column_every = column_every
         self._progress = progress
         self._seen = 0
+        self._saved_size: int | None = None  # the records the saved index read covered
         self._unsettled = 0  # records read since the places were last settled
         self._places: dict[str, PlaceHistory] = {}
         self._by_slot: list[PlaceHistory] = []

@@ -181,6 +181,12 @@ class AsOfIndex(IndexState):
         self._ledger.keep_derived(_saved.NAME, data)
         return len(data)
 
+    @property
+    def saved_size(self) -> int | None:
+        """How many records the saved index this one was read from covered (:meth:`load`);
+        None when it was built from the records."""
+        return self._saved_size
+
     def __len__(self) -> int:
         """The number of ledger records the index has read.
 
