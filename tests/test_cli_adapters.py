@@ -271,3 +271,15 @@ def test_an_export_report_names_ten_places_left_out_and_counts_the_rest() -> Non
     )
     args.format = "json"
     assert json.loads(_wrote(args, 0, unlocated))["unlocated"] == unlocated
+
+
+def test_an_import_report_lists_twenty_rows_of_a_kind_and_counts_the_rest() -> None:
+    # A 100,000-row ACLED export printed 1,661 "undecided" lines (the newcomer trial).
+    from conflict_ledger.adapters.rows import ImportReport
+    from conflict_ledger.cli import _report_text
+
+    undecided = tuple(f"acled/SYR{i}" for i in range(1661))
+    lines = _report_text(ImportReport(path="x.csv", undecided=undecided), True).splitlines()
+    assert lines[0].endswith("1661 undecided")
+    assert lines[1:21] == [f"  undecided acled/SYR{i} (moves no holder)" for i in range(20)]
+    assert lines[21:] == ["  ... and 1,641 more undecided (--format json lists them all)"]

@@ -392,17 +392,37 @@ def _ingest(args: argparse.Namespace) -> tuple[str, ImportReport]:
             },
             indent=1,
         ), report
+    return _report_text(report, written), report
+
+
+def _report_text(report: ImportReport, written: bool) -> str:
+    """An import's report for a terminal: its summary, then at most :data:`_LISTED` rows
+    of each kind that needs a look, with how many more.
+
+    >>> from conflict_ledger.adapters.rows import ImportReport
+    >>> print(_report_text(ImportReport(path="x.csv", undecided=("a", "b")), True))
+    x.csv: 0 claims appended (0 corrections), 0 unchanged, 0 outdated, 0 rejected, 2 undecided
+      undecided a (moves no holder)
+      undecided b (moves no holder)
+    """
     lines = [report.summary() + ("" if written else "; nothing written (--strict)")]
-    lines.extend(f"  rejected {error}" for error in report.rejected)
-    lines.extend(f"  undecided {claim} (moves no holder)" for claim in report.undecided)
-    lines.extend(f"  duplicate {note}" for note in report.duplicates)
-    lines.extend(f"  flagged {claim}" for claim in report.flagged)
+    for label, items, after in (
+        ("rejected", report.rejected, ""),
+        ("undecided", report.undecided, " (moves no holder)"),
+        ("duplicate", report.duplicates, ""),
+        ("flagged", report.flagged, ""),
+    ):
+        lines.extend(f"  {label} {item}{after}" for item in items[:_LISTED])
+        if len(items) > _LISTED:
+            lines.append(
+                f"  ... and {len(items) - _LISTED:,} more {label} (--format json lists them all)"
+            )
     lines.extend(
         f"  read in UTC: {count} row{'' if count == 1 else 's'} of {country} (no local zone "
         "found; give --tz)"
         for country, count in report.in_utc
     )
-    return "\n".join(lines), report
+    return "\n".join(lines)
 
 
 def _unlocated(snap: Snapshot, ledger: Ledger) -> list[str]:
@@ -444,6 +464,10 @@ def _wrote(args: argparse.Namespace, count: int, unlocated: list[str]) -> str:
 
 _NAMED = 10
 """Places a report names before it counts the rest: a line, not a page."""
+
+_LISTED = 20
+"""Rows of each kind an import report lists before it counts the rest: a 100,000-row
+ACLED export has thousands of undecided rows, which ``--format json`` lists."""
 
 
 def _adapters(args: argparse.Namespace, ledger: Ledger) -> str:
