@@ -291,7 +291,7 @@ def test_a_ledger_read_in_chunks_reads_every_record_once_in_order(
 
 def test_a_saved_index_is_kept_in_the_database_and_read_back(pg_url: str) -> None:
     from conflict_ledger.engine._places import SavedPlace
-    from conflict_ledger.reference import snapshot
+    from conflict_ledger.reference import explain, snapshot, timeline
 
     with opened(pg_url) as ledger:
         ledger.extend([make_claim(f"c{i}", place=f"p{i % 3}", hour=i) for i in range(9)])
@@ -304,6 +304,10 @@ def test_a_saved_index_is_kept_in_the_database_and_read_back(pg_url: str) -> Non
         for hour in (0, 3, 9):
             expected = snapshot(again, at=BASE.add(hours=hour))
             assert index.snapshot(at=BASE.add(hours=hour)) == expected
+        # explain and timeline read the saved positions of p1's records, by key
+        at = BASE.add(hours=5)
+        assert index.explain("p1", at=at) == explain(again, "p1", at=at)
+        assert index.timeline("p1") == timeline(again, "p1")
 
 
 def test_an_index_built_over_retractions_reads_each_record_about_once(pg_url: str) -> None:
