@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conflict_ledger import snapshot
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.codec import open_ledger
-from conflict_ledger.errors import DuplicateClaimError
+from conflict_ledger.errors import DuplicateClaimError, UnknownClaimError
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.reference import snapshot as reference_snapshot
 from conflict_ledger.stores import IntegrityError, MemoryStore, StoredRecord
@@ -165,3 +165,19 @@ def test_records_read_at_positions_are_those_records_and_only_they_are_decoded(p
     assert [r.claim.id for r in got] == [f"c{p}" for p in positions]
     assert ledger._records.unread() == 50 - len(set(positions))
     assert ledger.at_positions(positions) == got
+
+
+def test_records_by_claim_id_build_those_claims_only() -> None:
+    # What a GeoJSON export reads: the claims the written states rest on. The ids come
+    # from every record's bytes (not decoded into claims); the records asked for are
+    # read together, by position; an unknown id is a typed error.
+    _store, ledger = _stored_ledger(40)
+    found = ledger.records_of(["c31", "c7", "c7"])
+    assert {claim_id: record.position for claim_id, record in found.items()} == {
+        "c31": 31,
+        "c7": 7,
+    }
+    assert [ledger._records.is_read(p) for p in (7, 31)] == [True, True]
+    assert sum(ledger._records.is_read(p) for p in range(40)) == 2
+    with pytest.raises(UnknownClaimError):
+        ledger.records_of(["c7", "nope"])

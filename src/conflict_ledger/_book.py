@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import orjson
@@ -65,6 +65,13 @@ class _ById(Mapping[str, Recorded]):
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._positions
+
+    def some(self, claim_ids: Iterable[str]) -> dict[str, Recorded]:
+        """The records of ``claim_ids`` (each known), read together: those not read yet
+        in one pass by position."""
+        wanted = {claim_id: self._positions[claim_id] for claim_id in claim_ids}
+        found = self._records.some(sorted(wanted.values()))
+        return {record.claim.id: record for record in found}
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)
@@ -138,7 +145,7 @@ class Book:
         """Whether ``claim_id`` is among the ids read so far."""
         return claim_id in self._by_id
 
-    def ids(self) -> Mapping[str, Recorded]:
+    def ids(self) -> _ById:
         """Records by claim id, covering every record; a record not read yet is not
         decoded for its id (see :meth:`_claim_ids`)."""
         records, by_id = self.records, self._by_id

@@ -606,6 +606,25 @@ class Ledger:
         except KeyError:
             raise UnknownClaimError(name=claim_id) from None
 
+    def records_of(self, claim_ids: Iterable[str]) -> dict[str, Recorded]:
+        """The records of these claim ids, by id, read together (those not read yet in
+        one pass by position, not one at a time, and no other claim is built); an
+        unknown id raises :class:`~conflict_ledger.errors.UnknownClaimError`.
+
+        >>> from conflict_ledger.seed import load_seed
+        >>> found = load_seed().records_of(["dawn-2024-12-07/c04", "dawn-2024-12-07/c02"])
+        >>> sorted(record.position for record in found.values())
+        [1, 3]
+        """
+        wanted = set(claim_ids)
+        if not all(self._book.knows(claim_id) for claim_id in wanted):
+            self._refresh()
+        by_id = self._book.ids()
+        for claim_id in wanted:
+            if claim_id not in by_id:
+                raise UnknownClaimError(name=claim_id)
+        return by_id.some(wanted)
+
     def quote(self, claim_id: str, text: str) -> tuple[str, ...]:
         """The passages of ``text`` a claim's evidence cites, after checking the hash."""
         evidence = self.claim(claim_id).evidence

@@ -189,13 +189,17 @@ def feature_collection(
     >>> len(feature_collection(snap, ledger)["features"]) < len(feature_collection(snap, ledger, include_unlocated=True)["features"])
     True
     """
-    claims = {claim.id: claim for claim in ledger.claims()}
+    places = ledger.registries.places
+    written = [
+        state for state in snap if include_unlocated or places[state.place].coordinates is not None
+    ]
+    # the claims the written states rest on, read together: not every claim of the ledger
+    needed = ledger.records_of({claim for state in written for claim in state.claims})
+    claims = {claim_id: record.claim for claim_id, record in needed.items()}
     features: list[dict[str, Any]] = []
     points: list[tuple[float, float]] = []
-    for state in snap:
-        coordinates = ledger.registries.places[state.place].coordinates
-        if coordinates is None and not include_unlocated:
-            continue
+    for state in written:
+        coordinates = places[state.place].coordinates
         geometry = None
         if coordinates is not None:
             geometry = {"type": "Point", "coordinates": [coordinates.lon, coordinates.lat]}
