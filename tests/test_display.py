@@ -70,6 +70,9 @@ def test_an_unknown_zone_is_a_typed_error_naming_the_field(ledger):
     with pytest.raises(cl.InvalidClaimError) as caught:
         cl.timeline(ledger, "homs").to_text(tz="Asia/Damscus")
     assert (caught.value.field, caught.value.value) == ("tz", "Asia/Damscus")
+    assert "Did you mean: Asia/Damascus?" in str(caught.value)
+    with pytest.raises(cl.InvalidClaimError, match=r"Did you mean: Europe/Kyiv\?"):
+        cl.timeline(ledger, "homs").to_text(tz="kyiv")  # a city for its zone (the trial)
 
 
 def test_a_renderer_registered_for_a_type_is_what_it_displays_with(ledger):

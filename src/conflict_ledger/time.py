@@ -209,15 +209,36 @@ def zone(tz: Any) -> Any:
     try:
         found = pendulum.timezone(tz)
     except Exception:
+        close = _close_zones(tz) if type(tz) is str else []
         raise InvalidClaimError(
             field="tz",
             value=tz,
             problem="not an IANA timezone name",
-            hint="Use a name such as 'UTC' or 'Asia/Damascus'.",
+            hint=(f"Did you mean: {', '.join(close)}? " if close else "")
+            + "Use a name such as 'UTC' or 'Asia/Damascus'.",
         ) from None
     if type(tz) is str and len(_ZONES) < 1024:
         _ZONES[tz] = found
     return found
+
+
+def _close_zones(name: str) -> list[str]:
+    """The IANA zones a mistyped name may mean: those whose city is the name whatever
+    its case (``kyiv``: Europe/Kyiv), else the closest names (``Asia/Damascsu``).
+
+    >>> _close_zones("kyiv"), _close_zones("Asia/Damascsu")
+    (['Europe/Kyiv'], ['Asia/Damascus'])
+    """
+    import difflib
+    import zoneinfo
+
+    zones = sorted(zoneinfo.available_timezones())
+    wanted = name.strip().lower().replace(" ", "_")
+    same_city = [z for z in zones if z.rsplit("/", 1)[-1].lower() == wanted]
+    if same_city:
+        return same_city[:3]
+    by_lower = {z.lower(): z for z in zones}
+    return [by_lower[z] for z in difflib.get_close_matches(wanted, by_lower, n=3, cutoff=0.85)]
 
 
 def _calendar_day(value: Any, field: str) -> _dt.date:
