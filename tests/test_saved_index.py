@@ -437,6 +437,10 @@ def test_a_place_not_read_answers_from_its_saved_checkpoint_as_the_oracle(ledger
             index = AsOfIndex.load(growing, checkpoint_every=2)  # no place read yet
             at, known_at = data.draw(times, label="at"), data.draw(known_times, label="known")
             expected = snapshot(growing, at=at, known_at=known_at)
+            fresh = AsOfIndex.load(growing, checkpoint_every=2)  # its holders, first
+            assert dict(fresh.holders(at=at, known_at=known_at)) == {
+                s.place: s.holder for s in expected
+            }
             assert index.snapshot(at=at, known_at=known_at) == expected
             if cut == len(records) and known_at is None:  # nothing appended: none read
                 assert all(entry._read is not None for entry in index._by_slot)
