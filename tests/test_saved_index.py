@@ -536,5 +536,6 @@ def test_the_places_read_from_an_outline_are_the_events_own(tmp_path):
         event = ledger.at(item.position).claim.event
         kinds.add(event.kind)
         target = event.target if isinstance(event, Retraction) else None
-        assert named_in(ledger, item) == (event.place_ids(), target)
+        dataset = isinstance(event, cl.DatasetEvent)
+        assert named_in(ledger, item) == (event.place_ids(), target, dataset)
     assert {"forces_sent", "meeting", "dataset_event", "source_graded", "retraction"} <= kinds

@@ -38,28 +38,31 @@ from conflict_ledger.ledger import Ledger, Recorded
 from conflict_ledger.records import Outline
 from conflict_ledger.rules.policies import PlaceClaims, Policy, apply_policy
 
-__all__ = ["Mentions", "context", "explanation", "named_in"]
+__all__ = ["Mentions", "Named", "context", "explanation", "named_in"]
 
 
 class Mentions:
-    """A ledger's record positions by the places their events name, and by claim id the
-    positions of the claims that cancel it (a retraction, a correction), both in ledger
-    order; brought up to date from the records appended since by :meth:`read`.
+    """A ledger's record positions by the places their events name (and apart, those of
+    its dataset events, a timeline's context), and by claim id the positions of the
+    claims that cancel it (a retraction, a correction), all in ledger order; brought up
+    to date from the records appended since by :meth:`read`.
 
     :meth:`saved` and :meth:`of_saved` keep them beside a saved index: positions as
     bytes, made into lists on the first question."""
 
-    __slots__ = ("_about", "_cancellers", "_seen")
+    __slots__ = ("_about", "_cancellers", "_datasets", "_seen")
 
     def __init__(
         self,
         about: dict[str, list[int]] | None = None,
         cancellers: dict[str, list[int]] | None = None,
+        datasets: dict[str, list[int]] | None = None,
         seen: int = 0,
     ) -> None:
         self._seen = seen
         self._about: dict[str, list[int]] = {} if about is None else about
         self._cancellers: dict[str, list[int]] = {} if cancellers is None else cancellers
+        self._datasets: dict[str, list[int]] = {} if datasets is None else datasets
 
     @property
     def seen(self) -> int:
@@ -75,20 +78,20 @@ class Mentions:
             if item.position >= end:
                 break
             if type(item) is Outline:
-                places, target = named_in(ledger, item)
+                named = named_in(ledger, item)
                 supersedes = item.supersedes
             else:
                 claim = item.claim  # type: ignore[union-attr]
-                places, target = _named_by(claim.event)
-                supersedes = claim.supersedes
-            self._note(item.position, places, target, supersedes)
+                named, supersedes = _named_by(claim.event), claim.supersedes
+            self._note(item.position, named, supersedes)
             self._seen = item.position + 1
 
-    def _note(
-        self, position: int, places: tuple[str, ...], target: str | None, supersedes: str | None
-    ) -> None:
+    def _note(self, position: int, named: Named, supersedes: str | None) -> None:
+        places, target, dataset = named
         for place in dict.fromkeys(places):  # each place once
             self._about.setdefault(place, []).append(position)
+            if dataset:
+                self._datasets.setdefault(place, []).append(position)
         if target is not None:
             self._cancellers.setdefault(target, []).append(position)
         if supersedes is not None:
@@ -97,6 +100,10 @@ class Mentions:
     def about(self, ledger: Ledger, place: str) -> Sequence[Recorded]:
         """The records whose event names ``place``, in ledger order (read from ``ledger``)."""
         return ledger.at_positions(self._about.get(place, ()))
+
+    def datasets_about(self, ledger: Ledger, place: str) -> Sequence[Recorded]:
+        """The records of dataset events naming ``place``, in ledger order."""
+        return ledger.at_positions(self._datasets.get(place, ()))
 
     def cancelled_by(
         self, ledger: Ledger, claim_id: str, known: pendulum.DateTime | None
@@ -118,6 +125,7 @@ class Mentions:
             "seen": self._seen,
             "about": {key: _packed(value) for key, value in self._about.items()},
             "cancellers": {key: _packed(value) for key, value in self._cancellers.items()},
+            "datasets": {key: _packed(value) for key, value in self._datasets.items()},
         }
 
     @classmethod
@@ -126,7 +134,8 @@ class Mentions:
         seen = saved["seen"]
         if type(seen) is not int or seen < 0:
             raise ValueError(f"seen is {seen!r}")
-        return cls(_unpacked(saved["about"]), _unpacked(saved["cancellers"]), seen)
+        about, cancellers = _unpacked(saved["about"]), _unpacked(saved["cancellers"])
+        return cls(about, cancellers, _unpacked(saved["datasets"]), seen)
 
 
 def _packed(positions: list[int]) -> bytes:
@@ -142,12 +151,18 @@ def _unpacked(packed: Mapping[str, bytes]) -> dict[str, list[int]]:
     return found
 
 
-def _named_by(event: Event) -> tuple[tuple[str, ...], str | None]:
-    """The places an event names, and the claim it retracts (None: it retracts none)."""
-    return event.place_ids(), event.target if isinstance(event, Retraction) else None
+Named = tuple[tuple[str, ...], str | None, bool]
+"""The places an event names, the claim it retracts (None: none), whether it is a
+dataset event."""
 
 
-def named_in(ledger: Ledger, item: Outline) -> tuple[tuple[str, ...], str | None]:
+def _named_by(event: Event) -> Named:
+    """What an event names (:data:`Named`)."""
+    target = event.target if isinstance(event, Retraction) else None
+    return event.place_ids(), target, isinstance(event, DatasetEvent)
+
+
+def named_in(ledger: Ledger, item: Outline) -> Named:
     """:func:`_named_by` of an outline's event, read from its JSON text (a built-in event
     type, whose place fields are plain ids or lists of ids in its canonical JSON, as on
     the event: :meth:`~conflict_ledger.events.Event.place_ids`), without building the
@@ -158,7 +173,7 @@ def named_in(ledger: Ledger, item: Outline) -> tuple[tuple[str, ...], str | None
         if kind is Retraction:
             target = fields["target"]
             if type(target) is str:
-                return (), target
+                return (), target, False
         else:
             found: list[str] = []
             for name in kind.place_fields:
@@ -169,7 +184,7 @@ def named_in(ledger: Ledger, item: Outline) -> tuple[tuple[str, ...], str | None
                     found.extend(value)
                 elif value is not None:
                     raise TypeError(f"{name} is {value!r}")
-            return tuple(found), None
+            return tuple(found), None, kind is DatasetEvent
     except (ValueError, TypeError, KeyError):
         pass
     return _named_by(ledger.at(item.position).claim.event)
@@ -217,9 +232,5 @@ def context(
             return False
         return mentions.cancelled_by(ledger, claim.id, known) is None
 
-    named = [
-        record.claim
-        for record in mentions.about(ledger, place)
-        if isinstance(record.claim.event, DatasetEvent)
-    ]
+    named = [record.claim for record in mentions.datasets_about(ledger, place)]
     return tuple(sorted((claim for claim in named if counts(claim)), key=order_key))

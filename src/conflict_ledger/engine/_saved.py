@@ -83,6 +83,9 @@ FORMAT = 4
 _BODY = ("shared", "mentions", "places")
 """The parts of a saved index's body, in order: each a zstd frame (a frame a place)."""
 
+_MENTIONS = ("seen", "about", "cancellers", "datasets")
+"""What the records-by-place frame holds (:meth:`Mentions.saved`)."""
+
 _OP_COLUMNS = ("codes", "actors", "others", "ids", "starts", "ends", "reported", "valid_ends")
 """A place's compiled claims as saved: one column each, then their precisions and
 positions (see :func:`_place_columns`), then its checkpoints as known when saved."""
@@ -100,6 +103,7 @@ LAYOUT = hashlib.sha256(
         (
             FORMAT,
             _BODY,
+            _MENTIONS,
             _OP_COLUMNS,
             _PRECISIONS,
             CHECKPOINT_EVERY,
