@@ -221,7 +221,7 @@ def dump(index: IndexState) -> bytes:
 
 def _mentions_to_save(index: IndexState) -> Mentions:
     """The index's records by place up to what it covers (read as outlines if they were
-    not read: about 5 us a record, once, at the save)."""
+    not read: about 10 us a record, once, at the save)."""
     found = index._mentions
     if callable(found):  # saved before, not asked for since
         found = found()

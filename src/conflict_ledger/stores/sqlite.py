@@ -199,6 +199,11 @@ class SqliteStore:
     file raises :class:`~conflict_ledger.errors.LedgerNotFoundError`, a database
     without the ledger's tables :class:`~conflict_ledger.errors.NotALedgerError` or
     :class:`~conflict_ledger.stores.base.IntegrityError`.
+
+    ``read_only`` is True for an existing ledger this process may not write (the file, or
+    its folder, where SQLite keeps the write-ahead log: a ledger on a read-only share):
+    it is read as usual, and a write raises
+    :class:`~conflict_ledger.stores.base.StorageError` saying it is read-only.
     """
 
     def __init__(
