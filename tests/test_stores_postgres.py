@@ -204,14 +204,14 @@ def test_a_connection_lost_mid_batch_fails_the_batch_whole_and_the_store_reconne
         ledger.append(make_claim("c0"))
         store = ledger.store
         backend = store.execute("SELECT pg_backend_pid()")[0][0]  # type: ignore[attr-defined]
-        write = store.write
+        write = store.write_claims  # type: ignore[attr-defined]
 
         def lose_the_link_then_write(*args: object) -> None:  # inside the batch's transaction
             with pg.connect() as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
-            write(*args)  # type: ignore[arg-type]
+            write(*args)
 
-        monkeypatch.setattr(store, "write", lose_the_link_then_write)
+        monkeypatch.setattr(store, "write_claims", lose_the_link_then_write)
         with pytest.raises(StorageError):
             ledger.extend([make_claim("c1"), make_claim("c2")])
         monkeypatch.undo()

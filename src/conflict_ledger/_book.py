@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
@@ -30,7 +31,7 @@ from conflict_ledger.registry import Actor, Place, Source
 from conflict_ledger.stores.base import IntegrityError, ReadsByPosition, Store, StoredRecord
 from conflict_ledger.stores.schema import upcast
 
-__all__ = ["Book", "Recorded"]
+__all__ = ["Book", "ClaimsById", "Recorded"]
 
 _UNREADABLE = (LedgerError, ValueError, KeyError, TypeError, ArithmeticError, RecursionError)
 """What decoding a stored record can raise when the record is damaged (an IntegrityError)."""
@@ -51,17 +52,38 @@ class Recorded:
     claim: Claim
 
 
-class _ById(Mapping[str, Recorded]):
+class ClaimsById(Mapping[str, Recorded]):
     """The ledger's records by claim id: positions, each record read when looked up."""
 
-    __slots__ = ("_positions", "_records")
+    __slots__ = ("_indexed_in", "_positions", "_records")
 
-    def __init__(self, positions: Mapping[str, int], records: LazyRecords[Recorded]) -> None:
+    def __init__(
+        self,
+        positions: Mapping[str, int],
+        records: LazyRecords[Recorded],
+        *,
+        indexed_in: str | None = None,
+    ) -> None:
         self._positions = positions
         self._records = records
+        # positions given in part by the index of the store at this path: checked as read
+        self._indexed_in = indexed_in
 
     def __getitem__(self, claim_id: str) -> Recorded:
-        return self._records.one(self._positions[claim_id])  # that record only
+        return self._checked(claim_id, self._records.one(self._positions[claim_id]))
+
+    def _checked(self, claim_id: str, record: Recorded) -> Recorded:
+        """``record``, found at the position given for ``claim_id``: when a store's index
+        gave it, the record must hold that id."""
+        if self._indexed_in is not None and record.claim.id != claim_id:
+            raise IntegrityError(
+                path=self._indexed_in,
+                position=record.position,
+                problem=f"the store's index of claim ids puts {claim_id!r} here, but the "
+                f"record holds {record.claim.id!r}",
+                hint="Run conflict-ledger verify on the ledger.",
+            )
+        return record
 
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._positions
@@ -69,9 +91,9 @@ class _ById(Mapping[str, Recorded]):
     def some(self, claim_ids: Iterable[str]) -> dict[str, Recorded]:
         """The records of ``claim_ids`` (each known), read together: those not read yet
         in one pass by position."""
-        wanted = {claim_id: self._positions[claim_id] for claim_id in claim_ids}
-        found = self._records.some(sorted(wanted.values()))
-        return {record.claim.id: record for record in found}
+        wanted = {self._positions[claim_id]: claim_id for claim_id in claim_ids}
+        found = self._records.some(sorted(wanted))
+        return {wanted[r.position]: self._checked(wanted[r.position], r) for r in found}
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)
@@ -145,7 +167,19 @@ class Book:
         """Whether ``claim_id`` is among the ids read so far."""
         return claim_id in self._by_id
 
-    def ids(self) -> _ById:
+    @property
+    def ids_read(self) -> int:
+        """How many records, from the first, the ids read so far cover."""
+        return self._ids_read
+
+    def ids_with(self, found: Mapping[str, int]) -> ClaimsById:
+        """Records by claim id: the ids read so far, and ``found`` (ids and positions a
+        store's index of claim ids gave; each record read is checked to hold its id)."""
+        return ClaimsById(
+            ChainMap(dict(found), self._by_id), self.records, indexed_in=self.store.path
+        )
+
+    def ids(self) -> ClaimsById:
         """Records by claim id, covering every record; a record not read yet is not
         decoded for its id (see :meth:`_claim_ids`)."""
         records, by_id = self.records, self._by_id
@@ -153,7 +187,7 @@ class Book:
             for position, claim_id in self._claim_ids(self._ids_read):
                 by_id.setdefault(claim_id, position)  # a forged reuse never hides the first
             self._ids_read = len(records)
-        return _ById(by_id, records)
+        return ClaimsById(by_id, records)
 
     def _claim_ids(self, start: int) -> Iterator[tuple[int, str]]:
         """The position and claim id of every record from ``start`` on: a decoded

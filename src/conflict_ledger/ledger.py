@@ -42,17 +42,19 @@ import pendulum
 
 from conflict_ledger import _drafts, _verification, records
 from conflict_ledger._admission import admit
-from conflict_ledger._book import Book, Recorded
+from conflict_ledger._book import Book, ClaimsById, Recorded
 from conflict_ledger._lazy import collector_paused
 from conflict_ledger.audit import MeaningError
 from conflict_ledger.canonical import canonical_json
 from conflict_ledger.claims import Claim, Document
 from conflict_ledger.errors import (
+    DuplicateClaimError,
+    InvalidBatchError,
     InvalidClaimError,
     LedgerError,
     UnknownClaimError,
 )
-from conflict_ledger.events import Event
+from conflict_ledger.events import Event, Retraction
 from conflict_ledger.merkle import (
     Checkpoint,
     MerkleTree,
@@ -61,6 +63,8 @@ from conflict_ledger.merkle import (
 from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
+    ClaimIdTakenError,
+    GuardsClaimIds,
     IntegrityError,
     KeepsDerived,
     Store,
@@ -159,13 +163,23 @@ claims in batches of 10,000 (``benchmarks/bench_stores.py``)."""
 
 
 class _Draft(NamedTuple):
-    """A batch checked, encoded and hashed against the ledger at ``state`` (its claim
-    and value record counts): the records and what the store is to keep (each claim's
-    canonical JSON is inside its stored record, :func:`~conflict_ledger._drafts.body_in`)."""
+    """A batch checked and encoded against the ledger at ``state`` (its claim and value
+    record counts): the records, and what the store is to keep (each claim's canonical
+    JSON is inside its stored record, :func:`~conflict_ledger._drafts.body_in`), or, when
+    others are likely to append first (they did last time), only the claims' canonical
+    JSON ``bodies``: the records are spliced and hashed once the position is sure."""
 
     state: tuple[int, int]
     records: tuple[Recorded, ...]
-    stored: list[StoredRecord]
+    stored: list[StoredRecord] | None
+    bodies: list[bytes] | None = None
+
+    def each_body(self) -> Iterator[bytes]:
+        """Each claim's canonical JSON, in order."""
+        if self.bodies is not None:
+            return iter(self.bodies)
+        assert self.stored is not None
+        return (_drafts.body_in(old.data) for old in self.stored)
 
 
 class Ledger:
@@ -211,6 +225,9 @@ class Ledger:
         self._value_tree = MerkleTree()  # the value records' own tree (checkpoint registry)
         self._value_count = 0
         self._closing: list[Callable[[], None]] = []
+        # the last append found others had appended first: its next draft is not
+        # spliced and hashed before its position is sure
+        self._contended = False
         self._refresh()
 
     # -- the store -----------------------------------------------------------------------
@@ -432,9 +449,30 @@ class Ledger:
     def _extend(self, claims: tuple[Claim, ...], expected_size: int | None) -> tuple[Recorded, ...]:
         if self._lazy:
             return self._prepare(claims, expected_size)
-        records, stored = self._append_to_store(claims, expected_size)
+        try:
+            records, stored = self._append_to_store(claims, expected_size)
+        except ClaimIdTakenError as error:
+            raise self._taken(claims, error) from None
         self._book.written(stored)
         return records
+
+    def _taken(self, claims: tuple[Claim, ...], error: ClaimIdTakenError) -> LedgerError:
+        """What to raise when the store's index of claim ids refused the batch: the ids
+        of the batch that are in the ledger now (another writer appended them first)."""
+        store = self._store
+        self._refresh()
+        answer = None
+        if isinstance(store, GuardsClaimIds):
+            answer = store.claim_positions([claim.id for claim in claims])
+        taken = sorted(answer[0]) if answer else []
+        if not taken:
+            return error
+        if len(taken) == 1:
+            return DuplicateClaimError(taken[0])
+        return InvalidBatchError(
+            f"{len(taken)} claims rejected; nothing was appended",
+            [DuplicateClaimError(claim_id) for claim_id in taken],
+        )
 
     def _append_to_store(
         self, claims: tuple[Claim, ...], expected_size: int | None
@@ -454,23 +492,48 @@ class Ledger:
         tries = 1
         while True:
             with self._store.writing():
-                behind = self._behind()
-                if tries == _LOCK_TRIES or not behind:
-                    if behind:
+                claims_behind, values_behind = self._behind()
+                # Behind by others' claims only, where the store guards claim ids itself,
+                # the batch is only numbered again: catching up reads nothing.
+                renumber = claims_behind and not values_behind and self._guarded()
+                self._contended = claims_behind
+                if tries == _LOCK_TRIES or not (claims_behind or values_behind) or renumber:
+                    if claims_behind or values_behind:
                         self._refresh()
-                    draft = self._redraft(claims, expected_size, draft)
-                    self._store.write(draft.stored, ())
-                    return draft.records, draft.stored
+                    draft = self._redraft(claims, expected_size, draft, renumber=renumber)
+                    stored = self._spliced(draft)
+                    self._write(draft.records, stored)
+                    return draft.records, stored
             tries += 1
             self._refresh()
 
-    def _behind(self) -> bool:
-        """Whether the store holds records or values this ledger has not read."""
+    def _behind(self) -> tuple[bool, bool]:
+        """Whether the store holds records, and values, this ledger has not read."""
         store = self._store
-        return store.size() != len(self._records) or store.value_count() != self._value_count
+        return store.size() != len(self._records), store.value_count() != self._value_count
+
+    def _guarded(self) -> bool:
+        """Whether the store refuses, when the batch is written, a claim id already in the
+        ledger (a PostgreSQL ledger's index of claim ids), so that a batch checked before
+        others appended stays checked once numbered again (their claims can only have
+        taken one of its ids; what it retracts or corrects is still there, as it was)."""
+        store = self._store
+        return isinstance(store, GuardsClaimIds) and store.guards_claim_ids()
+
+    def _write(self, records: Sequence[Recorded], stored: list[StoredRecord]) -> None:
+        store = self._store
+        if isinstance(store, GuardsClaimIds):
+            store.write_claims(stored, [record.claim.id for record in records])
+        else:
+            store.write(stored, ())
 
     def _redraft(
-        self, claims: tuple[Claim, ...], expected_size: int | None, draft: _Draft | None
+        self,
+        claims: tuple[Claim, ...],
+        expected_size: int | None,
+        draft: _Draft | None,
+        *,
+        renumber: bool = False,
     ) -> _Draft:
         """The batch checked, encoded and hashed against the ledger as it now is: ``draft``
         itself if the ledger has not moved since it was made.
@@ -483,6 +546,8 @@ class Ledger:
         state = (len(self._records), self._value_count)
         if draft is not None and draft.state == state:
             return draft
+        if renumber and draft is not None and draft.state[1] == state[1]:
+            return self._renumbered(draft, state, expected_size)
         if draft is None or state[1] != draft.state[1]:
             records = self._prepare(claims, expected_size)
         else:
@@ -492,12 +557,38 @@ class Ledger:
             bodies = _drafts.Bodies().each(record.claim for record in records)
         else:
             bodies = (
-                _drafts.body_in(old.data)
-                if now.claim is before.claim
-                else _drafts.claim_body(now.claim)
-                for now, before, old in zip(records, draft.records, draft.stored, strict=True)
+                old if now.claim is before.claim else _drafts.claim_body(now.claim)
+                for now, before, old in zip(records, draft.records, draft.each_body(), strict=True)
             )
+        if self._contended:  # others will likely append first: spliced once numbered
+            return _Draft(state, records, None, list(bodies))
         return _Draft(state, records, self._stored(records, bodies))
+
+    def _spliced(self, draft: _Draft) -> list[StoredRecord]:
+        """The stored records of a draft about to be written."""
+        if draft.stored is not None:
+            return draft.stored
+        return self._stored(draft.records, draft.each_body())
+
+    def _renumbered(
+        self, draft: _Draft, state: tuple[int, int], expected_size: int | None
+    ) -> _Draft:
+        """``draft``'s claims, as checked, after the records others appended meanwhile:
+        numbered from the ledger's size and stamped no earlier than its last record."""
+        size = state[0]
+        if expected_size is not None and expected_size != size:
+            raise ConcurrencyError(expected=expected_size, actual=size)
+        if not draft.records:
+            return _Draft(state, (), [])
+        now = draft.records[0].recorded_at
+        last = self._records[-1].recorded_at
+        if now < last:
+            now = last  # recorded time never runs backwards
+        records = tuple(
+            Recorded(position=size + offset, recorded_at=now, claim=record.claim)
+            for offset, record in enumerate(draft.records)
+        )
+        return _Draft(state, records, None, list(draft.each_body()))
 
     @staticmethod
     def _stored(records: Sequence[Recorded], bodies: Iterable[bytes]) -> list[StoredRecord]:
@@ -531,7 +622,43 @@ class Ledger:
         return self._check(claims)
 
     def _check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
-        return admit(claims, self._registries, self._book.ids)
+        claims = tuple(claims)
+        return admit(claims, self._registries, self._recorded_for(claims))
+
+    def _recorded_for(self, claims: tuple[Claim, ...]) -> Callable[[], Mapping[str, Recorded]]:
+        """Where admitting ``claims`` looks up their ids and the ids they retract or
+        correct (see :meth:`_by_id`)."""
+        wanted = set[str]()
+        for claim in claims:
+            if isinstance(claim, Claim):
+                wanted.add(claim.id)
+                if claim.supersedes is not None:
+                    wanted.add(claim.supersedes)
+                if isinstance(claim.event, Retraction):
+                    wanted.add(claim.event.target)
+        known: list[Mapping[str, Recorded]] = []
+
+        def recorded() -> Mapping[str, Recorded]:  # looked up when a claim is checked
+            if not known:
+                known.append(self._by_id(wanted))
+            return known[0]
+
+        return recorded
+
+    def _by_id(self, wanted: Iterable[str]) -> ClaimsById:
+        """The records by claim id, complete for the ids ``wanted``: the ids read so far,
+        with the store's index of claim ids when it keeps one (PostgreSQL: a writer reads
+        none of the records others appended, a claim is looked up by one query), else
+        every id (those of the records not read yet read from their stored bytes)."""
+        store, book, size = self._store, self._book, len(self._records)
+        if book.ids_read >= size or not isinstance(store, GuardsClaimIds):
+            return book.ids()
+        answer = store.claim_positions(sorted(i for i in wanted if not book.knows(i)))
+        if answer is None or answer[1] < size:  # no index, or one behind the records
+            return book.ids()
+        # as of the records this ledger has seen: an id appended since is refused at commit
+        found = {claim_id: at for claim_id, at in answer[0].items() if at < size}
+        return book.ids_with(found)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -602,7 +729,7 @@ class Ledger:
         if not self._book.knows(claim_id):
             self._refresh()
         try:
-            return self._book.ids()[claim_id]
+            return self._by_id([claim_id])[claim_id]
         except KeyError:
             raise UnknownClaimError(name=claim_id) from None
 
@@ -619,7 +746,7 @@ class Ledger:
         wanted = set(claim_ids)
         if not all(self._book.knows(claim_id) for claim_id in wanted):
             self._refresh()
-        by_id = self._book.ids()
+        by_id = self._by_id(wanted)
         for claim_id in wanted:
             if claim_id not in by_id:
                 raise UnknownClaimError(name=claim_id)

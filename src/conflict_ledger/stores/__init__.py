@@ -13,6 +13,7 @@ suffix, or a ``postgresql://`` URL. See docs/integrity.md.
 from conflict_ledger.stores.base import (
     SCHEMA_VERSION,
     AppendOnlyError,
+    ClaimIdTakenError,
     IntegrityError,
     ServerError,
     StorageError,
@@ -30,6 +31,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "UPCASTERS",
     "AppendOnlyError",
+    "ClaimIdTakenError",
     "IntegrityError",
     "JsonlStore",
     "MemoryStore",

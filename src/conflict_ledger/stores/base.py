@@ -25,6 +25,8 @@ from conflict_ledger.errors import LedgerError
 __all__ = [
     "SCHEMA_VERSION",
     "AppendOnlyError",
+    "ClaimIdTakenError",
+    "GuardsClaimIds",
     "IntegrityError",
     "KeepsDerived",
     "ReadsByPosition",
@@ -121,6 +123,25 @@ class AppendOnlyError(LedgerError, PermissionError):
         )
 
 
+class ClaimIdTakenError(LedgerError, ValueError):
+    """A store that keeps its own index of claim ids (:class:`GuardsClaimIds`) refused a
+    batch because one of its claim ids is in the ledger already: another writer appended
+    it first. Nothing of the batch was written. The ledger turns this into a
+    :class:`~conflict_ledger.errors.DuplicateClaimError` naming the id.
+
+    >>> print(ClaimIdTakenError(path="postgresql://db/desk?ledger=syria"))
+    postgresql://db/desk?ledger=syria: a claim id of the batch is in the ledger already (another writer appended it first); nothing was appended. Give each claim an id of its own; an id already used is never replaced.
+    """
+
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: a claim id of the batch is in the ledger already (another writer "
+            "appended it first); nothing was appended. Give each claim an id of its own; "
+            "an id already used is never replaced."
+        )
+
+
 class StorageError(LedgerError, OSError):
     """The disk refused a write (full, I/O error, locked): nothing of the batch was kept.
 
@@ -190,6 +211,32 @@ class ReadsByPosition(Protocol):
     def records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
         """The claim records at ``positions`` (ascending, distinct), in that order, each
         checked against its hash; a position the store does not hold is left out."""
+        ...
+
+
+@runtime_checkable
+class GuardsClaimIds(Protocol):
+    """A store whose server keeps an index of the claim ids, refusing a batch that reuses
+    one (the PostgreSQL store). Its writers need not read each other's records to refuse
+    a duplicate id: they ask the index about their batch's ids, and the index refuses,
+    at commit, an id another writer appended meanwhile (:class:`ClaimIdTakenError`).
+
+    The records stay the truth: the index is derived from them (`verify` reads the ids in
+    the records themselves and names any used twice)."""
+
+    def claim_positions(self, claim_ids: Sequence[str]) -> tuple[dict[str, int], int] | None:
+        """The positions of those of ``claim_ids`` the index holds, and how many records
+        (from position 0) it covers; None when the store keeps no index of claim ids."""
+        ...
+
+    def guards_claim_ids(self) -> bool:
+        """Whether :meth:`write_claims` refuses a claim id already in the ledger (only
+        inside ``writing()``: the index is made on the first batch that needs it)."""
+        ...
+
+    def write_claims(self, records: Sequence[StoredRecord], claim_ids: Sequence[str]) -> None:
+        """Append claim records (as :meth:`Store.write`) with their claim ids (in order);
+        raise :class:`ClaimIdTakenError` at commit or before when an id is taken."""
         ...
 
 

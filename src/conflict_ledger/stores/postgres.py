@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from conflict_ledger.errors import InvalidClaimError, LedgerNotFoundError
 from conflict_ledger.stores.base import (
     AppendOnlyError,
+    ClaimIdTakenError,
     IntegrityError,
     ServerError,
     StorageError,
@@ -88,6 +89,10 @@ CREATE TABLE IF NOT EXISTS {s}.vals (
     ledger text NOT NULL, seq bigint NOT NULL CHECK (seq >= 0),
     data bytea NOT NULL, hash bytea NOT NULL CHECK (length(hash) = 32),
     PRIMARY KEY (ledger, seq));
+CREATE TABLE IF NOT EXISTS {s}.claim_ids (
+    ledger text NOT NULL, claim_id text NOT NULL, position bigint NOT NULL,
+    PRIMARY KEY (ledger, claim_id));
+CREATE UNIQUE INDEX IF NOT EXISTS claim_ids_position ON {s}.claim_ids (ledger, position);
 CREATE TABLE IF NOT EXISTS {s}.derived (
     ledger text NOT NULL, name text NOT NULL, data bytea NOT NULL,
     PRIMARY KEY (ledger, name));
@@ -137,7 +142,24 @@ CREATE OR REPLACE TRIGGER {t}_no_change BEFORE UPDATE OR DELETE ON {s}.{t}
 CREATE OR REPLACE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {s}.{t}
     FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_change();
 """
-_TABLES = ("meta", "claims", "vals")
+# The claim ids by position, for writers to refuse a duplicate without reading each other's
+# records (see PostgresStore.guards_claim_ids); a schema made before it gets it this way.
+_IDS_SQL = """
+CREATE TABLE IF NOT EXISTS {s}.claim_ids (
+    ledger text NOT NULL, claim_id text NOT NULL, position bigint NOT NULL,
+    PRIMARY KEY (ledger, claim_id));
+CREATE UNIQUE INDEX IF NOT EXISTS claim_ids_position ON {s}.claim_ids (ledger, position);
+"""
+# The ids of the records from where the index stops to ``stop`` (each read from the
+# record's JSON by the server): records written by a copy or by an earlier version.
+_FILL_IDS_SQL = """
+INSERT INTO {s}.claim_ids (ledger, claim_id, position)
+SELECT ledger, convert_from(data, 'UTF8')::jsonb #>> '{claim,id}', position
+FROM {s}.claims
+WHERE ledger = %s AND position < %s AND position >= (
+    SELECT coalesce(max(position) + 1, 0) FROM {s}.claim_ids WHERE ledger = %s)
+"""
+_TABLES = ("meta", "claims", "vals", "claim_ids")
 _FIRST_READ = 64  # records the first round trip of a read brings (then twice as many)
 
 
@@ -189,7 +211,7 @@ def role_statements(*, schema: str = DEFAULT_SCHEMA, writer: str, reader: str) -
     those to the owner too.
 
     >>> role_statements(writer="ledger_writer", reader="ledger_reader")[2]
-    'GRANT SELECT, INSERT ON conflict_ledger.meta, conflict_ledger.claims, conflict_ledger.vals TO ledger_writer'
+    'GRANT SELECT, INSERT ON conflict_ledger.meta, conflict_ledger.claims, conflict_ledger.vals, conflict_ledger.claim_ids TO ledger_writer'
     """
     for name in (schema, writer, reader):
         if not _SCHEMA_NAME.fullmatch(name):
@@ -247,6 +269,8 @@ class PostgresStore:
         self._timeout = connect_timeout
         self._writing = False
         self._seen = 0  # the largest size this store wrote or was told about
+        self._ids: bool | None = None  # whether the schema has claim_ids (None: not looked)
+        self._ids_made = False  # claim_ids was made in the open batch (undone with it)
         self._db: Any = None
         self._connect()
         try:
@@ -296,9 +320,17 @@ class PostgresStore:
                 path=self.path, detail=detail.removeprefix("append-only: ")
             ) from None
         except psycopg.errors.UniqueViolation as error:
+            if error.diag.constraint_name == "claim_ids_pkey":
+                raise ClaimIdTakenError(path=self.path) from None
             raise AppendOnlyError(
                 path=self.path,
                 detail=f"a position already taken refused ({error.diag.message_primary})",
+            ) from None
+        except psycopg.errors.NotNullViolation as error:  # a record without a claim id
+            raise IntegrityError(
+                path=self.path,
+                problem=f"a claim record holds no claim id ({error.diag.message_primary})",
+                hint="Run conflict-ledger verify on the ledger: it names the record.",
             ) from None
         except psycopg.errors.InsufficientPrivilege as error:
             raise ServerError(
@@ -531,9 +563,12 @@ class PostgresStore:
                 db.execute(self._announce_and_commit())
         except BaseException:
             self._rollback(db)
+            if self._ids_made:  # the index made in this batch went with it
+                self._ids = None
             raise
         finally:
             self._writing = False
+            self._ids_made = False
         self._seen = max(self._seen, self._pending)
 
     def _begin_locked(self) -> Any:
@@ -576,6 +611,8 @@ class PostgresStore:
                 check_follows_on(self.path, records, records[0].position)
                 self._copy_in(cursor, "claims", "position", records)
                 self._pending = records[-1].position + 1  # announced at the commit
+                if self._ids_table(db):  # a copy: the server reads each record's id
+                    self._fill_ids(cursor, self._pending)
 
     def _copy_in(self, cursor: Any, table: str, key: str, rows: Sequence[StoredRecord]) -> None:
         sql = self._sql(
@@ -586,6 +623,94 @@ class PostgresStore:
             ledger = self.ledger
             for row in rows:
                 copy.write_row((ledger, row.position, row.data, row.hash))
+
+    # -- claim ids ------------------------------------------------------------------------
+
+    def claim_positions(self, claim_ids: Sequence[str]) -> tuple[dict[str, int], int] | None:
+        """The positions of those of ``claim_ids`` in the ledger, by the server's index of
+        claim ids (one round trip), and how many records from position 0 the index covers
+        (fewer than the ledger holds after a copy or an earlier version's appends, until
+        the next batch fills it in); None when the schema has no index of claim ids."""
+        db = self._connection()
+        with self._errors(writing=self._writing):
+            if not self._ids_table(db):
+                return None
+            rows = db.execute(
+                self._sql(
+                    "SELECT claim_id, position FROM {s}.claim_ids "
+                    "WHERE ledger = %s AND claim_id = ANY(%s::text[]) "
+                    "UNION ALL SELECT NULL, coalesce(max(position) + 1, 0) "
+                    "FROM {s}.claim_ids WHERE ledger = %s"
+                ),
+                (self.ledger, list(claim_ids), self.ledger),
+            ).fetchall()
+        covered = 0
+        found: dict[str, int] = {}
+        for claim_id, position in rows:
+            if claim_id is None:
+                covered = int(position)
+            else:
+                found[str(claim_id)] = int(position)
+        return found, covered
+
+    def guards_claim_ids(self) -> bool:
+        """Whether a batch written now is refused when it reuses a claim id
+        (:meth:`write_claims`). Inside ``writing()``, a schema made by an earlier version
+        gets its index of claim ids here, when this role may create tables (else False:
+        the ledger then checks ids by reading the records, as before)."""
+        import psycopg
+
+        db = self._connection()
+        with self._errors(writing=self._writing):
+            if self._ids_table(db) or not self._writing:
+                return bool(self._ids)
+            try:
+                with db.transaction():  # a savepoint: a refusal leaves the batch as it was
+                    db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (CHANNEL,))
+                    db.execute(self._sql(_IDS_SQL))
+                    db.execute(self._sql(_GUARD_SQL.replace("{t}", "claim_ids")))
+            except psycopg.errors.InsufficientPrivilege:
+                self._ids = False
+                return False
+        self._ids = self._ids_made = True
+        return True
+
+    def _ids_table(self, db: Any) -> bool:
+        if self._ids is None:
+            found = db.execute("SELECT to_regclass(%s)", (f'"{self.schema}".claim_ids',))
+            if found.fetchone()[0] is not None:
+                self._ids = True
+        return bool(self._ids)
+
+    def write_claims(self, records: Sequence[StoredRecord], claim_ids: Sequence[str]) -> None:
+        """Copy claim records and their claim ids (in the same order) into the open
+        transaction: a claim id already in the ledger raises
+        :class:`~conflict_ledger.stores.base.ClaimIdTakenError` and the batch is rolled
+        back. Without an index of claim ids, as :meth:`write`."""
+        if not records or not self.guards_claim_ids():
+            self.write(records, ())
+            return
+        if len(claim_ids) != len(records):
+            raise ValueError(f"{len(records)} records but {len(claim_ids)} claim ids")
+        db = self._connection()
+        with self._errors(), db.cursor() as cursor:
+            first = records[0].position
+            check_follows_on(self.path, records, first)
+            self._fill_ids(cursor, first)
+            sql = self._sql(
+                "COPY {s}.claim_ids (ledger, claim_id, position) FROM STDIN (FORMAT BINARY)"
+            )
+            with cursor.copy(sql) as copy:
+                copy.set_types(["text", "text", "int8"])
+                ledger = self.ledger
+                for offset, claim_id in enumerate(claim_ids):
+                    copy.write_row((ledger, claim_id, first + offset))
+            self._copy_in(cursor, "claims", "position", records)
+            self._pending = records[-1].position + 1  # announced at the commit
+
+    def _fill_ids(self, cursor: Any, stop: int) -> None:
+        """The index of claim ids brought up to ``stop`` from the records themselves."""
+        cursor.execute(self._sql(_FILL_IDS_SQL), (self.ledger, stop, self.ledger))
 
     # -- live -----------------------------------------------------------------------------
 
