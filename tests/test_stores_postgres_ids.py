@@ -253,3 +253,31 @@ def test_a_claim_looked_up_by_id_on_a_ledger_just_opened_reads_that_record(
         with pytest.raises(UnknownClaimError):
             again.claim("c500")
         assert sorted(read) == [7, 321, 499]
+
+
+def test_a_writer_who_may_not_make_the_index_checks_ids_by_reading_them() -> None:
+    """On a schema made before the index, a writer role (which may not create tables)
+    appends as earlier versions did; the owner's next batch makes and fills the index."""
+    pg.base_url()
+    schema = pg.new_schema()
+    try:
+        owner_url = pg.schema_url(schema=schema)
+        with opened(owner_url) as ledger:
+            ledger.extend([make_claim("c0"), make_claim("c1")])
+            store_of(ledger).execute("DROP TABLE {s}.claim_ids")
+        with pg.roles("cl_old_writer", "cl_old_alice") as (writer, alice), pg.connect() as admin:
+            admin.execute(f"CREATE ROLE {writer} NOLOGIN")  # as an earlier version's grants
+            admin.execute(f"GRANT USAGE ON SCHEMA {schema} TO {writer}")
+            admin.execute(f"GRANT SELECT, INSERT ON {schema}.meta, {schema}.claims TO {writer}")
+            admin.execute(f"GRANT SELECT, INSERT ON {schema}.vals TO {writer}")
+            admin.execute(f"CREATE ROLE {alice} LOGIN IN ROLE {writer}")
+            with opened(owner_url.replace("postgres@", f"{alice}@", 1)) as alices:
+                with pytest.raises(DuplicateClaimError):
+                    alices.append(make_claim("c1"))
+                alices.append(make_claim("c2"))
+                assert not store_of(alices).guards_claim_ids()
+        with opened(owner_url) as ledger:
+            ledger.append(make_claim("c3"))
+            assert index_rows(ledger) == [(0, "c0"), (1, "c1"), (2, "c2"), (3, "c3")]
+    finally:
+        pg.drop_schemas()
