@@ -180,7 +180,7 @@ def test_explain_accounts_for_every_claim_about_the_place(ledger, at, known_at):
 def test_results_are_byte_identical_under_different_hash_seeds(tmp_path: Path):
     script = (
         "import json, conflict_ledger as cl\n"
-        "from conflict_ledger.cli import _jsonable\n"
+        "from conflict_ledger.cli.commands import _jsonable\n"
         "ledger = cl.load_seed()\n"
         "out = [_jsonable(tuple(cl.snapshot(ledger, at=t))) for t in "
         "('2024-12-06T12:00Z', '2024-12-07T00:00Z')]\n"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_ledger import asof, cli, reference
+from conflict_ledger import asof, reference
+from conflict_ledger.cli import commands as cli
 from conflict_ledger.cli import main
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl")

@@ -259,7 +259,7 @@ def test_an_export_report_names_ten_places_left_out_and_counts_the_rest() -> Non
     # made one line of thousands of ids; JSON still lists them all.
     import argparse
 
-    from conflict_ledger.cli import _wrote
+    from conflict_ledger.cli.commands import _wrote
 
     args = argparse.Namespace(kind="geojson", format="text", output="snap.geojson")
     unlocated = [f"p{i:05d}" for i in range(7339)]
@@ -276,7 +276,7 @@ def test_an_export_report_names_ten_places_left_out_and_counts_the_rest() -> Non
 def test_an_import_report_lists_twenty_rows_of_a_kind_and_counts_the_rest() -> None:
     # A 100,000-row ACLED export printed 1,661 "undecided" lines (the newcomer trial).
     from conflict_ledger.adapters.rows import ImportReport
-    from conflict_ledger.cli import _report_text
+    from conflict_ledger.cli.commands import _report_text
 
     undecided = tuple(f"acled/SYR{i}" for i in range(1661))
     lines = _report_text(ImportReport(path="x.csv", undecided=undecided), True).splitlines()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_ledger import _exits, cli
+from conflict_ledger.cli import commands as cli
+from conflict_ledger.cli import exits as _exits
 from conflict_ledger.cli import main
 from conflict_ledger.codec import open_ledger
 from conflict_ledger.seed import load_seed

@@ -29,13 +29,11 @@ ABOVE_RULES = (
     "adapters",
     "testing",
     "cli",
-    "cli_baseline",
-    "_cli_integrity",
 )
-ABOVE_DISPLAY = ("adapters", "cli", "cli_baseline", "_cli_integrity")
+ABOVE_DISPLAY = ("adapters", "cli")
 # The modules that may import the displays: the layers above them, and the package
 # ``__init__`` (importing it registers the renderers).
-DISPLAY_USERS = ("display", "adapters", "cli.py", "cli_baseline.py", "_cli_integrity.py")
+DISPLAY_USERS = ("display", "adapters", "cli")
 
 
 def _imported(module: Path) -> set[str]:

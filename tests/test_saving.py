@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_ledger import _exits
 from conflict_ledger.asof import snapshot
+from conflict_ledger.cli import exits as _exits
 from conflict_ledger.cli import main
 from conflict_ledger.codec import open_ledger, read_claims_file, write_claims_file
 from conflict_ledger.errors import InvalidBatchError, InvalidClaimError

@@ -1,6 +1,6 @@
 """The ``conflict-ledger`` command: replay a claims file and ask it questions.
 
-Exit codes (``conflict_ledger._exits``, docs/cli.md): 0 success, 1 a user error (bad or
+Exit codes (:mod:`conflict_ledger.cli.exits`, docs/cli.md): 0 success, 1 a user error (bad or
 missing file, unknown place, bad date), 2 bad usage, 3 an integrity failure, 4 ``ingest``
 rejected some rows (the valid ones were kept, unless --strict), 70 an internal error, 130
 interrupted, 141 output pipe closed. No error shows a traceback.
@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from conflict_ledger import _cli_integrity, _exits, cli_alias, cli_index
 from conflict_ledger.adapters.dataset import DATASET_EVENTS
 from conflict_ledger.asof import Snapshot
-from conflict_ledger.cli_baseline import add_baseline_command, run_baseline
+from conflict_ledger.cli import alias, exits, integrity
+from conflict_ledger.cli import index as index_command
+from conflict_ledger.cli.baseline import add_baseline_command, run_baseline
 from conflict_ledger.codec import encode_claim, open_ledger, verify_ledger
 from conflict_ledger.display.render import when_text
 from conflict_ledger.errors import InvalidClaimError
@@ -73,9 +74,9 @@ _EXAMPLES = {
     "convert": "conflict-ledger convert syria.claims.jsonl syria.sqlite\n"
     "  conflict-ledger convert investigation.sqlite archive.jsonl\n"
     "  conflict-ledger convert investigation.sqlite share.claims.jsonl",
-    **_cli_integrity.EXAMPLES,
-    "alias": cli_alias.EXAMPLES,
-    "index": cli_index.EXAMPLES,
+    **integrity.EXAMPLES,
+    "alias": alias.EXAMPLES,
+    "index": index_command.EXAMPLES,
     "plot": "conflict-ledger plot seeds/dawn-2024-12-07.claims.jsonl --chart timeline "
     "--start 2024-11-27 --end 2024-12-09 -o timeline.png\n"
     "  conflict-ledger plot LEDGER --chart map --at '2024-12-07 08:00' --tz Asia/Damascus "
@@ -146,8 +147,8 @@ def _parser() -> argparse.ArgumentParser:
     _adapter_commands(commands)
     _integrity_commands(commands)
     add_baseline_command(commands)
-    cli_alias.add_alias_command(commands, _subcommand)
-    cli_index.add_index_command(commands, _subcommand)
+    alias.add_alias_command(commands, _subcommand)
+    index_command.add_index_command(commands, _subcommand)
     convert = _subcommand(
         commands,
         "convert",
@@ -188,8 +189,8 @@ def _integrity_commands(commands: Any) -> None:
         "ledger only added to a published checkpoint; name the first record that fails.",
     )
     check.add_argument("--write-checkpoint", help="also write today's checkpoint to this file")
-    _cli_integrity.add_verify_options(check)
-    _cli_integrity.add_commands(commands, _subcommand)
+    integrity.add_verify_options(check)
+    integrity.add_commands(commands, _subcommand)
     sub("repair", "Move a JSON Lines ledger's torn last write to a side file (never deletes).")
 
 
@@ -197,7 +198,7 @@ def _integrity(args: argparse.Namespace) -> str:
     published = None
     if args.checkpoint:
         with open(args.checkpoint, encoding="utf-8") as handle:
-            published = _cli_integrity.read_checkpoint(handle.read(), getattr(args, "key", None))
+            published = integrity.read_checkpoint(handle.read(), getattr(args, "key", None))
     if args.command == "repair":
         with open_ledger(args.ledger) as ledger:
             repair = getattr(ledger.store, "repair", None)
@@ -209,7 +210,7 @@ def _integrity(args: argparse.Namespace) -> str:
     lines = [f"ok: {now.size} records; every hash, position and record checked"]
     if published is not None:
         lines.append(f"ok: extends the published checkpoint of {published.size} records")
-    lines.extend(_cli_integrity.verify_lines(args, published, now))
+    lines.extend(integrity.verify_lines(args, published, now))
     if args.write_checkpoint:
         with open(args.write_checkpoint, "w", encoding="utf-8") as handle:
             handle.write(now.to_text())
@@ -631,15 +632,15 @@ def _run(args: argparse.Namespace) -> str:
         return _integrity(args)
     if args.command == "convert":
         return _convert(args)
-    if args.command in _cli_integrity.COMMANDS:
-        return _cli_integrity.run(args)
+    if args.command in integrity.COMMANDS:
+        return integrity.run(args)
     ledger = _open(args.ledger)
     if args.command == "baseline":
         return run_baseline(args, ledger)
     if args.command == "alias":
-        return cli_alias.run_alias(args, ledger)
+        return alias.run_alias(args, ledger)
     if args.command == "index":
-        return cli_index.run_index(args, ledger, _replay)
+        return index_command.run_index(args, ledger, _replay)
     if args.command in ("export", "plot"):
         return _adapters(args, ledger)
     tz = args.tz
@@ -706,7 +707,7 @@ def _run(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (the table is in ``conflict_ledger._exits``).
+    """Run the command line; return the exit code (the table is in :mod:`conflict_ledger.cli.exits`).
 
     No error shows a traceback: each is one clear line on stderr, and a closed output
     pipe (``| head``) ends quietly. ``CONFLICT_LEDGER_TRACEBACK=1`` shows where an
@@ -719,11 +720,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(output)
         sys.stdout.flush()
     except BrokenPipeError:
-        return _exits.quiet_broken_pipe()
+        return exits.quiet_broken_pipe()
     except (Exception, KeyboardInterrupt) as error:
         if os.environ.get("CONFLICT_LEDGER_TRACEBACK"):
             raise
-        return _exits.report(error, sys.stderr)
+        return exits.report(error, sys.stderr)
     return code
 
 
@@ -735,9 +736,5 @@ def _warn(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -
 def _command(args: argparse.Namespace) -> tuple[int, str]:
     if args.command == "ingest":
         output, report = _ingest(args)
-        return (_exits.REJECTED_ROWS if report.rejected else _exits.OK), output
-    return _exits.OK, _run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        return (exits.REJECTED_ROWS if report.rejected else exits.OK), output
+    return exits.OK, _run(args)
