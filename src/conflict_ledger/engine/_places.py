@@ -166,7 +166,7 @@ class PlaceHistory:
             while live < size and cancel[live] != NEVER:
                 live += 1
             self.first_live = live
-        met = self._refold(every, clean, last, shift, live_before)
+        met, folded = self._refold(every, clean, last, shift, live_before)
         self.clean = size
         # Folds of the first ``clean`` claims or fewer are unchanged; drop the others.
         memo = self.memo
@@ -175,6 +175,8 @@ class PlaceHistory:
             for count in range(clean + 1, before + 1) if before - clean < len(memo) else list(memo):
                 if count > clean:
                     memo.pop(count, None)
+        if met is None:  # folded to the end: the fold of every claim, for the next question
+            memo[size] = (folded, None)
         return None if met is None else self.starts[met - 1]
 
     def _derive(self, cancelled: dict[str, int], clean: int, last: int, shift: int) -> None:
@@ -236,10 +238,10 @@ class PlaceHistory:
 
     def _refold(
         self, every: int, clean: int, last: int, shift: int, live_before: int
-    ) -> int | None:
+    ) -> tuple[int | None, ff.Frozen]:
         """Fold from the checkpoint before ``clean`` until the fold meets an old checkpoint
         after ``last`` (then the rest are the old ones, moved along), or to the end.
-        Returns where they met (None: they did not)."""
+        Returns where they met (None: they did not, and the fold is of every claim)."""
         ops, cancel, marks, checkpoints, holders = (
             self.ops,
             self.cancel,
@@ -278,14 +280,14 @@ class PlaceHistory:
                 o += 1
         if met is None:
             holders[begin + 1 :] = new_holders
-            return None
+            return None, state
         if marks[-1] != met:
             marks.append(met)
             checkpoints.append(old_states[o])
         marks.extend([mark + shift for mark in old_marks[o + 1 :]])
         checkpoints.extend(old_states[o + 1 :])
         holders[begin + 1 : met - shift + 1] = new_holders
-        return met
+        return met, state
 
     def prefix(self, count: int, every: int) -> ff.Frozen:
         """The fold, as known now, of the first ``count`` claims."""
