@@ -15,9 +15,11 @@ own, dropped at the end.
 encoding, SHA-256, Merkle tree, one committed batch per ``--batch`` claims) on claims from
 ``generate.py`` (no retractions or corrections, so that writers need not see each other's
 claims). With several writers, each is a process of its own appending its share to the one
-ledger; before each batch it reads what the others committed (so that its positions, hashes
-and Merkle tree follow theirs), and the batches are serialised by the ledger's lock
-(PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``). The same claims go in through
+ledger, and the batches are serialised by the ledger's lock (PostgreSQL: an advisory lock;
+SQLite: ``BEGIN IMMEDIATE``). A batch that finds others committed first is numbered and
+hashed again after their records: on PostgreSQL under the lock, the server's index of claim
+ids refusing a duplicate; on SQLite (and code before that index) after reading the ids
+they wrote and checking the batch again. The same claims go in through
 the library at ``--baseline`` (default ``18fe1bb``, main before this work; its ``src`` is
 taken with ``git archive`` and imported in a process of its own), through this checkout,
 and into SQLite. *Client CPU* is the writers' own CPU time; *server CPU* the CPU time of
