@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+from conflict_ledger import Captured, Claim, SourceChain, ValidTime, reference, snapshot
 from conflict_ledger.codec import open_ledger
+from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import DuplicateClaimError, InvalidBatchError, UnknownClaimError
 from conflict_ledger.events import Retraction
 from conflict_ledger.ledger import Ledger, fixed_clock
@@ -271,13 +272,45 @@ def test_a_writer_who_may_not_make_the_index_checks_ids_by_reading_them() -> Non
             admin.execute(f"GRANT SELECT, INSERT ON {schema}.meta, {schema}.claims TO {writer}")
             admin.execute(f"GRANT SELECT, INSERT ON {schema}.vals TO {writer}")
             admin.execute(f"CREATE ROLE {alice} LOGIN IN ROLE {writer}")
-            with opened(owner_url.replace("postgres@", f"{alice}@", 1)) as alices:
+            as_alice = owner_url.replace("postgres@", f"{alice}@", 1)
+            with opened(as_alice) as alices:
                 with pytest.raises(DuplicateClaimError):
                     alices.append(make_claim("c1"))
                 alices.append(make_claim("c2"))
                 assert not store_of(alices).guards_claim_ids()
+            with opened(owner_url) as ledger:  # the owner's batch makes the index
+                ledger.append(make_claim("c3"))
+                assert index_rows(ledger) == [(0, "c0"), (1, "c1"), (2, "c2"), (3, "c3")]
+                AsOfIndex(ledger).save()  # and the derived table, which Alice may not read
+            with opened(as_alice) as alices:  # her grants still predate both tables
+                with pytest.raises(DuplicateClaimError):
+                    alices.append(make_claim("c3"))
+                alices.append(make_claim("c4"))  # without its id: the index falls behind
+                assert (
+                    snapshot(alices, at=BASE).places == reference.snapshot(alices, at=BASE).places
+                )  # read from the records
         with opened(owner_url) as ledger:
-            ledger.append(make_claim("c3"))
-            assert index_rows(ledger) == [(0, "c0"), (1, "c1"), (2, "c2"), (3, "c3")]
+            ledger.append(make_claim("c5"))  # fills the index in
+            assert [c for _, c in index_rows(ledger)] == [f"c{i}" for i in range(6)]
     finally:
         pg.drop_schemas()
+
+
+def test_a_lookup_the_server_fails_is_one_error_not_one_a_claim(pg_url: str) -> None:
+    """A server gone while a batch's ids are looked up raises its ServerError, as a
+    restarted server does anywhere else, not a batch error repeating it for each claim."""
+    from conflict_ledger.stores import ServerError
+
+    with opened(pg_url) as ledger:
+        ledger.append(make_claim("c0"))
+        store = store_of(ledger)
+
+        def gone(claim_ids: object) -> None:
+            raise ServerError(path=store.path, detail="the server restarted")
+
+        object.__setattr__(store, "claim_positions", gone)
+        with opened(pg_url) as colleague:
+            colleague.append(make_claim("c1"))  # so that the lookup goes to the server
+        with pytest.raises(ServerError):
+            ledger.extend([make_claim(f"b{i}") for i in range(3)])
+        assert len(ledger) == 2

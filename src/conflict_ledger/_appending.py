@@ -269,14 +269,10 @@ class Appending:
                     wanted.add(claim.supersedes)
                 if isinstance(claim.event, Retraction):
                     wanted.add(claim.event.target)
-        known: list[Mapping[str, Recorded]] = []
-
-        def recorded() -> Mapping[str, Recorded]:  # looked up when a claim is checked
-            if not known:
-                known.append(self._by_id(wanted))
-            return known[0]
-
-        return recorded
+        if not wanted:  # nothing to look up (no claim, or none a Claim)
+            return self._book.ids
+        known = self._by_id(wanted)  # here, once: a store's error is raised once, not a claim
+        return lambda: known
 
     def _by_id(self, wanted: Iterable[str]) -> ClaimsById:
         """The records by claim id, complete for the ids ``wanted``: the ids read so far,

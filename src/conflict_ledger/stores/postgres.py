@@ -202,16 +202,22 @@ def _split_url(url: str) -> tuple[str, str, str]:
     return conninfo, ours["ledger"], ours.get("schema", DEFAULT_SCHEMA)
 
 
-def role_statements(*, schema: str = DEFAULT_SCHEMA, writer: str, reader: str) -> list[str]:
+def role_statements(
+    *, schema: str = DEFAULT_SCHEMA, writer: str, reader: str, grants_only: bool = False
+) -> list[str]:
     """The SQL that makes ``writer`` a role that may read and append (SELECT, INSERT) and
-    ``reader`` one that may only read, on the ledgers in ``schema``. Run it as the owner.
+    ``reader`` one that may only read, on the ledgers in ``schema``. Run it as the owner,
+    after the owner has opened a ledger there (which makes the tables).
 
     Give people login roles that are members of these (``CREATE ROLE alice LOGIN IN ROLE
     ledger_writer``). Neither role may UPDATE, DELETE or TRUNCATE; the triggers refuse
-    those to the owner too.
+    those to the owner too. With ``grants_only``, only the GRANTs, for roles that exist:
+    run them again after a newer version made a table (``claim_ids``, ``derived``).
 
     >>> role_statements(writer="ledger_writer", reader="ledger_reader")[2]
     'GRANT SELECT, INSERT ON conflict_ledger.meta, conflict_ledger.claims, conflict_ledger.vals, conflict_ledger.claim_ids TO ledger_writer'
+    >>> role_statements(writer="w", reader="r", grants_only=True)[0]
+    'GRANT USAGE ON SCHEMA conflict_ledger TO w'
     """
     for name in (schema, writer, reader):
         if not _SCHEMA_NAME.fullmatch(name):
@@ -222,7 +228,7 @@ def role_statements(*, schema: str = DEFAULT_SCHEMA, writer: str, reader: str) -
                 hint="Use letters, digits and underscores.",
             )
     tables = ", ".join(f"{schema}.{t}" for t in _TABLES)
-    return [
+    statements = [
         f"CREATE ROLE {writer} NOLOGIN",
         f"GRANT USAGE ON SCHEMA {schema} TO {writer}",
         f"GRANT SELECT, INSERT ON {tables} TO {writer}",
@@ -233,6 +239,24 @@ def role_statements(*, schema: str = DEFAULT_SCHEMA, writer: str, reader: str) -
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.derived TO {writer}",
         f"GRANT SELECT ON {schema}.derived TO {reader}",
     ]
+    if grants_only:
+        return [s for s in statements if not s.startswith("CREATE ROLE")]
+    return statements
+
+
+def _grants_hint(detail: str, writing: bool) -> str:
+    """What to do about a permission the server refused (``detail``)."""
+    again = "the owner runs the GRANTs of role_statements(..., grants_only=True) again"
+    if "claim_ids" in detail:
+        return f"This role's grants predate that table (made by a newer version): {again}."
+    if "derived" in detail:
+        return (
+            "Saving an index needs the writer role's grants on the derived table (for "
+            f"roles made before it, {again}; docs/howto-team-postgres.md)."
+        )
+    if writing:
+        return "This role may not do that: appending needs the writer role (docs/howto-team-postgres.md)."
+    return "This role may not read this ledger: reading needs the reader role (docs/howto-team-postgres.md)."
 
 
 class PostgresStore:
@@ -270,6 +294,7 @@ class PostgresStore:
         self._writing = False
         self._seen = 0  # the largest size this store wrote or was told about
         self._ids: bool | None = None  # whether the schema has claim_ids (None: not looked)
+        self._ids_read = False  # and whether this role may read it
         self._ids_made = False  # claim_ids was made in the open batch (undone with it)
         self._db: Any = None
         self._connect()
@@ -333,12 +358,9 @@ class PostgresStore:
                 hint="Run conflict-ledger verify on the ledger: it names the record.",
             ) from None
         except psycopg.errors.InsufficientPrivilege as error:
-            raise ServerError(
-                path=self.path,
-                detail=str(error.diag.message_primary or error),
-                hint="This role may not do that: appending needs the writer role "
-                "(docs/howto-team-postgres.md).",
-            ) from None
+            detail = str(error.diag.message_primary or error)
+            hint = _grants_hint(detail, writing)
+            raise ServerError(path=self.path, detail=detail, hint=hint) from None
         except psycopg.errors.DiskFull as error:
             raise StorageError(path=self.path, detail=str(error).strip()) from None
         except psycopg.OperationalError as error:
@@ -500,16 +522,23 @@ class PostgresStore:
         return tuple(self._check(self._copy_out("vals", "seq", start), "value", start))
 
     def derived(self, name: str) -> bytes | None:
-        """The data kept under ``name`` by :meth:`keep_derived` (None: nothing kept)."""
+        """The data kept under ``name`` by :meth:`keep_derived` (None: nothing kept, or
+        nothing this role may read)."""
+        import psycopg
+
         db = self._connection()
         with self._errors(writing=self._writing):
             found = db.execute("SELECT to_regclass(%s)", (f'"{self.schema}".derived',)).fetchone()
             if found[0] is None:  # a schema made before derived data was kept
                 return None
-            row = db.execute(
-                self._sql("SELECT data FROM {s}.derived WHERE ledger = %s AND name = %s"),
-                (self.ledger, name),
-            ).fetchone()
+            try:
+                with db.transaction():  # a savepoint inside a batch: a refusal undoes nothing
+                    row = db.execute(
+                        self._sql("SELECT data FROM {s}.derived WHERE ledger = %s AND name = %s"),
+                        (self.ledger, name),
+                    ).fetchone()
+            except psycopg.errors.InsufficientPrivilege:
+                return None  # grants that predate the table: the index is built from the records
         return None if row is None else bytes(row[0])
 
     def keep_derived(self, name: str, data: bytes) -> None:
@@ -630,10 +659,12 @@ class PostgresStore:
         """The positions of those of ``claim_ids`` in the ledger, by the server's index of
         claim ids (one round trip), and how many records from position 0 the index covers
         (fewer than the ledger holds after a copy or an earlier version's appends, until
-        the next batch fills it in); None when the schema has no index of claim ids."""
+        the next batch fills it in); None when the schema has no index of claim ids, or
+        this role may not read it (grants that predate it)."""
         db = self._connection()
         with self._errors(writing=self._writing):
-            if not self._ids_table(db):
+            self._ids_table(db)
+            if not self._ids_read:  # no index, or grants that predate it: read the records
                 return None
             rows = db.execute(
                 self._sql(
@@ -672,13 +703,22 @@ class PostgresStore:
             except psycopg.errors.InsufficientPrivilege:
                 self._ids = False
                 return False
-        self._ids = self._ids_made = True
+        self._ids = self._ids_made = self._ids_read = True
         return True
 
     def _ids_table(self, db: Any) -> bool:
+        """Whether the schema has the index of claim ids and this role may add to it (a
+        role whose grants predate it appends without it: the next batch of a role that
+        may fills it in); :attr:`_ids_read` says whether this role may read it."""
         if self._ids is None:
-            found = db.execute("SELECT to_regclass(%s)", (f'"{self.schema}".claim_ids',))
-            if found.fetchone()[0] is not None:
+            table = f'"{self.schema}".claim_ids'
+            found = db.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND has_table_privilege(%s, 'SELECT'), "
+                "to_regclass(%s) IS NOT NULL AND has_table_privilege(%s, 'INSERT')",
+                (table, table, table, table),
+            ).fetchone()
+            self._ids_read = bool(found[0])
+            if found[1]:
                 self._ids = True
         return bool(self._ids)
 
