@@ -183,7 +183,9 @@ class Appending:
         Otherwise the claims are checked again: with new registry values, from the claims
         as given, whose names may now resolve otherwise; with new claims only, from the
         canonical claims, which stay as they are. A body is encoded again only for a
-        claim that changed; every record is spliced and hashed at its new position.
+        claim that changed; every record is spliced and hashed at its new position. With
+        ``renumber`` (the store guards claim ids) and no new values, the claims are not
+        checked again, only numbered and stamped again (:meth:`_renumbered`).
         """
         state = (len(self._records), self._value_count)
         if draft is not None and draft.state == state:
