@@ -278,3 +278,28 @@ def windows(draw: st.DrawFn) -> cl.ValidTime:
 @given(windows(), st.sampled_from(EVERY_KIND_OF_ZONE))
 def test_a_window_prints_as_pendulum_formats_it(window, tz):
     assert window_text(window, tz) == _pendulum_window(window, tz)
+
+
+def test_a_state_resting_on_many_claims_names_the_first_four_and_counts_the_rest():
+    from conflict_ledger.testing.strategies import BASE, registries
+
+    ledger = cl.Ledger(registries=registries(), clock=cl.fixed_clock(BASE))
+    ledger.extend(
+        cl.Claim(
+            id=f"h{day:02d}",
+            event=cl.Holds(place="p0", actor="a1"),
+            valid=cl.ValidTime.exact(BASE.add(days=day)),
+            reported_at=BASE.add(days=day, hours=1),
+            source=cl.SourceChain.of("s0"),
+        )
+        for day in range(12)
+    )
+    snap = cl.snapshot(ledger, at=BASE.add(days=20))
+    rests_on = snap["p0"].claims
+    assert len(rests_on) > 5  # the answer keeps every claim
+    shown, rest = rests_on[:4], rests_on[4:]
+    cell = f"{', '.join(shown)} (+{len(rest)} more)"
+    text = snap.to_text()
+    assert cell in text
+    assert rest[0] not in text
+    assert cell in snap.to_html()

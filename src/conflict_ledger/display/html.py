@@ -31,7 +31,13 @@ import pendulum
 from conflict_ledger._display import register, zone
 from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
 from conflict_ledger.claims import Claim
-from conflict_ledger.display.render import about_text, detail_text, when_text, window_text
+from conflict_ledger.display.render import (
+    about_text,
+    claims_text,
+    detail_text,
+    when_text,
+    window_text,
+)
 from conflict_ledger.ledger import Ledger
 from conflict_ledger.rules.territory import PlaceState, Status
 
@@ -215,7 +221,7 @@ def snapshot_html(snap: Snapshot, *, tz: str | None = None) -> str:
             _status(s),
             _holder(s),
             escape(window_text(s.since, tz)),
-            escape(", ".join(s.claims) or "-"),
+            escape(claims_text(s.claims)),
             _detail(s),
         ]
         for s in snap
@@ -264,7 +270,7 @@ def timeline_html(line: Timeline, *, tz: str | None = None) -> str:
             escape(when_text(e.end, tz) if e.end else "..."),
             _status(e.state),
             _holder(e.state),
-            escape(", ".join(e.state.claims) or "-"),
+            escape(claims_text(e.state.claims)),
             _detail(e.state),
         ]
         for e in line

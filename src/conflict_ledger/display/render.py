@@ -24,7 +24,8 @@ status: held = settled; changing = a change whose window is still open; conteste
 holder: 'a -> b' = changing from a to b; 'a vs b' = the sides of a contest;
   'not a' = a lost it and no claim says who holds it now.
 since: the window of the claim the state rests on (dates: whole days in Asia/Damascus, both included).
-claims: the claims the state rests on; explain (cl.explain) says why, claim by claim.
+claims: the claims the state rests on (cut after 4; the answer itself and --format json hold them all);
+  explain (cl.explain) says why, claim by claim.
 """
 
 from __future__ import annotations
@@ -184,6 +185,25 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+CLAIMS_SHOWN = 4
+"""How many of the claims a state rests on a table's cell names (``--format json`` and
+``explain`` list them all): a place held for years rests on thousands of confirmations."""
+
+
+def claims_text(claims: Sequence[str], shown: int = CLAIMS_SHOWN) -> str:
+    """The claims a state rests on, for a table's cell: the first ``shown``, then how many
+    more there are.
+
+    >>> claims_text(("c1", "c2")), claims_text(())
+    ('c1, c2', '-')
+    >>> claims_text(("c1", "c2", "c3", "c4", "c5", "c6"))
+    'c1, c2, c3, c4 (+2 more)'
+    """
+    if len(claims) <= shown:
+        return ", ".join(claims) or "-"
+    return f"{', '.join(claims[:shown])} (+{len(claims) - shown:,} more)"
+
+
 def detail_text(state: PlaceState) -> str:
     """What else a state says: attackers, advances, presences, crossing access, disputes.
 
@@ -221,7 +241,8 @@ def _legend(tz: str) -> str:
         "  'not a' = a lost it and no claim says who holds it now.\n"
         f"since: the window of the claim the state rests on (dates: whole days in {tz}, "
         "both included).\n"
-        "claims: the claims the state rests on; explain (cl.explain) says why, claim by claim."
+        f"claims: the claims the state rests on (cut after {CLAIMS_SHOWN}; the answer itself "
+        "and --format json hold them all);\n  explain (cl.explain) says why, claim by claim."
     )
 
 
@@ -235,7 +256,7 @@ def snapshot_table(snap: Snapshot, *, tz: str | None = None, legend: bool = True
             s.status.value,
             _holder(s),
             window_text(s.since, tz),
-            ", ".join(s.claims) or "-",
+            claims_text(s.claims),
             detail_text(s),
         ]
         for s in snap
@@ -265,7 +286,7 @@ def timeline_table(line: Timeline, *, tz: str | None = None) -> str:
             when_text(e.end, tz) if e.end else "...",
             e.state.status.value,
             _holder(e.state),
-            ", ".join(e.state.claims) or "-",
+            claims_text(e.state.claims),
             detail_text(e.state),
         ]
         for e in line
