@@ -693,8 +693,8 @@ class PostgresStore:
 
         db = self._connection()
         with self._errors(writing=self._writing):
-            if self._ids_table(db) or not self._writing:
-                return bool(self._ids)
+            if self._ids_table(db) or not self._writing or self._ids is False:
+                return bool(self._ids)  # False: this role may not make it (asked once)
             try:
                 with db.transaction():  # a savepoint: a refusal leaves the batch as it was
                     db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (CHANNEL,))
