@@ -5,6 +5,7 @@ replay as oracle."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from conflict_ledger.ledger import ConcurrencyError, Ledger, fixed_clock
 from conflict_ledger.registry import PlaceKind
 from conflict_ledger.stores import MemoryStore, SqliteStore, Store
 from conflict_ledger.testing.strategies import BASE, claims, registries
+from conflict_ledger.time import iso_text
 from tests.test_stores import make_claim
 
 REGISTRIES = registries()
@@ -274,3 +276,24 @@ def test_a_writer_nobody_overtakes_takes_the_lock_once(shared: Store) -> None:
     mine.extend([make_claim("m1"), make_claim("m2")])
     mine.append(make_claim("m3"))
     assert store.locks == 2
+
+
+_ZONES = st.sampled_from([pendulum.UTC, datetime.UTC, pendulum.timezone("Asia/Damascus")])
+
+
+@given(
+    when=st.datetimes(
+        min_value=datetime.datetime(1, 1, 1, 12), max_value=datetime.datetime(9999, 12, 30)
+    ),
+    zone=_ZONES,
+    pendulum_made=st.booleans(),
+)
+def test_an_instants_text_is_its_isoformat(
+    when: datetime.datetime, zone: datetime.tzinfo, pendulum_made: bool
+) -> None:
+    """Records write instants with ``iso_text``, which writes UTC itself: byte for byte
+    what ``isoformat`` writes, microseconds, years before 1000 and other zones included."""
+    aware = when.replace(tzinfo=zone)
+    if pendulum_made:
+        aware = pendulum.instance(aware)
+    assert iso_text(aware) == aware.isoformat()

@@ -197,7 +197,7 @@ def test_a_schema_made_before_the_index_gets_it_with_the_ids_already_there(
     with opened(pg_url) as again, records_read(again) as read:
         with pytest.raises(DuplicateClaimError):
             again.append(make_claim("c8"))
-        assert read == []  # the index answered
+        assert read == [40]  # the last record, for its stamp: the index refused the id
 
 
 def test_records_written_without_their_ids_are_indexed_by_the_next_batch(
@@ -317,6 +317,29 @@ def test_a_lookup_the_server_fails_is_one_error_not_one_a_claim(pg_url: str) -> 
         object.__setattr__(store, "claim_positions", gone)
         with opened(pg_url) as colleague:
             colleague.append(make_claim("c1"))  # so that the lookup goes to the server
-        with pytest.raises(ServerError):
-            ledger.extend([make_claim(f"b{i}") for i in range(3)])
+        with pytest.raises(ServerError):  # what the batch retracts is looked up
+            ledger.extend([make_claim("b0"), make_claim("b1"), retraction("r0", "c1")])
         assert len(ledger) == 2
+
+
+def test_checking_a_batch_without_appending_finds_a_colleagues_id(pg_url: str) -> None:
+    """An append leaves its own ids to the index, which refuses them at commit; a check
+    writes nothing, so it looks them up."""
+    with opened(pg_url) as alice, opened(pg_url) as bob:
+        alice.extend([make_claim(f"a{i}", hour=i) for i in range(50)])
+        with pytest.raises(DuplicateClaimError):
+            bob.check([make_claim("b0"), make_claim("a7")])
+        assert [c.id for c in bob.check([make_claim("b0")])] == ["b0"]
+        assert len(bob) == 50
+
+
+def test_a_bad_batch_names_a_colleagues_id_among_its_problems(pg_url: str) -> None:
+    """A batch refused for another reason still names every problem, the ids colleagues
+    took included (looked up once the batch is found bad)."""
+    with opened(pg_url) as alice, opened(pg_url) as bob:
+        alice.extend([make_claim(f"a{i}", hour=i) for i in range(20)])
+        with pytest.raises(InvalidBatchError) as caught:
+            bob.extend([make_claim("a3"), retraction("b1", "no-such-claim")])
+        kinds = sorted(type(error).__name__ for error in caught.value.exceptions)
+        assert kinds == ["DuplicateClaimError", "UnknownClaimError"]
+        assert len(bob) == 20

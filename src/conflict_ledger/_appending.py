@@ -69,6 +69,8 @@ class _Draft(NamedTuple):
     records: tuple[Recorded, ...]
     stored: list[StoredRecord] | None
     bodies: list[bytes] | None = None
+    # False: its claim ids were left to the store's index to refuse (it guards them)
+    ids_checked: bool = True
 
     def each_body(self) -> Iterator[bytes]:
         """Each claim's canonical JSON, in order."""
@@ -100,12 +102,10 @@ class Appending:
     def _taken(self, claims: tuple[Claim, ...], error: ClaimIdTakenError) -> LedgerError:
         """What to raise when the store's index of claim ids refused the batch: the ids
         of the batch that are in the ledger now (another writer appended them first)."""
-        store = self._store
         self._refresh()
-        answer = None
-        if isinstance(store, GuardsClaimIds):
-            answer = store.claim_positions([claim.id for claim in claims])
-        taken = sorted(answer[0]) if answer else []
+        ids = {claim.id for claim in claims}
+        known = self._by_id(ids)  # the index, or the records where the index is behind
+        taken = sorted(claim_id for claim_id in ids if claim_id in known)
         if not taken:
             return error
         if len(taken) == 1:
@@ -130,19 +130,25 @@ class Appending:
         written after exactly the state it was (re)drafted against.
         """
         self._refresh()
-        draft = self._redraft(claims, expected_size, None)
+        draft: _Draft | None = self._redraft(claims, expected_size, None, guarded=self._guarded())
         tries = 1
         while True:
             with self._store.writing():
                 claims_behind, values_behind = self._behind()
+                guarded = self._guarded()
+                if draft is not None and not (guarded or draft.ids_checked):
+                    draft = None  # the index its ids were left to is gone: check them all
                 # Behind by others' claims only, where the store guards claim ids itself,
                 # the batch is only numbered again: catching up reads nothing.
-                renumber = claims_behind and not values_behind and self._guarded()
+                renumber = claims_behind and not values_behind and guarded
                 self._contended = claims_behind
-                if tries == _LOCK_TRIES or not (claims_behind or values_behind) or renumber:
+                moved = claims_behind or values_behind
+                if tries == _LOCK_TRIES or not moved or renumber:
                     if claims_behind or values_behind:
                         self._refresh()
-                    draft = self._redraft(claims, expected_size, draft, renumber=renumber)
+                    draft = self._redraft(
+                        claims, expected_size, draft, renumber=renumber, guarded=guarded
+                    )
                     stored = self._spliced(draft)
                     self._write(draft.records, stored)
                     return draft.records, stored
@@ -176,6 +182,7 @@ class Appending:
         draft: _Draft | None,
         *,
         renumber: bool = False,
+        guarded: bool = False,
     ) -> _Draft:
         """The batch checked, encoded and hashed against the ledger as it now is: ``draft``
         itself if the ledger has not moved since it was made.
@@ -185,7 +192,9 @@ class Appending:
         canonical claims, which stay as they are. A body is encoded again only for a
         claim that changed; every record is spliced and hashed at its new position. With
         ``renumber`` (the store guards claim ids) and no new values, the claims are not
-        checked again, only numbered and stamped again (:meth:`_renumbered`).
+        checked again, only numbered and stamped again (:meth:`_renumbered`). Where the
+        store is ``guarded``, the batch's own claim ids are not looked up: the store's
+        index refuses one already in the ledger when the batch is written.
         """
         state = (len(self._records), self._value_count)
         if draft is not None and draft.state == state:
@@ -193,9 +202,10 @@ class Appending:
         if renumber and draft is not None and draft.state[1] == state[1]:
             return self._renumbered(draft, state, expected_size)
         if draft is None or state[1] != draft.state[1]:
-            records = self._prepare(claims, expected_size)
+            records = self._prepare(claims, expected_size, guarded=guarded)
         else:
-            records = self._prepare(tuple(r.claim for r in draft.records), expected_size)
+            given = tuple(r.claim for r in draft.records)
+            records = self._prepare(given, expected_size, guarded=guarded)
         bodies: Iterable[bytes]
         if draft is None:
             bodies = _drafts.Bodies().each(record.claim for record in records)
@@ -205,8 +215,8 @@ class Appending:
                 for now, before, old in zip(records, draft.records, draft.each_body(), strict=True)
             )
         if self._contended:  # others will likely append first: spliced once numbered
-            return _Draft(state, records, None, list(bodies))
-        return _Draft(state, records, self._stored(records, bodies))
+            return _Draft(state, records, None, list(bodies), ids_checked=not guarded)
+        return _Draft(state, records, self._stored(records, bodies), ids_checked=not guarded)
 
     def _spliced(self, draft: _Draft) -> list[StoredRecord]:
         """The stored records of a draft about to be written."""
@@ -232,7 +242,7 @@ class Appending:
             Recorded(position=size + offset, recorded_at=now, claim=record.claim)
             for offset, record in enumerate(draft.records)
         )
-        return _Draft(state, records, None, list(draft.each_body()))
+        return _Draft(state, records, None, list(draft.each_body()), draft.ids_checked)
 
     @staticmethod
     def _stored(records: Sequence[Recorded], bodies: Iterable[bytes]) -> list[StoredRecord]:
@@ -242,11 +252,16 @@ class Appending:
         return _drafts.stored_records(bodies, records[0].position, stamp)
 
     def _prepare(
-        self, claims: tuple[Claim, ...], expected_size: int | None
+        self, claims: tuple[Claim, ...], expected_size: int | None, *, guarded: bool = False
     ) -> tuple[Recorded, ...]:
         if expected_size is not None and expected_size != len(self._records):
             raise ConcurrencyError(expected=expected_size, actual=len(self._records))
-        checked = self._check(claims)
+        try:
+            checked = self._check(claims, own_ids=not guarded)
+        except LedgerError:
+            if guarded:  # a bad batch: its own ids looked up too, so that every problem is named
+                self._check(claims)
+            raise
         now = self._clock()
         if self._records and now < self._records[-1].recorded_at:
             now = self._records[-1].recorded_at  # recorded time never runs backwards
@@ -256,23 +271,27 @@ class Appending:
             for offset, claim in enumerate(checked)
         )
 
-    def _check(self, claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    def _check(self, claims: Iterable[Claim], *, own_ids: bool = True) -> tuple[Claim, ...]:
         claims = tuple(claims)
-        return admit(claims, self._registries, self._recorded_for(claims))
+        return admit(claims, self._registries, self._recorded_for(claims, own_ids=own_ids))
 
-    def _recorded_for(self, claims: tuple[Claim, ...]) -> Callable[[], Mapping[str, Recorded]]:
-        """Where admitting ``claims`` looks up their ids and the ids they retract or
-        correct (see :meth:`_by_id`)."""
+    def _recorded_for(
+        self, claims: tuple[Claim, ...], *, own_ids: bool = True
+    ) -> Callable[[], Mapping[str, Recorded]]:
+        """Where admitting ``claims`` looks up the ids they retract or correct and, with
+        ``own_ids``, their own (see :meth:`_by_id`); without, only those read so far are
+        known (a store that guards claim ids refuses the others when the batch is written)."""
         wanted = set[str]()
         for claim in claims:
             if isinstance(claim, Claim):
-                wanted.add(claim.id)
+                if own_ids:
+                    wanted.add(claim.id)
                 if claim.supersedes is not None:
                     wanted.add(claim.supersedes)
                 if isinstance(claim.event, Retraction):
                     wanted.add(claim.event.target)
-        if not wanted:  # nothing to look up (no claim, or none a Claim)
-            return self._book.ids
+        if not wanted:  # nothing to look up (no claim, or none a Claim; or left to the store)
+            return self._book.ids if own_ids else (lambda: self._book.ids_with({}))
         known = self._by_id(wanted)  # here, once: a store's error is raised once, not a claim
         return lambda: known
 

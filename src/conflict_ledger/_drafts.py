@@ -28,6 +28,7 @@ from conflict_ledger import records
 from conflict_ledger.canonical import MAX_SAFE_INTEGER, ORJSON_OPTIONS, canonical_json, is_plain
 from conflict_ledger.claims import Claim
 from conflict_ledger.stores.base import SCHEMA_VERSION, StoredRecord
+from conflict_ledger.time import iso_text
 
 __all__ = [
     "Bodies",
@@ -145,7 +146,7 @@ class Bodies:
             "id": claim.id,
             "event": event,
             "valid": part(0, claim.valid, records.encode_window, "record.claim.valid"),
-            "reported_at": claim.reported_at.isoformat(),
+            "reported_at": iso_text(claim.reported_at),
             "source": part(1, claim.source, records.encode_chain, "record.claim.source"),
             "modality": claim.modality.value,
             "credibility": None if credibility is None else int(credibility),

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 from collections.abc import Mapping
@@ -46,7 +47,7 @@ from conflict_ledger.events import (
     SourceGraded,
 )
 from conflict_ledger.registry import Actor, Coordinates, Place, Source
-from conflict_ledger.time import ValidTime, to_instant
+from conflict_ledger.time import ValidTime, iso_text, to_instant
 
 __all__ = [
     "BUILTIN_EVENTS",
@@ -133,7 +134,7 @@ def decode_event(record: Mapping[str, Any], event_types: Mapping[str, type[Event
 
 
 def _iso(value: Any) -> str:
-    return str(value.isoformat())
+    return iso_text(value) if isinstance(value, datetime.datetime) else str(value.isoformat())
 
 
 def encode_claim(claim: Claim) -> dict[str, Any]:

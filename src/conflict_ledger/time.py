@@ -32,6 +32,7 @@ __all__ = [
     "Precision",
     "ValidTime",
     "day_start",
+    "iso_text",
     "parse_when",
     "resolve_phrase",
     "to_instant",
@@ -42,6 +43,27 @@ Instant = pendulum.DateTime
 """An aware instant, always normalised to UTC."""
 
 _UTC = pendulum.UTC
+
+
+def iso_text(value: _dt.datetime) -> str:
+    """``value.isoformat()``, written directly for an instant in UTC (how the ledger keeps
+    every instant): the same text without calling the zone's ``utcoffset`` in Python,
+    about a third of the cost of writing a claim's three instants.
+
+    >>> iso_text(pendulum.datetime(2024, 12, 7, 3, 4, 5, 6, tz="UTC"))
+    '2024-12-07T03:04:05.000006+00:00'
+    >>> iso_text(pendulum.datetime(2024, 12, 7, tz="Asia/Damascus"))
+    '2024-12-07T00:00:00+03:00'
+    """
+    zone = value.tzinfo
+    if zone is not _UTC and zone is not _dt.UTC:
+        return value.isoformat()
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
+    micro = value.microsecond
+    return f"{text}.{micro:06d}+00:00" if micro else f"{text}+00:00"
 
 
 def to_instant(value: Any, *, field: str = "time") -> pendulum.DateTime:
