@@ -106,3 +106,29 @@ def test_a_signed_checkpoint_of_a_server_ledger_verifies_with_the_desks_key(
     assert run(capsys, "checkpoint", url, "--sign", key, "-o", point)[0] == 0
     code, out, _ = run(capsys, "verify", url, "--checkpoint", point, "--key", f"{key}.pub")
     assert (code, "extends the published checkpoint of 16 records" in out) == (0, True)
+
+
+def test_ingest_into_a_new_url_creates_the_ledger_only_when_it_writes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A file the import refuses, or a strict import that rejects a row, leaves no empty
+    ledger behind (which would then answer "no claim" and verify "ok: 0 records")."""
+    from conflict_ledger.errors import LedgerNotFoundError
+
+    pg.base_url()
+    try:
+        new = pg.schema_url("fresh")
+        seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
+        code, _, err = run(capsys, "ingest", seed, "--into", new)
+        assert (code, "does not look like an ACLED export" in err) == (1, True)
+        code, _, _ = run(capsys, "ingest", ACLED / "bad_rows.csv", "--into", new, "--strict")
+        assert code == 4
+        with pytest.raises(LedgerNotFoundError):
+            open_ledger(new, create=False)
+        code, out, _ = run(capsys, "ingest", ACLED / "current.csv", "--into", new)
+        assert (code, "9 claims appended" in out) == (0, True)
+        with open_ledger(new, create=False) as ledger:
+            assert len(ledger) == 9
+            assert ledger.store.meta()["gazetteer"] == "syria"
+    finally:
+        pg.drop_schemas()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conflict_ledger import Captured, Claim, SourceChain, ValidTime, reference, snapshot
+from conflict_ledger import Claim, SourceChain, ValidTime, reference, snapshot
 from conflict_ledger.codec import open_ledger
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import DuplicateClaimError, InvalidBatchError, UnknownClaimError
@@ -19,19 +19,10 @@ from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.stores import MemoryStore, PostgresStore
 from conflict_ledger.testing.strategies import BASE, registries
 from tests import pg
+from tests.test_stores_crash import make_claim
 
 REGISTRIES = registries()
 CLOCK = fixed_clock(BASE)
-
-
-def make_claim(name: str, *, hour: int = 0) -> Claim:
-    return Claim(
-        id=name,
-        event=Captured(place=f"p{hour % 3}", actor="a1"),
-        valid=ValidTime.exact(BASE.add(hours=hour)),
-        reported_at=BASE.add(hours=hour + 1),
-        source=SourceChain.of("s0"),
-    )
 
 
 def retraction(name: str, target: str) -> Claim:

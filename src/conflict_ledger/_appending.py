@@ -290,9 +290,10 @@ class Appending:
                     wanted.add(claim.supersedes)
                 if isinstance(claim.event, Retraction):
                     wanted.add(claim.event.target)
-        if not wanted:  # nothing to look up (no claim, or none a Claim; or left to the store)
-            return self._book.ids if own_ids else (lambda: self._book.ids_with({}))
-        known = self._by_id(wanted)  # here, once: a store's error is raised once, not a claim
+        if not wanted and own_ids:  # nothing to look up: no claim, or none a Claim
+            return self._book.ids
+        # here, once (admitting asks for it at every claim); a store's error raised once
+        known = self._by_id(wanted) if wanted else self._book.ids_with({})
         return lambda: known
 
     def _by_id(self, wanted: Iterable[str]) -> ClaimsById:

@@ -36,6 +36,7 @@ from conflict_ledger.adapters.ucdp import import_ucdp
 from conflict_ledger.asof import Snapshot
 from conflict_ledger.claims import Document
 from conflict_ledger.codec import read_claims_file
+from conflict_ledger.errors import LedgerNotFoundError
 from conflict_ledger.gazetteer import builtin
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
@@ -181,20 +182,17 @@ def ingest(
     }
     name = os.fspath(ledger_path)
     remote = is_postgres_url(name)  # a team's ledger on a server: created in place
-    if not remote and not os.path.exists(name):  # nothing is created unless written
-        saving.format_of(name)  # refuses a suffix that names no format
-        stage = Ledger(registries=builtin(gazetteer) if gazetteer else Registries(), clock=clock)
-        report = _import(stage, data, **options)
-        if not (strict and report.rejected):
-            saving.save_ledger(stage, name, gazetteer=gazetteer)
-        return report
-    with codec.open_ledger(
-        name,
-        clock=clock,
-        event_types=DATASET_EVENTS,
-        create=remote,
-        gazetteer=gazetteer if remote else None,
-    ) as target:
+    if not (_held_remotely(name) if remote else os.path.exists(name)):
+        return _ingest_new(
+            data,
+            name,
+            remote=remote,
+            gazetteer=gazetteer,
+            strict=strict,
+            clock=clock,
+            options=options,
+        )
+    with codec.open_ledger(name, clock=clock, event_types=DATASET_EVENTS) as target:
         # The rows go into a copy in memory, then into the ledger in one batch: a strict
         # import that rejects a row, or a failure half-way, leaves the ledger as it was.
         stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
@@ -211,6 +209,45 @@ def ingest(
         size = len(target)
         target.register(*_new_values(stage.registries, target.registries))
         target.extend(stage.claims()[size:], expected_size=size)
+    return report
+
+
+def _held_remotely(url: str) -> bool:
+    """Whether the database at ``url`` holds the ledger it names."""
+    try:
+        codec.open_ledger(url, create=False).close()
+    except LedgerNotFoundError:
+        return False
+    return True
+
+
+def _ingest_new(
+    data: str | os.PathLike[str],
+    name: str,
+    *,
+    remote: bool,
+    gazetteer: str | None,
+    strict: bool,
+    clock: Clock,
+    options: dict[str, Any],
+) -> ImportReport:
+    """Import into a ledger that does not exist yet: nothing is created unless written (a
+    file the import refuses, or a strict import that rejects a row, leaves no ledger)."""
+    if not remote:
+        saving.format_of(name)  # refuses a suffix that names no format
+    registries = builtin(gazetteer) if gazetteer else Registries()
+    stage = Ledger(registries=registries, clock=clock, event_types=DATASET_EVENTS)
+    report = _import(stage, data, **options)
+    if strict and report.rejected:
+        return report
+    if not remote:
+        saving.save_ledger(stage, name, gazetteer=gazetteer)
+        return report
+    with codec.open_ledger(
+        name, clock=clock, event_types=DATASET_EVENTS, create=True, gazetteer=gazetteer
+    ) as target:  # one batch; a colleague's ledger made meanwhile: a ConcurrencyError
+        target.register(*_new_values(stage.registries, target.registries))
+        target.extend(stage.claims(), expected_size=0)
     return report
 
 
