@@ -709,6 +709,7 @@ def run_size(
         table.add(
             size, "holders, random (at, known_at)", name, ms(theirs), ratio(theirs, holders_s)
         )
+        figures[f"holders: {name}"] = theirs
     # The floor any eager snapshot pays: one PlaceState per place, then the Snapshot.
     built = index.snapshot(at=probes[0][0], known_at=probes[0][1])
     states = dict(built.places)
@@ -754,6 +755,7 @@ def run_size(
         lambda: [index.place_state(p, at=a, known_at=k) for p, a, k in asks_k], repeat=repeat
     ) / len(asks)
     table.add(size, "one place, random (at, known_at)", "conflict_ledger AsOfIndex", ms(one_k))
+    figures["place known"] = one_k
 
     # A series of 100 snapshots, one a day, as known at the end.
     first = rng.randrange(gen.HOURS - 24 * 100)

@@ -60,15 +60,26 @@ def stored(path: Path) -> tuple[list[dict[str, Any]], list[bytes]]:
 
 
 def append_raw(path: Path, *records: dict[str, Any], data: bytes | None = None) -> None:
-    """Append records through the store, re-hashed (``data``: these exact bytes instead)."""
+    """Append records, re-hashed (``data``: these exact bytes instead): through the JSON
+    Lines store; to a SQLite file with plain SQL, as the store packs them, below its
+    index of claim ids (which would refuse a reused id)."""
+    items = [data] if data is not None else [canonical_json(r) for r in records]
     store = open_store(path)
     try:
-        with store.writing():
-            size = store.size()
-            items = [data] if data is not None else [canonical_json(r) for r in records]
-            store.write([StoredRecord.of(size + i, item) for i, item in enumerate(items)], [])
+        size = store.size()
+        made = [StoredRecord.of(size + i, item) for i, item in enumerate(items)]
+        if isinstance(store, JsonlStore):
+            with store.writing():
+                store.write(made, [])
+            return
+        rows = [(r.position, store._pack(r.data), r.hash) for r in made]
     finally:
         store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.executemany("INSERT INTO claims(position, data, hash) VALUES (?, ?, ?)", rows)
+    finally:
+        db.close()
 
 
 def rewrite(path: Path, records: list[dict[str, Any]], values: list[bytes]) -> None:

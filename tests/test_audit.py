@@ -147,6 +147,31 @@ def test_the_fast_canonical_check_agrees_with_canonical_json(
         assert audit._canonical(data) == _oracle(data), data
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"1.5",
+        b"-1.5",
+        b"[1e2]",
+        b'{"a":1E2}',
+        b'{"a":[0,-0.5]}',
+        b'{"a":"at 14:30.5"}',
+        b'{"a":"14:30"}',
+        b'{"a":9007199254740993}',
+        b'{"a":18446744073709551616}',
+        '{"\U0001f600":1,"\ufb01":2}'.encode(),  # UTF-16 order: canonical
+        '{"\ufb01":2,"\U0001f600":1}'.encode(),  # code point order: not canonical
+        '{"a":"\ufb01"}'.encode(),
+        b'{"a":"\\u0041"}',
+        b'{"a":"\\ud800"}',
+    ],
+)
+def test_the_canonical_check_agrees_with_canonical_json_at_the_edges(data: bytes) -> None:
+    # Floats, keys needing UTF-16 order, strings that look like numbers, integers out
+    # of range, escapes RFC 8785 does not write.
+    assert audit._canonical(data) == _oracle(data), data
+
+
 @given(ledgers(max_size=12, retracted_share=0.3, corrected_share=0.3))
 def test_a_ledger_the_library_wrote_audits_clean_and_its_copy_too(ledger: Ledger) -> None:
     assert ledger.audit() == ()

@@ -254,9 +254,11 @@ def test_a_redrafted_claim_keeps_its_canonical_names(shared: Store) -> None:
     assert open_on(shared).claim("m1") == written.claim
 
 
-def test_a_writer_others_keep_overtaking_catches_up_holding_the_lock(shared: Store) -> None:
+def test_a_writer_others_keep_overtaking_catches_up_holding_the_lock() -> None:
     """Twice it finds the ledger moved and gives the lock up to catch up; the third time
-    it catches up holding it, so it cannot starve."""
+    it catches up holding it, so it cannot starve (a store that keeps no index of claim
+    ids: a SQLite file's numbers the batch again under the first lock, below)."""
+    shared = MemoryStore()
     store = Interposed(shared)
     mine, theirs = open_on(store), open_on(shared)
     store.before_lock = [lambda n=n: theirs.append(make_claim(f"t{n}")) for n in range(5)]
@@ -268,6 +270,26 @@ def test_a_writer_others_keep_overtaking_catches_up_holding_the_lock(shared: Sto
     assert [record.claim.id for record in again.records()] == ["t0", "t1", "t2", "m1", "m2"]
     assert again.checkpoint() == mine.checkpoint()
     assert roots(mine) == roots(serial_replay(shared))
+
+
+def test_a_batch_others_overtake_on_a_sqlite_file_is_numbered_again_under_the_lock(
+    tmp_path: Path,
+) -> None:
+    """The file's index of claim ids refuses, at commit, an id a colleague took: a batch
+    that finds others' claims appended first is numbered, stamped and hashed again under
+    the first lock, reading none of theirs."""
+    shared = SqliteStore(tmp_path / "l.db")
+    store = Interposed(shared)
+    mine, theirs = open_on(store), open_on(shared)
+    store.before_lock = [lambda n=n: theirs.append(make_claim(f"t{n}")) for n in range(5)]
+    written = mine.extend([make_claim("m1"), make_claim("m2")])
+    assert store.locks == 1
+    assert [record.position for record in written] == [1, 2]
+    again = open_on(shared)
+    assert [record.claim.id for record in again.records()] == ["t0", "m1", "m2"]
+    assert again.checkpoint() == mine.checkpoint()
+    assert roots(mine) == roots(serial_replay(shared))
+    shared.close()
 
 
 def test_a_writer_nobody_overtakes_takes_the_lock_once(shared: Store) -> None:

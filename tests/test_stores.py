@@ -390,7 +390,10 @@ def test_an_edited_sqlite_record_is_named_when_read_and_by_verify(tmp_path: Path
     with open_ledger(path, create=True, registries=REGISTRIES, clock=CLOCK) as ledger:
         assert len(ledger) == 3
         assert [record.claim.id for record in ledger.since(2)] == ["c2"]
-        for read in (ledger.claims, lambda: ledger.claim("c0"), ledger.verify):
+        # a claim looked up by id is found by the file's index of claim ids: that record
+        # alone is read
+        assert ledger.claim("c0").id == "c0"
+        for read in (ledger.claims, lambda: ledger.claim("c1"), ledger.verify):
             with pytest.raises(IntegrityError) as caught:
                 read()
             assert caught.value.position == 1

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_ledger import Captured, Claim, SourceChain, ValidTime
+from conflict_ledger import Captured, Claim, Retraction, SourceChain, ValidTime
 from conflict_ledger.codec import open_ledger, verify_ledger
 from conflict_ledger.errors import LedgerError
 from conflict_ledger.ledger import fixed_clock
@@ -35,6 +35,18 @@ def make_claim(name: str, hour: int = 0) -> Claim:
         event=Captured(place=f"p{hour % 3}", actor="a1"),
         valid=ValidTime.exact(BASE.add(hours=hour)),
         reported_at=BASE.add(hours=hour + 1),
+        source=SourceChain.of("s0"),
+    )
+
+
+def retraction(name: str, target: str) -> Claim:
+    """A claim retracting ``target``, reported after every claim :func:`make_claim` makes
+    in these tests."""
+    return Claim(
+        id=name,
+        event=Retraction(target=target),
+        valid=ValidTime.exact(BASE.add(hours=500)),
+        reported_at=BASE.add(hours=500),
         source=SourceChain.of("s0"),
     )
 

@@ -10,29 +10,18 @@ from typing import Any
 
 import pytest
 
-from conflict_ledger import Claim, SourceChain, ValidTime, reference, snapshot
+from conflict_ledger import reference, snapshot
 from conflict_ledger.codec import open_ledger
 from conflict_ledger.engine import AsOfIndex
 from conflict_ledger.errors import DuplicateClaimError, InvalidBatchError, UnknownClaimError
-from conflict_ledger.events import Retraction
 from conflict_ledger.ledger import Ledger, fixed_clock
 from conflict_ledger.stores import MemoryStore, PostgresStore
 from conflict_ledger.testing.strategies import BASE, registries
 from tests import pg
-from tests.test_stores_crash import make_claim
+from tests.test_stores_crash import make_claim, retraction
 
 REGISTRIES = registries()
 CLOCK = fixed_clock(BASE)
-
-
-def retraction(name: str, target: str) -> Claim:
-    return Claim(
-        id=name,
-        event=Retraction(target=target),
-        valid=ValidTime.exact(BASE.add(hours=500)),
-        reported_at=BASE.add(hours=500),
-        source=SourceChain.of("s0"),
-    )
 
 
 def opened(url: str) -> Ledger:

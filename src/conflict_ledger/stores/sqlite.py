@@ -37,8 +37,10 @@ from typing import Any, Literal
 
 from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores._packing import Deflate, UnknownDictionaryError, Zstd, train
+from conflict_ledger.stores._sqlite_ids import ClaimIds, taken
 from conflict_ledger.stores.base import (
     AppendOnlyError,
+    ClaimIdTakenError,
     IntegrityError,
     StorageError,
     StoredRecord,
@@ -221,6 +223,7 @@ class SqliteStore:
         self.path = os.fspath(path)
         self._writing = False
         self._db, self.read_only = _connect(self.path, create=create, timeout=timeout)
+        self._ids = ClaimIds(self._db, self.path)
         try:
             if not create or self.read_only:  # before anything that could write (WAL)
                 self._check_tables()
@@ -263,6 +266,7 @@ class SqliteStore:
                     settings["compression"] = COMPRESSION
                     settings["dictionary"] = base64.b64encode(_DICTIONARY).decode()
                 self._db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", settings.items())
+                self._ids.create()  # a new file keeps its claim ids from the start
             self._db.execute("COMMIT")
 
     def _check_tables(self) -> None:
@@ -487,15 +491,60 @@ class SqliteStore:
         except BaseException:
             self._rollback()
             self._compression()  # forget a dictionary trained in the batch rolled back
+            self._ids.forget()  # and an index of claim ids made in it
             raise
         finally:
             self._writing = False
 
     def write(self, records: Sequence[StoredRecord], values: Sequence[StoredRecord]) -> None:
-        """Insert records and values into the open transaction."""
+        """Insert records and values into the open transaction. The records' claim ids
+        are not indexed (a copy, or records of another kind): the index of claim ids
+        falls behind, and the next :meth:`write_claims` fills it in from the records."""
+        self._write(records, values, None)
+
+    def write_claims(self, records: Sequence[StoredRecord], claim_ids: Sequence[str]) -> None:
+        """Insert claim records and their claim ids (in the same order) into the open
+        transaction: a claim id already in the ledger raises
+        :class:`~conflict_ledger.stores.base.ClaimIdTakenError`, and the batch is rolled
+        back with the transaction."""
+        if len(claim_ids) != len(records):
+            raise ValueError(f"{len(records)} records but {len(claim_ids)} claim ids")
+        self._write(records, (), claim_ids if self.guards_claim_ids() else None)
+
+    def claim_positions(self, claim_ids: Sequence[str]) -> tuple[dict[str, int], int] | None:
+        """The positions of those of ``claim_ids`` in the ledger, by the file's index of
+        claim ids, and how many records from position 0 it covers (fewer than the ledger
+        holds after an earlier version's appends, until the next batch fills it in);
+        None when the file keeps no index of claim ids (written by an earlier version,
+        and not appended to since)."""
+        with self._reading():
+            if not self._ids.exists():
+                return None
+            return self._ids.positions(claim_ids), self._ids.cover()
+
+    def guards_claim_ids(self) -> bool:
+        """Whether a batch written now is refused when it reuses a claim id. Inside
+        ``writing()``, a file written by an earlier version gets its index of claim ids
+        here (filled from the records with the batch: once)."""
+        with self._errors():
+            if self._ids.exists():
+                return True
+            if not self._writing or self.read_only:
+                return False
+            self._ids.create()
+        return True
+
+    def _write(
+        self,
+        records: Sequence[StoredRecord],
+        values: Sequence[StoredRecord],
+        claim_ids: Sequence[str] | None,
+    ) -> None:
         if not self._writing:
             raise RuntimeError("write() is only allowed inside writing()")
         with self._errors():
+            if records and claim_ids is not None:
+                self._index_ids(records, claim_ids)
             self._train(records)
             if values:
                 self._db.executemany(
@@ -511,6 +560,25 @@ class SqliteStore:
                         for r, packed in zip(chunk, self._packed(chunk), strict=True)
                     ],
                 )
+
+    def _index_ids(self, records: Sequence[StoredRecord], claim_ids: Sequence[str]) -> None:
+        """The batch's claim ids into the index, after those of the records before it
+        that it lacks (an earlier version's appends); one already there refuses it."""
+        first = records[0].position
+        self._ids.fill(first, self.records)
+        if self._ids.cover() != first:
+            raise IntegrityError(
+                path=self.path,
+                problem=f"the index of claim ids covers {self._ids.cover()} records, "
+                f"but the batch starts at position {first}",
+                hint="Run conflict-ledger verify on the ledger.",
+            )
+        try:
+            self._ids.add(first, claim_ids, records[-1].position + 1)
+        except sqlite3.IntegrityError as error:
+            if taken(error):
+                raise ClaimIdTakenError(path=self.path) from None
+            raise
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         """Run one SQL statement (for inspection and maintenance); returns its rows.
