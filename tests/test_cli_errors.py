@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 from conflict_ledger.cli import commands as cli
@@ -150,3 +151,36 @@ def test_a_dataset_csv_given_as_the_ledger_says_to_ingest_it(
     err = capsys.readouterr().err
     assert "not JSON" not in err
     assert f"conflict-ledger ingest {data} --into" in err
+
+
+def test_a_position_beyond_the_ledger_is_refused_naming_its_size(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A newcomer's trial: --position 99999 on 16 records answered "first 99999 records".
+    assert main(["snapshot", SEED, "--at", "2024-12-08", "--position", "99999"]) == 1
+    assert "the ledger holds 16 records" in capsys.readouterr().err
+    assert main(["snapshot", SEED, "--at", "2024-12-08", "--position", "16"]) == 0
+
+
+def test_an_empty_answer_says_so_rather_than_print_an_empty_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A newcomer's trial: known at a time before any report, an empty table and its legend.
+    assert main(["snapshot", SEED, "--at", "2024-12-08", "--known-at", "2024-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "no place: no claim counts at this time, as known then" in out
+    assert "status:" not in out  # no legend for an empty table
+
+
+def test_a_diff_row_says_what_else_changed_when_status_and_holder_did_not() -> None:
+    # A newcomer's trial: 87 of 703 rows of a diff read the same before and after.
+    from conflict_ledger import Snapshot, diff, load_seed, snapshot
+
+    before = snapshot(load_seed(), at="2024-12-07T00:00Z")
+    homs = before["homs"]
+    moved = attrs.evolve(homs, advancing=(*homs.advancing, "sdf"))
+    after = Snapshot(at=before.at, known_at=None, position=None, places={"homs": moved})
+    row = next(line for line in diff(before, after).to_text().splitlines() if "homs" in line)
+    assert row.count("under_advance: syrian-government") == 2  # status and holder as before
+    assert row.endswith("advancing: opposition -> opposition, sdf")
+    assert "advancing: opposition -&gt; opposition, sdf" in diff(before, after)._repr_html_()

@@ -31,6 +31,7 @@ from hypothesis.stateful import (
 
 from conflict_ledger import Captured, Claim, Source, SourceChain, UnknownPlaceError, ValidTime
 from conflict_ledger.canonical import canonical_json
+from conflict_ledger.cli import main as cli_main
 from conflict_ledger.codec import open_ledger, verify_ledger
 from conflict_ledger.errors import (
     DuplicateClaimError,
@@ -648,10 +649,32 @@ def test_a_compact_sqlite_ledger_is_smaller_and_reads_the_same_bytes(tmp_path: P
     assert caught.value.position == 4
 
 
-def test_verify_refuses_a_claims_file_which_has_nothing_to_verify() -> None:
+def test_verify_refuses_a_claims_file_which_has_nothing_to_verify(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     seed = Path(__file__).parent.parent / "seeds" / "dawn-2024-12-07.claims.jsonl"
-    with pytest.raises(IntegrityError, match="exchange format"):
+    with pytest.raises(NotALedgerError, match="exchange format"):
         verify_ledger(seed)
+    # not a damaged ledger (exit 3): a file of another kind (exit 1), with a way on
+    assert cli_main(["verify", str(seed)]) == 1
+    assert f"conflict-ledger convert {seed} ledger.sqlite" in capsys.readouterr().err
+
+
+def test_another_json_lines_file_is_not_a_ledger_not_a_damaged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "events.jsonl"
+    other.write_text('{"a": 1}\n{"b": 2}\n')
+    with pytest.raises(NotALedgerError, match="first line is not a conflict-ledger header"):
+        verify_ledger(other)
+    assert cli_main(["verify", str(other)]) == 1
+    assert "Restore the ledger" not in capsys.readouterr().err
+    damaged = tmp_path / "damaged.jsonl"
+    with open_ledger(damaged, create=True, registries=REGISTRIES) as ledger:
+        ledger.append(make_claim("c0"))
+    damaged.write_bytes(damaged.read_bytes().replace(b'"header"', b'"heads!"', 1))
+    with pytest.raises(IntegrityError, match="not a ledger line"):  # a ledger, damaged
+        verify_ledger(damaged)
 
 
 def test_a_new_sqlite_ledger_is_compact_unless_asked_plain(tmp_path: Path) -> None:

@@ -8,13 +8,20 @@ trees are rebuilt, and what was read before must be what the store still holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from conflict_ledger._book import Book
 from conflict_ledger.audit import Auditor, MeaningError
 from conflict_ledger.merkle import Checkpoint, MerkleTree, ProofError, leaf_hash, verify_consistency
 from conflict_ledger.registry import Registries
 from conflict_ledger.stores.base import IntegrityError
 
-__all__ = ["reread", "verify"]
+__all__ = ["Progress", "reread", "verify"]
+
+Progress = Callable[[int, int], None]
+"""Told ``(records checked, records in all)`` as the records are read again."""
+
+_EVERY = 10_000  # records between two reports of progress
 
 
 def verify(
@@ -24,10 +31,11 @@ def verify(
     *,
     checkpoint: Checkpoint | None,
     exact: bool,
+    progress: Progress | None = None,
 ) -> Checkpoint:
     """Today's checkpoint, after :func:`reread` found nothing wrong and the ledger was
     found to extend ``checkpoint`` (see :meth:`~conflict_ledger.ledger.Ledger.verify`)."""
-    tree, values, findings = reread(book, value_tree, registries)
+    tree, values, findings = reread(book, value_tree, registries, progress)
     if findings:
         first = findings[0]
         if len(findings) > 1:
@@ -52,10 +60,14 @@ def verify(
 
 
 def reread(
-    book: Book, value_tree: MerkleTree, registries: Registries
+    book: Book,
+    value_tree: MerkleTree,
+    registries: Registries,
+    progress: Progress | None = None,
 ) -> tuple[MerkleTree, MerkleTree, tuple[MeaningError, ...]]:
     """Both trees rebuilt from the store's bytes, and the audit's findings."""
-    tree, findings = _reread_records(book, Auditor(path=book.store.path, registries=registries))
+    auditor = Auditor(path=book.store.path, registries=registries)
+    tree, findings = _reread_records(book, auditor, progress)
     values = MerkleTree()
     for value in book.store.values(0):
         book.decode_value(value)
@@ -78,10 +90,13 @@ def reread(
     return tree, values, findings
 
 
-def _reread_records(book: Book, auditor: Auditor) -> tuple[MerkleTree, tuple[MeaningError, ...]]:
+def _reread_records(
+    book: Book, auditor: Auditor, progress: Progress | None
+) -> tuple[MerkleTree, tuple[MeaningError, ...]]:
     """The records' tree rebuilt from the store's bytes, and what the auditor found."""
     tree, findings = MerkleTree(), list[MeaningError]()
     decoded, known, held = book.decoded, book.tree, book.records
+    total = book.store.size() if progress is not None else 0
     for stored in book.store.records(0):
         leaf = leaf_hash(stored.data)
         position = stored.position
@@ -100,6 +115,10 @@ def _reread_records(book: Book, auditor: Auditor) -> tuple[MerkleTree, tuple[Mea
                 held.put(position, record)  # read now: kept, as any read keeps it
         findings.extend(auditor.check(position, stored.data, record.claim, record.recorded_at))
         tree.append(leaf)
+        if progress is not None and len(tree) % _EVERY == 0:
+            progress(len(tree), max(total, len(tree)))
+    if progress is not None:
+        progress(len(tree), len(tree))
     return tree, tuple(findings)
 
 

@@ -130,6 +130,13 @@ def _visible(
             problem="a ledger position is 0 or more",
             hint="Pass the number of records to consider, e.g. len(ledger).",
         )
+    if position is not None and isinstance(source, Ledger) and position > len(source):
+        raise InvalidClaimError(  # an answer "as of the first N records" there never were
+            field="position",
+            value=position,
+            problem=f"the ledger holds {len(source):,} records",
+            hint="Pass at most len(ledger) (the first N records count), or leave it out.",
+        )
     visible = []
     for record in _records(source):
         if position is not None and record.position >= position:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,7 +53,7 @@ from conflict_ledger.records import (
     encode_value,
 )
 from conflict_ledger.registry import Actor, Place, Registries, Source
-from conflict_ledger.stores.base import IntegrityError, Store, TornWriteError
+from conflict_ledger.stores.base import Store, TornWriteError
 from conflict_ledger.stores.jsonl import JsonlStore
 from conflict_ledger.stores.memory import MemoryStore
 from conflict_ledger.stores.postgres import PostgresStore, is_postgres_url
@@ -396,13 +396,17 @@ def open_ledger(
 
 
 def verify_ledger(
-    path: str | os.PathLike[str], *, checkpoint: Checkpoint | None = None
+    path: str | os.PathLike[str],
+    *,
+    checkpoint: Checkpoint | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Checkpoint:
     """Check everything in the ledger file at ``path``; return its checkpoint.
 
     Every record's hash, position and content, the Merkle tree, a torn tail (reported as
     :class:`~conflict_ledger.stores.base.TornWriteError` with line and byte offset) and,
     given a ``checkpoint``, that the ledger only added to what it published.
+    ``progress`` is :meth:`~conflict_ledger.ledger.Ledger.verify`'s.
 
     >>> verify_ledger("tests/data/no-such.sqlite")
     Traceback (most recent call last):
@@ -412,11 +416,12 @@ def verify_ledger(
     name = os.fspath(path)
     _check_path(name, create=False)
     if name.lower().endswith(".jsonl") and (_is_claims_file(name) or _names_claims_file(name)):
-        raise IntegrityError(
+        raise NotALedgerError(
             path=name,
             problem="a claims file is an exchange format: it holds no recorded times or "
             "record hashes to verify",
-            hint="Import it into a ledger (open_ledger('x.sqlite').extend(...)) and verify that.",
+            hint=f"Convert it into a ledger (conflict-ledger convert {name} ledger.sqlite) "
+            "and verify that.",
         )
     with open_ledger(path) as ledger:
         store = ledger.store
@@ -429,4 +434,4 @@ def verify_ledger(
                 problem=f"the file ends in {torn.length} bytes of an interrupted write",
                 hint="Run conflict-ledger repair LEDGER to move them to a side file.",
             )
-        return ledger.verify(checkpoint=checkpoint)
+        return ledger.verify(checkpoint=checkpoint, progress=progress)

@@ -565,7 +565,13 @@ class Ledger(Appending):
         self._refresh()
         return self._book.leaves().consistency_proof(old_size, new_size)
 
-    def verify(self, *, checkpoint: Checkpoint | None = None, exact: bool = False) -> Checkpoint:
+    def verify(
+        self,
+        *,
+        checkpoint: Checkpoint | None = None,
+        exact: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Checkpoint:
         """Re-read every stored record, check its hash, position, content and meaning,
         rebuild the Merkle trees of records and values, and check that the ledger extends
         ``checkpoint``; return today's.
@@ -576,11 +582,18 @@ class Ledger(Appending):
         them all), or :class:`~conflict_ledger.merkle.ProofError` when the ledger is not
         an extension of the checkpoint (it was rewritten or cut short). With ``exact``,
         the checkpoint is the latest published: records after it raise ProofError too.
+        ``progress`` (optional) is told ``(records checked, records in all)`` every 10,000
+        records and at the end (a million take about half a minute).
         """
         self._materialise()
         self._refresh()
         return _verification.verify(
-            self._book, self._value_tree, self._registries, checkpoint=checkpoint, exact=exact
+            self._book,
+            self._value_tree,
+            self._registries,
+            checkpoint=checkpoint,
+            exact=exact,
+            progress=progress,
         )
 
     def audit(self) -> tuple[MeaningError, ...]:

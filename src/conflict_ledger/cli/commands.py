@@ -206,8 +206,14 @@ def _integrity(args: argparse.Namespace) -> str:
                 return f"{args.ledger}: only a JSON Lines ledger can hold a torn write"
             side = repair(min_size=published.size if published else 0)
             return f"moved the torn write to {side}" if side else "nothing to repair"
-    now = verify_ledger(args.ledger, checkpoint=published)
-    lines = [f"ok: {now.size} records; every hash, position and record checked"]
+    bar = _progress_bar("records checked")
+
+    def progress(done: int, total: int) -> None:
+        if _long(total):
+            bar(done, total)
+
+    now = verify_ledger(args.ledger, checkpoint=published, progress=progress)
+    lines = [f"ok: {now.size:,} records; every hash, position and record checked"]
     if published is not None:
         lines.append(f"ok: extends the published checkpoint of {published.size} records")
     lines.extend(integrity.verify_lines(args, published, now))
@@ -344,12 +350,12 @@ def _place(ledger: Ledger, name: str) -> str:
     return ledger.registries.places.resolve(name).id
 
 
-def _progress_bar() -> Callable[[int, int], None]:
+def _progress_bar(unit: str = "events") -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         filled = 30 * done // max(total, 1)
         end = "\n" if done >= total else ""
         print(
-            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} events",
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} {unit}",
             end=end,
             file=sys.stderr,
             flush=True,
@@ -606,15 +612,30 @@ def _policy(name: str) -> Policy:
     )
 
 
+def _long(size: int) -> bool:
+    """Whether work over ``size`` records earns a progress bar (on a terminal)."""
+    return size >= LONG and _terminal()
+
+
+def _terminal() -> bool:
+    """Whether stderr is a terminal (where progress is shown)."""
+    return sys.stderr.isatty()
+
+
+LONG = 50_000
+"""Records from which the CLI shows its progress on a terminal (stderr)."""
+
+
 def _replay(ledger: Ledger) -> None:
     """Build the ledger's index (the one door's, :func:`~conflict_ledger.queries.index_of`)
     with a progress bar when it is long and stderr is a terminal (tqdm, the ``progress``
-    extra; without it, no bar). The question is then asked through the door."""
-    if len(ledger) < 50_000 or not sys.stderr.isatty():
+    extra; without it, a plain one). The question is then asked through the door."""
+    if not _long(len(ledger)):
         return
     try:
         from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:
+        index_of(ledger, progress=_progress_bar("records read into the index"))
         return
     with tqdm(total=len(ledger), unit="claim", desc="replaying", file=sys.stderr) as bar:
         index_of(ledger, progress=lambda done, total: bar.update(done - bar.n))

@@ -54,6 +54,14 @@ def run_index(args: argparse.Namespace, ledger: Ledger, replay: Callable[[Ledger
             problem="this kind of ledger (a JSON Lines file, a claims file) keeps no saved index",
             hint="Convert it to SQLite (conflict-ledger convert LEDGER new.sqlite) to open it fast.",
         )
+    if getattr(ledger.store, "read_only", False):  # refused before the build, not after
+        raise InvalidClaimError(
+            field="ledger",
+            value=args.ledger,
+            problem="the file or its folder is read-only: the index cannot be saved in it",
+            hint="Copy the ledger to a folder you may write to and run conflict-ledger index "
+            "on the copy (questions about the ledger need no write).",
+        )
     began = time.perf_counter()
     with warnings.catch_warnings(record=True) as set_aside:  # this command saves a new one
         warnings.simplefilter("always", SavedIndexWarning)

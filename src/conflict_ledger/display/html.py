@@ -33,6 +33,7 @@ from conflict_ledger.asof import Explanation, Snapshot, SnapshotDiff, Timeline
 from conflict_ledger.claims import Claim
 from conflict_ledger.display.render import (
     about_text,
+    also_changed,
     claims_text,
     detail_text,
     when_text,
@@ -247,13 +248,16 @@ def diff_html(change: SnapshotDiff, *, tz: str | None = None) -> str:
         return "-" if state is None else f"{_status(state)} {_holder(state)}"
 
     tz = zone(tz)
-    rows = [[escape(c.place), side(c.before), side(c.after)] for c in change]
+    rows = [
+        [escape(c.place), side(c.before), side(c.after), escape(also_changed(c.before, c.after))]
+        for c in change
+    ]
     b, a = change.before, change.after
     caption = (
         f"Changes from {when_text(b.at, tz)} ({_known(b.known_at, b.position, tz)}) "
         f"to {when_text(a.at, tz)} ({_known(a.known_at, a.position, tz)}); times in {tz}"
     )
-    return _table(caption, ["place", "before", "after"], rows)
+    return _table(caption, ["place", "before", "after", "also changed"], rows)
 
 
 def timeline_html(line: Timeline, *, tz: str | None = None) -> str:

@@ -265,6 +265,12 @@ def snapshot_table(snap: Snapshot, *, tz: str | None = None, legend: bool = True
         f"Territorial snapshot at {when_text(snap.at, tz)}, "
         f"{_known(snap.known_at, snap.position, tz)}; times in {tz}"
     )
+    if not rows:  # an empty table would look like an answer
+        return (
+            f"{title}\nno place: no claim counts at this time"
+            + (", as known then (a claim reported later is left out)" if snap.known_at else "")
+            + (", among the records counted" if snap.position is not None else "")
+        )
     body = _table(["place", "status", "holder", "since", "claims", "detail"], rows)
     return f"{title}\n{body}" + (f"\n\n{_legend(tz)}" if legend else "")
 
@@ -310,13 +316,15 @@ def timeline_table(line: Timeline, *, tz: str | None = None) -> str:
 
 
 def diff_table(change: SnapshotDiff, *, tz: str | None = None) -> str:
-    """What changed between two snapshots, their times in zone ``tz`` (None: UTC)."""
+    """What changed between two snapshots, their times in zone ``tz`` (None: UTC): each
+    place's status and holder before and after, and what else of its situation changed
+    (a place can change its attackers or previous holder and keep status and holder)."""
     tz = zone(tz)
     rows = []
     for c in change:
         before = "-" if c.before is None else f"{c.before.status.value}: {_holder(c.before)}"
         after = "-" if c.after is None else f"{c.after.status.value}: {_holder(c.after)}"
-        rows.append([c.place, before, after])
+        rows.append([c.place, before, after, also_changed(c.before, c.after)])
     b, a = change.before, change.after
     title = (
         f"Changes from {when_text(b.at, tz)} ({_known(b.known_at, b.position, tz)}) "
@@ -324,7 +332,30 @@ def diff_table(change: SnapshotDiff, *, tz: str | None = None) -> str:
     )
     if not rows:
         return f"{title}\nno place changed"
-    return f"{title}\n" + _table(["place", "before", "after"], rows)
+    return f"{title}\n" + _table(["place", "before", "after", "also changed"], rows)
+
+
+_ALSO = ("previous", "contenders", "attackers", "advancing", "presence", "access")
+"""The parts of a place's situation (``PlaceState.situation``) besides status and holder."""
+
+
+def also_changed(before: PlaceState | None, after: PlaceState | None) -> str:
+    """What of the situation changed besides status and holder: ``attackers: a -> a, b``."""
+    if before is None or after is None:
+        return ""
+    return "; ".join(
+        f"{name}: {_part(getattr(before, name))} -> {_part(getattr(after, name))}"
+        for name in _ALSO
+        if getattr(before, name) != getattr(after, name)
+    )
+
+
+def _part(value: object) -> str:
+    if value is None or value == ():
+        return "-"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return str(getattr(value, "value", value))
 
 
 _ACTOR_WORDS = {"from_actor": "from", "to_actor": "to", "supporting": "supporting"}

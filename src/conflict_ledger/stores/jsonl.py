@@ -195,6 +195,14 @@ class JsonlStore:
             number += 1
             offset = base + i
             if self._header is None:
+                if b'"hash":"' not in line and FORMAT.encode() not in line:
+                    # neither mark of a header (a damaged one keeps one of them): another
+                    # kind of file, not a damaged ledger
+                    raise NotALedgerError(
+                        path=self.path,
+                        problem="its first line is not a conflict-ledger header (another "
+                        "JSON Lines file?)",
+                    )
                 kind, start, entry = self._parse(line, number, offset)
                 if kind != "header":
                     raise self._error(number, offset, "the first line must be the header")
