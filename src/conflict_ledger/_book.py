@@ -189,6 +189,10 @@ class Book:
             self._ids_read = len(records)
         return ClaimsById(by_id, records)
 
+    def ids_in_order(self) -> list[str]:
+        """The claim id of every record, in ledger order (read as :meth:`ids` reads them)."""
+        return [claim_id for _, claim_id in self._claim_ids(0)]
+
     def _claim_ids(self, start: int) -> Iterator[tuple[int, str]]:
         """The position and claim id of every record from ``start`` on: a decoded
         record's own, or, for a run of records not read yet, the id in their stored bytes

@@ -62,6 +62,7 @@ from conflict_ledger.records import Outline
 from conflict_ledger.registry import Actor, Place, Registries, Registry, Source, adds_names
 from conflict_ledger.stores.base import (
     ClaimIdTakenError,
+    GuardsClaimIds,
     IntegrityError,
     KeepsDerived,
     Store,
@@ -492,10 +493,13 @@ class Ledger(Appending):
         except KeyError:
             raise UnknownClaimError(name=claim_id) from None
 
-    def records_of(self, claim_ids: Iterable[str]) -> dict[str, Recorded]:
+    def records_of(
+        self, claim_ids: Iterable[str], *, missing_ok: bool = False
+    ) -> dict[str, Recorded]:
         """The records of these claim ids, by id, read together (those not read yet in
         one pass by position, not one at a time, and no other claim is built); an
-        unknown id raises :class:`~conflict_ledger.errors.UnknownClaimError`.
+        unknown id raises :class:`~conflict_ledger.errors.UnknownClaimError` (with
+        ``missing_ok``, it is left out).
 
         >>> from conflict_ledger.seed import load_seed
         >>> found = load_seed().records_of(["dawn-2024-12-07/c04", "dawn-2024-12-07/c02"])
@@ -506,10 +510,10 @@ class Ledger(Appending):
         if not all(self._book.knows(claim_id) for claim_id in wanted):
             self._refresh()
         by_id = self._by_id(wanted)
-        for claim_id in wanted:
-            if claim_id not in by_id:
-                raise UnknownClaimError(name=claim_id)
-        return by_id.some(wanted)
+        missing = [claim_id for claim_id in wanted if claim_id not in by_id]
+        if missing and not missing_ok:
+            raise UnknownClaimError(name=missing[0])
+        return by_id.some(wanted.difference(missing))
 
     def quote(self, claim_id: str, text: str) -> tuple[str, ...]:
         """The passages of ``text`` a claim's evidence cites, after checking the hash."""
@@ -620,8 +624,16 @@ class Ledger(Appending):
                 problem="the target store is not empty",
                 hint="Copy into a new file.",
             )
+        records, values = list(self._store.records(0)), list(self._store.values(0))
+        ids = self._book.ids_in_order()
         with target.writing():
-            target.write(list(self._store.records(0)), list(self._store.values(0)))
+            if isinstance(target, GuardsClaimIds) and len(set(ids)) == len(ids):
+                # the target's index of claim ids filled with the records (a forged
+                # reuse is copied as it is, and found by verify, not refused here)
+                target.write([], values)
+                target.write_claims(records, ids)
+            else:
+                target.write(records, values)
 
     def __repr__(self) -> str:
         return f"<Ledger of {len(self._records)} claims>"

@@ -40,6 +40,7 @@ from conflict_ledger.errors import LedgerNotFoundError
 from conflict_ledger.gazetteer import builtin
 from conflict_ledger.ledger import Clock, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
+from conflict_ledger.stores.overlay import Overlay
 from conflict_ledger.stores.postgres import is_postgres_url
 
 __all__ = [
@@ -193,10 +194,16 @@ def ingest(
             options=options,
         )
     with codec.open_ledger(name, clock=clock, event_types=DATASET_EVENTS) as target:
-        # The rows go into a copy in memory, then into the ledger in one batch: a strict
-        # import that rejects a row, or a failure half-way, leaves the ledger as it was.
-        stage = Ledger(registries=target.registries, clock=clock, event_types=DATASET_EVENTS)
-        stage.extend(target.claims())
+        # The rows go into a stage that reads the ledger and keeps its own appends in
+        # memory, then into the ledger in one batch: a strict import that rejects a row,
+        # or a failure half-way, leaves the ledger as it was.
+        stage = Ledger(
+            registries=target.registries,
+            clock=clock,
+            event_types=DATASET_EVENTS,
+            store=Overlay(target.store),
+        )
+        size = len(stage)
         report = _import(stage, data, **options)
         if strict and report.rejected:
             return report
@@ -206,9 +213,8 @@ def ingest(
             return report
         # one batch, at the size read: a colleague's append meanwhile is a
         # ConcurrencyError, and nothing of this import is kept
-        size = len(target)
         target.register(*_new_values(stage.registries, target.registries))
-        target.extend(stage.claims()[size:], expected_size=size)
+        target.extend([record.claim for record in stage.since(size)], expected_size=size)
     return report
 
 

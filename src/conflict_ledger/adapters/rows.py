@@ -393,13 +393,19 @@ class Registrar:
         return self.made.get((kind, normalise_name(name)))
 
 
-def _versions(ledger: Ledger) -> dict[str, tuple[Claim, int]]:
-    """Latest claim and version count of every key (a claim id without ``#n``)."""
+def _versions(ledger: Ledger, keys: Iterable[str]) -> dict[str, tuple[Claim, int]]:
+    """The latest claim and the version count of each of ``keys`` the ledger holds (a
+    row's claim id; its corrections are ``key#2``, ``key#3``...): looked up by id, a
+    round a version, so that a big ledger's other claims are not read."""
     latest: dict[str, tuple[Claim, int]] = {}
-    for claim in ledger.claims():
-        key = claim.id.split("#", 1)[0]
-        count = latest[key][1] if key in latest else 0
-        latest[key] = (claim, count + 1)
+    asked = {key: key for key in keys}  # the id looked up -> its key
+    count = 1
+    while asked:
+        found = ledger.records_of(asked, missing_ok=True)
+        for claim_id, record in found.items():
+            latest[asked[claim_id]] = (record.claim, count)
+        count += 1
+        asked = {f"{asked[claim_id]}#{count}": asked[claim_id] for claim_id in found}
     return latest
 
 
@@ -459,7 +465,8 @@ def append_candidates(
     >>> ledger.claim("feed/1#2").supersedes
     'feed/1'
     """
-    versions = _versions(ledger)
+    candidates = list(candidates)
+    versions = _versions(ledger, {candidate.claim.id for candidate in candidates})
     is_same = same or _same
     problems = list(rejected)
     unchanged: list[str] = []
