@@ -149,7 +149,9 @@ def test_a_record_deleted_after_the_open_counted_it_is_named_when_read(tmp_path:
         raw.execute("DROP TRIGGER claims_no_delete")
         raw.execute("DELETE FROM claims WHERE position = 5")
         raw.close()
-        with pytest.raises(IntegrityError, match="gone") as caught:
+        # named by the read of it, or, where the file keeps an index of claim ids that
+        # still covers it, as soon as the ledger asks the store how many it holds
+        with pytest.raises(IntegrityError, match="gone|disappeared") as caught:
             ledger.claims()
         assert caught.value.position == 5
         with pytest.raises(IntegrityError, match="disappeared"):

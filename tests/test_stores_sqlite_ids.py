@@ -232,3 +232,19 @@ def test_a_retraction_after_a_saved_index_is_read_without_every_id(
     # the last record the save covers (checked at open) and the one appended since:
     # no sweep from the start for the retracted claim's id
     assert min(swept) >= 59
+
+
+def test_records_that_disappeared_from_the_table_of_claims_are_an_integrity_error(
+    tmp_path: Path,
+) -> None:
+    """A damaged file whose last rows no longer read (found by the malformed-input
+    corpus: a timeline answered from the one record left) or that was cut: the index of
+    claim ids still covers them."""
+    path = tmp_path / "l.sqlite"
+    written(path, 6)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("DROP TRIGGER claims_no_delete")
+    db.execute("DELETE FROM claims WHERE position >= 2")
+    db.close()
+    with pytest.raises(IntegrityError, match="covers 6 records, but its table of claims holds 2"):
+        opened(path)

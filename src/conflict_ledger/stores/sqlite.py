@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores._packing import Deflate, UnknownDictionaryError, Zstd, train
-from conflict_ledger.stores._sqlite_ids import ClaimIds, taken
+from conflict_ledger.stores._sqlite_ids import COVER, ClaimIds, taken
 from conflict_ledger.stores.base import (
     AppendOnlyError,
     ClaimIdTakenError,
@@ -336,10 +336,23 @@ class SqliteStore:
             ) from None
 
     def size(self) -> int:
-        """How many claim records are committed."""
+        """How many claim records are committed (checked against the index of claim ids,
+        which never covers more records than the file holds: a damaged table of claims
+        whose last rows do not read is an IntegrityError, not a shorter ledger)."""
         with self._reading():
-            row = self._db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims").fetchone()
-        return int(row[0])
+            row = self._db.execute(
+                "SELECT coalesce(max(position) + 1, 0), "
+                f"(SELECT value FROM meta WHERE key = '{COVER}') FROM claims"
+            ).fetchone()
+        size, cover = int(row[0]), int(row[1] or 0)
+        if cover > size:
+            raise IntegrityError(
+                path=self.path,
+                position=size,
+                problem=f"the file's index of claim ids covers {cover} records, but its "
+                f"table of claims holds {size}: records disappeared (a damaged or cut file)",
+            )
+        return size
 
     def value_count(self) -> int:
         """How many value records are committed."""
