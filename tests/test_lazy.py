@@ -151,7 +151,7 @@ def test_a_record_deleted_after_the_open_counted_it_is_named_when_read(tmp_path:
         raw.close()
         # named by the read of it, or, where the file keeps an index of claim ids that
         # still covers it, as soon as the ledger asks the store how many it holds
-        with pytest.raises(IntegrityError, match="gone|disappeared") as caught:
+        with pytest.raises(IntegrityError, match=r"gone|disappeared") as caught:
             ledger.claims()
         assert caught.value.position == 5
         with pytest.raises(IntegrityError, match="disappeared"):
