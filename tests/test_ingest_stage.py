@@ -149,3 +149,18 @@ def _failing_batch(stage: Overlay) -> None:
     with stage.writing():
         stage.write([StoredRecord.of(4, b'{"n":4}')], [])
         raise RuntimeError("the batch fails")
+
+
+def test_a_strict_ingest_does_not_say_it_appended_what_it_did_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial: '2 claims appended ...; nothing written (--strict)'."""
+    from conflict_ledger.cli import main
+
+    target = tmp_path / "new.sqlite"
+    assert main(["ingest", str(DATA / "bad_rows.csv"), "--into", str(target), "--strict"]) == 4
+    first = capsys.readouterr().out.splitlines()[0]
+    assert ": 2 claims read (0 corrections)" in first
+    assert "appended" not in first
+    assert first.endswith("nothing written (--strict: a row was rejected)")
+    assert not target.exists()

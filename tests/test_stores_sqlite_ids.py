@@ -248,3 +248,54 @@ def test_records_that_disappeared_from_the_table_of_claims_are_an_integrity_erro
     db.close()
     with pytest.raises(IntegrityError, match="covers 6 records, but its table of claims holds 2"):
         opened(path)
+
+
+def test_a_batch_of_nothing_leaves_a_file_an_earlier_version_wrote_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """A trial: an ingest with nothing to append changed an old file (an empty index)."""
+    path = tmp_path / "l.sqlite"
+    written(path, 3)
+    as_an_earlier_version_left_it(path)
+    before = path.read_bytes()
+    with opened(path) as ledger:
+        assert ledger.extend([]) == ()
+    assert "claim_ids" not in tables(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "DELETE FROM claim_ids WHERE claim_id = 'c3'",  # a reused id would then be let in
+        "UPDATE claim_ids SET position = 1 WHERE claim_id = 'c3'",
+        "INSERT INTO claim_ids(claim_id, position) VALUES ('ghost', 4)",
+    ],
+)
+def test_verify_holds_the_index_to_the_records_and_repair_makes_it_again(
+    tmp_path: Path, edit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial: with a row of the index deleted (its trigger dropped first), a reused id
+    was appended and looked up, while verify said ok and nothing rebuilt the index."""
+    from conflict_ledger.cli import main
+
+    path = tmp_path / "l.sqlite"
+    written(path, 6)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("DROP TRIGGER IF EXISTS claim_ids_no_delete")
+    db.execute("DROP TRIGGER IF EXISTS claim_ids_no_update")
+    db.execute(edit)
+    db.close()
+    with opened(path) as ledger, pytest.raises(IntegrityError, match="disagrees with the records"):
+        ledger.verify()
+    assert main(["verify", str(path)]) == 3
+    assert "conflict-ledger repair LEDGER" in capsys.readouterr().err
+    assert main(["repair", str(path)]) == 0
+    assert "made the index of claim ids again from the 6 records" in capsys.readouterr().out
+    assert index_rows(path) == [(i, f"c{i}") for i in range(6)]
+    with opened(path) as ledger:
+        assert ledger.verify().size == 6
+        with pytest.raises(DuplicateClaimError):
+            ledger.append(make_claim("c3", 9))
+    assert main(["repair", str(path)]) == 0
+    assert "nothing to repair" in capsys.readouterr().out

@@ -35,7 +35,8 @@ def verify(
 ) -> Checkpoint:
     """Today's checkpoint, after :func:`reread` found nothing wrong and the ledger was
     found to extend ``checkpoint`` (see :meth:`~conflict_ledger.ledger.Ledger.verify`)."""
-    tree, values, findings = reread(book, value_tree, registries, progress)
+    auditor = Auditor(path=book.store.path, registries=registries)
+    tree, values, findings = reread(book, value_tree, registries, progress, auditor)
     if findings:
         first = findings[0]
         if len(findings) > 1:
@@ -56,7 +57,34 @@ def verify(
                 f"checkpoint (positions {checkpoint.size} to {len(tree) - 1}) that it does "
                 "not cover: appended after it was published, or forged"
             )
+    _index_agrees(book, auditor.first_positions(), len(tree))
     return now
+
+
+def _index_agrees(book: Book, first: dict[str, int], size: int) -> None:
+    """Raise IntegrityError unless the store's index of claim ids (where it keeps one)
+    holds exactly the first position of each claim id of the records it covers: the
+    index is what appends trust to refuse a reused id and lookups to find a claim."""
+    indexed = getattr(book.store, "indexed_ids", None)
+    found = indexed() if indexed is not None else None
+    if found is None:
+        return
+    rows, cover = found
+    expected = {claim_id: at for claim_id, at in first.items() if at < cover}
+    if cover <= size and rows == expected:
+        return
+    wrong = sorted(
+        {at for claim_id, at in expected.items() if rows.get(claim_id) != at}
+        | {at for claim_id, at in rows.items() if expected.get(claim_id) != at}
+    )
+    raise IntegrityError(
+        path=book.store.path,
+        position=wrong[0] if wrong else None,
+        problem="the store's index of claim ids disagrees with the records "
+        f"({len(wrong)} positions; it covers {cover} of {size} records): edited",
+        hint="The records are sound. Make the index again from them: conflict-ledger "
+        "repair LEDGER.",
+    )
 
 
 def reread(
@@ -64,9 +92,10 @@ def reread(
     value_tree: MerkleTree,
     registries: Registries,
     progress: Progress | None = None,
+    auditor: Auditor | None = None,
 ) -> tuple[MerkleTree, MerkleTree, tuple[MeaningError, ...]]:
     """Both trees rebuilt from the store's bytes, and the audit's findings."""
-    auditor = Auditor(path=book.store.path, registries=registries)
+    auditor = auditor or Auditor(path=book.store.path, registries=registries)
     tree, findings = _reread_records(book, auditor, progress)
     values = MerkleTree()
     for value in book.store.values(0):

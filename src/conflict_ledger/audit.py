@@ -126,6 +126,10 @@ class Auditor:
             for kind, text in found
         )
 
+    def first_positions(self) -> dict[str, int]:
+        """The position of the first record of each claim id checked so far."""
+        return dict(self._positions)
+
     def _targets(self, claim: Claim, position: int) -> list[tuple[str, str]]:
         found = []
         event = claim.event

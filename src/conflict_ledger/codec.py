@@ -53,7 +53,7 @@ from conflict_ledger.records import (
     encode_value,
 )
 from conflict_ledger.registry import Actor, Place, Registries, Source
-from conflict_ledger.stores.base import Store, TornWriteError
+from conflict_ledger.stores.base import StorageError, Store, TornWriteError
 from conflict_ledger.stores.jsonl import JsonlStore
 from conflict_ledger.stores.memory import MemoryStore
 from conflict_ledger.stores.postgres import PostgresStore, is_postgres_url
@@ -219,6 +219,13 @@ def _check_path(path: str, *, create: bool) -> None:
         raise NotALedgerError(path=path, problem="it is a directory")
     if not create and not os.path.exists(path):
         raise LedgerNotFoundError(path=path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if create and not os.path.exists(path) and not os.path.isdir(folder):
+        raise StorageError(
+            path=path,
+            detail=f"its folder {folder} does not exist",
+            hint="Create the folder first (mkdir -p), or give a path in a folder that exists.",
+        )
 
 
 def _empty_claims_ledger(

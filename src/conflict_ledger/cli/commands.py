@@ -191,7 +191,11 @@ def _integrity_commands(commands: Any) -> None:
     check.add_argument("--write-checkpoint", help="also write today's checkpoint to this file")
     integrity.add_verify_options(check)
     integrity.add_commands(commands, _subcommand)
-    sub("repair", "Move a JSON Lines ledger's torn last write to a side file (never deletes).")
+    sub(
+        "repair",
+        "Move a JSON Lines ledger's torn last write to a side file (never deletes), or make "
+        "a SQLite ledger's index of claim ids again from its records.",
+    )
 
 
 def _integrity(args: argparse.Namespace) -> str:
@@ -203,9 +207,11 @@ def _integrity(args: argparse.Namespace) -> str:
         with open_ledger(args.ledger) as ledger:
             repair = getattr(ledger.store, "repair", None)
             if repair is None:
-                return f"{args.ledger}: only a JSON Lines ledger can hold a torn write"
-            side = repair(min_size=published.size if published else 0)
-            return f"moved the torn write to {side}" if side else "nothing to repair"
+                return f"{args.ledger}: nothing to repair (only a JSON Lines ledger holds a torn write; a SQLite ledger, an index of claim ids)"
+            done = repair(min_size=published.size if published else 0)
+            if done is None:
+                return "nothing to repair"
+            return done if isinstance(done, str) else f"moved the torn write to {done}"
     bar = _progress_bar("records checked")
 
     def progress(done: int, total: int) -> None:
@@ -412,7 +418,12 @@ def _report_text(report: ImportReport, written: bool) -> str:
       undecided a (moves no holder)
       undecided b (moves no holder)
     """
-    lines = [report.summary() + ("" if written else "; nothing written (--strict)")]
+    summary = report.summary()
+    if not written:  # the rows that would have been appended were not: say so in place
+        appended = f": {len(report.appended)} claims appended"
+        summary = summary.replace(appended, f": {len(report.appended)} claims read", 1)
+        summary += "; nothing written (--strict: a row was rejected)"
+    lines = [summary]
     for label, items, after in (
         ("rejected", report.rejected, ""),
         ("undecided", report.undecided, " (moves no holder)"),

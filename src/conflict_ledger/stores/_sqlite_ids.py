@@ -81,6 +81,20 @@ class ClaimIds:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (COVER,)).fetchone()
         return 0 if row is None else int(row[0])
 
+    def rows(self) -> dict[str, int]:
+        """Every claim id the table holds, with its position."""
+        return {
+            str(i): int(p) for i, p in self._db.execute("SELECT claim_id, position FROM claim_ids")
+        }
+
+    def rebuild(self, stop: int, records: Callable[[int], Iterator[StoredRecord]]) -> None:
+        """The table made again from the records (inside the open write transaction): it
+        is derived from them, so nothing of the ledger is lost."""
+        self._db.execute("DROP TABLE IF EXISTS claim_ids")
+        self._db.execute("DELETE FROM meta WHERE key = ?", (COVER,))
+        self.create()
+        self.fill(stop, records)
+
     def positions(self, claim_ids: Sequence[str]) -> dict[str, int]:
         """The positions of those of ``claim_ids`` the table holds."""
         found: dict[str, int] = {}

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from conflict_ledger.errors import LedgerNotFoundError, NotALedgerError
 from conflict_ledger.stores._packing import Deflate, UnknownDictionaryError, Zstd, train
-from conflict_ledger.stores._sqlite_ids import COVER, ClaimIds, taken
+from conflict_ledger.stores._sqlite_ids import COVER, ClaimIds, ids_of, taken
 from conflict_ledger.stores.base import (
     AppendOnlyError,
     ClaimIdTakenError,
@@ -522,7 +522,10 @@ class SqliteStore:
         back with the transaction."""
         if len(claim_ids) != len(records):
             raise ValueError(f"{len(records)} records but {len(claim_ids)} claim ids")
-        self._write(records, (), claim_ids if self.guards_claim_ids() else None)
+        if records and not self._ids.exists() and self._writing and not self.read_only:
+            with self._errors():
+                self._ids.create()  # a file an earlier version wrote: filled below, once
+        self._write(records, (), claim_ids if self._ids.exists() else None)
 
     def claim_positions(self, claim_ids: Sequence[str]) -> tuple[dict[str, int], int] | None:
         """The positions of those of ``claim_ids`` in the ledger, by the file's index of
@@ -535,17 +538,41 @@ class SqliteStore:
                 return None
             return self._ids.positions(claim_ids), self._ids.cover()
 
+    def indexed_ids(self) -> tuple[dict[str, int], int] | None:
+        """Every claim id the file's index holds, with its position, and how many records
+        it covers (None: the file keeps no index of claim ids): what ``verify`` holds to
+        the records."""
+        with self._reading():
+            if not self._ids.exists():
+                return None
+            return self._ids.rows(), self._ids.cover()
+
+    def repair(self, *, min_size: int = 0) -> str | None:
+        """Make the index of claim ids again from the records when it disagrees with
+        them (an edited file: ``verify`` says so); return what was done, or None when
+        there was nothing to repair. The records are not touched (``min_size`` is
+        checked as for a JSON Lines ledger: fewer records raise IntegrityError)."""
+        size = self.size()
+        if size < min_size:
+            raise IntegrityError(
+                path=self.path,
+                problem=f"the ledger holds {size} records but a checkpoint published {min_size}",
+                hint="Do not repair; restore the ledger from a copy that holds them.",
+            )
+        found = self.indexed_ids()
+        if found is None or _agrees(found, self.records(), size):
+            return None
+        with self.writing(), self._errors():
+            self._ids.rebuild(size, self.records)
+        return f"made the index of claim ids again from the {size:,} records"
+
     def guards_claim_ids(self) -> bool:
-        """Whether a batch written now is refused when it reuses a claim id. Inside
-        ``writing()``, a file written by an earlier version gets its index of claim ids
-        here (filled from the records with the batch: once)."""
-        with self._errors():
-            if self._ids.exists():
-                return True
-            if not self._writing or self.read_only:
-                return False
-            self._ids.create()
-        return True
+        """Whether a batch written now is refused when it reuses a claim id: the file
+        keeps an index of claim ids (one written by an earlier version gets it from the
+        first batch of claims :meth:`write_claims` writes to it, filled from its records,
+        once; a batch of nothing leaves the file as it was)."""
+        with self._reading():
+            return self._ids.exists()
 
     def _write(
         self,
@@ -640,3 +667,17 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _agrees(found: tuple[dict[str, int], int], records: Iterator[StoredRecord], size: int) -> bool:
+    """Whether an index of claim ids (its rows, and how many records it covers) holds
+    exactly the first position of each claim id of the records it covers."""
+    rows, cover = found
+    if cover > size:
+        return False
+    first: dict[str, int] = {}
+    for record in records:
+        if record.position >= cover:
+            break
+        first.setdefault(ids_of(record, ""), record.position)
+    return first == rows
