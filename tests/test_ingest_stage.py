@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from conflict_ledger import Claim, Holds, Source, SourceChain, ValidTime
@@ -164,3 +165,25 @@ def test_a_strict_ingest_does_not_say_it_appended_what_it_did_not(
     assert "appended" not in first
     assert first.endswith("nothing written (--strict: a row was rejected)")
     assert not target.exists()
+
+
+def test_an_ingest_with_nothing_to_append_writes_nothing_and_meets_no_colleague(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: re-ingesting an unchanged export while another writer appended failed
+    with 'expected the ledger to hold N records' (4 runs in 20)."""
+    read = files._import
+
+    def colleague_appends_meanwhile(stage: Ledger, data: object, **options: object) -> object:
+        report = read(stage, data, **options)  # type: ignore[arg-type]
+        with open_ledger(ledger, clock=CLOCK, event_types=DATASET_EVENTS) as colleague:
+            theirs = colleague.since(0)[0].claim
+            colleague.append(attrs.evolve(theirs, id="theirs"))
+        return report
+
+    monkeypatch.setattr(files, "_import", colleague_appends_meanwhile)
+    size = _size(ledger)
+    report = files.ingest(DATA / "current.csv", ledger, clock=CLOCK)
+    assert (report.appended, len(report.unchanged)) == ((), 9)
+    with open_ledger(ledger, event_types=DATASET_EVENTS) as after:
+        assert [r.claim.id for r in after.since(size)] == ["theirs"]

@@ -212,9 +212,14 @@ def ingest(
             saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
         # one batch, at the size read: a colleague's append meanwhile is a
-        # ConcurrencyError, and nothing of this import is kept
-        target.register(*_new_values(stage.registries, target.registries))
-        target.extend([record.claim for record in stage.since(size)], expected_size=size)
+        # ConcurrencyError, and nothing of this import is kept (an import with nothing
+        # to append writes nothing, and so cannot meet one)
+        values = _new_values(stage.registries, target.registries)
+        claims = [record.claim for record in stage.since(size)]
+        if values:
+            target.register(*values)
+        if claims:
+            target.extend(claims, expected_size=size)
     return report
 
 
