@@ -560,7 +560,7 @@ class SqliteStore:
                 hint="Do not repair; restore the ledger from a copy that holds them.",
             )
         found = self.indexed_ids()
-        if found is None or _agrees(found, self.records(), size):
+        if found is None or _agrees(found, self.records(), size, self.path):
             return None
         with self.writing(), self._errors():
             self._ids.rebuild(size, self.records)
@@ -669,7 +669,9 @@ class SqliteStore:
         self._db.close()
 
 
-def _agrees(found: tuple[dict[str, int], int], records: Iterator[StoredRecord], size: int) -> bool:
+def _agrees(
+    found: tuple[dict[str, int], int], records: Iterator[StoredRecord], size: int, path: str
+) -> bool:
     """Whether an index of claim ids (its rows, and how many records it covers) holds
     exactly the first position of each claim id of the records it covers."""
     rows, cover = found
@@ -679,5 +681,5 @@ def _agrees(found: tuple[dict[str, int], int], records: Iterator[StoredRecord], 
     for record in records:
         if record.position >= cover:
             break
-        first.setdefault(ids_of(record, ""), record.position)
+        first.setdefault(ids_of(record, path), record.position)
     return first == rows
