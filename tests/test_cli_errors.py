@@ -184,3 +184,16 @@ def test_a_diff_row_says_what_else_changed_when_status_and_holder_did_not() -> N
     assert row.count("under_advance: syrian-government") == 2  # status and holder as before
     assert row.endswith("advancing: opposition -> opposition, sdf")
     assert "advancing: opposition -&gt; opposition, sdf" in diff(before, after)._repr_html_()
+
+
+def test_an_id_given_twice_in_one_batch_is_not_said_to_be_in_the_ledger() -> None:
+    # A trial: the same id twice in one batch was "already in the ledger".
+    from conflict_ledger.errors import DuplicateClaimError
+
+    ledger = load_seed()
+    claim = attrs.evolve(ledger.claims()[0], id="x1")
+    with pytest.raises(DuplicateClaimError, match="given twice in this batch"):
+        ledger.extend([claim, claim])
+    assert "x1" not in {c.id for c in ledger.claims()}
+    with pytest.raises(DuplicateClaimError, match="already in the ledger"):
+        ledger.extend([ledger.claims()[0]])

@@ -152,8 +152,10 @@ def _canonical(
             hint="Build a conflict_ledger.Claim and append that.",
         )
     by_id = recorded()
-    if claim.id in by_id or claim.id in pending:
+    if claim.id in by_id:
         raise DuplicateClaimError(claim.id)
+    if claim.id in pending:
+        raise DuplicateClaimError(claim.id, in_batch=True)
     event = _canonical_event(claim.event, registries)
     known = None if chains is None else chains.get(id(claim.source))
     if known is not None and known[0] is claim.source:

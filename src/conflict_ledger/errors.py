@@ -171,8 +171,15 @@ class DuplicateClaimError(LedgerError, ValueError):
     'dawn/c01'
     """
 
-    def __init__(self, claim_id: str) -> None:
+    def __init__(self, claim_id: str, *, in_batch: bool = False) -> None:
         self.claim_id = claim_id
+        if in_batch:  # twice in what is being appended, not yet in the ledger
+            super().__init__(
+                f"claim id {claim_id!r} is given twice in this batch; every claim needs "
+                "an id of its own. Give the second another id, or append it later as a "
+                f"correction (supersedes={claim_id!r})."
+            )
+            return
         super().__init__(
             f"claim id {claim_id!r} is already in the ledger; claims are never replaced. "
             "To change what it says, append a new claim with supersedes="
