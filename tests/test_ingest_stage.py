@@ -187,3 +187,52 @@ def test_an_ingest_with_nothing_to_append_writes_nothing_and_meets_no_colleague(
     assert (report.appended, len(report.unchanged)) == ((), 9)
     with open_ledger(ledger, event_types=DATASET_EVENTS) as after:
         assert [r.claim.id for r in after.since(size)] == ["theirs"]
+
+
+def test_an_ingest_that_finds_the_new_ledger_made_meanwhile_adds_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial: three ingests into one new path at once; the losers said 'the target
+    store is not empty' (exit 3, as if damaged), or 'UNIQUE constraint failed'. A new
+    ledger is now written beside its path and put there at once; one that finds the
+    path taken adds its rows to the ledger there."""
+    from conflict_ledger import saving
+
+    target = tmp_path / "desk.sqlite"
+    put = saving._put
+
+    def someone_else_first(aside: str, name: str) -> None:
+        monkeypatch.setattr(saving, "_put", put)
+        files.ingest(DATA / "current.csv", target, clock=CLOCK)  # the other process
+        put(aside, name)
+
+    monkeypatch.setattr(saving, "_put", someone_else_first)
+    report = files.ingest(DATA / "current_updated.csv", target, clock=CLOCK)
+    assert report.corrections  # added to the ledger the other made, as a re-ingest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.sqlite"]  # nothing aside
+    with open_ledger(target, event_types=DATASET_EVENTS) as ledger:
+        assert ledger.verify().size == 9 + len(report.appended)
+
+
+def test_three_ingests_into_one_new_path_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "desk.sqlite"
+    command = [sys.executable, "-m", "conflict_ledger.cli", "ingest"]
+    runs = [
+        subprocess.Popen(
+            [*command, str(DATA / name), "--into", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("current.csv", "current.csv", "current_updated.csv")
+    ]
+    outcomes = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    with open_ledger(target, event_types=DATASET_EVENTS) as ledger:
+        ids = [c.id for c in ledger.claims()]
+        assert len(ids) == len(set(ids))
+        assert {i.split("#")[0] for i in ids} == {i.split("#")[0] for i in ids if "#" not in i}
+        ledger.verify()

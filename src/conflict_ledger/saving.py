@@ -160,10 +160,41 @@ def save_ledger(
     values = _missing(ledger.registries, base)
     if os.path.exists(name) and os.path.getsize(name):
         raise LedgerExistsError(path=name)
-    with open_ledger(name, create=True, gazetteer=named, registries=base) as target:
-        ledger.copy_to(target.store)
-        target.refresh()
-        target.register(*values)
+    # Written whole beside the path, then put there at once: another process creating a
+    # ledger at the same path meanwhile finds either nothing or a whole ledger.
+    aside = _aside(name)
+    try:
+        with open_ledger(aside, create=True, gazetteer=named, registries=base) as target:
+            ledger.copy_to(target.store)
+            target.refresh()
+            target.register(*values)
+        _put(aside, name)
+    finally:
+        for extra in ("", "-wal", "-shm", "-journal"):
+            if os.path.exists(aside + extra):
+                os.remove(aside + extra)
+
+
+def _aside(name: str) -> str:
+    """A new path beside ``name``, of the same format (its suffix kept)."""
+    folder, base = os.path.split(os.path.abspath(name))
+    suffix = next((s for s in (*_SQLITE_SUFFIXES, ".jsonl") if base.lower().endswith(s)), "")
+    return os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}{suffix}")
+
+
+def _put(aside: str, name: str) -> None:
+    """Move the file at ``aside`` to ``name``, never over a ledger there: a hard link
+    fails if the name is taken (an empty file there, as ``touch`` leaves, is replaced)."""
+    try:
+        os.link(aside, name)
+    except FileExistsError:
+        if os.path.getsize(name):
+            raise LedgerExistsError(path=name) from None
+        os.replace(aside, name)
+    except OSError:  # a file system without hard links: checked, then renamed
+        if os.path.exists(name) and os.path.getsize(name):
+            raise LedgerExistsError(path=name) from None
+        os.replace(aside, name)
 
 
 def save_claims_file(

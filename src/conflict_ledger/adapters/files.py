@@ -38,7 +38,7 @@ from conflict_ledger.claims import Document
 from conflict_ledger.codec import read_claims_file
 from conflict_ledger.errors import LedgerNotFoundError
 from conflict_ledger.gazetteer import builtin
-from conflict_ledger.ledger import Clock, Ledger, system_clock
+from conflict_ledger.ledger import Clock, ConcurrencyError, Ledger, system_clock
 from conflict_ledger.registry import Actor, Place, Registries, Source
 from conflict_ledger.stores.overlay import Overlay
 from conflict_ledger.stores.postgres import is_postgres_url
@@ -184,15 +184,41 @@ def ingest(
     name = os.fspath(ledger_path)
     remote = is_postgres_url(name)  # a team's ledger on a server: created in place
     if not (_held_remotely(name) if remote else os.path.exists(name)):
-        return _ingest_new(
-            data,
-            name,
-            remote=remote,
-            gazetteer=gazetteer,
-            strict=strict,
-            clock=clock,
-            options=options,
-        )
+        try:
+            return _ingest_new(
+                data,
+                name,
+                remote=remote,
+                gazetteer=gazetteer,
+                strict=strict,
+                clock=clock,
+                options=options,
+            )
+        except saving.LedgerExistsError:
+            pass  # another process made the ledger meanwhile: the rows are added to it
+    for _ in range(_TRIES - 1):
+        try:
+            return _ingest_existing(data, name, strict=strict, clock=clock, options=options)
+        except ConcurrencyError:
+            continue  # others appended meanwhile: read what they did, and try again
+    return _ingest_existing(data, name, strict=strict, clock=clock, options=options)
+
+
+_TRIES = 3
+"""Times an import into a ledger others append to is tried: each try reads what they
+appended, so an export ingested by two people at once lands once (its rows unchanged,
+or corrections, the second time)."""
+
+
+def _ingest_existing(
+    data: str | os.PathLike[str],
+    name: str,
+    *,
+    strict: bool,
+    clock: Clock,
+    options: dict[str, Any],
+) -> ImportReport:
+    """Import into the ledger at ``name``, which exists."""
     with codec.open_ledger(name, clock=clock, event_types=DATASET_EVENTS) as target:
         # The rows go into a stage that reads the ledger and keeps its own appends in
         # memory, then into the ledger in one batch: a strict import that rejects a row,
@@ -212,8 +238,8 @@ def ingest(
             saving.save_claims_file(stage, name, gazetteer=_gazetteer_of(Path(name)))
             return report
         # one batch, at the size read: a colleague's append meanwhile is a
-        # ConcurrencyError, and nothing of this import is kept (an import with nothing
-        # to append writes nothing, and so cannot meet one)
+        # ConcurrencyError (nothing of this try is kept; ingest tries again), and an
+        # import with nothing to append writes nothing, so cannot meet one
         values = _new_values(stage.registries, target.registries)
         claims = [record.claim for record in stage.since(size)]
         if values:
