@@ -197,3 +197,18 @@ def test_an_id_given_twice_in_one_batch_is_not_said_to_be_in_the_ledger() -> Non
     assert "x1" not in {c.id for c in ledger.claims()}
     with pytest.raises(DuplicateClaimError, match="already in the ledger"):
         ledger.extend([ledger.claims()[0]])
+
+
+@pytest.mark.parametrize("suffix", [".sqlite", ".jsonl"])
+def test_ingest_or_convert_into_a_missing_folder_names_the_path_given(
+    tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A trial: an internal error (exit 70); a new ledger is written beside its path first,
+    # and the error must name the path given, not that one.
+    target = tmp_path / "no" / "such" / f"x{suffix}"
+    data = Path(__file__).parent / "data" / "acled" / "current.csv"
+    for argv in (["ingest", str(data), "--into", str(target)], ["convert", SEED, str(target)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"conflict-ledger: error: {target}: the write failed (its folder")
+    assert not (tmp_path / "no").exists()

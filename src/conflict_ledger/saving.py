@@ -33,7 +33,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from conflict_ledger.claims import Document
-from conflict_ledger.codec import _SQLITE_SUFFIXES, CLAIMS_SUFFIX, open_ledger, write_claims_file
+from conflict_ledger.codec import (
+    _SQLITE_SUFFIXES,
+    CLAIMS_SUFFIX,
+    _check_path,
+    open_ledger,
+    write_claims_file,
+)
 from conflict_ledger.errors import InvalidClaimError, LedgerError
 from conflict_ledger.events import Event
 from conflict_ledger.gazetteer import BUILTIN, WORLD_PREFIX, builtin
@@ -160,6 +166,7 @@ def save_ledger(
     values = _missing(ledger.registries, base)
     if os.path.exists(name) and os.path.getsize(name):
         raise LedgerExistsError(path=name)
+    _check_path(name, create=True)  # a missing folder named as the path given
     # Written whole beside the path, then put there at once: another process creating a
     # ledger at the same path meanwhile finds either nothing or a whole ledger.
     aside = _aside(name)
