@@ -165,10 +165,13 @@ class ReportedBeforeEventError(InvalidClaimError):
 
 
 class DuplicateClaimError(LedgerError, ValueError):
-    """A claim id is already in the ledger (claims are never replaced).
+    """A claim id is already in the ledger (claims are never replaced), or, with
+    ``in_batch``, given twice in the batch being appended.
 
     >>> DuplicateClaimError("dawn/c01").claim_id
     'dawn/c01'
+    >>> str(DuplicateClaimError("dawn/c01", in_batch=True)).split(";")[0]
+    "claim id 'dawn/c01' is given twice in this batch"
     """
 
     def __init__(self, claim_id: str, *, in_batch: bool = False) -> None:

@@ -194,13 +194,16 @@ class ImportReport:
         error.report = self
         raise error
 
-    def summary(self) -> str:
-        """One line for a terminal.
+    def summary(self, *, written: bool = True) -> str:
+        """One line for a terminal (``written=False``: a strict import that wrote
+        nothing, whose claims were read, not appended).
 
         >>> ImportReport(path="x.csv", appended=("a", "b"), corrections=("b",)).summary()
         'x.csv: 2 claims appended (1 correction), 0 unchanged, 0 outdated, 0 rejected'
         >>> ImportReport(path="x.csv", appended=("a",), in_utc=(("Atlantis", 1),)).summary()
         'x.csv: 1 claims appended (0 corrections), 0 unchanged, 0 outdated, 0 rejected, 1 read in UTC'
+        >>> ImportReport(path="x.csv", appended=("a",)).summary(written=False)
+        'x.csv: 1 claims read (0 corrections), 0 unchanged, 0 outdated, 0 rejected; nothing written (--strict: a row was rejected)'
         """
         more = "".join(
             f", {len(items)} {label}"
@@ -214,10 +217,11 @@ class ImportReport:
         if self.in_utc:
             more += f", {sum(count for _, count in self.in_utc)} read in UTC"
         return (
-            f"{self.path}: {len(self.appended)} claims appended "
+            f"{self.path}: {len(self.appended)} claims {'appended' if written else 'read'} "
             f"({len(self.corrections)} correction{'' if len(self.corrections) == 1 else 's'}), "
             f"{len(self.unchanged)} unchanged, {len(self.outdated)} outdated, "
             f"{len(self.rejected)} rejected{more}"
+            + ("" if written else "; nothing written (--strict: a row was rejected)")
         )
 
 

@@ -207,7 +207,10 @@ def _integrity(args: argparse.Namespace) -> str:
         with open_ledger(args.ledger) as ledger:
             repair = getattr(ledger.store, "repair", None)
             if repair is None:
-                return f"{args.ledger}: nothing to repair (only a JSON Lines ledger holds a torn write; a SQLite ledger, an index of claim ids)"
+                return (
+                    f"{args.ledger}: nothing to repair (a JSON Lines ledger's torn write "
+                    "or a SQLite ledger's index of claim ids are what repair mends)"
+                )
             done = repair(min_size=published.size if published else 0)
             if done is None:
                 return "nothing to repair"
@@ -418,12 +421,7 @@ def _report_text(report: ImportReport, written: bool) -> str:
       undecided a (moves no holder)
       undecided b (moves no holder)
     """
-    summary = report.summary()
-    if not written:  # the rows that would have been appended were not: say so in place
-        appended = f": {len(report.appended)} claims appended"
-        summary = summary.replace(appended, f": {len(report.appended)} claims read", 1)
-        summary += "; nothing written (--strict: a row was rejected)"
-    lines = [summary]
+    lines = [report.summary(written=written)]
     for label, items, after in (
         ("rejected", report.rejected, ""),
         ("undecided", report.undecided, " (moves no holder)"),

@@ -55,17 +55,22 @@ class Overlay:
         self._ids_given = True
 
     def size(self) -> int:
+        """``base``'s claim records when the overlay was made, and those written here."""
         return self._size + len(self._records)
 
     def value_count(self) -> int:
+        """``base``'s value records when the overlay was made, and those written here."""
         return self._value_count + len(self._values)
 
     def records(self, start: int = 0) -> Iterator[StoredRecord]:
+        """Claim records from ``start`` on: ``base``'s (checked as it checks them), then
+        those written here."""
         if start < self._size:
             yield from islice(self._base.records(start), self._size - start)
         yield from self._records[max(0, start - self._size) :]
 
     def records_at(self, positions: Sequence[int]) -> Iterator[StoredRecord]:
+        """Claim records at ``positions`` (ascending), ``base``'s read by key where it can."""
         below = [p for p in positions if 0 <= p < self._size]
         if below:
             base = self._base
@@ -79,6 +84,7 @@ class Overlay:
         yield from (own[p - self._size] for p in positions if 0 <= p - self._size < len(own))
 
     def values(self, start: int = 0) -> Sequence[StoredRecord]:
+        """Value records from ``start`` on, ``base``'s then those written here."""
         kept = list(self._base.values(start)[: max(0, self._value_count - start)])
         return (*kept, *self._values[max(0, start - self._value_count) :])
 
@@ -94,6 +100,8 @@ class Overlay:
             raise
 
     def write(self, records: Sequence[StoredRecord], values: Sequence[StoredRecord]) -> None:
+        """Keep records and values in memory (their claim ids unknown: see
+        :meth:`write_claims`)."""
         check_follows_on(self.path, records, self.size())
         self._records.extend(records)
         self._values.extend(values)
@@ -133,6 +141,7 @@ class Overlay:
         return False
 
     def meta(self) -> dict[str, str]:
+        """``base``'s settings."""
         return self._base.meta()
 
     def close(self) -> None:
